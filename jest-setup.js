@@ -1,0 +1,19 @@
+// Jest setup provided by Grafana scaffolding
+import './.config/jest-setup';
+
+// Scenes use IntersectionObserver to defer queries for panels out of view. jsdom has none:
+// report every observed element as visible so queries run in tests.
+class VisibleIntersectionObserver {
+  constructor(callback) {
+    this.callback = callback;
+  }
+  observe(target) {
+    this.callback([{ isIntersecting: true, target, intersectionRatio: 1 }], this);
+  }
+  unobserve() {}
+  disconnect() {}
+  takeRecords() {
+    return [];
+  }
+}
+global.IntersectionObserver = VisibleIntersectionObserver;

@@ -1,0 +1,12 @@
+import pluginJson from './plugin.json';
+
+export const PLUGIN_ID = pluginJson.id;
+export const PLUGIN_BASE_URL = `/a/${pluginJson.id}`;
+
+/** Page paths under the app's base URL. */
+export const ROUTES = {
+  Services: 'services',
+  Trace: 'trace',
+  Graph: 'graph',
+  Slos: 'slos',
+} as const;
