@@ -5,7 +5,7 @@ const base = require('./.config/jest.config');
 
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/{src,scripts}/**/*.test.{ts,tsx}'],
+  testMatch: ['<rootDir>/{src,scripts,stack,deploy}/**/*.test.{ts,tsx}'],
   transform: {
     ...base.transform,
     // d3 and other Grafana dependencies ship .mjs files that jest cannot load untransformed.
