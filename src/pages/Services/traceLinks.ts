@@ -1,0 +1,141 @@
+import { DataFrame, DataLink, Field, FieldType } from '@grafana/data';
+import type { TraceIdLocation } from '../../datasources/conventions';
+import { traceUrl } from '../../utils/links';
+
+/**
+ * Links from the Service page's data (exemplars, log lines, Tempo search rows) to Pivot's
+ * Trace page. Grafana fills data-link templates per value, so the URL is built once by
+ * `traceUrl` with placeholder tokens and the tokens are swapped for Grafana's variables
+ * afterwards (built with the variables directly, `traceUrl` would percent-encode them).
+ */
+
+const TOKENS = {
+  traceId: 'PIVOTTRACEIDTOKEN',
+  from: 'PIVOTFROMTOKEN',
+  to: 'PIVOTTOTOKEN',
+} as const;
+
+/**
+ * The Trace page URL as a Grafana data-link template: `${__value.raw}` is the trace id of
+ * the clicked value, `${__from}`/`${__to}` the panel's time range (where to look for the trace).
+ */
+export function traceLinkTemplate(): string {
+  return traceUrl(TOKENS.traceId, { range: { from: TOKENS.from, to: TOKENS.to } })
+    .replace(TOKENS.traceId, '${__value.raw}')
+    .replace(TOKENS.from, '${__from}')
+    .replace(TOKENS.to, '${__to}');
+}
+
+export const TRACE_LINK_TITLE = 'Open trace in Pivot';
+
+export function traceDataLink(): DataLink {
+  return { title: TRACE_LINK_TITLE, url: traceLinkTemplate() };
+}
+
+/** The name of the field carrying each log line's trace id, with the link to the Trace page. */
+export const TRACE_ID_FIELD = 'trace_id';
+
+const LOGFMT_TRACE_ID = /(?:^|\s)(?:trace_id|traceid|traceID|trace\.id)=(?:"([0-9a-fA-F]+)"|([0-9a-fA-F]+))(?=\s|$)/;
+const JSON_TRACE_ID_KEYS = ['trace_id', 'traceId', 'traceID', 'traceid'];
+
+function field(frame: DataFrame, ...names: string[]): Field | undefined {
+  return frame.fields.find((f) => names.includes(f.name));
+}
+
+function fromJson(line: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') {
+    return undefined;
+  }
+  const record = parsed as Record<string, unknown>;
+  for (const key of JSON_TRACE_ID_KEYS) {
+    const value = record[key];
+    if (typeof value === 'string' && value !== '') {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+function fromLogfmt(line: string): string | undefined {
+  const match = LOGFMT_TRACE_ID.exec(line);
+  return match ? match[1] ?? match[2] : undefined;
+}
+
+/**
+ * The trace id of one log line: the `trace_id` label when Loki has one for the line
+ * (structured metadata, or a label parsed by `| logfmt` / `| json` in the query), else read
+ * from the line itself as the convention says it is written. Empty when there is none.
+ */
+export function lineTraceId(labels: unknown, line: unknown, location: TraceIdLocation): string {
+  if (labels && typeof labels === 'object') {
+    const value = (labels as Record<string, unknown>)[TRACE_ID_FIELD];
+    if (typeof value === 'string' && value !== '') {
+      return value;
+    }
+  }
+  if (typeof line !== 'string') {
+    return '';
+  }
+  switch (location) {
+    case 'logfmt':
+      return fromLogfmt(line) ?? '';
+    case 'json':
+      return fromJson(line) ?? '';
+    case 'structured-metadata':
+      return '';
+  }
+}
+
+/**
+ * Adds to a Loki logs frame (both Grafana shapes: `labels`/`Line` and dataplane
+ * `labels`/`body`) a `trace_id` field whose values link to the Trace page, so the logs
+ * panel shows each line's trace id as a link. When the frame already has a `trace_id`
+ * field (a derived field from the data source's settings), the link is added to it instead.
+ * Frames that are not logs frames are returned as they are.
+ */
+export function withTraceIdLinks(frame: DataFrame, location: TraceIdLocation, link: DataLink = traceDataLink()): DataFrame {
+  const existing = field(frame, TRACE_ID_FIELD);
+  if (existing) {
+    const links = existing.config.links ?? [];
+    const hasLink = links.some((l) => l.url === link.url);
+    return hasLink
+      ? frame
+      : {
+          ...frame,
+          fields: frame.fields.map((f) => (f === existing ? { ...f, config: { ...f.config, links: [...links, link] } } : f)),
+        };
+  }
+  const labels = field(frame, 'labels');
+  const line = field(frame, 'Line', 'body');
+  if (!labels && !line) {
+    return frame;
+  }
+  const values: string[] = [];
+  for (let i = 0; i < frame.length; i++) {
+    values.push(lineTraceId(labels?.values[i], line?.values[i], location));
+  }
+  return {
+    ...frame,
+    fields: [...frame.fields, { name: TRACE_ID_FIELD, type: FieldType.string, config: { links: [link] }, values }],
+  };
+}
+
+/** How many lines of the frames carry a trace id: the Service page says so when none does. */
+export function countTraceIds(frames: DataFrame[]): number {
+  let count = 0;
+  for (const frame of frames) {
+    const ids = field(frame, TRACE_ID_FIELD);
+    for (const value of ids?.values ?? []) {
+      if (typeof value === 'string' && value !== '') {
+        count++;
+      }
+    }
+  }
+  return count;
+}
