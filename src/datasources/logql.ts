@@ -1,0 +1,89 @@
+/**
+ * LogQL builders. Every query has a stream selector with a non-empty matcher (Loki's rule),
+ * then its filters cheapest first: line filters (substring scans) before parsers and label
+ * filters. Values are quoted with `logqlString`; label names are validated.
+ */
+import { LogConventions, TRACE_ID_LOCATIONS } from './conventions';
+import { checkLabelName, logqlString, regexAnyOf } from './strings';
+import { traceIdHex32 } from './traceql';
+
+/**
+ * `{label="a"}` for one service, `{label=~"a|b"}` (values regex-escaped) for several, and
+ * `{label=~".+"}` (every stream that has the label) for none.
+ */
+export function streamSelector(conv: LogConventions, services: string[] = []): string {
+  const label = checkLabelName(conv.serviceLabel, 'service label');
+  if (services.length === 0) {
+    return `{${label}=~".+"}`;
+  }
+  if (services.length === 1) {
+    return `{${label}=${logqlString(services[0])}}`;
+  }
+  return `{${label}=~${logqlString(regexAnyOf(services))}}`;
+}
+
+function checkLocation(conv: LogConventions): void {
+  if (!TRACE_ID_LOCATIONS.includes(conv.traceId)) {
+    throw new Error(`Unknown trace id location ${JSON.stringify(conv.traceId)}`);
+  }
+}
+
+/** Loki's normalised `detected_level` values at error severity or worse. */
+export const ERROR_LEVELS = 'error|critical|fatal';
+/** Words that mark an error line, in any case. */
+export const ERROR_WORDS = '(?i)(error|fatal|panic|critical)';
+
+/**
+ * The "errors only" filter (docs/queries.md). OTLP logs (trace_id in structured metadata
+ * means Loki 3 OTLP ingestion) carry `detected_level`, which Loki 3 derives from the record's
+ * severity at ingestion: a label filter on it needs no parsing and does not depend on the
+ * body's wording. Logs written as logfmt or JSON lines get a case-insensitive line filter,
+ * the cheapest filter LogQL has, which works on every Loki version.
+ */
+export function errorFilter(conv: LogConventions): string {
+  checkLocation(conv);
+  return conv.traceId === 'structured-metadata'
+    ? `| detected_level=~${logqlString(ERROR_LEVELS)}`
+    : `|~ ${logqlString(ERROR_WORDS)}`;
+}
+
+export interface ServiceLogsOptions {
+  service: string;
+  errorsOnly?: boolean;
+  /** Text the line must contain, as typed by the user (not a regex); ignored when empty. */
+  lineFilter?: string;
+}
+
+/** The logs of one service, optionally only errors and lines containing some text. */
+export function serviceLogs(conv: LogConventions, { service, errorsOnly, lineFilter }: ServiceLogsOptions): string {
+  const parts = [streamSelector(conv, [service])];
+  if (lineFilter) {
+    parts.push(`|= ${logqlString(lineFilter)}`);
+  }
+  if (errorsOnly) {
+    parts.push(errorFilter(conv));
+  }
+  return parts.join(' ');
+}
+
+export interface TraceLogsOptions {
+  /** Any form Tempo accepts; written as the 32 lowercase hex digits OpenTelemetry logs carry. */
+  traceId: string;
+  /** The trace's services, to narrow the streams read; every stream with the label when absent. */
+  services?: string[];
+}
+
+/**
+ * The logs of one trace. Without services the selector matches every stream that has the
+ * service label: bound the time range to the trace (start - 5m, end + 5m), CONTRACTS.md section 3.
+ */
+export function traceLogs(conv: LogConventions, { traceId, services }: TraceLogsOptions): string {
+  checkLocation(conv);
+  const id = logqlString(traceIdHex32(traceId));
+  const selector = streamSelector(conv, services ?? []);
+  if (conv.traceId === 'structured-metadata') {
+    return `${selector} | trace_id=${id}`;
+  }
+  // The line filter drops almost every line before the parser runs.
+  return `${selector} |= ${id} | ${conv.traceId} | trace_id=${id}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * TraceQL builders and trace id handling. Values are quoted with `traceqlString`; attribute
+ * and intrinsic names are fixed here, never taken from input.
+ */
+import { traceqlString } from './strings';
+
+const HEX = /^[0-9a-fA-F]+$/;
+
+/**
+ * Tempo's form of a trace id: lowercase hex without leading zeros (Tempo pads ids to 128 bits
+ * when reading and trims the zeros when writing them out). Surrounding whitespace, as pasted,
+ * is ignored. Throws on anything that is not 1 to 32 hex digits, or on the all-zero id, which
+ * W3C Trace Context and OpenTelemetry define as invalid.
+ */
+export function normalizeTraceId(id: string): string {
+  const text = typeof id === 'string' ? id.trim() : '';
+  if (!HEX.test(text)) {
+    throw new Error(`Invalid trace id ${JSON.stringify(id)}: a trace id is 1 to 32 hexadecimal digits`);
+  }
+  // Like Tempo, which decodes every digit given: leading zeros count towards the 128 bits.
+  if (text.length > 32) {
+    throw new Error(`Invalid trace id ${JSON.stringify(id)}: longer than 128 bits (32 hex digits)`);
+  }
+  const trimmed = text.replace(/^0+/, '').toLowerCase();
+  if (trimmed === '') {
+    throw new Error(`Invalid trace id ${JSON.stringify(id)}: the all-zero trace id is not valid`);
+  }
+  return trimmed;
+}
+
+export function isTraceId(id: string): boolean {
+  try {
+    normalizeTraceId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The 32-digit lowercase form OpenTelemetry writes into logs and Loki's structured metadata
+ * (16 bytes, leading zeros kept).
+ */
+export function traceIdHex32(id: string): string {
+  return normalizeTraceId(id).padStart(32, '0');
+}
+
+/** The query of a trace-by-id request to Tempo (CONTRACTS.md section 4: `queryType: 'traceql'`). */
+export function traceById(id: string): string {
+  return normalizeTraceId(id);
+}
+
+const SERVICE = 'resource.service.name';
+
+export interface FailingSpansOptions {
+  /** One service; every service when absent. */
+  service?: string;
+}
+
+/** Server spans with error status, of one service or all. */
+export function failingSpans({ service }: FailingSpansOptions = {}): string {
+  const conditions = ['status = error', 'kind = server'];
+  if (service !== undefined) {
+    conditions.unshift(`${SERVICE} = ${traceqlString(service)}`);
+  }
+  return `{ ${conditions.join(' && ')} }`;
+}
+
+/** Every span of one service. */
+export function byService({ service }: { service: string }): string {
+  return `{ ${SERVICE} = ${traceqlString(service)} }`;
+}
