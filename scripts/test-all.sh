@@ -16,5 +16,7 @@ step "production build"
 npm run --silent build
 step "bundle budget"
 node scripts/bundle-size.mjs
+step "Grafana API compatibility (levitate: 11.6.x and newest 12.x)"
+npm run --silent compat
 step "end-to-end (Playwright, against GRAFANA_URL)"
 bash scripts/e2e.sh
