@@ -75,6 +75,19 @@ export function nodeCounts(language: QueryLanguage, query: string): Record<strin
   return counts;
 }
 
+/** The source text of every node called `name`, in document order. */
+export function nodeTexts(language: QueryLanguage, query: string, name: string): string[] {
+  const texts: string[] = [];
+  PARSERS[language].parse(query).iterate({
+    enter(node) {
+      if (node.name === name) {
+        texts.push(query.slice(node.from, node.to));
+      }
+    },
+  });
+  return texts;
+}
+
 function describeErrors(language: QueryLanguage, query: string, errors: SyntaxError[]): string {
   const lines = errors.map(({ from, to }) => {
     const context = JSON.stringify(query.slice(Math.max(0, from - 15), to + 15));

@@ -1,0 +1,96 @@
+import fc from 'fast-check';
+
+import { expectValidTraceQL, nodeCounts, nodeTexts } from '../testing/grammar';
+import { goUnquote } from '../testing/goUnquote';
+import { byService, failingSpans, isTraceId, normalizeTraceId, traceById, traceIdHex32 } from './traceql';
+
+describe('trace ids', () => {
+  it.each([
+    ['4bf92f3577b34da6a3ce929d0e0e4736', '4bf92f3577b34da6a3ce929d0e0e4736'],
+    ['4BF92F3577B34DA6A3CE929D0E0E4736', '4bf92f3577b34da6a3ce929d0e0e4736'],
+    ['0000000000000000a3ce929d0e0e4736', 'a3ce929d0e0e4736'],
+    ['  00aBc\n', 'abc'],
+    ['1', '1'],
+  ])('normalises %j to %j as Tempo does', (input, expected) => {
+    expect(normalizeTraceId(input)).toBe(expected);
+    expect(isTraceId(input)).toBe(true);
+  });
+
+  it('rejects 33 digits even when the first is a zero, as Tempo does', () => {
+    expect(() => normalizeTraceId(`0${'a'.repeat(32)}`)).toThrow(/longer than 128 bits/);
+  });
+
+  it.each(['', '   ', 'xyz', '4bf9-2f35', '0x4bf9', '0', '0000', 'a'.repeat(33), `0${'a'.repeat(32)}`, 'ab cd'])(
+    'rejects %j',
+    (input) => {
+      expect(isTraceId(input)).toBe(false);
+      expect(() => normalizeTraceId(input)).toThrow(/Invalid trace id/);
+    }
+  );
+
+  it('pads to the 32 digits OpenTelemetry writes in logs', () => {
+    expect(traceIdHex32('00ABC')).toBe(`${'0'.repeat(29)}abc`);
+    expect(traceById('00ABC')).toBe('abc');
+  });
+
+  it('normalises any valid id to 1-32 lowercase hex digits without a leading zero (property)', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9a-fA-F]{1,32}$/), (id) => {
+        if (/^0+$/.test(id)) {
+          return !isTraceId(id);
+        }
+        const n = normalizeTraceId(id);
+        return (
+          /^[1-9a-f][0-9a-f]{0,31}$/.test(n) && BigInt(`0x${n}`) === BigInt(`0x${id}`) && traceIdHex32(id).length === 32
+        );
+      }),
+      { numRuns: 1000 }
+    );
+  });
+});
+
+describe('TraceQL builders', () => {
+  it('writes failing server spans of a service, as in CONTRACTS.md section 4', () => {
+    expect(failingSpans({ service: 'checkout' })).toBe(
+      '{ resource.service.name = "checkout" && status = error && kind = server }'
+    );
+    expect(failingSpans()).toBe('{ status = error && kind = server }');
+    expect(byService({ service: 'a"b' })).toBe('{ resource.service.name = "a\\"b" }');
+  });
+
+  it.each(['checkout', '', 'a"b', 'back\\slash', '"} || { true', '😀'])('parses for service %j', (service) => {
+    expectValidTraceQL(failingSpans({ service }));
+    expectValidTraceQL(byService({ service }));
+  });
+
+  it('hostile service names never add a condition or a spanset (property)', () => {
+    const base = [failingSpans({ service: 'x' }), byService({ service: 'x' })].map((q) => nodeCounts('TraceQL', q));
+    const HOSTILE = ['"', '\\', '}', '{', '`', "'", '|', '&', '=', '~', ' ', 'a', '😀', '\n', '\t'];
+    const service = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...HOSTILE), maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 30 })
+    );
+    fc.assert(
+      fc.property(service, (name) => {
+        [failingSpans({ service: name }), byService({ service: name })].forEach((query, i) => {
+          // The grammar knows only the \" and \\ escapes (CONTRACTS.md section 4): shape checks need no control characters.
+          if (!/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+            expectValidTraceQL(query);
+            const counts = nodeCounts('TraceQL', query);
+            for (const node of ['SpansetFilter', 'FieldExpression', 'FieldOp', 'And', 'Or', 'String']) {
+              expect([node, counts[node]]).toEqual([node, base[i][node]]);
+            }
+            expect(nodeTexts('TraceQL', query, 'String').map(goUnquote)).toEqual([name]);
+          }
+          // Tempo decodes with strconv.Unquote: the literal after "= " is exactly the name.
+          const literal = query.slice(
+            query.indexOf('= ') + 2,
+            query.length - (i === 0 ? ' && status = error && kind = server }'.length : 2)
+          );
+          expect(goUnquote(literal)).toBe(name);
+        });
+      }),
+      { numRuns: 1000 }
+    );
+  });
+});
