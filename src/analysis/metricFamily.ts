@@ -1,0 +1,58 @@
+import { DataFrame, FieldType } from '@grafana/data';
+import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricFamily } from '../datasources/conventions';
+import { MetricFamilyProbe, rankFamilies } from '../datasources/detect';
+
+/**
+ * Runtime resolution of the metric family `auto`: the pages run the configuration check's
+ * Prometheus probe (`prometheusProbeQueries`, one request of series counts) once at load and
+ * pick the family here, by the same ranking the configuration page uses.
+ */
+
+/** The value of one `count(...)` instant query: 0 when no series matched (no frame or no row). */
+function countOf(frames: DataFrame[], refId: string): number {
+  for (const frame of frames) {
+    if (frame.refId !== refId) {
+      continue;
+    }
+    const value = frame.fields.find((f) => f.type === FieldType.number)?.values[0];
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      return value;
+    }
+  }
+  return 0;
+}
+
+/** Reads the probe's answer (Grafana frames, refIds `<family>:all` and `<family>:server`) into detect.ts' shape. */
+export function familyProbesFromFrames(frames: DataFrame[]): MetricFamilyProbe[] {
+  return METRIC_FAMILY_LIST.map((family) => {
+    const series = countOf(frames, `${family}:all`);
+    const serverSeries = METRIC_FAMILIES[family].serverMatchers.length > 0 ? countOf(frames, `${family}:server`) : series;
+    return { family, series, serverSeries, labels: [] };
+  });
+}
+
+export type FamilyChoice =
+  | { kind: 'configured'; family: MetricFamily }
+  | { kind: 'detected'; family: MetricFamily }
+  | { kind: 'none' };
+
+/** The family to query with: the configured one, else the best-ranked family that has series. */
+export function chooseMetricFamily(configured: MetricFamily | 'auto', frames: DataFrame[] = []): FamilyChoice {
+  if (configured !== 'auto') {
+    return { kind: 'configured', family: configured };
+  }
+  const best = rankFamilies(familyProbesFromFrames(frames))[0];
+  return best ? { kind: 'detected', family: best.family } : { kind: 'none' };
+}
+
+/** One line for the page: which family the numbers come from and why. */
+export function describeFamilyChoice(choice: FamilyChoice): string {
+  switch (choice.kind) {
+    case 'configured':
+      return `Metrics: ${METRIC_FAMILIES[choice.family].title} (set in Configuration)`;
+    case 'detected':
+      return `Metrics: ${METRIC_FAMILIES[choice.family].title} (detected; set the metric family in Configuration to skip detection)`;
+    case 'none':
+      return 'Metrics: no metric family has data';
+  }
+}

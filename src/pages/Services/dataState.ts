@@ -1,0 +1,47 @@
+import { LoadingState, PanelData } from '@grafana/data';
+
+/**
+ * What a section of a page shows for its data: the states are decided here, in one place,
+ * and the sections only render them (CONTRACTS: never a blank panel).
+ */
+export type SectionDataState =
+  | { kind: 'loading' }
+  | { kind: 'error'; message: string }
+  | { kind: 'empty' }
+  /** `warning`: some queries of the request failed while others answered. */
+  | { kind: 'data'; warning?: string };
+
+function hasRows(data: PanelData): boolean {
+  return data.series.some((frame) => frame.length > 0);
+}
+
+function errorMessages(data: PanelData): string | undefined {
+  const messages = (data.errors ?? (data.error ? [data.error] : []))
+    .map((e) => e.message ?? e.data?.message ?? '')
+    .filter((m) => m !== '');
+  return messages.length > 0 ? [...new Set(messages)].join('; ') : undefined;
+}
+
+/**
+ * Loading until the first answer (later refreshes keep showing the previous data), the data
+ * source's message on error, empty when no frame has a row. When some queries of a request
+ * failed and others answered, the answers are shown with the failures as a warning.
+ */
+export function sectionDataState(data: PanelData | undefined): SectionDataState {
+  if (!data || data.state === LoadingState.NotStarted) {
+    return { kind: 'loading' };
+  }
+  if (data.state === LoadingState.Error) {
+    const message = errorMessages(data) ?? 'The query failed without a message.';
+    return hasRows(data) ? { kind: 'data', warning: message } : { kind: 'error', message };
+  }
+  if (data.state === LoadingState.Loading) {
+    return hasRows(data) ? { kind: 'data' } : { kind: 'loading' };
+  }
+  return hasRows(data) ? { kind: 'data' } : { kind: 'empty' };
+}
+
+/** The refIds whose queries failed: the other queries of the same request still answered. */
+export function failedRefIds(data: PanelData | undefined): string[] {
+  return (data?.errors ?? []).map((e) => e.refId).filter((r): r is string => typeof r === 'string');
+}
