@@ -1,0 +1,495 @@
+import type { DataFrame, Field } from '@grafana/data';
+
+/**
+ * Analysis of one trace as Grafana's Tempo data source returns it (CONTRACTS.md section 4:
+ * one row per span, fields looked up by name). Everything is computed with arrays and
+ * explicit queues, never recursion, so a 100,000-span chain cannot overflow the stack.
+ * See docs/trace-page.md for the rules in prose.
+ */
+
+export const STATUS_ERROR = 2;
+
+export interface TraceSpan {
+  spanId: string;
+  /** The parent the analysis kept: empty for a root (true root, orphan or broken cycle). */
+  parentSpanId: string;
+  operationName: string;
+  serviceName: string;
+  kind: string;
+  statusCode: number;
+  statusMessage: string;
+  startMs: number;
+  durationMs: number;
+  /** Depth below its own root (roots are 0). */
+  depth: number;
+}
+
+export interface FailureOrigin {
+  spanId: string;
+  serviceName: string;
+  operationName: string;
+  statusMessage: string;
+  durationMs: number;
+  startMs: number;
+  depth: number;
+}
+
+export interface ServiceSummary {
+  name: string;
+  spans: number;
+  /** Spans with status error. */
+  errors: number;
+  /** Time the service's spans spent not waiting on a child span, summed. */
+  selfTimeMs: number;
+}
+
+export interface ServiceEdge {
+  /** The parent span's service. */
+  client: string;
+  /** The child span's service. */
+  server: string;
+  calls: number;
+  /** Calls whose child span failed. */
+  errors: number;
+}
+
+/** Irregular shapes met and how they were handled, so the page can say so. */
+export interface TraceAnomalies {
+  /** Spans whose parent is not in the trace: each became a root. */
+  orphans: number;
+  /** Parent cycles broken by making one span of each cycle a root. */
+  cycles: number;
+  /** Rows repeating a span id already seen: ignored (the first row wins). */
+  duplicateSpanIds: number;
+  /** Rows without a span id: ignored. */
+  missingSpanIds: number;
+  /** Spans that start before their parent starts or end after it ends. */
+  clockSkew: number;
+}
+
+export interface TraceAnalysis {
+  traceId?: string;
+  /** Spans analysed (rows with a span id, first row of each id). */
+  spanCount: number;
+  /** The main root: see `chooseMainRoot`. */
+  rootSpanId?: string;
+  /** Other roots: orphans, broken cycles, further true roots. */
+  otherRootSpanIds: string[];
+  /** The deepest failing span none of whose descendants failed. */
+  failureOrigin?: FailureOrigin;
+  /** Spans with status error. */
+  failingSpanCount: number;
+  /** Span ids from the main root, each the child that finishes last, down to a leaf. */
+  criticalPath: string[];
+  /** Services by name. */
+  services: ServiceSummary[];
+  /** Service pairs crossed by a parent → child span, by client then server. */
+  edges: ServiceEdge[];
+  /** Earliest span start and latest span end, epoch ms; undefined when there is no span. */
+  startMs?: number;
+  endMs?: number;
+  durationMs: number;
+  anomalies: TraceAnomalies;
+  getSpan(spanId: string): TraceSpan | undefined;
+}
+
+const FIELDS = {
+  traceId: 'traceID',
+  spanId: 'spanID',
+  parentSpanId: 'parentSpanID',
+  operationName: 'operationName',
+  serviceName: 'serviceName',
+  kind: 'kind',
+  statusCode: 'statusCode',
+  statusMessage: 'statusMessage',
+  startTime: 'startTime',
+  duration: 'duration',
+} as const;
+
+/** Tolerance for clock-skew detection: timestamps are fractional ms from nanoseconds. */
+const SKEW_EPSILON_MS = 1e-6;
+const ALL_ZEROS = /^0+$/;
+
+function fieldByName(frame: DataFrame, name: string): Field | undefined {
+  return frame.fields.find((f) => f.name === name);
+}
+
+function text(values: unknown[] | undefined, i: number): string {
+  const v = values?.[i];
+  return v === undefined || v === null ? '' : String(v);
+}
+
+function number(values: unknown[] | undefined, i: number): number {
+  const v = Number(values?.[i]);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** Rows of the frame: its `length`, else the longest column (frames built by hand may omit it). */
+function rowCount(frame: DataFrame): number {
+  if (typeof frame.length === 'number' && frame.length > 0) {
+    return frame.length;
+  }
+  return frame.fields.reduce((max, f) => Math.max(max, f.values?.length ?? 0), 0);
+}
+
+export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
+  const n = frame ? rowCount(frame) : 0;
+  const col = (name: string) => (frame ? (fieldByName(frame, name)?.values as unknown[] | undefined) : undefined);
+  const spanIdCol = col(FIELDS.spanId);
+  const parentCol = col(FIELDS.parentSpanId);
+  const serviceCol = col(FIELDS.serviceName);
+  const operationCol = col(FIELDS.operationName);
+  const kindCol = col(FIELDS.kind);
+  const statusCol = col(FIELDS.statusCode);
+  const messageCol = col(FIELDS.statusMessage);
+  const startCol = col(FIELDS.startTime);
+  const durationCol = col(FIELDS.duration);
+  const traceIdCol = col(FIELDS.traceId);
+
+  const anomalies: TraceAnomalies = { orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0 };
+
+  // 1. Span ids: the first row of each id is the span; later rows and rows without an id are dropped.
+  const ids: string[] = new Array(n);
+  const alive = new Uint8Array(n);
+  const indexOf = new Map<string, number>();
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const failed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const id = text(spanIdCol, i);
+    ids[i] = id;
+    if (id === '') {
+      anomalies.missingSpanIds++;
+      continue;
+    }
+    if (indexOf.has(id)) {
+      anomalies.duplicateSpanIds++;
+      continue;
+    }
+    indexOf.set(id, i);
+    alive[i] = 1;
+    start[i] = number(startCol, i);
+    end[i] = start[i] + Math.max(0, number(durationCol, i));
+    failed[i] = number(statusCol, i) === STATUS_ERROR ? 1 : 0;
+  }
+
+  // 2. Parents. A span whose parent id is absent from the trace is an orphan: it becomes a root.
+  const parent = new Int32Array(n).fill(-1);
+  const trueRoot = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!alive[i]) {
+      continue;
+    }
+    const pid = text(parentCol, i);
+    // Some exporters write the absent parent as zeros rather than leaving it empty.
+    if (pid === '' || ALL_ZEROS.test(pid)) {
+      trueRoot[i] = 1;
+      continue;
+    }
+    const p = indexOf.get(pid);
+    if (p === undefined) {
+      anomalies.orphans++;
+    } else if (p === i) {
+      anomalies.cycles++;
+    } else {
+      parent[i] = p;
+    }
+  }
+
+  // 3. Children as one flat array (CSR): children of i are childList[childStart[i] .. childStart[i+1]).
+  const childStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    if (parent[i] >= 0) {
+      childStart[parent[i] + 1]++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    childStart[i + 1] += childStart[i];
+  }
+  const childList = new Int32Array(childStart[n]);
+  const fill = childStart.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    if (parent[i] >= 0) {
+      childList[fill[parent[i]]++] = i;
+    }
+  }
+
+  // 4. Breadth-first order from every root. `order` is the queue itself.
+  const order = new Int32Array(n);
+  const visited = new Uint8Array(n);
+  const depth = new Int32Array(n);
+  const rootOf = new Int32Array(n).fill(-1);
+  let tail = 0;
+  let head = 0;
+  const drain = () => {
+    while (head < tail) {
+      const v = order[head++];
+      for (let k = childStart[v]; k < childStart[v + 1]; k++) {
+        const c = childList[k];
+        // A span made a root to break a cycle stays in its old parent's list: skip it there.
+        if (!visited[c] && parent[c] === v) {
+          visited[c] = 1;
+          depth[c] = depth[v] + 1;
+          rootOf[c] = rootOf[v];
+          order[tail++] = c;
+        }
+      }
+    }
+  };
+  const roots: number[] = [];
+  const addRoot = (r: number) => {
+    visited[r] = 1;
+    depth[r] = 0;
+    rootOf[r] = r;
+    order[tail++] = r;
+    roots.push(r);
+    drain();
+  };
+  for (let i = 0; i < n; i++) {
+    if (alive[i] && parent[i] < 0) {
+      addRoot(i);
+    }
+  }
+
+  // 5. Spans still unvisited hang below a parent cycle. Walk up from each to find the cycle,
+  // make its earliest-starting span a root, and visit from there. Every walk climbs through
+  // unvisited spans only, and the visit then covers them all, so each span is walked once.
+  const walkStamp = new Int32Array(n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (!alive[i] || visited[i]) {
+      continue;
+    }
+    let v = i;
+    while (walkStamp[v] !== i) {
+      walkStamp[v] = i;
+      v = parent[v];
+    }
+    let earliest = v;
+    for (let u = parent[v]; u !== v; u = parent[u]) {
+      if (start[u] < start[earliest]) {
+        earliest = u;
+      }
+    }
+    parent[earliest] = -1;
+    anomalies.cycles++;
+    addRoot(earliest);
+  }
+
+  // 6. Bottom-up (reverse breadth-first): subtree sizes and whether a descendant failed.
+  const subtree = new Int32Array(n);
+  const failingBelow = new Uint8Array(n);
+  for (let k = tail - 1; k >= 0; k--) {
+    const v = order[k];
+    subtree[v] += 1;
+    const p = parent[v];
+    if (p >= 0) {
+      subtree[p] += subtree[v];
+      if (failed[v] || failingBelow[v]) {
+        failingBelow[p] = 1;
+      }
+    }
+  }
+
+  const mainRoot = chooseMainRoot(roots, trueRoot, subtree, start);
+
+  // 7. Failure origin: failing spans with no failing descendant; the deepest wins, then the earliest.
+  let origin = -1;
+  let failingSpanCount = 0;
+  for (let k = 0; k < tail; k++) {
+    const v = order[k];
+    if (!failed[v]) {
+      continue;
+    }
+    failingSpanCount++;
+    if (failingBelow[v]) {
+      continue;
+    }
+    if (origin < 0 || depth[v] > depth[origin] || (depth[v] === depth[origin] && start[v] < start[origin])) {
+      origin = v;
+    }
+  }
+
+  // 8. Critical path: from the main root, the child that finishes last, down to a leaf.
+  const criticalPath: string[] = [];
+  for (let v = mainRoot; v >= 0; ) {
+    criticalPath.push(ids[v]);
+    let next = -1;
+    for (let k = childStart[v]; k < childStart[v + 1]; k++) {
+      const c = childList[k];
+      if (parent[c] === v && (next < 0 || end[c] > end[next])) {
+        next = c;
+      }
+    }
+    v = next;
+  }
+
+  // 9. Self time (own interval minus the union of its children's intervals clipped to it),
+  // clock skew, services and service edges.
+  const serviceStats = new Map<string, ServiceSummary>();
+  const edgeStats = new Map<string, ServiceEdge>();
+  let traceStart = Infinity;
+  let traceEnd = -Infinity;
+  const scratch: number[] = [];
+  for (let k = 0; k < tail; k++) {
+    const v = order[k];
+    traceStart = Math.min(traceStart, start[v]);
+    traceEnd = Math.max(traceEnd, end[v]);
+    const service = text(serviceCol, v);
+    let stats = serviceStats.get(service);
+    if (!stats) {
+      stats = { name: service, spans: 0, errors: 0, selfTimeMs: 0 };
+      serviceStats.set(service, stats);
+    }
+    stats.spans++;
+    stats.errors += failed[v];
+    stats.selfTimeMs += selfTime(v, start, end, parent, childStart, childList, scratch);
+
+    const p = parent[v];
+    if (p >= 0) {
+      if (start[v] < start[p] - SKEW_EPSILON_MS || end[v] > end[p] + SKEW_EPSILON_MS) {
+        anomalies.clockSkew++;
+      }
+      const client = text(serviceCol, p);
+      if (client !== service) {
+        const key = `${client}\u0000${service}`;
+        let edge = edgeStats.get(key);
+        if (!edge) {
+          edge = { client, server: service, calls: 0, errors: 0 };
+          edgeStats.set(key, edge);
+        }
+        edge.calls++;
+        edge.errors += failed[v];
+      }
+    }
+  }
+
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const services = [...serviceStats.values()].sort((a, b) => byName(a.name, b.name));
+  const edges = [...edgeStats.values()].sort((a, b) => byName(a.client, b.client) || byName(a.server, b.server));
+
+  const spanAt = (v: number): TraceSpan => ({
+    spanId: ids[v],
+    parentSpanId: parent[v] >= 0 ? ids[parent[v]] : '',
+    operationName: text(operationCol, v),
+    serviceName: text(serviceCol, v),
+    kind: text(kindCol, v),
+    statusCode: number(statusCol, v),
+    statusMessage: text(messageCol, v),
+    startMs: start[v],
+    durationMs: end[v] - start[v],
+    depth: depth[v],
+  });
+
+  const failureOrigin: FailureOrigin | undefined =
+    origin >= 0
+      ? (({ spanId, serviceName, operationName, statusMessage, durationMs, startMs, depth: d }) => ({
+          spanId,
+          serviceName,
+          operationName,
+          statusMessage,
+          durationMs,
+          startMs,
+          depth: d,
+        }))(spanAt(origin))
+      : undefined;
+
+  const hasSpans = tail > 0;
+  return {
+    traceId: n > 0 && traceIdCol ? text(traceIdCol, 0) || undefined : undefined,
+    spanCount: tail,
+    rootSpanId: mainRoot >= 0 ? ids[mainRoot] : undefined,
+    otherRootSpanIds: roots.filter((r) => r !== mainRoot).map((r) => ids[r]),
+    failureOrigin,
+    failingSpanCount,
+    criticalPath,
+    services,
+    edges,
+    startMs: hasSpans ? traceStart : undefined,
+    endMs: hasSpans ? traceEnd : undefined,
+    durationMs: hasSpans ? traceEnd - traceStart : 0,
+    anomalies,
+    getSpan(spanId: string) {
+      const v = indexOf.get(spanId);
+      return v === undefined ? undefined : spanAt(v);
+    },
+  };
+}
+
+/**
+ * The main root when a trace has several (missing parents, broken cycles, several true roots):
+ * a true root (empty parent id) before an orphan, then the one heading the most spans, then
+ * the earliest to start, then the first row. The page draws the others as extra roots.
+ */
+function chooseMainRoot(roots: number[], trueRoot: Uint8Array, subtree: Int32Array, start: Float64Array): number {
+  let best = -1;
+  for (const r of roots) {
+    if (
+      best < 0 ||
+      trueRoot[r] > trueRoot[best] ||
+      (trueRoot[r] === trueRoot[best] &&
+        (subtree[r] > subtree[best] || (subtree[r] === subtree[best] && start[r] < start[best])))
+    ) {
+      best = r;
+    }
+  }
+  return best;
+}
+
+/**
+ * A span's own interval less the union of its children's intervals clipped to it. Children
+ * are merged in start order; they usually arrive in it, and are sorted only when not, so the
+ * cost is linear for such traces and O(k log k) for a span with k children out of order.
+ */
+function selfTime(
+  v: number,
+  start: Float64Array,
+  end: Float64Array,
+  parent: Int32Array,
+  childStart: Int32Array,
+  childList: Int32Array,
+  scratch: number[]
+): number {
+  const from = start[v];
+  const to = end[v];
+  const own = to - from;
+  const first = childStart[v];
+  const last = childStart[v + 1];
+  if (first === last || own <= 0) {
+    return Math.max(0, own);
+  }
+  scratch.length = 0;
+  let sorted = true;
+  for (let k = first; k < last; k++) {
+    const c = childList[k];
+    if (parent[c] !== v) {
+      continue;
+    }
+    if (scratch.length > 0 && start[c] < start[scratch[scratch.length - 1]]) {
+      sorted = false;
+    }
+    scratch.push(c);
+  }
+  if (!sorted) {
+    scratch.sort((a, b) => start[a] - start[b]);
+  }
+  let covered = 0;
+  // An empty run at the span's start: clipped children never start before it.
+  let runStart = from;
+  let runEnd = from;
+  for (const c of scratch) {
+    const s = Math.max(from, start[c]);
+    const e = Math.min(to, end[c]);
+    if (e <= s) {
+      continue;
+    }
+    if (s > runEnd) {
+      covered += runEnd - runStart;
+      runStart = s;
+      runEnd = e;
+    } else if (e > runEnd) {
+      runEnd = e;
+    }
+  }
+  covered += runEnd - runStart;
+  return Math.max(0, own - covered);
+}
