@@ -1,0 +1,294 @@
+import React from 'react';
+import { of, throwError } from 'rxjs';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import type { BackendSrvRequest } from '@grafana/runtime';
+import type { PivotJsonData } from '../../settings';
+import { testIds } from '../testIds';
+import AppConfig from './AppConfig';
+import { reloadPage } from './pluginSettingsApi';
+
+const DATASOURCES = [
+  { uid: 'pivot-prometheus', name: 'Prometheus (provisioned)', type: 'prometheus' },
+  { uid: 'other-prom', name: 'Other Prometheus', type: 'prometheus' },
+  { uid: 'loki-a', name: 'Loki A', type: 'loki' },
+  { uid: 'loki-b', name: 'Loki B', type: 'loki' },
+  { uid: 'tempo-main', name: 'Tempo', type: 'tempo' },
+] as unknown as DataSourceInstanceSettings[];
+
+const mockFetch = jest.fn();
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getBackendSrv: () => ({ fetch: mockFetch }),
+  getDataSourceSrv: () => ({ getList: () => DATASOURCES }),
+  // Grafana's picker needs the running app; a native select keeps the same contract:
+  // type filter, current uid, onChange with the instance settings, labelled by inputId.
+  DataSourcePicker: (props: {
+    inputId: string;
+    type: string;
+    current: string | null;
+    onChange: (ds: DataSourceInstanceSettings) => void;
+  }) => (
+    <select
+      id={props.inputId}
+      value={props.current ?? ''}
+      onChange={(e) => props.onChange(DATASOURCES.find((d) => d.uid === e.currentTarget.value)!)}
+    >
+      <option value="">(default)</option>
+      {DATASOURCES.filter((d) => d.type === props.type).map((d) => (
+        <option key={d.uid} value={d.uid}>
+          {d.name}
+        </option>
+      ))}
+    </select>
+  ),
+}));
+
+jest.mock('./pluginSettingsApi', () => ({
+  ...jest.requireActual('./pluginSettingsApi'),
+  reloadPage: jest.fn(),
+}));
+
+function pluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
+  const plugin = new AppPlugin<PivotJsonData>();
+  const meta: AppPluginMeta<PivotJsonData> = {
+    id: 'pivot-correlation-app',
+    name: 'Pivot',
+    type: PluginType.app,
+    module: 'public/plugins/pivot-correlation-app/module.js',
+    baseUrl: 'public/plugins/pivot-correlation-app',
+    info: {
+      author: { name: 'Pivot' },
+      description: '',
+      links: [],
+      logos: { small: '', large: '' },
+      screenshots: [],
+      updated: '',
+      version: '0.1.0',
+    },
+    enabled,
+    pinned: enabled,
+    jsonData,
+  };
+  plugin.meta = meta;
+  return plugin;
+}
+
+function renderConfig(jsonData: PivotJsonData, enabled = true) {
+  return render(<AppConfig plugin={pluginWith(jsonData, enabled)} query={{}} />);
+}
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+
+function frame(fields: Array<{ name: string; type: string }>, values: unknown[][], name?: string) {
+  return { schema: { name, fields }, data: { values } };
+}
+
+/** Grafana as the Check sees it: instant counts, label names, a Loki sample, a Tempo search. */
+function grafanaAnswers(req: BackendSrvRequest) {
+  if (req.url === '/api/ds/query') {
+    const queries = (req.data as { queries: Array<{ refId: string; datasource: { type: string } }> }).queries;
+    const type = queries[0].datasource.type;
+    const results: Record<string, unknown> = {};
+    for (const q of queries) {
+      if (type === 'prometheus') {
+        const count = q.refId.startsWith('tempo-spanmetrics') ? 10 : q.refId === 'service-graph' ? 3 : 0;
+        results[q.refId] = {
+          frames: count
+            ? [
+                frame(
+                  [
+                    { name: 'Time', type: 'time' },
+                    { name: 'Value', type: 'number' },
+                  ],
+                  [[1], [count]]
+                ),
+              ]
+            : [],
+        };
+      } else if (type === 'loki') {
+        results[q.refId] = {
+          frames: [
+            frame(
+              [
+                { name: 'labels', type: 'other' },
+                { name: 'Time', type: 'time' },
+                { name: 'Line', type: 'string' },
+              ],
+              [[{ service_name: 'checkout' }], [1], [`level=error trace_id=${TRACE_ID} msg=boom`]]
+            ),
+          ],
+        };
+      } else {
+        results[q.refId] = { frames: [frame([{ name: 'traceID', type: 'string' }], [[TRACE_ID, 'abc']], 'Traces')] };
+      }
+    }
+    return of({ status: 200, data: { results } });
+  }
+  if (req.url.includes('/uid/pivot-prometheus/resources/api/v1/labels')) {
+    return of({ status: 200, data: { status: 'success', data: ['__name__', 'service', 'span_kind', 'status_code'] } });
+  }
+  if (req.url.includes('/resources/labels')) {
+    return of({ status: 200, data: { status: 'success', data: ['service_name', 'job'] } });
+  }
+  if (req.url === '/api/plugins/pivot-correlation-app/settings') {
+    return of({ status: 200, data: { message: 'Plugin settings updated' } });
+  }
+  return throwError(() => ({ status: 404, data: { message: `unexpected ${req.url}` } }));
+}
+
+function savedBody(): { enabled: boolean; pinned: boolean; jsonData: PivotJsonData } {
+  const call = mockFetch.mock.calls.find(([req]) => req.url === '/api/plugins/pivot-correlation-app/settings');
+  expect(call).toBeDefined();
+  expect(call![0].method).toBe('POST');
+  return call![0].data;
+}
+
+// Combobox measures option text on a canvas; jsdom has none (the shared setup stubs getContext).
+beforeAll(() => {
+  jest
+    .spyOn(HTMLCanvasElement.prototype, 'getContext')
+    .mockImplementation(
+      () =>
+        ({
+          font: '',
+          measureText: (text: string) => ({ width: text.length * 7 }),
+        }) as unknown as CanvasRenderingContext2D
+    );
+});
+
+beforeEach(() => {
+  mockFetch.mockReset();
+  mockFetch.mockImplementation(grafanaAnswers);
+  jest.mocked(reloadPage).mockReset();
+});
+
+describe('AppConfig', () => {
+  it('loads the saved settings and says which data source applies to each pillar', () => {
+    renderConfig({
+      datasources: { tempo: 'tempo-main' },
+      metrics: { family: 'http-semconv', serviceLabel: 'service_name' },
+      logs: { serviceLabel: 'app', traceId: 'json' },
+    });
+    expect(screen.getByTestId(testIds.appConfig.container)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^Service label in metrics/)).toHaveValue('service_name');
+    expect(screen.getByLabelText(/^Service label in logs/)).toHaveValue('app');
+    expect(screen.getByLabelText(/^Metric family/)).toHaveValue(
+      'OpenTelemetry HTTP server metrics (stable semantic conventions)'
+    );
+    expect(screen.getByLabelText(/^trace_id in logs/)).toHaveValue('In the line, JSON');
+    expect(screen.getByLabelText(/^Tempo/)).toHaveValue('tempo-main');
+
+    expect(screen.getByTestId(testIds.appConfig.resolution('prometheus'))).toHaveTextContent(
+      'Using Prometheus (provisioned): none is chosen, so Pivot uses the provisioned data source (uid pivot-prometheus).'
+    );
+    const loki = screen.getByTestId(testIds.appConfig.resolution('loki'));
+    expect(loki).toHaveTextContent('There are 2 Loki data sources (Loki A, Loki B) and none is chosen.');
+    expect(loki).toHaveAttribute('role', 'alert');
+    expect(screen.getByTestId(testIds.appConfig.resolution('tempo'))).toHaveTextContent('Using Tempo, chosen here.');
+  });
+
+  it('saves changed settings through the plugin settings API, keeps other keys, then reloads', async () => {
+    const other = { slos: [{ name: 'checkout availability' }] } as unknown as PivotJsonData;
+    renderConfig({ ...other, logs: { serviceLabel: 'service_name', traceId: 'structured-metadata' } });
+
+    fireEvent.change(screen.getByLabelText(/^Loki/), { target: { value: 'loki-b' } });
+    expect(screen.getByTestId(testIds.appConfig.resolution('loki'))).toHaveTextContent('Using Loki B, chosen here.');
+    fireEvent.change(screen.getByLabelText(/^Service label in metrics/), { target: { value: ' job ' } });
+    fireEvent.change(screen.getByLabelText(/^Service label in logs/), { target: { value: 'service' } });
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId(testIds.appConfig.save));
+    });
+    expect(savedBody()).toEqual({
+      enabled: true,
+      pinned: true,
+      jsonData: {
+        slos: [{ name: 'checkout availability' }],
+        datasources: { loki: 'loki-b' },
+        metrics: { family: 'auto', serviceLabel: 'job' },
+        logs: { serviceLabel: 'service', traceId: 'structured-metadata' },
+      },
+    });
+    expect(reloadPage).toHaveBeenCalledTimes(1);
+  });
+
+  it('enables a disabled app on save', async () => {
+    renderConfig({}, false);
+    expect(screen.getByText('Pivot is not enabled')).toBeInTheDocument();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Enable and save' }));
+    });
+    expect(savedBody()).toMatchObject({ enabled: true, pinned: true });
+  });
+
+  it('says why saving failed and does not reload', async () => {
+    mockFetch.mockImplementation(() => throwError(() => ({ status: 403, data: { message: 'Permission denied' } })));
+    renderConfig({});
+    await act(async () => {
+      fireEvent.click(screen.getByTestId(testIds.appConfig.save));
+    });
+    expect(screen.getByTestId(testIds.appConfig.saveError)).toHaveTextContent('Saving failed: Permission denied.');
+    expect(reloadPage).not.toHaveBeenCalled();
+  });
+
+  it('checks every pillar through Grafana and offers the detected conventions in one click', async () => {
+    renderConfig({ datasources: { loki: 'loki-a' } });
+    fireEvent.click(screen.getByTestId(testIds.appConfig.check));
+
+    const prometheus = await screen.findByTestId(testIds.appConfig.checkResult('prometheus'));
+    await waitFor(() => expect(prometheus).toHaveTextContent('Prometheus: works'));
+    expect(prometheus).toHaveTextContent('RED metrics found: Tempo metrics-generator span metrics (10 series');
+    expect(prometheus).toHaveTextContent(
+      'Detected: Tempo metrics-generator span metrics, service label service (family default)'
+    );
+
+    const loki = screen.getByTestId(testIds.appConfig.checkResult('loki'));
+    await waitFor(() => expect(loki).toHaveTextContent('Loki: needs a fix'));
+    expect(loki).toHaveTextContent('trace_id found in the line, as logfmt on 1 of 1 sampled lines.');
+    expect(loki).toHaveTextContent('To fix: Set "trace_id in logs" to the line, as logfmt.');
+
+    const tempo = screen.getByTestId(testIds.appConfig.checkResult('tempo'));
+    await waitFor(() => expect(tempo).toHaveTextContent('Tempo answers TraceQL search (2 recent traces found).'));
+    expect(within(tempo).queryByRole('button', { name: /Use detected/ })).toBeNull();
+
+    // The probes went to the chosen and the default data sources.
+    const queried = mockFetch.mock.calls
+      .filter(([req]) => req.url === '/api/ds/query')
+      .map(([req]) => req.data.queries[0].datasource.uid);
+    expect(queried.sort()).toEqual(['loki-a', 'pivot-prometheus', 'tempo-main']);
+
+    fireEvent.click(screen.getByTestId(testIds.appConfig.useDetected('prometheus')));
+    fireEvent.click(screen.getByTestId(testIds.appConfig.useDetected('loki')));
+    expect(screen.getByLabelText(/^Metric family/)).toHaveValue('Tempo metrics-generator span metrics');
+    expect(screen.getByLabelText(/^trace_id in logs/)).toHaveValue('In the line, logfmt');
+    // Once applied, there is nothing left to offer.
+    expect(screen.queryByTestId(testIds.appConfig.useDetected('prometheus'))).toBeNull();
+
+    await act(async () => {
+      fireEvent.click(screen.getByTestId(testIds.appConfig.save));
+    });
+    expect(savedBody().jsonData).toEqual({
+      datasources: { loki: 'loki-a' },
+      metrics: { family: 'tempo-spanmetrics', serviceLabel: '' },
+      logs: { serviceLabel: 'service_name', traceId: 'logfmt' },
+    });
+  });
+
+  it('reports a pillar without a usable data source and still checks the others', async () => {
+    renderConfig({ datasources: { prometheus: 'deleted-uid' } });
+    expect(screen.getByTestId(testIds.appConfig.resolution('prometheus'))).toHaveTextContent(
+      'The Prometheus data source "deleted-uid" set in Pivot\'s settings does not exist'
+    );
+    fireEvent.click(screen.getByTestId(testIds.appConfig.check));
+    const prometheus = await screen.findByTestId(testIds.appConfig.checkResult('prometheus'));
+    await waitFor(() => expect(prometheus).toHaveTextContent('Prometheus: needs a fix'));
+    expect(prometheus).toHaveTextContent('"deleted-uid"');
+    const loki = screen.getByTestId(testIds.appConfig.checkResult('loki'));
+    await waitFor(() => expect(loki).toHaveTextContent('There are 2 Loki data sources'));
+    await waitFor(() =>
+      expect(screen.getByTestId(testIds.appConfig.checkResult('tempo'))).toHaveTextContent('Tempo: works')
+    );
+  });
+});

@@ -1,0 +1,123 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Button, Icon, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import type { Finding, FindingLevel, PillarReport } from '../../datasources/detect';
+import { PILLAR_TITLES } from '../../datasources/lookup';
+import type { Pillar } from '../../settings';
+import { testIds } from '../testIds';
+
+export type PillarCheckState<D> = { status: 'running' } | { status: 'done'; report: PillarReport<D> };
+
+interface PillarCheckProps<D> {
+  pillar: Pillar;
+  state: PillarCheckState<D>;
+  /** What "Use detected" would set, in words; no button when undefined. */
+  detectedText?: string;
+  onUseDetected?: () => void;
+}
+
+const LEVEL_ICONS = { ok: 'check-circle', warning: 'exclamation-triangle', error: 'times-circle' } as const;
+const LEVEL_WORDS: Record<FindingLevel, string> = {
+  ok: 'works',
+  warning: 'works, with warnings',
+  error: 'needs a fix',
+};
+
+/** What the check found for one data source: each finding, its fix, and the detected conventions. */
+export function PillarCheck<D>({ pillar, state, detectedText, onUseDetected }: PillarCheckProps<D>) {
+  const styles = useStyles2(getStyles);
+  const title = PILLAR_TITLES[pillar];
+  return (
+    <section className={styles.card} aria-label={`${title} check`} data-testid={testIds.appConfig.checkResult(pillar)}>
+      {state.status === 'running' ? (
+        <LoadingPlaceholder text={`Checking ${title}…`} />
+      ) : (
+        <>
+          <h4 className={styles.heading}>
+            <FindingIcon level={state.report.level} />
+            {title}: {LEVEL_WORDS[state.report.level]}
+          </h4>
+          <ul className={styles.list}>
+            {state.report.findings.map((finding, i) => (
+              <FindingItem key={i} finding={finding} />
+            ))}
+          </ul>
+          {detectedText && onUseDetected && (
+            <div className={styles.detected}>
+              <span>Detected: {detectedText}</span>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="check"
+                onClick={onUseDetected}
+                aria-label={`Use detected ${title} conventions`}
+                data-testid={testIds.appConfig.useDetected(pillar)}
+              >
+                Use detected
+              </Button>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function FindingIcon({ level }: { level: FindingLevel }) {
+  const styles = useStyles2(getStyles);
+  return <Icon name={LEVEL_ICONS[level]} className={styles[level]} aria-label={level} />;
+}
+
+function FindingItem({ finding }: { finding: Finding }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <li className={styles.item}>
+      <FindingIcon level={finding.level} />
+      <div>
+        <div>{finding.text}</div>
+        {finding.fix && <div className={styles.fix}>To fix: {finding.fix}</div>}
+      </div>
+    </li>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  card: css({
+    border: `1px solid ${theme.colors.border.weak}`,
+    borderRadius: theme.shape.radius.default,
+    background: theme.colors.background.secondary,
+    padding: theme.spacing(1.5, 2),
+    marginBottom: theme.spacing(1.5),
+  }),
+  heading: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
+  }),
+  list: css({
+    listStyle: 'none',
+    margin: 0,
+    padding: 0,
+  }),
+  item: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    alignItems: 'flex-start',
+    marginBottom: theme.spacing(0.75),
+  }),
+  fix: css({
+    color: theme.colors.text.secondary,
+  }),
+  detected: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(1),
+    color: theme.colors.text.secondary,
+  }),
+  ok: css({ color: theme.colors.success.text, flexShrink: 0 }),
+  warning: css({ color: theme.colors.warning.text, flexShrink: 0 }),
+  error: css({ color: theme.colors.error.text, flexShrink: 0 }),
+});

@@ -1,0 +1,96 @@
+/**
+ * The configuration page's form logic, out of React: the draft it edits, the `jsonData` it
+ * saves, and the texts that say which data source applies and why.
+ */
+import { LogConventions, METRIC_FAMILIES, MetricFamily, TraceIdLocation } from '../../datasources/conventions';
+import type { MetricsDetection } from '../../datasources/detect';
+import { DataSourceResolution, PILLAR_TITLES } from '../../datasources/lookup';
+import { normalizeSettings, PILLARS, PivotJsonData, PivotSettings, PROVISIONED_UIDS } from '../../settings';
+
+export type ConfigDraft = PivotSettings;
+
+export function draftFromJsonData(jsonData: PivotJsonData | undefined | null): ConfigDraft {
+  return normalizeSettings(jsonData);
+}
+
+/**
+ * The `jsonData` to save. Keys this page does not edit (other features' settings) are kept;
+ * empty data source choices are left out so the defaults keep applying.
+ */
+export function jsonDataFromDraft(previous: PivotJsonData | undefined | null, draft: ConfigDraft): PivotJsonData {
+  const datasources: PivotJsonData['datasources'] = {};
+  for (const pillar of PILLARS) {
+    const uid = draft.datasources[pillar]?.trim();
+    if (uid) {
+      datasources[pillar] = uid;
+    }
+  }
+  return {
+    ...(previous ?? {}),
+    datasources,
+    metrics: { family: draft.metrics.family, serviceLabel: draft.metrics.serviceLabel.trim() },
+    logs: { serviceLabel: draft.logs.serviceLabel.trim(), traceId: draft.logs.traceId },
+  };
+}
+
+/** One line under a data source picker: which data source Pivot uses, and why that one. */
+export function resolutionText(resolution: DataSourceResolution): string {
+  if (!resolution.ok) {
+    return resolution.message;
+  }
+  const { ds, how, pillar } = resolution;
+  switch (how) {
+    case 'configured':
+      return `Using ${ds.name}, chosen here.`;
+    case 'provisioned':
+      return `Using ${ds.name}: none is chosen, so Pivot uses the provisioned data source (uid ${PROVISIONED_UIDS[pillar]}).`;
+    case 'only-candidate':
+      return `Using ${ds.name}: none is chosen and it is the only ${PILLAR_TITLES[pillar]} data source.`;
+  }
+}
+
+export function applyMetricsDetection(draft: ConfigDraft, detected: MetricsDetection): ConfigDraft {
+  return { ...draft, metrics: { family: detected.family, serviceLabel: detected.serviceLabel } };
+}
+
+export function applyLogsDetection(draft: ConfigDraft, detected: LogConventions): ConfigDraft {
+  return { ...draft, logs: { ...detected } };
+}
+
+/** Whether "Use detected" would change the draft. */
+export function metricsDetectionDiffers(draft: ConfigDraft, detected: MetricsDetection): boolean {
+  return draft.metrics.family !== detected.family || draft.metrics.serviceLabel !== detected.serviceLabel;
+}
+
+export function logsDetectionDiffers(draft: ConfigDraft, detected: LogConventions): boolean {
+  return draft.logs.serviceLabel !== detected.serviceLabel || draft.logs.traceId !== detected.traceId;
+}
+
+export function describeMetricsDetection(d: MetricsDetection): string {
+  const label = d.serviceLabel || `${METRIC_FAMILIES[d.family].defaultServiceLabel} (family default)`;
+  return `${METRIC_FAMILIES[d.family].title}, service label ${label}`;
+}
+
+export function describeLogsDetection(d: LogConventions): string {
+  const where = TRACE_ID_OPTIONS.find((o) => o.value === d.traceId)?.label ?? d.traceId;
+  return `service label ${d.serviceLabel}, trace_id: ${where}`;
+}
+
+export const FAMILY_OPTIONS: Array<{ value: MetricFamily | 'auto'; label: string; description: string }> = [
+  { value: 'auto', label: 'Auto', description: 'Detect the family from the data when a page loads' },
+  ...(Object.keys(METRIC_FAMILIES) as MetricFamily[]).map((family) => ({
+    value: family,
+    label: METRIC_FAMILIES[family].title,
+    description: `${METRIC_FAMILIES[family].requests}, service label ${METRIC_FAMILIES[family].defaultServiceLabel}`,
+  })),
+];
+
+export const TRACE_ID_OPTIONS: Array<{ value: TraceIdLocation; label: string; description: string }> = [
+  {
+    value: 'structured-metadata',
+    label: 'Structured metadata',
+    description: 'OTLP ingestion (Loki 3+): trace_id is structured metadata',
+  },
+  { value: 'logfmt', label: 'In the line, logfmt', description: 'The line holds trace_id=<id>' },
+  { value: 'json', label: 'In the line, JSON', description: 'The line is JSON with a "trace_id" key' },
+];
