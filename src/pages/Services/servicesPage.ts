@@ -1,14 +1,39 @@
-import { SceneAppPage } from '@grafana/scenes';
+import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
-import { notAvailablePage } from '../../components/states/notAvailablePage';
 import { ROUTES } from '../../constants';
+import { serviceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { buildServiceScene } from './serviceScene';
+import { buildServicesScene } from './servicesScene';
 
-export function servicesPage(_ctx: PivotContext): SceneAppPage {
-  return notAvailablePage({
+/** The Services page (the app's default) and, below it, each service's page at `services/:service`. */
+export function servicesPage(ctx: PivotContext): SceneAppPage {
+  return new SceneAppPage({
     title: 'Services',
+    subTitle: 'Every service with its request rate, error ratio and p95 latency. Open one to follow its errors to logs and traces.',
     url: prefixRoute(ROUTES.Services),
     routePath: `${ROUTES.Services}/*`,
-    purpose: 'Every service with its request rate, error ratio and p95 latency, and a way into each.',
+    // Going back to the list keeps the window, the search and the sort.
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.search, URL_KEYS.sort],
+    getScene: () => buildServicesScene(ctx),
+    drilldowns: [
+      {
+        routePath: ':service',
+        getPage: (routeMatch: SceneRouteMatch<{ service?: string }>, parent: SceneAppPageLike) =>
+          servicePage(ctx, routeMatch.params.service ?? '', parent),
+      },
+    ],
+  });
+}
+
+export function servicePage(ctx: PivotContext, service: string, parent: SceneAppPageLike): SceneAppPage {
+  return new SceneAppPage({
+    title: service,
+    subTitle: 'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.',
+    url: serviceUrl(service),
+    routePath: ':service',
+    getParentPage: () => parent,
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to],
+    getScene: () => buildServiceScene(ctx, service),
   });
 }

@@ -1,7 +1,7 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { countTraceIds, lineTraceId, TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate, withTraceIdLinks } from './traceLinks';
-import { lokiDataplaneFrame, lokiLogsFrame } from './testing/frames';
+import { LogLine, lokiDataplaneFrame, lokiLogsFrame } from './testing/frames';
 
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const T = 1_700_000_000_000;
@@ -51,12 +51,12 @@ describe('lineTraceId', () => {
 });
 
 describe('withTraceIdLinks', () => {
-  const lines = [
+  const lines: LogLine[] = [
     {
       timeMs: T,
       line: 'level=error msg="charge failed"',
       labels: { service_name: 'checkout', trace_id: ID },
-      labelTypes: { service_name: 'I' as const, trace_id: 'S' as const },
+      labelTypes: { service_name: 'I', trace_id: 'S' },
     },
     { timeMs: T + 1, line: 'level=error msg="no trace"', labels: { service_name: 'checkout' } },
   ];

@@ -1,0 +1,162 @@
+import React from 'react';
+import { lastValueFrom } from 'rxjs';
+import { css } from '@emotion/css';
+import { CoreApp, DataQueryRequest, GrafanaTheme2, LoadingState } from '@grafana/data';
+import { getDataSourceSrv, getRunRequest } from '@grafana/runtime';
+import {
+  NewSceneObjectAddedEvent,
+  SceneComponentProps,
+  SceneObject,
+  SceneObjectBase,
+  SceneObjectState,
+  sceneGraph,
+} from '@grafana/scenes';
+import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
+import { chooseMetricFamily, describeFamilyChoice, FamilyChoice } from '../../analysis/metricFamily';
+import type { DataSourceResolution, DataSourceSummary } from '../../datasources/lookup';
+import { METRIC_FAMILY_LIST, METRIC_FAMILIES, MetricConventions } from '../../datasources/conventions';
+import { prometheusProbeQueries } from '../../datasources/probes';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { metricConventionsFor, PivotSettings } from '../../settings';
+
+export interface MetricFamilyGateState extends SceneObjectState {
+  /** The Prometheus data source cannot be used: its message. */
+  problem?: string;
+  choice?: FamilyChoice;
+  /** The probe failed: its message. */
+  error?: string;
+  /** Built once the family is known. */
+  body?: SceneObject;
+}
+
+/**
+ * Holds back the metric parts of a page until the metric family is known: the configured one
+ * at once; for `auto`, the family detected by one probe request when the page loads (the
+ * configuration check's series counts, ranked as there). Says which family is used.
+ */
+export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
+  static Component = MetricFamilyGateRenderer;
+
+  constructor(
+    private readonly settings: PivotSettings,
+    private readonly prometheus: DataSourceResolution,
+    private readonly build: (conv: MetricConventions, prometheus: DataSourceSummary) => SceneObject
+  ) {
+    super({ problem: prometheus.ok ? undefined : prometheus.message });
+    this.addActivationHandler(() => this.onActivate());
+  }
+
+  private onActivate() {
+    if (this.state.choice || !this.prometheus.ok) {
+      return;
+    }
+    const configured = this.settings.metrics.family;
+    if (configured !== 'auto') {
+      this.choose(chooseMetricFamily(configured));
+      return;
+    }
+    const ds = this.prometheus.ds;
+    let cancelled = false;
+    this.detect(ds.uid, ds.type).then(
+      (choice) => !cancelled && this.choose(choice),
+      (error: unknown) => !cancelled && this.setState({ error: errorText(error) })
+    );
+    return () => {
+      cancelled = true;
+    };
+  }
+
+  private choose(choice: FamilyChoice) {
+    if (!this.prometheus.ok) {
+      return;
+    }
+    const body =
+      choice.kind === 'none' ? undefined : this.build(metricConventionsFor(this.settings, choice.family), this.prometheus.ds);
+    this.setState({ choice, body, error: undefined });
+    if (body) {
+      // The body is built after the page synced its state from the URL: let it read its keys now.
+      this.publishEvent(new NewSceneObjectAddedEvent(body), true);
+    }
+  }
+
+  private async detect(uid: string, type: string): Promise<FamilyChoice> {
+    const ds = await getDataSourceSrv().get({ uid, type });
+    const timeRange = sceneGraph.getTimeRange(this).state;
+    const request: DataQueryRequest = {
+      app: CoreApp.Unknown,
+      requestId: `pivot-family-${this.state.key}`,
+      timezone: timeRange.timeZone ?? 'browser',
+      range: timeRange.value,
+      interval: '1m',
+      intervalMs: 60_000,
+      targets: prometheusProbeQueries().map((q) => ({
+        refId: q.refId,
+        datasource: { uid, type },
+        expr: q.expr,
+        instant: true,
+        range: false,
+      })),
+      scopedVars: {},
+      startTime: Date.now(),
+    };
+    const data = await lastValueFrom(getRunRequest()(ds, request));
+    if (data.state === LoadingState.Error) {
+      const message = (data.errors ?? []).map((e) => e.message).filter(Boolean).join('; ');
+      throw new Error(message || 'The metric family probe failed without a message.');
+    }
+    return chooseMetricFamily('auto', data.series);
+  }
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message;
+  }
+  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') {
+    return error.message;
+  }
+  return String(error);
+}
+
+const NO_FAMILY = `No requests under any metric family in the last hour (looked for ${METRIC_FAMILY_LIST.map(
+  (f) => METRIC_FAMILIES[f].requests
+).join(', ')}): check that RED metrics reach this Prometheus, and the metric family in Configuration.`;
+
+function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGate>) {
+  const { problem, choice, error, body } = model.useState();
+  const styles = useStyles2(getStyles);
+  if (problem !== undefined) {
+    return <Problem title="Prometheus data source unavailable: no metrics" message={problem} showConfigLink />;
+  }
+  if (error !== undefined) {
+    return (
+      <Problem
+        title="Could not detect the metric family"
+        message={`Prometheus did not answer the metric family probe: ${error}. Set the metric family in Configuration to skip detection.`}
+        showConfigLink
+      />
+    );
+  }
+  if (!choice) {
+    return <LoadingPlaceholder text="Detecting the metric family…" />;
+  }
+  return (
+    <div className={styles.gate}>
+      <div data-testid={testIds.services.metricFamily}>
+        <Text variant="bodySmall" color="secondary">
+          {describeFamilyChoice(choice)}
+        </Text>
+      </div>
+      {choice.kind === 'none' ? <Empty message={NO_FAMILY} /> : body && <body.Component model={body} />}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  gate: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+  }),
+});

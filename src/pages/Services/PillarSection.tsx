@@ -1,0 +1,118 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, PanelData } from '@grafana/data';
+import { SceneComponentProps, SceneDataProvider, SceneObject, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
+import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { PILLAR_TITLES } from '../../datasources/lookup';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import type { Pillar } from '../../settings';
+import { sectionDataState } from './dataState';
+
+export interface PillarSectionState extends SceneObjectState {
+  /** Names the section in test ids: metrics, logs, traces, neighbours. */
+  name: string;
+  /** What the section shows, for messages: "error logs", "failing traces". */
+  what: string;
+  pillar: Pillar;
+  /** The panel or list drawn when there is data; it reads this section's `$data`. */
+  body?: SceneObject;
+  /** Set when the pillar's data source cannot be used: shown instead of running anything. */
+  problem?: string;
+  /** No data, with the likely cause and what to do. */
+  emptyMessage: string;
+  /** A remark on data that did arrive (e.g. no line carries a trace id), shown above the body. */
+  note?: (data: PanelData) => string | undefined;
+  /** Height of the body in pixels: Grafana's panels size to their container. */
+  height?: number;
+  $data?: SceneDataProvider;
+}
+
+/**
+ * One pillar's part of a page. Loading, data source error, no data and a missing data source
+ * are swapped in here, so each pillar fails on its own and the others keep working.
+ */
+export class PillarSection extends SceneObjectBase<PillarSectionState> {
+  static Component = PillarSectionRenderer;
+}
+
+function PillarSectionRenderer({ model }: SceneComponentProps<PillarSection>) {
+  const { name, what, pillar, body, problem, emptyMessage, note, height, $data } = model.useState();
+  const styles = useStyles2(getStyles, height);
+  const title = PILLAR_TITLES[pillar];
+
+  if (problem !== undefined || !$data) {
+    return (
+      <div className={styles.section} data-testid={testIds.service.section(name, 'problem')}>
+        <Problem title={`${title} data source unavailable: no ${what}`} message={problem ?? ''} showConfigLink />
+      </div>
+    );
+  }
+  return (
+    <SectionData
+      dataProvider={$data}
+      name={name}
+      what={what}
+      title={title}
+      body={body}
+      emptyMessage={emptyMessage}
+      note={note}
+      height={height}
+    />
+  );
+}
+
+interface SectionDataProps {
+  dataProvider: SceneDataProvider;
+  name: string;
+  what: string;
+  title: string;
+  body?: SceneObject;
+  emptyMessage: string;
+  note?: (data: PanelData) => string | undefined;
+  height?: number;
+}
+
+function SectionData({ dataProvider, name, what, title, body, emptyMessage, note, height }: SectionDataProps) {
+  const { data } = dataProvider.useState();
+  const styles = useStyles2(getStyles, height);
+  const state = sectionDataState(data);
+  const remark = data && state.kind === 'data' && note ? note(data) : undefined;
+
+  return (
+    <div className={styles.section} data-testid={testIds.service.section(name, state.kind)}>
+      {state.kind === 'loading' && <LoadingPlaceholder text={`Loading ${what} from ${title}…`} />}
+      {state.kind === 'error' && (
+        <Problem title={`${title} could not load ${what}`} message={state.message} />
+      )}
+      {state.kind === 'empty' && <Empty message={emptyMessage} />}
+      {state.kind === 'data' && (
+        <>
+          {state.warning && <Problem severity="warning" title={`${title} answered in part`} message={state.warning} />}
+          {remark && (
+            <Alert severity="info" title={remark} data-testid={testIds.service.note} />
+          )}
+          {body && (
+            <div className={styles.body}>
+              <body.Component model={body} />
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2, height?: number) => ({
+  section: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    minWidth: 0,
+    flex: '1 1 0',
+  }),
+  body: css({
+    height: height ?? 'auto',
+    minHeight: 0,
+  }),
+});

@@ -1,0 +1,223 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { formattedValueToString, getValueFormat, GrafanaTheme2, locationUtil } from '@grafana/data';
+import { locationService } from '@grafana/runtime';
+import {
+  SceneComponentProps,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneObjectUrlSyncConfig,
+  SceneObjectUrlValues,
+  SceneQueryRunner,
+  sceneGraph,
+} from '@grafana/scenes';
+import { Icon, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { serviceUrl, URL_KEYS } from '../../utils/links';
+import { failedRefIds, sectionDataState } from './dataState';
+import {
+  DEFAULT_SORT,
+  formatSort,
+  joinServiceRows,
+  nextSort,
+  parseSort,
+  searchRows,
+  ServiceRow,
+  SortKey,
+  sortRows,
+  sparklinePoints,
+} from './serviceRows';
+
+export interface ServicesTableState extends SceneObjectState {
+  /** Search text, as typed. */
+  search: string;
+  /** Sort as it appears in the URL, e.g. `errorRatio-desc`. */
+  sort: string;
+  serviceLabel: string;
+  /** The metric family's title, for the no-data message. */
+  familyTitle: string;
+  $data: SceneQueryRunner;
+}
+
+/** Every service, one row each, from the per-statistic queries of its `$data`; search and sort live in the URL. */
+export class ServicesTable extends SceneObjectBase<ServicesTableState> {
+  static Component = ServicesTableRenderer;
+
+  protected _urlSync = new SceneObjectUrlSyncConfig(this, { keys: [URL_KEYS.search, URL_KEYS.sort] });
+
+  getUrlState(): SceneObjectUrlValues {
+    const sort = parseSort(this.state.sort);
+    return {
+      [URL_KEYS.search]: this.state.search || undefined,
+      // The default order stays out of the URL, so plain links stay short.
+      [URL_KEYS.sort]: sort.key === DEFAULT_SORT.key && sort.direction === DEFAULT_SORT.direction ? undefined : formatSort(sort),
+    };
+  }
+
+  updateFromUrl(values: SceneObjectUrlValues) {
+    const search = values[URL_KEYS.search];
+    const sort = values[URL_KEYS.sort];
+    const next = {
+      search: typeof search === 'string' ? search : '',
+      sort: formatSort(parseSort(typeof sort === 'string' ? sort : undefined)),
+    };
+    if (next.search !== this.state.search || next.sort !== this.state.sort) {
+      this.setState(next);
+    }
+  }
+
+  onSearch = (search: string) => this.setState({ search });
+
+  onSort = (key: SortKey) => this.setState({ sort: formatSort(nextSort(parseSort(this.state.sort), key)) });
+}
+
+const COLUMNS: Array<{ key: SortKey; title: string }> = [
+  { key: 'service', title: 'Service' },
+  { key: 'requestRate', title: 'Request rate' },
+  { key: 'errorRatio', title: 'Error ratio' },
+  { key: 'p95', title: 'p95 latency' },
+];
+
+function format(unit: string, value: number | undefined): string {
+  return value === undefined ? '–' : formattedValueToString(getValueFormat(unit)(value));
+}
+
+function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
+  const { search, sort: sortText, serviceLabel, familyTitle, $data } = model.useState();
+  const { data } = $data.useState();
+  const { from, to } = sceneGraph.getTimeRange(model).useState();
+  const styles = useStyles2(getStyles);
+  const state = sectionDataState(data);
+  const sort = parseSort(sortText);
+
+  const searchBox = (
+    <Input
+      className={styles.search}
+      prefix={<Icon name="search" />}
+      placeholder="Search services"
+      value={search}
+      onChange={(e) => model.onSearch(e.currentTarget.value)}
+      data-testid={testIds.services.search}
+      aria-label="Search services"
+    />
+  );
+
+  if (state.kind === 'loading') {
+    return <LoadingPlaceholder text="Loading services from Prometheus…" />;
+  }
+  if (state.kind === 'error') {
+    return <Problem title="Prometheus could not load the services" message={state.message} />;
+  }
+  if (state.kind === 'empty') {
+    return (
+      <Empty
+        message={`No requests for any service in this window under ${familyTitle}: check the metric family and the service label (${serviceLabel}) in Configuration, or widen the time range.`}
+      />
+    );
+  }
+
+  const rows = sortRows(searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failedRefIds(data)), search), sort);
+  const range = { from, to };
+  return (
+    <div className={styles.container}>
+      {searchBox}
+      {state.warning && <Problem severity="warning" title="Some statistics are missing" message={state.warning} />}
+      {rows.length === 0 ? (
+        <Empty message={`No service matches "${search}".`} />
+      ) : (
+        <table className={styles.table} data-testid={testIds.services.table}>
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c.key} aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                  <button className={styles.sortButton} onClick={() => model.onSort(c.key)} data-testid={testIds.services.sortBy(c.key)}>
+                    {c.title}
+                    {sort.key === c.key && <Icon name={sort.direction === 'asc' ? 'arrow-up' : 'arrow-down'} />}
+                  </button>
+                </th>
+              ))}
+              <th>Requests over time</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <ServiceTableRow key={row.service} row={row} href={serviceUrl(row.service, range)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+const SPARK_WIDTH = 120;
+const SPARK_HEIGHT = 24;
+
+function ServiceTableRow({ row, href }: { row: ServiceRow; href: string }) {
+  const styles = useStyles2(getStyles);
+  const url = locationUtil.assureBaseUrl(href);
+  return (
+    <tr className={styles.row} data-testid={testIds.services.row(row.service)} onClick={() => locationService.push(href)}>
+      <td>
+        <a href={url} onClick={(e) => e.stopPropagation()}>
+          {row.service}
+        </a>
+      </td>
+      <td>{format('reqps', row.requestRate)}</td>
+      <td className={row.errorRatio ? styles.failing : undefined}>{format('percentunit', row.errorRatio)}</td>
+      <td>{format('s', row.p95Seconds)}</td>
+      <td>
+        {row.sparkline.length > 1 && (
+          <svg width={SPARK_WIDTH} height={SPARK_HEIGHT} aria-label={`Requests over time for ${row.service}`}>
+            <polyline className={styles.spark} points={sparklinePoints(row.sparkline, SPARK_WIDTH, SPARK_HEIGHT)} />
+          </svg>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  container: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  }),
+  search: css({
+    maxWidth: 400,
+  }),
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': {
+      padding: theme.spacing(1, 1.5),
+      borderBottom: `1px solid ${theme.colors.border.weak}`,
+      textAlign: 'left',
+    },
+  }),
+  sortButton: css({
+    background: 'none',
+    border: 'none',
+    padding: 0,
+    color: theme.colors.text.primary,
+    fontWeight: theme.typography.fontWeightMedium,
+    cursor: 'pointer',
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+  }),
+  row: css({
+    cursor: 'pointer',
+    '&:hover': { background: theme.colors.action.hover },
+    a: { color: theme.colors.text.link },
+  }),
+  failing: css({
+    color: theme.colors.error.text,
+  }),
+  spark: css({
+    fill: 'none',
+    stroke: theme.colors.primary.main,
+    strokeWidth: 1.5,
+  }),
+});

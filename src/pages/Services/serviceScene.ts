@@ -1,0 +1,265 @@
+import { map } from 'rxjs';
+import { DataFrame } from '@grafana/data';
+import {
+  CustomTransformOperator,
+  EmbeddedScene,
+  PanelBuilders,
+  SceneDataQuery,
+  SceneDataTransformer,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneQueryRunner,
+  SceneTimeRange,
+  VizPanel,
+} from '@grafana/scenes';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { neighbourRates } from '../../datasources/neighbours';
+import type { PivotSettings } from '../../settings';
+import { MetricFamilyGate } from './MetricFamilyGate';
+import { NEIGHBOUR_REFS } from './neighbourRows';
+import { NeighboursList } from './NeighboursList';
+import { PillarSection } from './PillarSection';
+import { DEFAULT_RANGE, dsRef, pageControls, PromQuery } from './servicesScene';
+import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
+
+/** Error log lines asked of Loki for the window: the newest first. */
+export const LOG_LINES = 200;
+/** Failing traces asked of Tempo for the window. */
+export const FAILING_TRACES = 20;
+
+export const SERVICE_REFS = {
+  errorRatio: 'errorRatio',
+  latency: 'p95',
+  logs: 'errorLogs',
+  traces: 'failingTraces',
+} as const;
+
+export interface LokiQuery extends SceneDataQuery {
+  expr: string;
+  queryType: 'range';
+  maxLines: number;
+  direction: 'backward';
+}
+
+export interface TempoQuery extends SceneDataQuery {
+  queryType: 'traceql';
+  query: string;
+  limit: number;
+  tableType: 'traces';
+}
+
+/** The metric panels' queries: range queries with exemplars, so a dot on the panel opens its trace. */
+export function serviceMetricQueries(conv: MetricConventions, service: string): { errorRatio: PromQuery; latency: PromQuery } {
+  const opts = { service, window: '$__rate_interval' };
+  return {
+    errorRatio: { refId: SERVICE_REFS.errorRatio, expr: promql.errorRatio(conv, opts), instant: false, range: true, exemplar: true },
+    latency: {
+      refId: SERVICE_REFS.latency,
+      expr: promql.latencyQuantile(conv, { ...opts, quantile: 0.95 }),
+      instant: false,
+      range: true,
+      exemplar: true,
+    },
+  };
+}
+
+export function serviceLogsQuery(settings: PivotSettings, service: string): LokiQuery {
+  return {
+    refId: SERVICE_REFS.logs,
+    expr: logql.serviceLogs(settings.logs, { service, errorsOnly: true }),
+    queryType: 'range',
+    maxLines: LOG_LINES,
+    direction: 'backward',
+  };
+}
+
+export function failingTracesQuery(service: string): TempoQuery {
+  return {
+    refId: SERVICE_REFS.traces,
+    queryType: 'traceql',
+    query: traceql.failingSpans({ service }),
+    limit: FAILING_TRACES,
+    tableType: 'traces',
+  };
+}
+
+export function neighbourQueries(service: string): PromQuery[] {
+  return [
+    { refId: NEIGHBOUR_REFS.requests, expr: neighbourRates({ service, window: '$__range' }), instant: true, range: false },
+    {
+      refId: NEIGHBOUR_REFS.failed,
+      expr: neighbourRates({ service, window: '$__range', failed: true }),
+      instant: true,
+      range: false,
+    },
+  ];
+}
+
+/** Adds the Trace page link to every logs frame's trace ids (traceLinks.ts). */
+export function traceIdLinksOperator(location: TraceIdLocation): CustomTransformOperator {
+  return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.map((f) => withTraceIdLinks(f, location))));
+}
+
+const LOCATION_TITLES: Record<TraceIdLocation, string> = {
+  'structured-metadata': 'structured metadata',
+  logfmt: 'the line (logfmt)',
+  json: 'the line (JSON)',
+};
+
+/** Exemplars carry the trace id as `traceID` (Tempo's generator) or `trace_id` (OTel exporters). */
+const EXEMPLAR_TRACE_ID_FIELDS = ['traceID', 'trace_id'];
+
+function metricPanel(title: string, description: string, unit: string): VizPanel {
+  const link = traceDataLink();
+  return PanelBuilders.timeseries()
+    .setTitle(title)
+    .setDescription(description)
+    .setUnit(unit)
+    .setMin(0)
+    .setOverrides((b) => {
+      for (const name of EXEMPLAR_TRACE_ID_FIELDS) {
+        b.matchFieldsWithName(name).overrideLinks([link]);
+      }
+    })
+    .build();
+}
+
+function metricSections(service: string, conv: MetricConventions, ds: DataSourceSummary): SceneFlexLayout {
+  const queries = serviceMetricQueries(conv, service);
+  const emptyMessage = `No requests for ${service} in this window under ${METRIC_FAMILIES[conv.family].title}: check the metric family and the service label (${conv.serviceLabel}) in Configuration, or widen the time range.`;
+  const section = (name: string, what: string, query: PromQuery, panel: VizPanel) =>
+    new SceneFlexItem({
+      body: new PillarSection({
+        name,
+        what,
+        pillar: 'prometheus',
+        emptyMessage,
+        height: 260,
+        body: panel,
+        $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: [query] }),
+      }),
+    });
+  return new SceneFlexLayout({
+    direction: 'row',
+    children: [
+      section(
+        'error-ratio',
+        'the error ratio',
+        queries.errorRatio,
+        metricPanel('Error ratio', 'Failed / all requests. Drag across the panel to narrow the page to a window.', 'percentunit')
+      ),
+      section(
+        'latency',
+        'the latency',
+        queries.latency,
+        metricPanel('p95 latency', '95th percentile request latency. Drag across the panel to narrow the page to a window.', 's')
+      ),
+    ],
+  });
+}
+
+function logsSection(ctx: PivotContext, service: string): PillarSection {
+  const loki = ctx.datasources.loki;
+  const { logs } = ctx.settings;
+  const common = {
+    name: 'logs',
+    what: 'error logs',
+    pillar: 'loki' as const,
+    emptyMessage: `No error logs for ${service} in this window (Loki, label ${logs.serviceLabel}): if the service logs errors, check the Loki service label in Configuration.`,
+  };
+  if (!loki.ok) {
+    return new PillarSection({ ...common, problem: loki.message });
+  }
+  return new PillarSection({
+    ...common,
+    height: 420,
+    note: (data) =>
+      countTraceIds(data.series) === 0
+        ? `No log line here carries a trace_id in ${LOCATION_TITLES[logs.traceId]}: check the Loki convention ("trace_id in logs") in Configuration.`
+        : undefined,
+    $data: new SceneDataTransformer({
+      $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [serviceLogsQuery(ctx.settings, service)] }),
+      transformations: [traceIdLinksOperator(logs.traceId)],
+    }),
+    body: PanelBuilders.logs()
+      .setTitle(`Error logs of ${service}`)
+      .setDescription('Open a line and follow its trace_id to the Trace page.')
+      .setOption('showTime', true)
+      .setOption('wrapLogMessage', true)
+      .setOption('enableLogDetails', true)
+      .build(),
+  });
+}
+
+function tracesSection(ctx: PivotContext, service: string): PillarSection {
+  const tempo = ctx.datasources.tempo;
+  const common = {
+    name: 'traces',
+    what: 'failing traces',
+    pillar: 'tempo' as const,
+    emptyMessage: `No failing traces of ${service} in this window (Tempo): no server span of ${service} had error status, or Tempo has not received its traces.`,
+  };
+  if (!tempo.ok) {
+    return new PillarSection({ ...common, problem: tempo.message });
+  }
+  return new PillarSection({
+    ...common,
+    height: 360,
+    $data: new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [failingTracesQuery(service)] }),
+    body: PanelBuilders.table()
+      .setTitle(`Failing traces of ${service}`)
+      .setDescription('Server spans with error status. A trace id opens the Trace page.')
+      .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
+      .build(),
+  });
+}
+
+function neighboursSection(ctx: PivotContext, service: string): PillarSection {
+  const prometheus = ctx.datasources.prometheus;
+  const common = {
+    name: 'neighbours',
+    what: 'neighbours',
+    pillar: 'prometheus' as const,
+    emptyMessage: `No service-graph metrics for ${service} in this window (traces_service_graph_request_total): enable the service-graphs processor of Tempo's metrics-generator or the OpenTelemetry Collector servicegraph connector.`,
+  };
+  if (!prometheus.ok) {
+    return new PillarSection({ ...common, problem: prometheus.message });
+  }
+  return new PillarSection({
+    ...common,
+    $data: new SceneQueryRunner({ datasource: dsRef(prometheus.ds), queries: neighbourQueries(service) }),
+    body: new NeighboursList({ service }),
+  });
+}
+
+/**
+ * The Service page: error ratio and latency (exemplars on), then, for the same window, the
+ * service's error logs, its failing traces and its neighbours. One time range drives all of
+ * it, so dragging across a metric panel or using the time picker narrows everything.
+ */
+export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedScene {
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: new SceneFlexLayout({
+      direction: 'column',
+      children: [
+        new SceneFlexItem({
+          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) => metricSections(service, conv, ds)),
+        }),
+        new SceneFlexItem({ body: logsSection(ctx, service) }),
+        new SceneFlexItem({
+          body: new SceneFlexLayout({
+            direction: 'row',
+            children: [
+              new SceneFlexItem({ body: tracesSection(ctx, service) }),
+              new SceneFlexItem({ width: '30%', body: neighboursSection(ctx, service) }),
+            ],
+          }),
+        }),
+      ],
+    }),
+  });
+}

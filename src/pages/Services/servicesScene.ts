@@ -1,0 +1,94 @@
+import {
+  EmbeddedScene,
+  SceneControlsSpacer,
+  SceneDataQuery,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneQueryRunner,
+  SceneRefreshPicker,
+  SceneTimePicker,
+  SceneTimeRange,
+} from '@grafana/scenes';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { METRIC_FAMILIES, MetricConventions, promql } from '../../datasources';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { MetricFamilyGate } from './MetricFamilyGate';
+import { DEFAULT_SORT, formatSort, SERVICE_STAT_REFS } from './serviceRows';
+import { ServicesTable } from './ServicesTable';
+
+/** The time range every Pivot page opens with when the URL has none. */
+export const DEFAULT_RANGE = { from: 'now-1h', to: 'now' };
+
+/** Points on each sparkline: enough to show a trend, few enough to stay cheap for every service. */
+export const SPARKLINE_POINTS = 40;
+
+export interface PromQuery extends SceneDataQuery {
+  expr: string;
+  instant: boolean;
+  range: boolean;
+  exemplar?: boolean;
+}
+
+/**
+ * The Services page's queries: one per statistic for all services (never one per service).
+ * The table's numbers are instant queries over the whole window (`$__range`); the sparkline
+ * is the request rate as a range query.
+ */
+export function servicesQueries(conv: MetricConventions): PromQuery[] {
+  const whole = { window: '$__range' };
+  return [
+    { refId: SERVICE_STAT_REFS.requestRate, expr: promql.requestRate(conv, whole), instant: true, range: false },
+    { refId: SERVICE_STAT_REFS.errorRatio, expr: promql.errorRatio(conv, whole), instant: true, range: false },
+    {
+      refId: SERVICE_STAT_REFS.p95,
+      expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }),
+      instant: true,
+      range: false,
+    },
+    {
+      refId: SERVICE_STAT_REFS.sparkline,
+      expr: promql.requestRate(conv, { window: '$__rate_interval' }),
+      instant: false,
+      range: true,
+    },
+  ];
+}
+
+export function dsRef(ds: DataSourceSummary): { uid: string; type: string } {
+  return { uid: ds.uid, type: ds.type };
+}
+
+export function pageControls() {
+  return [new SceneControlsSpacer(), new SceneTimePicker({}), new SceneRefreshPicker({})];
+}
+
+export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
+  const { prometheus } = ctx.datasources;
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: new SceneFlexLayout({
+      direction: 'column',
+      children: [
+        new SceneFlexItem({
+          body: new MetricFamilyGate(
+            ctx.settings,
+            prometheus,
+            (conv, ds) =>
+              new ServicesTable({
+                search: '',
+                sort: formatSort(DEFAULT_SORT),
+                serviceLabel: conv.serviceLabel,
+                familyTitle: METRIC_FAMILIES[conv.family].title,
+                $data: new SceneQueryRunner({
+                  datasource: dsRef(ds),
+                  queries: servicesQueries(conv),
+                  maxDataPoints: SPARKLINE_POINTS,
+                }),
+              })
+          ),
+        }),
+      ],
+    }),
+  });
+}

@@ -1,0 +1,149 @@
+import React from 'react';
+import { Observable, of } from 'rxjs';
+import {
+  DataFrame,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceApi,
+  DataSourceInstanceSettings,
+  DataSourcePluginMeta,
+  getDefaultTimeRange,
+  LoadingState,
+  PanelData,
+  PanelPlugin,
+  PanelProps,
+  PluginType,
+} from '@grafana/data';
+import { DataSourceSrv, setDataSourceSrv, setPluginImportUtils, setRunRequest } from '@grafana/runtime';
+import { buildPivotContext, PivotContext } from '../../../components/App/pivotContext';
+import type { DataSourceSummary } from '../../../datasources/lookup';
+import { PivotJsonData, PROVISIONED_UIDS } from '../../../settings';
+
+/**
+ * A stand-in for the parts of Grafana the Services and Service pages talk to: the data source
+ * service, the request runner (where every query a page sends is recorded) and the panel
+ * plugins (core panels are not npm packages, CONTRACTS.md section 5: a fake panel renders the
+ * frames it received, so tests can see what reached a panel).
+ */
+
+export const PROMETHEUS: DataSourceSummary = { uid: PROVISIONED_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' };
+export const LOKI: DataSourceSummary = { uid: PROVISIONED_UIDS.loki, name: 'Loki', type: 'loki' };
+export const TEMPO: DataSourceSummary = { uid: PROVISIONED_UIDS.tempo, name: 'Tempo', type: 'tempo' };
+export const ALL_DATASOURCES = [PROMETHEUS, LOKI, TEMPO];
+
+export interface RecordedRequest {
+  uid: string;
+  type: string;
+  request: DataQueryRequest;
+}
+
+/** What a data source answers to one request: frames, or an error message. */
+export type Answer = { frames: DataFrame[] } | { error: string; frames?: DataFrame[]; refId?: string } | 'pending';
+
+export type Responder = (ds: DataSourceSummary, request: DataQueryRequest) => Answer;
+
+function meta(type: string): DataSourcePluginMeta {
+  return {
+    id: type,
+    name: type,
+    type: PluginType.datasource,
+    module: `core:plugin/${type}`,
+    baseUrl: `public/app/plugins/datasource/${type}`,
+    info: {
+      author: { name: 'Grafana Labs' },
+      description: type,
+      links: [],
+      logos: { small: '', large: '' },
+      screenshots: [],
+      updated: '',
+      version: '',
+    },
+  };
+}
+
+function instanceSettings(ds: DataSourceSummary): DataSourceInstanceSettings {
+  return { uid: ds.uid, type: ds.type, name: ds.name, meta: meta(ds.type), readOnly: true, jsonData: {}, access: 'proxy' };
+}
+
+class FakeDataSource extends DataSourceApi {
+  query(): Observable<DataQueryResponse> {
+    return of({ data: [] });
+  }
+  async testDatasource() {
+    return { status: 'success', message: 'ok' };
+  }
+}
+
+function toPanelData(answer: Answer, request: DataQueryRequest): PanelData {
+  const base = { timeRange: request.range ?? getDefaultTimeRange(), request };
+  if (answer === 'pending') {
+    return { ...base, state: LoadingState.Loading, series: [] };
+  }
+  if ('error' in answer) {
+    return {
+      ...base,
+      state: LoadingState.Error,
+      series: answer.frames ?? [],
+      errors: [{ message: answer.error, refId: answer.refId ?? request.targets[0]?.refId }],
+    };
+  }
+  return { ...base, state: LoadingState.Done, series: answer.frames };
+}
+
+let pluginsInstalled = false;
+
+/** Installs the fake Grafana; returns the list every request is recorded into. */
+export function installFakeGrafana(respond: Responder, available: DataSourceSummary[] = ALL_DATASOURCES): RecordedRequest[] {
+  const requests: RecordedRequest[] = [];
+  const find = (ref: unknown): DataSourceSummary | undefined => {
+    const uid = typeof ref === 'string' ? ref : ref && typeof ref === 'object' && 'uid' in ref ? ref.uid : undefined;
+    return available.find((d) => d.uid === uid);
+  };
+  const srv: DataSourceSrv = {
+    get: async (ref) => {
+      const ds = find(ref);
+      if (!ds) {
+        throw new Error(`Data source ${JSON.stringify(ref)} was not found`);
+      }
+      return new FakeDataSource(instanceSettings(ds));
+    },
+    getList: () => available.map(instanceSettings),
+    getInstanceSettings: (ref) => {
+      const ds = find(ref);
+      return ds ? instanceSettings(ds) : undefined;
+    },
+    reload: async () => undefined,
+    registerRuntimeDataSource: () => undefined,
+  };
+  setDataSourceSrv(srv);
+  setRunRequest((ds, request) => {
+    const summary = { uid: ds.uid, type: ds.type, name: ds.name };
+    requests.push({ uid: ds.uid, type: ds.type, request });
+    return of(toPanelData(respond(summary, request), request));
+  });
+  if (!pluginsInstalled) {
+    // Grafana allows setting these once per process.
+    setPluginImportUtils({
+      importPanelPlugin: async (id) => fakePanelPlugin(id),
+      getPanelPluginFromCache: () => undefined,
+    });
+    pluginsInstalled = true;
+  }
+  return requests;
+}
+
+function fakePanelPlugin(id: string): PanelPlugin {
+  const FakePanel = ({ data }: PanelProps) => (
+    <div data-testid={`fake-panel ${id}`}>
+      {data.series.map((f) => `${f.refId ?? ''}:${f.length}`).join(' ')}
+    </div>
+  );
+  const plugin = new PanelPlugin(FakePanel);
+  plugin.meta = { ...meta(id), type: PluginType.panel, id, name: id, sort: 0 };
+  return plugin;
+}
+
+/** Built as the app builds it, so missing and wrong-type data sources resolve as in Grafana. */
+export function pivotContext(jsonData: PivotJsonData = {}, available: DataSourceSummary[] = ALL_DATASOURCES): PivotContext {
+  return buildPivotContext(jsonData, available);
+}
