@@ -1,4 +1,4 @@
-import { DataFrame } from '@grafana/data';
+import { DataFrame, FieldType } from '@grafana/data';
 import fc from 'fast-check';
 import {
   chainSpans,
@@ -229,9 +229,9 @@ describe('analyzeTrace on hard shapes', () => {
     const frame: DataFrame = {
       length: 2,
       fields: [
-        { name: 'spanID', type: 'string' as never, config: {}, values: ['a', 'b'] },
-        { name: 'parentSpanID', type: 'string' as never, config: {}, values: ['', 'a'] },
-        { name: 'statusCode', type: 'string' as never, config: {}, values: ['0', '2'] },
+        { name: 'spanID', type: FieldType.string, config: {}, values: ['a', 'b'] },
+        { name: 'parentSpanID', type: FieldType.string, config: {}, values: ['', 'a'] },
+        { name: 'statusCode', type: FieldType.string, config: {}, values: ['0', '2'] },
       ],
     };
     const analysis = analyzeTrace(frame);

@@ -116,11 +116,15 @@ function fieldByName(frame: DataFrame, name: string): Field | undefined {
 
 function text(values: unknown[] | undefined, i: number): string {
   const v = values?.[i];
+  if (typeof v === 'string') {
+    return v;
+  }
   return v === undefined || v === null ? '' : String(v);
 }
 
 function number(values: unknown[] | undefined, i: number): number {
-  const v = Number(values?.[i]);
+  const raw = values?.[i];
+  const v = typeof raw === 'number' ? raw : Number(raw);
   return Number.isFinite(v) ? v : 0;
 }
 
@@ -151,7 +155,7 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   // 1. Span ids: the first row of each id is the span; later rows and rows without an id are dropped.
   const ids: string[] = new Array(n);
   const alive = new Uint8Array(n);
-  const indexOf = new Map<string, number>();
+  const index = new Map<string, number>();
   const start = new Float64Array(n);
   const end = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -162,11 +166,11 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
       anomalies.missingSpanIds++;
       continue;
     }
-    if (indexOf.has(id)) {
+    if (index.has(id)) {
       anomalies.duplicateSpanIds++;
       continue;
     }
-    indexOf.set(id, i);
+    index.set(id, i);
     alive[i] = 1;
     start[i] = number(startCol, i);
     end[i] = start[i] + Math.max(0, number(durationCol, i));
@@ -181,18 +185,20 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
       continue;
     }
     const pid = text(parentCol, i);
-    // Some exporters write the absent parent as zeros rather than leaving it empty.
-    if (pid === '' || ALL_ZEROS.test(pid)) {
+    if (pid === '') {
       trueRoot[i] = 1;
       continue;
     }
-    const p = indexOf.get(pid);
-    if (p === undefined) {
-      anomalies.orphans++;
-    } else if (p === i) {
+    const p = index.get(pid) ?? -1;
+    if (p === i) {
       anomalies.cycles++;
-    } else {
+    } else if (p >= 0) {
       parent[i] = p;
+    } else if (ALL_ZEROS.test(pid)) {
+      // Some exporters write the absent parent as zeros rather than leaving it empty.
+      trueRoot[i] = 1;
+    } else {
+      anomalies.orphans++;
     }
   }
 
@@ -324,48 +330,47 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   }
 
   // 9. Self time (own interval minus the union of its children's intervals clipped to it),
-  // clock skew, services and service edges.
-  const serviceStats = new Map<string, ServiceSummary>();
-  const edgeStats = new Map<string, ServiceEdge>();
-  let traceStart = Infinity;
-  let traceEnd = -Infinity;
-  const scratch: number[] = [];
+  // clock skew, services and service edges. Services are interned to small numbers once.
+  const services = new ServiceTable();
+  const serviceOf = new Int32Array(n);
+  let previousName: string | undefined;
+  let previousService = -1;
   for (let k = 0; k < tail; k++) {
     const v = order[k];
-    traceStart = Math.min(traceStart, start[v]);
-    traceEnd = Math.max(traceEnd, end[v]);
-    const service = text(serviceCol, v);
-    let stats = serviceStats.get(service);
-    if (!stats) {
-      stats = { name: service, spans: 0, errors: 0, selfTimeMs: 0 };
-      serviceStats.set(service, stats);
+    const name = text(serviceCol, v);
+    // Tempo groups spans by resource: consecutive rows mostly share their service.
+    if (name !== previousName) {
+      previousName = name;
+      previousService = services.intern(name);
     }
-    stats.spans++;
-    stats.errors += failed[v];
-    stats.selfTimeMs += selfTime(v, start, end, parent, childStart, childList, scratch);
-
+    serviceOf[v] = previousService;
+  }
+  const selfTimes = new SelfTimes(n);
+  const edges = new EdgeTable(services.size);
+  let traceStart = Infinity;
+  let traceEnd = -Infinity;
+  for (let k = 0; k < tail; k++) {
+    const v = order[k];
+    if (start[v] < traceStart) {
+      traceStart = start[v];
+    }
+    if (end[v] > traceEnd) {
+      traceEnd = end[v];
+    }
+    const service = serviceOf[v];
+    services.spans[service]++;
+    services.errors[service] += failed[v];
+    services.selfTimeMs[service] += selfTimes.of(v, start, end, parent, childStart, childList);
     const p = parent[v];
     if (p >= 0) {
       if (start[v] < start[p] - SKEW_EPSILON_MS || end[v] > end[p] + SKEW_EPSILON_MS) {
         anomalies.clockSkew++;
       }
-      const client = text(serviceCol, p);
-      if (client !== service) {
-        const key = `${client}\u0000${service}`;
-        let edge = edgeStats.get(key);
-        if (!edge) {
-          edge = { client, server: service, calls: 0, errors: 0 };
-          edgeStats.set(key, edge);
-        }
-        edge.calls++;
-        edge.errors += failed[v];
+      if (serviceOf[p] !== service) {
+        edges.add(serviceOf[p], service, failed[v]);
       }
     }
   }
-
-  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const services = [...serviceStats.values()].sort((a, b) => byName(a.name, b.name));
-  const edges = [...edgeStats.values()].sort((a, b) => byName(a.client, b.client) || byName(a.server, b.server));
 
   const spanAt = (v: number): TraceSpan => ({
     spanId: ids[v],
@@ -402,14 +407,14 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
     failureOrigin,
     failingSpanCount,
     criticalPath,
-    services,
-    edges,
+    services: services.summaries(),
+    edges: edges.list(services.names),
     startMs: hasSpans ? traceStart : undefined,
     endMs: hasSpans ? traceEnd : undefined,
     durationMs: hasSpans ? traceEnd - traceStart : 0,
     anomalies,
     getSpan(spanId: string) {
-      const v = indexOf.get(spanId);
+      const v = index.get(spanId);
       return v === undefined ? undefined : spanAt(v);
     },
   };
@@ -435,61 +440,169 @@ function chooseMainRoot(roots: number[], trueRoot: Uint8Array, subtree: Int32Arr
   return best;
 }
 
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Services by number, with their counters. */
+class ServiceTable {
+  readonly names: string[] = [];
+  spans: Int32Array = new Int32Array(0);
+  errors: Int32Array = new Int32Array(0);
+  selfTimeMs: Float64Array = new Float64Array(0);
+  private readonly numbers = new Map<string, number>();
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  intern(name: string): number {
+    let id = this.numbers.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.numbers.set(name, id);
+      if (id >= this.spans.length) {
+        const grow = Math.max(16, this.spans.length * 2);
+        this.spans = copyInto(new Int32Array(grow), this.spans);
+        this.errors = copyInto(new Int32Array(grow), this.errors);
+        this.selfTimeMs = copyInto(new Float64Array(grow), this.selfTimeMs);
+      }
+    }
+    return id;
+  }
+
+  summaries(): ServiceSummary[] {
+    return this.names
+      .map((name, id) => ({ name, spans: this.spans[id], errors: this.errors[id], selfTimeMs: this.selfTimeMs[id] }))
+      .sort((a, b) => byText(a.name, b.name));
+  }
+}
+
+function copyInto<T extends Int32Array | Float64Array>(target: T, source: T): T {
+  target.set(source);
+  return target;
+}
+
+/** Calls and failed calls per (client, server) service pair, keyed by their numbers. */
+class EdgeTable {
+  private readonly slot = new Map<number, number>();
+  private readonly clients: number[] = [];
+  private readonly servers: number[] = [];
+  private readonly calls: number[] = [];
+  private readonly errors: number[] = [];
+
+  constructor(private readonly serviceCount: number) {}
+
+  add(client: number, server: number, failed: number): void {
+    const key = client * this.serviceCount + server;
+    let e = this.slot.get(key);
+    if (e === undefined) {
+      e = this.calls.length;
+      this.slot.set(key, e);
+      this.clients.push(client);
+      this.servers.push(server);
+      this.calls.push(0);
+      this.errors.push(0);
+    }
+    this.calls[e]++;
+    this.errors[e] += failed;
+  }
+
+  list(names: string[]): ServiceEdge[] {
+    return this.calls
+      .map((calls, e) => ({ client: names[this.clients[e]], server: names[this.servers[e]], calls, errors: this.errors[e] }))
+      .sort((a, b) => byText(a.client, b.client) || byText(a.server, b.server));
+  }
+}
+
 /**
  * A span's own interval less the union of its children's intervals clipped to it. Children
- * are merged in start order; they usually arrive in it, and are sorted only when not, so the
- * cost is linear for such traces and O(k log k) for a span with k children out of order.
+ * are merged in start order; they usually arrive in it and are sorted only when not (by
+ * insertion for a few, else by the engine), so the cost is linear for such traces and
+ * O(k log k) for a span with k children out of order.
  */
-function selfTime(
-  v: number,
-  start: Float64Array,
-  end: Float64Array,
-  parent: Int32Array,
-  childStart: Int32Array,
-  childList: Int32Array,
-  scratch: number[]
-): number {
-  const from = start[v];
-  const to = end[v];
-  const own = to - from;
-  const first = childStart[v];
-  const last = childStart[v + 1];
-  if (first === last || own <= 0) {
-    return Math.max(0, own);
+class SelfTimes {
+  private from: Float64Array;
+  private to: Float64Array;
+
+  constructor(n: number) {
+    this.from = new Float64Array(Math.min(n, 64));
+    this.to = new Float64Array(Math.min(n, 64));
   }
-  scratch.length = 0;
-  let sorted = true;
-  for (let k = first; k < last; k++) {
-    const c = childList[k];
-    if (parent[c] !== v) {
-      continue;
+
+  of(v: number, start: Float64Array, end: Float64Array, parent: Int32Array, childStart: Int32Array, childList: Int32Array): number {
+    const spanFrom = start[v];
+    const spanTo = end[v];
+    const own = spanTo - spanFrom;
+    const first = childStart[v];
+    const last = childStart[v + 1];
+    if (first === last || own <= 0) {
+      return Math.max(0, own);
     }
-    if (scratch.length > 0 && start[c] < start[scratch[scratch.length - 1]]) {
-      sorted = false;
+    if (last - first > this.from.length) {
+      this.from = new Float64Array(last - first);
+      this.to = new Float64Array(last - first);
     }
-    scratch.push(c);
+    const from = this.from;
+    const to = this.to;
+    let count = 0;
+    let sorted = true;
+    for (let k = first; k < last; k++) {
+      const c = childList[k];
+      const s = Math.max(spanFrom, start[c]);
+      const e = Math.min(spanTo, end[c]);
+      if (parent[c] !== v || e <= s) {
+        continue;
+      }
+      if (count > 0 && s < from[count - 1]) {
+        sorted = false;
+      }
+      from[count] = s;
+      to[count] = e;
+      count++;
+    }
+    if (!sorted) {
+      sortIntervals(from, to, count);
+    }
+    let covered = 0;
+    // An empty run at the span's start: clipped children never start before it.
+    let runStart = spanFrom;
+    let runEnd = spanFrom;
+    for (let k = 0; k < count; k++) {
+      if (from[k] > runEnd) {
+        covered += runEnd - runStart;
+        runStart = from[k];
+        runEnd = to[k];
+      } else if (to[k] > runEnd) {
+        runEnd = to[k];
+      }
+    }
+    covered += runEnd - runStart;
+    return Math.max(0, own - covered);
   }
-  if (!sorted) {
-    scratch.sort((a, b) => start[a] - start[b]);
-  }
-  let covered = 0;
-  // An empty run at the span's start: clipped children never start before it.
-  let runStart = from;
-  let runEnd = from;
-  for (const c of scratch) {
-    const s = Math.max(from, start[c]);
-    const e = Math.min(to, end[c]);
-    if (e <= s) {
-      continue;
+}
+
+const INSERTION_SORT_MAX = 24;
+
+/** Sorts the first `count` intervals by start, keeping each end with its start. */
+function sortIntervals(from: Float64Array, to: Float64Array, count: number): void {
+  if (count <= INSERTION_SORT_MAX) {
+    for (let i = 1; i < count; i++) {
+      const f = from[i];
+      const t = to[i];
+      let j = i - 1;
+      while (j >= 0 && from[j] > f) {
+        from[j + 1] = from[j];
+        to[j + 1] = to[j];
+        j--;
+      }
+      from[j + 1] = f;
+      to[j + 1] = t;
     }
-    if (s > runEnd) {
-      covered += runEnd - runStart;
-      runStart = s;
-      runEnd = e;
-    } else if (e > runEnd) {
-      runEnd = e;
-    }
+    return;
   }
-  covered += runEnd - runStart;
-  return Math.max(0, own - covered);
+  const rows = Array.from({ length: count }, (_, i) => i).sort((a, b) => from[a] - from[b]);
+  const f = Float64Array.from(rows, (r) => from[r]);
+  const t = Float64Array.from(rows, (r) => to[r]);
+  from.set(f);
+  to.set(t);
 }
