@@ -72,7 +72,9 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
       return;
     }
     const body =
-      choice.kind === 'none' ? undefined : this.build(metricConventionsFor(this.settings, choice.family), this.prometheus.ds);
+      choice.kind === 'none'
+        ? undefined
+        : this.build(metricConventionsFor(this.settings, choice.family), this.prometheus.ds);
     this.setState({ choice, body, error: undefined });
     if (body) {
       // The body is built after the page synced its state from the URL: let it read its keys now.
@@ -81,6 +83,8 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
   }
 
   private async detect(uid: string, type: string): Promise<FamilyChoice> {
+    // getDataSourceSrv is deprecated in Grafana 13, but its replacements (@grafana/runtime/unstable)
+    // do not exist in the Grafana 11.6 Pivot supports; Scenes itself still uses it.
     const ds = await getDataSourceSrv().get({ uid, type });
     const timeRange = sceneGraph.getTimeRange(this).state;
     const request: DataQueryRequest = {
@@ -102,7 +106,10 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     };
     const data = await lastValueFrom(getRunRequest()(ds, request));
     if (data.state === LoadingState.Error) {
-      const message = (data.errors ?? []).map((e) => e.message).filter(Boolean).join('; ');
+      const message = (data.errors ?? [])
+        .map((e) => e.message)
+        .filter(Boolean)
+        .join('; ');
       throw new Error(message || 'The metric family probe failed without a message.');
     }
     return chooseMetricFamily('auto', data.series);

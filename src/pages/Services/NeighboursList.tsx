@@ -35,7 +35,15 @@ function NeighboursListRenderer({ model }: SceneComponentProps<NeighboursList>) 
   );
 }
 
-function NeighbourColumn({ title, neighbours, range }: { title: string; neighbours: Neighbour[]; range: UrlTimeRange }) {
+function NeighbourColumn({
+  title,
+  neighbours,
+  range,
+}: {
+  title: string;
+  neighbours: Neighbour[];
+  range: UrlTimeRange;
+}) {
   const styles = useStyles2(getStyles);
   return (
     <div>
@@ -51,11 +59,11 @@ function NeighbourColumn({ title, neighbours, range }: { title: string; neighbou
                   {n.service}
                 </TextLink>
                 <Text color="secondary" variant="bodySmall">
-                  {formattedValueToString(getValueFormat('reqps')(n.requestRate, 2))}
+                  {formattedValueToString(getValueFormat('reqps')(n.requestRate))}
                 </Text>
                 {n.errorRatio > 0 && (
                   <Text color="error" variant="bodySmall">
-                    {formattedValueToString(getValueFormat('percentunit')(n.errorRatio, 1))} errors
+                    {formattedValueToString(getValueFormat('percentunit')(n.errorRatio))} errors
                   </Text>
                 )}
               </Stack>

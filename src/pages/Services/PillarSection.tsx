@@ -1,7 +1,13 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, PanelData } from '@grafana/data';
-import { SceneComponentProps, SceneDataProvider, SceneObject, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
+import {
+  SceneComponentProps,
+  SceneDataProvider,
+  SceneObject,
+  SceneObjectBase,
+  SceneObjectState,
+} from '@grafana/scenes';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { PILLAR_TITLES } from '../../datasources/lookup';
 import { Empty, Problem } from '../../components/states/PivotStates';
@@ -82,16 +88,12 @@ function SectionData({ dataProvider, name, what, title, body, emptyMessage, note
   return (
     <div className={styles.section} data-testid={testIds.service.section(name, state.kind)}>
       {state.kind === 'loading' && <LoadingPlaceholder text={`Loading ${what} from ${title}…`} />}
-      {state.kind === 'error' && (
-        <Problem title={`${title} could not load ${what}`} message={state.message} />
-      )}
+      {state.kind === 'error' && <Problem title={`${title} could not load ${what}`} message={state.message} />}
       {state.kind === 'empty' && <Empty message={emptyMessage} />}
       {state.kind === 'data' && (
         <>
           {state.warning && <Problem severity="warning" title={`${title} answered in part`} message={state.warning} />}
-          {remark && (
-            <Alert severity="info" title={remark} data-testid={testIds.service.note} />
-          )}
+          {remark && <Alert severity="info" title={remark} data-testid={testIds.service.note} />}
           {body && (
             <div className={styles.body}>
               <body.Component model={body} />

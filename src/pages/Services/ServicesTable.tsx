@@ -51,7 +51,8 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
     return {
       [URL_KEYS.search]: this.state.search || undefined,
       // The default order stays out of the URL, so plain links stay short.
-      [URL_KEYS.sort]: sort.key === DEFAULT_SORT.key && sort.direction === DEFAULT_SORT.direction ? undefined : formatSort(sort),
+      [URL_KEYS.sort]:
+        sort.key === DEFAULT_SORT.key && sort.direction === DEFAULT_SORT.direction ? undefined : formatSort(sort),
     };
   }
 
@@ -117,7 +118,10 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
     );
   }
 
-  const rows = sortRows(searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failedRefIds(data)), search), sort);
+  const rows = sortRows(
+    searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failedRefIds(data)), search),
+    sort
+  );
   const range = { from, to };
   return (
     <div className={styles.container}>
@@ -130,8 +134,15 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
           <thead>
             <tr>
               {COLUMNS.map((c) => (
-                <th key={c.key} aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                  <button className={styles.sortButton} onClick={() => model.onSort(c.key)} data-testid={testIds.services.sortBy(c.key)}>
+                <th
+                  key={c.key}
+                  aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                >
+                  <button
+                    className={styles.sortButton}
+                    onClick={() => model.onSort(c.key)}
+                    data-testid={testIds.services.sortBy(c.key)}
+                  >
                     {c.title}
                     {sort.key === c.key && <Icon name={sort.direction === 'asc' ? 'arrow-up' : 'arrow-down'} />}
                   </button>
@@ -158,7 +169,11 @@ function ServiceTableRow({ row, href }: { row: ServiceRow; href: string }) {
   const styles = useStyles2(getStyles);
   const url = locationUtil.assureBaseUrl(href);
   return (
-    <tr className={styles.row} data-testid={testIds.services.row(row.service)} onClick={() => locationService.push(href)}>
+    <tr
+      className={styles.row}
+      data-testid={testIds.services.row(row.service)}
+      onClick={() => locationService.push(href)}
+    >
       <td>
         <a href={url} onClick={(e) => e.stopPropagation()}>
           {row.service}

@@ -4,7 +4,16 @@ import { promSeries } from './testing/frames';
 
 const panelData = (state: LoadingState, rows: number, errors?: PanelData['errors']): PanelData => ({
   state,
-  series: rows > 0 ? [promSeries('A', { service: 'a' }, Array.from({ length: rows }, (_, i) => [i, i]))] : [],
+  series:
+    rows > 0
+      ? [
+          promSeries(
+            'A',
+            { service: 'a' },
+            Array.from({ length: rows }, (_, i) => [i, i])
+          ),
+        ]
+      : [],
   timeRange: getDefaultTimeRange(),
   errors,
 });
@@ -19,7 +28,9 @@ describe('sectionDataState', () => {
 
   it('is empty when no frame has a row', () => {
     expect(sectionDataState(panelData(LoadingState.Done, 0))).toEqual({ kind: 'empty' });
-    expect(sectionDataState({ ...panelData(LoadingState.Done, 0), series: [promSeries('A', {}, [])] })).toEqual({ kind: 'empty' });
+    expect(sectionDataState({ ...panelData(LoadingState.Done, 0), series: [promSeries('A', {}, [])] })).toEqual({
+      kind: 'empty',
+    });
   });
 
   it("gives the data source's messages on error, once each", () => {
@@ -42,6 +53,8 @@ describe('sectionDataState', () => {
       kind: 'data',
       warning: 'timeout',
     });
-    expect(failedRefIds(panelData(LoadingState.Error, 1, [{ message: 'timeout', refId: 'p95' }, { message: 'x' }]))).toEqual(['p95']);
+    expect(
+      failedRefIds(panelData(LoadingState.Error, 1, [{ message: 'timeout', refId: 'p95' }, { message: 'x' }]))
+    ).toEqual(['p95']);
   });
 });

@@ -16,9 +16,7 @@ function hasRows(data: PanelData): boolean {
 }
 
 function errorMessages(data: PanelData): string | undefined {
-  const messages = (data.errors ?? [])
-    .map((e) => e.message ?? e.data?.message ?? '')
-    .filter((m) => m !== '');
+  const messages = (data.errors ?? []).map((e) => e.message ?? e.data?.message ?? '').filter((m) => m !== '');
   return messages.length > 0 ? [...new Set(messages)].join('; ') : undefined;
 }
 

@@ -2,7 +2,8 @@ import { NEIGHBOUR_REFS as N, neighbourRows } from './neighbourRows';
 import { promSeries } from './testing/frames';
 
 const T = 1_700_000_000_000;
-const edge = (refId: string, client: string, server: string, value: number) => promSeries(refId, { client, server }, [[T, value]]);
+const edge = (refId: string, client: string, server: string, value: number) =>
+  promSeries(refId, { client, server }, [[T, value]]);
 
 describe('neighbourRows', () => {
   it('splits the edges into callers and callees, busiest first, with their error ratio', () => {

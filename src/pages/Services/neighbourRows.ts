@@ -48,7 +48,8 @@ export function neighbourRows(frames: DataFrame[], service: string): Neighbours 
     if (client === undefined || server === undefined || value === undefined || client === server) {
       continue;
     }
-    const target = frame.refId === NEIGHBOUR_REFS.failed ? failed : frame.refId === NEIGHBOUR_REFS.requests ? requests : undefined;
+    const target =
+      frame.refId === NEIGHBOUR_REFS.failed ? failed : frame.refId === NEIGHBOUR_REFS.requests ? requests : undefined;
     target?.set(`${client}\u0000${server}`, value);
   }
 
@@ -66,6 +67,7 @@ export function neighbourRows(frames: DataFrame[], service: string): Neighbours 
       downstream.push({ service: server, requestRate: rate, errorRatio });
     }
   }
-  const busiestFirst = (a: Neighbour, b: Neighbour) => b.requestRate - a.requestRate || (a.service < b.service ? -1 : 1);
+  const busiestFirst = (a: Neighbour, b: Neighbour) =>
+    b.requestRate - a.requestRate || (a.service < b.service ? -1 : 1);
   return { upstream: upstream.sort(busiestFirst), downstream: downstream.sort(busiestFirst) };
 }

@@ -65,7 +65,10 @@ describe('joinServiceRows', () => {
 
   it('joins by the configured service label, whatever the family', () => {
     const rows = joinServiceRows(
-      [promSeries(R.requestRate, { service_name: 'a"b' }, [[T, 1]]), promSeries(R.requestRate, { service: 'other' }, [[T, 1]])],
+      [
+        promSeries(R.requestRate, { service_name: 'a"b' }, [[T, 1]]),
+        promSeries(R.requestRate, { service: 'other' }, [[T, 1]]),
+      ],
       'service_name'
     );
     expect(rows.map((r) => r.service)).toEqual(['a"b']);
@@ -115,7 +118,12 @@ describe('sorting and search', () => {
   });
 
   it('sorts by request rate and by name', () => {
-    expect(sortRows(rows, { key: 'requestRate', direction: 'desc' }).map((r) => r.service)).toEqual(['c', 'b', 'd', 'a']);
+    expect(sortRows(rows, { key: 'requestRate', direction: 'desc' }).map((r) => r.service)).toEqual([
+      'c',
+      'b',
+      'd',
+      'a',
+    ]);
     expect(sortRows(rows, { key: 'service', direction: 'desc' }).map((r) => r.service)).toEqual(['d', 'c', 'b', 'a']);
   });
 
@@ -143,7 +151,10 @@ describe('sorting and search', () => {
   });
 
   it('flips the direction on the same column and starts a new column in its natural order', () => {
-    expect(nextSort({ key: 'errorRatio', direction: 'desc' }, 'errorRatio')).toEqual({ key: 'errorRatio', direction: 'asc' });
+    expect(nextSort({ key: 'errorRatio', direction: 'desc' }, 'errorRatio')).toEqual({
+      key: 'errorRatio',
+      direction: 'asc',
+    });
     expect(nextSort(DEFAULT_SORT, 'service')).toEqual({ key: 'service', direction: 'asc' });
     expect(nextSort(DEFAULT_SORT, 'p95')).toEqual({ key: 'p95', direction: 'desc' });
   });

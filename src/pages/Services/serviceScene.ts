@@ -51,10 +51,19 @@ export interface TempoQuery extends SceneDataQuery {
 }
 
 /** The metric panels' queries: range queries with exemplars, so a dot on the panel opens its trace. */
-export function serviceMetricQueries(conv: MetricConventions, service: string): { errorRatio: PromQuery; latency: PromQuery } {
+export function serviceMetricQueries(
+  conv: MetricConventions,
+  service: string
+): { errorRatio: PromQuery; latency: PromQuery } {
   const opts = { service, window: '$__rate_interval' };
   return {
-    errorRatio: { refId: SERVICE_REFS.errorRatio, expr: promql.errorRatio(conv, opts), instant: false, range: true, exemplar: true },
+    errorRatio: {
+      refId: SERVICE_REFS.errorRatio,
+      expr: promql.errorRatio(conv, opts),
+      instant: false,
+      range: true,
+      exemplar: true,
+    },
     latency: {
       refId: SERVICE_REFS.latency,
       expr: promql.latencyQuantile(conv, { ...opts, quantile: 0.95 }),
@@ -87,7 +96,12 @@ export function failingTracesQuery(service: string): TempoQuery {
 
 export function neighbourQueries(service: string): PromQuery[] {
   return [
-    { refId: NEIGHBOUR_REFS.requests, expr: neighbourRates({ service, window: '$__range' }), instant: true, range: false },
+    {
+      refId: NEIGHBOUR_REFS.requests,
+      expr: neighbourRates({ service, window: '$__range' }),
+      instant: true,
+      range: false,
+    },
     {
       refId: NEIGHBOUR_REFS.failed,
       expr: neighbourRates({ service, window: '$__range', failed: true }),
@@ -148,13 +162,21 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
         'error-ratio',
         'the error ratio',
         queries.errorRatio,
-        metricPanel('Error ratio', 'Failed / all requests. Drag across the panel to narrow the page to a window.', 'percentunit')
+        metricPanel(
+          'Error ratio',
+          'Failed / all requests. Drag across the panel to narrow the page to a window.',
+          'percentunit'
+        )
       ),
       section(
         'latency',
         'the latency',
         queries.latency,
-        metricPanel('p95 latency', '95th percentile request latency. Drag across the panel to narrow the page to a window.', 's')
+        metricPanel(
+          'p95 latency',
+          '95th percentile request latency. Drag across the panel to narrow the page to a window.',
+          's'
+        )
       ),
     ],
   });
@@ -247,7 +269,9 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) => metricSections(service, conv, ds)),
+          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
+            metricSections(service, conv, ds)
+          ),
         }),
         new SceneFlexItem({ body: logsSection(ctx, service) }),
         new SceneFlexItem({

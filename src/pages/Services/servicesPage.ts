@@ -10,7 +10,8 @@ import { buildServicesScene } from './servicesScene';
 export function servicesPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
     title: 'Services',
-    subTitle: 'Every service with its request rate, error ratio and p95 latency. Open one to follow its errors to logs and traces.',
+    subTitle:
+      'Every service with its request rate, error ratio and p95 latency. Open one to follow its errors to logs and traces.',
     url: prefixRoute(ROUTES.Services),
     routePath: `${ROUTES.Services}/*`,
     // Going back to the list keeps the window, the search and the sort.
@@ -29,7 +30,8 @@ export function servicesPage(ctx: PivotContext): SceneAppPage {
 export function servicePage(ctx: PivotContext, service: string, parent: SceneAppPageLike): SceneAppPage {
   return new SceneAppPage({
     title: service,
-    subTitle: 'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.',
+    subTitle:
+      'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.',
     url: serviceUrl(service),
     routePath: ':service',
     getParentPage: () => parent,

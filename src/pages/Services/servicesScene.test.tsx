@@ -1,5 +1,6 @@
 import React from 'react';
-import { act, render, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { DataFrame } from '@grafana/data';
 import { EmbeddedScene, sceneGraph } from '@grafana/scenes';
 import { testIds } from '../../components/testIds';
 import { metricConventionsFor, normalizeSettings } from '../../settings';
@@ -10,37 +11,47 @@ import { PLUGIN_BASE_URL } from '../../constants';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
 import { buildServicesScene, servicesQueries, SPARKLINE_POINTS } from './servicesScene';
-import { Answer, installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest, Responder } from './testing/fakeGrafana';
+import {
+  Answer,
+  installFakeGrafana,
+  renderInGrafana,
+  pivotContext,
+  PROMETHEUS,
+  RecordedRequest,
+  Responder,
+} from './testing/fakeGrafana';
 import { promSeries } from './testing/frames';
 
 const T = 1_700_000_000_000;
 
 /** Prometheus frames for three services, as the four statistics' queries return them. */
 function servicesAnswer(label = 'service'): Answer {
-  return {
-    frames: [
-      promSeries(R.requestRate, { [label]: 'checkout' }, [[T, 10]]),
-      promSeries(R.requestRate, { [label]: 'cart' }, [[T, 4]]),
-      promSeries(R.requestRate, { [label]: 'payments' }, [[T, 2]]),
-      promSeries(R.errorRatio, { [label]: 'checkout' }, [[T, 0.05]]),
-      promSeries(R.errorRatio, { [label]: 'cart' }, [[T, 0]]),
-      promSeries(R.errorRatio, { [label]: 'payments' }, [[T, 0.5]]),
-      promSeries(R.p95, { [label]: 'checkout' }, [[T, 0.25]]),
-      promSeries(
-        R.sparkline,
-        { [label]: 'checkout' },
-        [
-          [T, 8],
-          [T + 60_000, 12],
-        ],
-        'range'
-      ),
-    ],
-  };
+  return { frames: servicesFrames(label) };
+}
+
+function servicesFrames(label = 'service'): DataFrame[] {
+  return [
+    promSeries(R.requestRate, { [label]: 'checkout' }, [[T, 10]]),
+    promSeries(R.requestRate, { [label]: 'cart' }, [[T, 4]]),
+    promSeries(R.requestRate, { [label]: 'payments' }, [[T, 2]]),
+    promSeries(R.errorRatio, { [label]: 'checkout' }, [[T, 0.05]]),
+    promSeries(R.errorRatio, { [label]: 'cart' }, [[T, 0]]),
+    promSeries(R.errorRatio, { [label]: 'payments' }, [[T, 0.5]]),
+    promSeries(R.p95, { [label]: 'checkout' }, [[T, 0.25]]),
+    promSeries(
+      R.sparkline,
+      { [label]: 'checkout' },
+      [
+        [T, 8],
+        [T + 60_000, 12],
+      ],
+      'range'
+    ),
+  ];
 }
 
 async function renderScene(scene: EmbeddedScene) {
-  render(<scene.Component model={scene} />);
+  renderInGrafana(<scene.Component model={scene} />);
 }
 
 function table(scene: EmbeddedScene): ServicesTable {
@@ -68,7 +79,9 @@ describe('Services page', () => {
     const { targets, maxDataPoints } = sent[0].request;
     const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
     expect(targets).toEqual(
-      servicesQueries(conv).map((q) => expect.objectContaining({ refId: q.refId, expr: q.expr, instant: q.instant, range: q.range }))
+      servicesQueries(conv).map((q) =>
+        expect.objectContaining({ refId: q.refId, expr: q.expr, instant: q.instant, range: q.range })
+      )
     );
     expect(targets.map((t) => t.refId)).toEqual([R.requestRate, R.errorRatio, R.p95, R.sparkline]);
     expect(maxDataPoints).toBe(SPARKLINE_POINTS);
@@ -162,8 +175,8 @@ describe('Services page', () => {
 
     it('shows the rows that answered when one statistic failed, and says which', async () => {
       installFakeGrafana(() => {
-        const ok = servicesAnswer();
-        return { error: 'query timed out', refId: R.p95, frames: 'frames' in ok ? ok.frames.filter((f) => f.refId !== R.p95) : [] };
+        const frames = servicesFrames().filter((f) => f.refId !== R.p95);
+        return { error: 'query timed out', refId: R.p95, frames };
       });
       await renderScene(buildServicesScene(pivotContext(configured)));
       expect(await screen.findByTestId(testIds.services.table)).toBeInTheDocument();
@@ -183,15 +196,19 @@ describe('Services page', () => {
       installFakeGrafana(() => servicesAnswer());
       const ctx = pivotContext({ ...configured, datasources: { prometheus: 'pivot-loki' } });
       await renderScene(buildServicesScene(ctx));
-      expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent('is of type "loki", not "prometheus"');
+      expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent(
+        'is of type "loki", not "prometheus"'
+      );
     });
   });
 
   describe('metric family auto', () => {
-    const probeAnswer = (family: string): Responder => (_ds, request) =>
-      request.targets.some((t) => t.refId.endsWith(':all'))
-        ? { frames: [promSeries(`${family}:all`, {}, [[T, 30]]), promSeries(`${family}:server`, {}, [[T, 10]])] }
-        : servicesAnswer('service_name');
+    const probeAnswer =
+      (family: string): Responder =>
+      (_ds, request) =>
+        request.targets.some((t) => t.refId.endsWith(':all'))
+          ? { frames: [promSeries(`${family}:all`, {}, [[T, 30]]), promSeries(`${family}:server`, {}, [[T, 10]])] }
+          : servicesAnswer('service_name');
 
     it('detects the family with one probe request at load, says so, and queries with it', async () => {
       const requests = installFakeGrafana(probeAnswer('otel-spanmetrics'));
@@ -202,7 +219,9 @@ describe('Services page', () => {
       expect(sent).toHaveLength(2);
       expect(sent[0].request.targets.map((t) => t.refId)).toEqual(prometheusProbeQueries().map((q) => q.refId));
       const conv = metricConventionsFor(normalizeSettings({}), 'otel-spanmetrics');
-      expect(sent[1].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual(servicesQueries(conv).map((q) => q.expr));
+      expect(sent[1].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual(
+        servicesQueries(conv).map((q) => q.expr)
+      );
       expect(screen.getByTestId(testIds.services.metricFamily)).toHaveTextContent(
         'OpenTelemetry Collector spanmetrics connector (detected'
       );

@@ -1,6 +1,13 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import { PLUGIN_BASE_URL } from '../../constants';
-import { countTraceIds, lineTraceId, TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate, withTraceIdLinks } from './traceLinks';
+import {
+  countTraceIds,
+  lineTraceId,
+  TRACE_ID_FIELD,
+  TRACE_LINK_TITLE,
+  traceLinkTemplate,
+  withTraceIdLinks,
+} from './traceLinks';
 import { LogLine, lokiDataplaneFrame, lokiLogsFrame } from './testing/frames';
 
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -78,7 +85,9 @@ describe('withTraceIdLinks', () => {
     );
     expect(logfmt.fields.find((f) => f.name === TRACE_ID_FIELD)?.values).toEqual([ID]);
     const json = withTraceIdLinks(
-      lokiLogsFrame('A', [{ timeMs: T, line: JSON.stringify({ msg: 'x', trace_id: ID }), labels: { service_name: 'x' } }]),
+      lokiLogsFrame('A', [
+        { timeMs: T, line: JSON.stringify({ msg: 'x', trace_id: ID }), labels: { service_name: 'x' } },
+      ]),
       'json'
     );
     expect(countTraceIds([json])).toBe(1);
@@ -93,7 +102,15 @@ describe('withTraceIdLinks', () => {
         {
           name: 'trace_id',
           type: FieldType.string,
-          config: { links: [{ title: 'Tempo', url: '', internal: { datasourceUid: 'pivot-tempo', datasourceName: 'Tempo', query: { query: '${__value.raw}' } } }] },
+          config: {
+            links: [
+              {
+                title: 'Tempo',
+                url: '',
+                internal: { datasourceUid: 'pivot-tempo', datasourceName: 'Tempo', query: { query: '${__value.raw}' } },
+              },
+            ],
+          },
           values: [ID, ''],
         },
       ],

@@ -64,7 +64,7 @@ function fromJson(line: string): string | undefined {
 
 function fromLogfmt(line: string): string | undefined {
   const match = LOGFMT_TRACE_ID.exec(line);
-  return match ? match[1] ?? match[2] : undefined;
+  return match ? (match[1] ?? match[2]) : undefined;
 }
 
 /**
@@ -99,7 +99,11 @@ export function lineTraceId(labels: unknown, line: unknown, location: TraceIdLoc
  * field (a derived field from the data source's settings), the link is added to it instead.
  * Frames that are not logs frames are returned as they are.
  */
-export function withTraceIdLinks(frame: DataFrame, location: TraceIdLocation, link: DataLink = traceDataLink()): DataFrame {
+export function withTraceIdLinks(
+  frame: DataFrame,
+  location: TraceIdLocation,
+  link: DataLink = traceDataLink()
+): DataFrame {
   const existing = field(frame, TRACE_ID_FIELD);
   if (existing) {
     const links = existing.config.links ?? [];
@@ -108,7 +112,9 @@ export function withTraceIdLinks(frame: DataFrame, location: TraceIdLocation, li
       ? frame
       : {
           ...frame,
-          fields: frame.fields.map((f) => (f === existing ? { ...f, config: { ...f.config, links: [...links, link] } } : f)),
+          fields: frame.fields.map((f) =>
+            f === existing ? { ...f, config: { ...f.config, links: [...links, link] } } : f
+          ),
         };
   }
   const labels = field(frame, 'labels');

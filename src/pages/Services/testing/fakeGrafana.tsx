@@ -1,4 +1,6 @@
 import React from 'react';
+import { MemoryRouter } from 'react-router-dom';
+import { render } from '@testing-library/react';
 import { Observable, of } from 'rxjs';
 import {
   DataFrame,
@@ -26,7 +28,11 @@ import { PivotJsonData, PROVISIONED_UIDS } from '../../../settings';
  * frames it received, so tests can see what reached a panel).
  */
 
-export const PROMETHEUS: DataSourceSummary = { uid: PROVISIONED_UIDS.prometheus, name: 'Prometheus', type: 'prometheus' };
+export const PROMETHEUS: DataSourceSummary = {
+  uid: PROVISIONED_UIDS.prometheus,
+  name: 'Prometheus',
+  type: 'prometheus',
+};
 export const LOKI: DataSourceSummary = { uid: PROVISIONED_UIDS.loki, name: 'Loki', type: 'loki' };
 export const TEMPO: DataSourceSummary = { uid: PROVISIONED_UIDS.tempo, name: 'Tempo', type: 'tempo' };
 export const ALL_DATASOURCES = [PROMETHEUS, LOKI, TEMPO];
@@ -62,7 +68,15 @@ function meta(type: string): DataSourcePluginMeta {
 }
 
 function instanceSettings(ds: DataSourceSummary): DataSourceInstanceSettings {
-  return { uid: ds.uid, type: ds.type, name: ds.name, meta: meta(ds.type), readOnly: true, jsonData: {}, access: 'proxy' };
+  return {
+    uid: ds.uid,
+    type: ds.type,
+    name: ds.name,
+    meta: meta(ds.type),
+    readOnly: true,
+    jsonData: {},
+    access: 'proxy',
+  };
 }
 
 class FakeDataSource extends DataSourceApi {
@@ -92,8 +106,23 @@ function toPanelData(answer: Answer, request: DataQueryRequest): PanelData {
 
 let pluginsInstalled = false;
 
+/** Panels measure their container; jsdom has no ResizeObserver, so report nothing (sizes stay 0). */
+class SilentResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+
+/** Renders a scene as Grafana mounts an app page: inside a router. */
+export function renderInGrafana(ui: React.ReactElement) {
+  return render(<MemoryRouter>{ui}</MemoryRouter>);
+}
+
 /** Installs the fake Grafana; returns the list every request is recorded into. */
-export function installFakeGrafana(respond: Responder, available: DataSourceSummary[] = ALL_DATASOURCES): RecordedRequest[] {
+export function installFakeGrafana(
+  respond: Responder,
+  available: DataSourceSummary[] = ALL_DATASOURCES
+): RecordedRequest[] {
   const requests: RecordedRequest[] = [];
   const find = (ref: unknown): DataSourceSummary | undefined => {
     const uid = typeof ref === 'string' ? ref : ref && typeof ref === 'object' && 'uid' in ref ? ref.uid : undefined;
@@ -121,6 +150,9 @@ export function installFakeGrafana(respond: Responder, available: DataSourceSumm
     requests.push({ uid: ds.uid, type: ds.type, request });
     return of(toPanelData(respond(summary, request), request));
   });
+  if (typeof globalThis.ResizeObserver === 'undefined') {
+    globalThis.ResizeObserver = SilentResizeObserver;
+  }
   if (!pluginsInstalled) {
     // Grafana allows setting these once per process.
     setPluginImportUtils({
@@ -134,16 +166,18 @@ export function installFakeGrafana(respond: Responder, available: DataSourceSumm
 
 function fakePanelPlugin(id: string): PanelPlugin {
   const FakePanel = ({ data }: PanelProps) => (
-    <div data-testid={`fake-panel ${id}`}>
-      {data.series.map((f) => `${f.refId ?? ''}:${f.length}`).join(' ')}
-    </div>
+    <div data-testid={`fake-panel ${id}`}>{data.series.map((f) => `${f.refId ?? ''}:${f.length}`).join(' ')}</div>
   );
-  const plugin = new PanelPlugin(FakePanel);
+  // Standard field options (links, unit…) as every core panel has: Grafana drops overrides a panel does not know.
+  const plugin = new PanelPlugin(FakePanel).useFieldConfig();
   plugin.meta = { ...meta(id), type: PluginType.panel, id, name: id, sort: 0 };
   return plugin;
 }
 
 /** Built as the app builds it, so missing and wrong-type data sources resolve as in Grafana. */
-export function pivotContext(jsonData: PivotJsonData = {}, available: DataSourceSummary[] = ALL_DATASOURCES): PivotContext {
+export function pivotContext(
+  jsonData: PivotJsonData = {},
+  available: DataSourceSummary[] = ALL_DATASOURCES
+): PivotContext {
   return buildPivotContext(jsonData, available);
 }

@@ -103,7 +103,12 @@ export function tempoTracesFrame(refId: string, traces: SearchTrace[]): DataFram
       { name: 'startTime', type: FieldType.time, config: {}, values: traces.map((t) => t.startTimeMs) },
       { name: 'traceService', type: FieldType.string, config: {}, values: traces.map((t) => t.service) },
       { name: 'traceName', type: FieldType.string, config: {}, values: traces.map((t) => t.name) },
-      { name: 'traceDuration', type: FieldType.number, config: { unit: 'ms' }, values: traces.map((t) => t.durationMs) },
+      {
+        name: 'traceDuration',
+        type: FieldType.number,
+        config: { unit: 'ms' },
+        values: traces.map((t) => t.durationMs),
+      },
       { name: 'nested', type: FieldType.nestedFrames, config: {}, values: traces.map(() => []) },
     ],
   };
