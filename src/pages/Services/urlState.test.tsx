@@ -1,0 +1,110 @@
+import React from 'react';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { act, render, screen, waitFor } from '@testing-library/react';
+import { locationService, LocationServiceProvider } from '@grafana/runtime';
+import { SceneApp, sceneGraph } from '@grafana/scenes';
+import { buildSceneApp } from '../../components/App/App';
+import { testIds } from '../../components/testIds';
+import { PLUGIN_BASE_URL } from '../../constants';
+import { serviceUrl, servicesUrl } from '../../utils/links';
+import { NEIGHBOUR_REFS } from './neighbourRows';
+import { SERVICE_STAT_REFS as R } from './serviceRows';
+import { ServicesTable } from './ServicesTable';
+import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest } from './testing/fakeGrafana';
+import { promSeries } from './testing/frames';
+
+const T = 1_700_000_000_000;
+const jsonData = { metrics: { family: 'tempo-spanmetrics' as const } };
+
+function answerServices(): RecordedRequest[] {
+  return installFakeGrafana((ds, request) => {
+    if (ds.type !== 'prometheus' || request.targets.some((t) => t.refId === NEIGHBOUR_REFS.requests)) {
+      return { frames: [] };
+    }
+    return {
+      frames: ['checkout', 'cart', 'a b/c'].flatMap((service, i) => [
+        promSeries(R.requestRate, { service }, [[T, i + 1]]),
+        promSeries(R.errorRatio, { service }, [[T, 0.1 * i]]),
+        promSeries(R.p95, { service }, [[T, 0.3 - 0.1 * i]]),
+      ]),
+    };
+  });
+}
+
+/** Mounts the scene app as Grafana mounts Pivot, at a URL as pasted into a browser. */
+function openUrl(url: string): SceneApp {
+  locationService.push(url);
+  const app = buildSceneApp(pivotContext(jsonData));
+  render(
+    <LocationServiceProvider service={locationService}>
+      <MemoryRouter initialEntries={[url]}>
+        <Routes>
+          <Route path={`${PLUGIN_BASE_URL}/*`} element={<app.Component model={app} />} />
+        </Routes>
+      </MemoryRouter>
+    </LocationServiceProvider>
+  );
+  return app;
+}
+
+function servicesTable(app: SceneApp): ServicesTable {
+  const page = app.state.pages[0];
+  const scene = page.state.initializedScene;
+  const table = scene && sceneGraph.findObject(scene, (o) => o instanceof ServicesTable);
+  if (!(table instanceof ServicesTable)) {
+    throw new Error('the Services page has no table yet');
+  }
+  return table;
+}
+
+describe('URL state', () => {
+  it('opens the Services page with the window, search and sort of a pasted link', async () => {
+    const requests = answerServices();
+    const url = `${servicesUrl({ from: String(T - 3_600_000), to: String(T) })}&search=A&sort=p95-asc`;
+    const app = openUrl(url);
+    await screen.findByTestId(testIds.services.table);
+    const rows = screen.getAllByTestId(/pivot-services-row /).map((r) => r.getAttribute('data-testid'));
+    // "C" matches all three (case-insensitive); p95 ascending.
+    expect(rows).toEqual([
+      testIds.services.row('a b/c'),
+      testIds.services.row('cart'),
+      testIds.services.row('checkout'),
+    ]);
+    expect(servicesTable(app).state).toMatchObject({ search: 'A', sort: 'p95-asc' });
+    const sent = requests.filter((r) => r.uid === PROMETHEUS.uid);
+    expect(sent[0].request.range.from.valueOf()).toBe(T - 3_600_000);
+    expect(sent[0].request.range.to.valueOf()).toBe(T);
+  });
+
+  it('writes search and sort changes back to the URL, so a reload opens the same view', async () => {
+    answerServices();
+    const app = openUrl(servicesUrl({ from: 'now-6h', to: 'now' }));
+    await screen.findByTestId(testIds.services.table);
+    act(() => {
+      servicesTable(app).onSearch('check');
+      servicesTable(app).onSort('service');
+    });
+    await waitFor(() =>
+      expect(locationService.getSearchObject()).toMatchObject({
+        search: 'check',
+        sort: 'service-asc',
+        from: 'now-6h',
+        to: 'now',
+      })
+    );
+  });
+
+  it('opens a Service page from its URL, service name decoded, with the window of the link', async () => {
+    const requests = answerServices();
+    openUrl(serviceUrl('a b/c', { from: String(T - 600_000), to: String(T) }));
+    await screen.findByTestId(testIds.service.section('logs', 'empty'));
+    const prom = requests.filter((r) => r.uid === PROMETHEUS.uid);
+    expect(prom.length).toBeGreaterThan(0);
+    for (const r of requests) {
+      expect(r.request.range.from.valueOf()).toBe(T - 600_000);
+    }
+    expect(
+      prom.some((r) => r.request.targets.some((t) => 'expr' in t && String(t.expr).includes('service="a b/c"')))
+    ).toBe(true);
+  });
+});
