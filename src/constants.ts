@@ -9,4 +9,6 @@ export const ROUTES = {
   Trace: 'trace',
   Graph: 'graph',
   Slos: 'slos',
+  /** Where "Investigate in Pivot" links land: parses the queries, then opens the right page. */
+  Investigate: 'investigate',
 } as const;

@@ -1,0 +1,153 @@
+/**
+ * "Investigate in Pivot": the synchronous half, run by Grafana in `configure(context)` of the
+ * panel-menu and Explore links. It ships in the preloaded module, so it does not parse queries:
+ * it keeps the Prometheus, Loki and Tempo queries of the panel (variables interpolated, since
+ * only here are the dashboard's variables known) and links to Pivot's `investigate` route, which
+ * parses them with the official grammars and opens the right page (docs/embedding.md).
+ */
+import type { RawTimeRange, ScopedVars } from '@grafana/data';
+import type { DataQuery, DataSourceRef } from '@grafana/schema';
+import { ROUTES } from '../constants';
+import { regexAnyOf } from '../datasources/strings';
+import { URL_KEYS, UrlTimeRange } from '../utils/links';
+import { prefixRoute } from '../utils/routing';
+import { QUERY_FIELDS, QueryLanguageSource } from './ids';
+
+/** One query to investigate: its language (by data source type) and its text, variables interpolated. */
+export interface InvestigateTarget {
+  source: QueryLanguageSource;
+  query: string;
+}
+
+/** What Grafana's panel-menu and Explore-toolbar contexts have in common. */
+export interface InvestigateContext {
+  targets?: DataQuery[];
+  timeRange?: RawTimeRange;
+  scopedVars?: ScopedVars;
+}
+
+export interface InvestigateDeps {
+  /**
+   * Grafana's interpolation (`getTemplateSrv().replace`) of dashboard and scoped variables;
+   * `formatMulti` turns a multi-value variable into text. Unknown variables stay as written,
+   * and the investigate page then reads them as "no concrete service".
+   */
+  interpolate(text: string, scopedVars: ScopedVars | undefined, formatMulti: (value: unknown) => string): string;
+  /** The plugin type of a data source reference, when Grafana knows it (`getInstanceSettings`). */
+  dataSourceType(ref: DataSourceRef | string): string | undefined;
+}
+
+function isSource(type: unknown): type is QueryLanguageSource {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(QUERY_FIELDS, type);
+}
+
+/** A multi-value variable's values as the RE2 alternation Grafana's Prometheus and Loki sources write. */
+export function formatMultiValue(value: unknown): string {
+  if (Array.isArray(value)) {
+    const values = value.map(String);
+    return values.length === 0 ? '' : regexAnyOf(values);
+  }
+  return String(value ?? '');
+}
+
+function sourceOf(target: DataQuery, deps: InvestigateDeps): QueryLanguageSource | undefined {
+  const ref = target.datasource;
+  if (!ref) {
+    // A query without its own reference uses the panel's data source, which the context lacks.
+    return undefined;
+  }
+  if (typeof ref !== 'string' && isSource(ref.type)) {
+    return ref.type;
+  }
+  const type = deps.dataSourceType(typeof ref === 'string' ? ref : { uid: ref.uid, type: ref.type });
+  return isSource(type) ? type : undefined;
+}
+
+function queryText(target: DataQuery, source: QueryLanguageSource): string {
+  const value = (target as unknown as Record<string, unknown>)[QUERY_FIELDS[source]];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The visible, non-empty Prometheus, Loki and Tempo queries of a context, variables interpolated. */
+export function investigateTargets(
+  context: InvestigateContext | undefined,
+  deps: InvestigateDeps
+): InvestigateTarget[] {
+  const out: InvestigateTarget[] = [];
+  for (const target of context?.targets ?? []) {
+    if (!target || target.hide) {
+      continue;
+    }
+    const source = sourceOf(target, deps);
+    if (!source) {
+      continue;
+    }
+    const raw = queryText(target, source);
+    if (!raw) {
+      continue;
+    }
+    const query = deps.interpolate(raw, context?.scopedVars, formatMultiValue).trim();
+    if (query) {
+      out.push({ source, query });
+    }
+  }
+  return out;
+}
+
+/** Grafana's raw time range as URL text: relative ranges stay relative, absolute ones become epoch ms. */
+export function urlTimeRange(range: RawTimeRange | undefined): UrlTimeRange | undefined {
+  if (!range || range.from === undefined || range.to === undefined) {
+    return undefined;
+  }
+  const text = (v: RawTimeRange['from']) => (typeof v === 'string' ? v : v.valueOf());
+  return { from: text(range.from), to: text(range.to) };
+}
+
+const SOURCES = Object.keys(QUERY_FIELDS) as QueryLanguageSource[];
+
+/** The investigate route's URL: one repeated parameter per language (`prometheus`, `loki`, `tempo`), and the range. */
+export function investigateUrl(targets: InvestigateTarget[], range?: UrlTimeRange): string {
+  const params = new URLSearchParams();
+  for (const t of targets) {
+    params.append(t.source, t.query);
+  }
+  if (range) {
+    params.set(URL_KEYS.from, String(range.from));
+    params.set(URL_KEYS.to, String(range.to));
+  }
+  return `${prefixRoute(ROUTES.Investigate)}?${params.toString()}`;
+}
+
+/** The targets and range the investigate route was opened with. */
+export function readInvestigateUrl(search: string | URLSearchParams): {
+  targets: InvestigateTarget[];
+  range?: UrlTimeRange;
+} {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const targets: InvestigateTarget[] = [];
+  for (const source of SOURCES) {
+    for (const query of params.getAll(source)) {
+      if (query.trim()) {
+        targets.push({ source, query });
+      }
+    }
+  }
+  const from = params.get(URL_KEYS.from);
+  const to = params.get(URL_KEYS.to);
+  return { targets, range: from && to ? { from, to } : undefined };
+}
+
+/**
+ * The link's `configure`: a path to the investigate route, or undefined (link hidden) when no
+ * query of the context is a Prometheus, Loki or Tempo query with text in it.
+ */
+export function configureInvestigateLink(
+  context: InvestigateContext | undefined,
+  deps: InvestigateDeps
+): { path: string } | undefined {
+  const targets = investigateTargets(context, deps);
+  if (targets.length === 0) {
+    return undefined;
+  }
+  return { path: investigateUrl(targets, urlTimeRange(context?.timeRange)) };
+}

@@ -1,0 +1,351 @@
+import { dateTime, RawTimeRange, ScopedVars } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
+import fc from 'fast-check';
+import { logql, promql, promqlString, traceql } from '../datasources';
+import { normalizeSettings } from '../settings';
+import { configureInvestigateLink, InvestigateContext, InvestigateDeps, readInvestigateUrl } from './investigateLink';
+import {
+  decideInvestigation,
+  hasTemplateVariable,
+  Investigation,
+  logqlFindings,
+  promqlFindings,
+  regexAlternatives,
+  regexLiteral,
+  serviceLabels,
+  traceqlFindings,
+} from './investigation';
+import { unquoteLiteral } from './literals';
+
+const settings = normalizeSettings(undefined);
+const labels = serviceLabels(settings);
+
+const DS_TYPES: Record<string, string> = {
+  'pivot-prometheus': 'prometheus',
+  'pivot-loki': 'loki',
+  'pivot-tempo': 'tempo',
+  'team-mysql': 'mysql',
+};
+
+/**
+ * Grafana's `getTemplateSrv().replace` as a dashboard with `$service` = checkout and the
+ * multi-value `$job` = [api, web] would do it; unknown variables stay as written.
+ */
+function dashboardDeps(vars: Record<string, string | string[]> = {}): InvestigateDeps {
+  return {
+    interpolate: (text, scopedVars, formatMulti) =>
+      text.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (match, braced: string, plain: string) => {
+        const name = braced ?? plain;
+        const scoped = scopedVars?.[name]?.value;
+        const value = scoped ?? vars[name];
+        if (value === undefined) {
+          return match;
+        }
+        return Array.isArray(value) ? formatMulti(value) : String(value);
+      }),
+    dataSourceType: (ref) => DS_TYPES[typeof ref === 'string' ? ref : (ref.uid ?? '')],
+  };
+}
+
+const prom = { type: 'prometheus', uid: 'pivot-prometheus' };
+const loki = { type: 'loki', uid: 'pivot-loki' };
+const tempo = { type: 'tempo', uid: 'pivot-tempo' };
+const range: RawTimeRange = { from: 'now-1h', to: 'now' };
+
+/** A query as panels and Explore hold it: DataQuery plus its data source's own fields. */
+type Target = DataQuery & Record<string, unknown>;
+
+function panelContext(targets: Target[], extra: Partial<InvestigateContext> = {}): InvestigateContext {
+  return { targets, timeRange: range, ...extra };
+}
+
+/** The whole path a click takes: configure in the preloaded module, then the investigate page. */
+function investigate(context: InvestigateContext, deps = dashboardDeps()): Investigation | undefined {
+  const link = configureInvestigateLink(context, deps);
+  if (!link) {
+    return undefined;
+  }
+  const url = new URL(link.path, 'http://grafana.local');
+  expect(url.pathname).toBe('/a/pivot-correlation-app/investigate');
+  const { targets, range: r } = readInvestigateUrl(url.search);
+  return decideInvestigation(targets, settings, r);
+}
+
+const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
+const logConv = { serviceLabel: 'service_name', traceId: 'structured-metadata' as const };
+
+describe('Investigate in Pivot on dashboard panels', () => {
+  it('opens the Service page from a Prometheus error-ratio panel built by Pivot', () => {
+    const expr = promql.errorRatio(conv, { service: 'checkout', window: '5m' });
+    const result = investigate(panelContext([{ refId: 'A', datasource: prom, expr }]));
+    expect(result).toEqual({
+      page: 'service',
+      service: 'checkout',
+      url: '/a/pivot-correlation-app/services/checkout?from=now-1h&to=now',
+    });
+  });
+
+  it('interpolates a dashboard variable and opens that service', () => {
+    const expr = 'sum(rate(http_server_request_duration_seconds_count{service_name="$service"}[$__rate_interval]))';
+    const result = investigate(
+      panelContext([{ refId: 'A', datasource: prom, expr }]),
+      dashboardDeps({ service: 'checkout' })
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+  });
+
+  it('takes a repeated panel value from scopedVars', () => {
+    const scopedVars: ScopedVars = { service: { text: 'cart', value: 'cart' } };
+    const expr = 'sum(rate(traces_spanmetrics_calls_total{service="${service}"}[5m]))';
+    const result = investigate(panelContext([{ refId: 'A', datasource: prom, expr }], { scopedVars }));
+    expect(result).toMatchObject({ page: 'service', service: 'cart' });
+  });
+
+  it('never takes a variable Grafana could not interpolate for a service name', () => {
+    const expr = 'sum(rate(traces_spanmetrics_calls_total{service="$service"}[5m]))';
+    const result = investigate(panelContext([{ refId: 'A', datasource: prom, expr }]));
+    expect(result).toMatchObject({ page: 'services', reason: expect.stringContaining('variable') });
+  });
+
+  it('goes to Services for a multi-value variable (${job:regex}) and for a regex of several services', () => {
+    const multi = investigate(
+      panelContext([{ refId: 'A', datasource: prom, expr: 'sum by (job) (rate(up{job=~"${job:regex}"}[5m]))' }]),
+      dashboardDeps({ job: ['api', 'web'] })
+    );
+    expect(multi).toMatchObject({ page: 'services' });
+    const regex = investigate(
+      panelContext([{ refId: 'A', datasource: prom, expr: 'traces_spanmetrics_calls_total{service=~"a|b"}' }])
+    );
+    expect(regex).toMatchObject({ page: 'services', reason: expect.stringContaining('"a", "b"') });
+  });
+
+  it('treats a regex that is one literal as that service', () => {
+    const expr = 'traces_spanmetrics_calls_total{service=~"checkout\\\\.v2"}';
+    expect(investigate(panelContext([{ refId: 'A', datasource: prom, expr }]))).toMatchObject({
+      page: 'service',
+      service: 'checkout.v2',
+    });
+  });
+
+  it('reads a multi-target panel: one service across Prometheus and Loki targets', () => {
+    const result = investigate(
+      panelContext([
+        { refId: 'A', datasource: prom, expr: promql.requestRate(conv, { service: 'checkout', window: '5m' }) },
+        {
+          refId: 'B',
+          datasource: loki,
+          expr: `sum(count_over_time(${logql.serviceLogs(logConv, { service: 'checkout', errorsOnly: true })} [5m]))`,
+        },
+      ])
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+  });
+
+  it('goes to Services when the targets name different services, and ignores hidden targets', () => {
+    const a = { refId: 'A', datasource: prom, expr: 'traces_spanmetrics_calls_total{service="checkout"}' };
+    const b = { refId: 'B', datasource: prom, expr: 'traces_spanmetrics_calls_total{service="cart"}' };
+    expect(investigate(panelContext([a, b]))).toMatchObject({ page: 'services' });
+    expect(investigate(panelContext([a, { ...b, hide: true }]))).toMatchObject({
+      page: 'service',
+      service: 'checkout',
+    });
+  });
+
+  it('goes to Services, with the range, for a Prometheus query with no service', () => {
+    const result = investigate(
+      panelContext([{ refId: 'A', datasource: prom, expr: 'sum(rate(node_cpu_seconds_total[5m]))' }])
+    );
+    expect(result).toEqual({
+      page: 'services',
+      reason: expect.stringContaining('No query selects a service'),
+      url: '/a/pivot-correlation-app/services?from=now-1h&to=now',
+    });
+  });
+
+  it('hides the link when no target is a Prometheus, Loki or Tempo query with text', () => {
+    const deps = dashboardDeps();
+    expect(configureInvestigateLink(undefined, deps)).toBeUndefined();
+    expect(
+      configureInvestigateLink(
+        panelContext([{ refId: 'A', datasource: { type: 'mysql', uid: 'team-mysql' }, rawSql: 'SELECT 1' }]),
+        deps
+      )
+    ).toBeUndefined();
+    expect(
+      configureInvestigateLink(panelContext([{ refId: 'A', datasource: prom, expr: '  ' }]), deps)
+    ).toBeUndefined();
+    // A query that relies on the panel's data source: the panel context does not say which.
+    expect(configureInvestigateLink(panelContext([{ refId: 'A', expr: 'up' }]), deps)).toBeUndefined();
+  });
+
+  it('finds the type of a data source referenced by uid only, or by a variable Grafana resolves', () => {
+    const result = investigate(
+      panelContext([{ refId: 'A', datasource: { uid: 'pivot-loki' }, expr: '{service_name="cart"}' }])
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'cart' });
+  });
+
+  it('opens the Trace page from a Tempo trace-id query, and from a Loki query of one trace', () => {
+    const byId = investigate(
+      panelContext([{ refId: 'A', datasource: tempo, queryType: 'traceql', query: '00000000000000004bf92f3577b34da6' }])
+    );
+    expect(byId).toEqual({
+      page: 'trace',
+      traceId: '4bf92f3577b34da6',
+      url: '/a/pivot-correlation-app/trace/4bf92f3577b34da6?from=now-1h&to=now',
+    });
+    const logs = investigate(
+      panelContext([
+        { refId: 'A', datasource: loki, expr: logql.traceLogs(logConv, { traceId: 'abc123', services: ['checkout'] }) },
+      ])
+    );
+    expect(logs).toMatchObject({ page: 'trace', traceId: 'abc123' });
+  });
+
+  it('opens the Service page from a TraceQL query with resource.service.name', () => {
+    const result = investigate(
+      panelContext([
+        { refId: 'A', datasource: tempo, queryType: 'traceql', query: traceql.failingSpans({ service: 'payments' }) },
+      ])
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'payments' });
+  });
+
+  it('writes an absolute range as epoch milliseconds', () => {
+    const from = dateTime(1_700_000_000_000);
+    const to = dateTime(1_700_000_360_000);
+    const link = configureInvestigateLink(
+      panelContext([{ refId: 'A', datasource: prom, expr: 'up{service="a"}' }], { timeRange: { from, to } }),
+      dashboardDeps()
+    );
+    expect(readInvestigateUrl(new URL(link!.path, 'http://x').search).range).toEqual({
+      from: '1700000000000',
+      to: '1700000360000',
+    });
+  });
+});
+
+describe('Investigate in Pivot from Explore', () => {
+  // Explore's context: { exploreId, targets, data, timeRange, timeZone }; every query has its data source.
+  const explore = (targets: Target[]) => ({ exploreId: 'left', targets, timeRange: range, timeZone: 'browser' });
+
+  it('opens the Service page from a Loki stream selector', () => {
+    const result = investigate(
+      explore([{ refId: 'A', datasource: loki, expr: '{service_name="checkout"} |= "timeout"' }])
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+  });
+
+  it('goes to Services for a Loki query over every service', () => {
+    const result = investigate(explore([{ refId: 'A', datasource: loki, expr: '{service_name=~".+"} |= "error"' }]));
+    expect(result).toMatchObject({ page: 'services' });
+  });
+
+  it('goes to Services for a TraceQL query with no service, or a service regex', () => {
+    expect(investigate(explore([{ refId: 'A', datasource: tempo, query: '{ status = error }' }]))).toMatchObject({
+      page: 'services',
+    });
+    expect(
+      investigate(explore([{ refId: 'A', datasource: tempo, query: '{ resource.service.name =~ "check.*" }' }]))
+    ).toMatchObject({ page: 'services' });
+  });
+
+  it('prefers the trace when Explore holds a trace query next to a service query', () => {
+    const result = investigate(
+      explore([
+        { refId: 'A', datasource: loki, expr: '{service_name="checkout"}' },
+        { refId: 'B', datasource: tempo, query: 'abcdef0123456789' },
+      ])
+    );
+    expect(result).toMatchObject({ page: 'trace', traceId: 'abcdef0123456789' });
+  });
+});
+
+describe('query findings, per grammar', () => {
+  it('reads PromQL matchers on the most specific service label of each selector', () => {
+    expect(promqlFindings('up{service_name="a", job="ns/a"}', labels.promql)).toEqual({
+      services: ['a'],
+      broad: false,
+      traceIds: [],
+    });
+    // Negative matchers do not select a service; grouping labels are not matchers.
+    expect(promqlFindings('sum by (service) (rate(x{service!="a"}[5m]))', labels.promql).services).toEqual([]);
+    // A value that merely contains the label's name is text, not a matcher.
+    expect(promqlFindings('x{route="service=\\"a\\""}', labels.promql).services).toEqual([]);
+  });
+
+  it('reads service-graph edges by their server and client labels', () => {
+    const f = promqlFindings('sum(rate(traces_service_graph_request_failed_total{server="db"}[5m]))', labels.promql);
+    expect(f.services).toEqual(['db']);
+  });
+
+  it('uses only the configured label when the metric family is set', () => {
+    const configured = serviceLabels(normalizeSettings({ metrics: { family: 'otel-spanmetrics' } }));
+    expect(configured.promql).toEqual(['service_name']);
+    expect(promqlFindings('up{job="node"}', configured.promql).services).toEqual([]);
+    expect(promqlFindings('up{job="node"}', labels.promql).services).toEqual(['node']);
+  });
+
+  it('reads LogQL stream selectors, not label filters, for the service', () => {
+    expect(logqlFindings('{app="web"} | logfmt | service_name="other"', labels.logql)).toEqual({
+      services: ['web'],
+      broad: false,
+      traceIds: [],
+    });
+  });
+
+  it('reads TraceQL resource.service.name and the unscoped .service.name, not span.service.name', () => {
+    expect(traceqlFindings('{ .service.name = "a" }').services).toEqual(['a']);
+    expect(traceqlFindings('{ span.service.name = "a" }').services).toEqual([]);
+    expect(traceqlFindings('{ resource.service.name = $svc }').broad).toBe(true);
+    // Trace ids in Tempo's form: lowercase, leading zeros trimmed.
+    expect(traceqlFindings('{ trace:id = "0af7651916cd43dd8448eb211c80319c" }').traceIds).toEqual([
+      'af7651916cd43dd8448eb211c80319c',
+    ]);
+  });
+
+  it('says so when the link carried nothing', () => {
+    expect(decideInvestigation([], settings)).toMatchObject({ page: 'none' });
+  });
+
+  it('finds any service name the builders quote, whatever its characters', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .string({ minLength: 1, maxLength: 30 })
+          // Lone surrogates have no UTF-8 form; `$name` reads as a Grafana variable by design.
+          .filter((s) => !/[\uD800-\uDFFF]/.test(s) && !hasTemplateVariable(s)),
+        (service) => {
+          const expr = promql.requestRate(conv, { service, window: '5m' });
+          expect(promqlFindings(expr, labels.promql).services).toEqual([service]);
+          expect(unquoteLiteral(promqlString(service))).toBe(service);
+        }
+      ),
+      { numRuns: 200 }
+    );
+  });
+});
+
+describe('regexAlternatives', () => {
+  it.each([
+    ['a|b', ['a', 'b']],
+    ['api|web\\.v2', ['api', 'web.v2']],
+    ['a|.*', undefined],
+    ['(a|b)', undefined],
+  ])('%s → %j', (pattern, expected) => {
+    expect(regexAlternatives(pattern)).toEqual(expected);
+  });
+});
+
+describe('regexLiteral', () => {
+  it.each([
+    ['checkout', 'checkout'],
+    ['checkout\\.v2', 'checkout.v2'],
+    ['a|b', undefined],
+    ['.+', undefined],
+    ['check.*', undefined],
+    ['trailing\\', undefined],
+  ])('%s → %s', (pattern, expected) => {
+    expect(regexLiteral(pattern)).toBe(expected);
+  });
+});

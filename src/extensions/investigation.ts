@@ -1,0 +1,376 @@
+/**
+ * "Investigate in Pivot": the parsing half, loaded with the investigate page only. Reads each
+ * query with the official grammar of its language (never a regular expression over the query)
+ * and decides which of Pivot's pages answers it: the Trace page for one trace id, the Service
+ * page for one concrete service, the Services page otherwise.
+ */
+import { parser as logqlParser } from '@grafana/lezer-logql';
+import { parser as traceqlParser } from '@grafana/lezer-traceql';
+import { parser as promqlParser } from '@prometheus-io/lezer-promql';
+import type { SyntaxNode } from '@lezer/common';
+import { LOG_SERVICE_LABEL_CANDIDATES, METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../datasources/conventions';
+import { isTraceId, normalizeTraceId } from '../datasources/traceql';
+import type { PivotSettings } from '../settings';
+import { serviceUrl, servicesUrl, traceUrl, UrlTimeRange } from '../utils/links';
+import type { InvestigateTarget } from './investigateLink';
+import { unquoteLiteral } from './literals';
+
+/** What one query says about the services and traces it is about. */
+export interface QueryFindings {
+  /** Concrete service names the query selects (positive matchers on a service label). */
+  services: string[];
+  /**
+   * The query selects services it does not name: a regex that is not one literal, a template
+   * variable Grafana did not interpolate, or an empty value.
+   */
+  broad: boolean;
+  /** Trace ids the query is about (a Tempo trace-id query, a `trace_id` filter). */
+  traceIds: string[];
+}
+
+export type Investigation =
+  | { page: 'trace'; traceId: string; url: string }
+  | { page: 'service'; service: string; url: string }
+  | { page: 'services'; reason: string; url: string }
+  | { page: 'none'; reason: string };
+
+/** The label names that name a service, most specific first, per language. */
+export interface ServiceLabels {
+  promql: string[];
+  logql: string[];
+}
+
+const TRACE_ID_LABELS = ['trace_id', 'traceID', 'traceId'];
+const TRACEQL_SERVICE_ATTRIBUTE = 'service.name';
+// Service-graph metrics name the two ends of an edge; the server end is the service called.
+const SERVICE_GRAPH_PREFIX = 'traces_service_graph_';
+const SERVICE_GRAPH_LABELS = ['server', 'client'];
+
+function unique(values: string[]): string[] {
+  return [...new Set(values.filter((v) => v !== ''))];
+}
+
+/**
+ * The configured service label first; with the metric family on `auto`, every family's default
+ * label (a `job` matcher counts only then, or when the configured family uses it).
+ */
+export function serviceLabels(settings: PivotSettings): ServiceLabels {
+  const family = settings.metrics.family;
+  const familyLabels =
+    family === 'auto'
+      ? METRIC_FAMILY_LIST.map((f) => METRIC_FAMILIES[f].defaultServiceLabel).sort(
+          (a, b) => Number(a === 'job') - Number(b === 'job')
+        )
+      : [METRIC_FAMILIES[family].defaultServiceLabel];
+  return {
+    promql: unique([settings.metrics.serviceLabel, ...familyLabels]),
+    logql: unique([settings.logs.serviceLabel, ...LOG_SERVICE_LABEL_CANDIDATES]),
+  };
+}
+
+// A Grafana variable left in a value: $name, ${name}, ${name:format}, [[name]].
+const VARIABLE = /\$\{[^}]*\}|\$[A-Za-z_]\w*|\[\[[^\]]*\]\]/;
+
+export function hasTemplateVariable(value: string): boolean {
+  return VARIABLE.test(value);
+}
+
+// RE2 metacharacters; a regex without any unescaped one matches exactly its own text.
+const REGEX_META = '\\.+*?()|[]{}^$';
+
+/**
+ * The text a regex matches when it matches exactly one string (Prometheus and Loki anchor
+ * regex matchers): `checkout` → `checkout`, `checkout\.v2` → `checkout.v2`; undefined otherwise.
+ */
+export function regexLiteral(pattern: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined || !REGEX_META.includes(next)) {
+        return undefined;
+      }
+      out += next;
+      i += 1;
+    } else if (REGEX_META.includes(c)) {
+      return undefined;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * The strings a regex matches when it is literals joined by `|` (`a|b`, what Grafana writes for
+ * a multi-value variable); undefined for any other regex.
+ */
+export function regexAlternatives(pattern: string): string[] | undefined {
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= pattern.length; i++) {
+    if (pattern[i] === '\\') {
+      i += 1;
+    } else if (i === pattern.length || pattern[i] === '|') {
+      const literal = regexLiteral(pattern.slice(start, i));
+      if (!literal) {
+        return undefined;
+      }
+      parts.push(literal);
+      start = i + 1;
+    }
+  }
+  return parts;
+}
+
+interface Matcher {
+  label: string;
+  op: string;
+  /** Undefined when the literal is malformed or not a string. */
+  value: string | undefined;
+}
+
+function emptyFindings(): QueryFindings {
+  return { services: [], broad: false, traceIds: [] };
+}
+
+/** Adds what one positive service matcher says to `findings`. */
+function addServiceMatcher(findings: QueryFindings, op: string, value: string | undefined): void {
+  if (value === undefined || value === '' || hasTemplateVariable(value)) {
+    findings.broad = true;
+    return;
+  }
+  if (op === '=') {
+    findings.services.push(value);
+    return;
+  }
+  const names = regexAlternatives(value);
+  if (names) {
+    findings.services.push(...names);
+  } else {
+    findings.broad = true;
+  }
+}
+
+/** From one selector's matchers: the matcher on the most specific service label present. */
+function addSelector(findings: QueryFindings, matchers: Matcher[], labels: string[]): void {
+  for (const label of labels) {
+    const positive = matchers.filter((m) => m.label === label && (m.op === '=' || m.op === '=~'));
+    if (positive.length > 0) {
+      for (const m of positive) {
+        addServiceMatcher(findings, m.op, m.value);
+      }
+      return;
+    }
+  }
+}
+
+function addTraceIdFilter(findings: QueryFindings, m: Matcher): void {
+  if (TRACE_ID_LABELS.includes(m.label) && m.op === '=' && m.value !== undefined && isTraceId(m.value)) {
+    findings.traceIds.push(normalizeTraceId(m.value));
+  }
+}
+
+function text(query: string, node: SyntaxNode | null): string {
+  return node ? query.slice(node.from, node.to) : '';
+}
+
+function children(node: SyntaxNode, name: string): SyntaxNode[] {
+  return node.getChildren(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PromQL
+
+function promqlMatchers(query: string, selector: SyntaxNode): Matcher[] {
+  const list = selector.getChild('LabelMatchers');
+  if (!list) {
+    return [];
+  }
+  const out: Matcher[] = [];
+  for (const name of ['UnquotedLabelMatcher', 'QuotedLabelMatcher']) {
+    for (const m of children(list, name)) {
+      const labelNode = m.getChild('LabelName') ?? m.getChild('QuotedLabelName');
+      const label = name === 'QuotedLabelMatcher' ? unquoteLiteral(text(query, labelNode)) : text(query, labelNode);
+      const literal = m.getChild('StringLiteral');
+      out.push({
+        label: label ?? '',
+        op: text(query, m.getChild('MatchOp')),
+        value: literal ? unquoteLiteral(text(query, literal)) : undefined,
+      });
+    }
+  }
+  return out;
+}
+
+export function promqlFindings(query: string, labels: string[]): QueryFindings {
+  const findings = emptyFindings();
+  const cursor = promqlParser.parse(query).cursor();
+  do {
+    if (cursor.name === 'VectorSelector') {
+      const node = cursor.node;
+      const matchers = promqlMatchers(query, node);
+      const metric = text(query, node.getChild('Identifier'));
+      const selectorLabels = metric.startsWith(SERVICE_GRAPH_PREFIX) ? [...labels, ...SERVICE_GRAPH_LABELS] : labels;
+      addSelector(findings, matchers, selectorLabels);
+    }
+  } while (cursor.next());
+  return findings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// LogQL
+
+function logqlMatcher(query: string, node: SyntaxNode): Matcher {
+  const opNode = node.getChild('Eq') ?? node.getChild('Re') ?? node.getChild('Neq') ?? node.getChild('Nre');
+  const literal = node.getChild('String');
+  return {
+    label: text(query, node.getChild('Identifier')),
+    op: text(query, opNode),
+    value: literal ? unquoteLiteral(text(query, literal)) : undefined,
+  };
+}
+
+export function logqlFindings(query: string, labels: string[]): QueryFindings {
+  const findings = emptyFindings();
+  const cursor = logqlParser.parse(query).cursor();
+  do {
+    if (cursor.name === 'Selector') {
+      const matchers: Matcher[] = [];
+      const selector = cursor.node;
+      const inner = selector.cursor();
+      do {
+        if (inner.name === 'Matcher') {
+          matchers.push(logqlMatcher(query, inner.node));
+        }
+      } while (inner.next() && inner.from < selector.to);
+      addSelector(findings, matchers, labels);
+    } else if (cursor.name === 'LabelFilter') {
+      const matcher = cursor.node.getChild('Matcher');
+      if (matcher) {
+        addTraceIdFilter(findings, logqlMatcher(query, matcher));
+      }
+    }
+  } while (cursor.next());
+  return findings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TraceQL
+
+/** `resource.service.name` or the unscoped `.service.name` (which also reads resource attributes). */
+function isServiceAttribute(query: string, field: SyntaxNode): boolean {
+  const attribute = field.getChild('AttributeField');
+  if (!attribute || text(query, attribute.getChild('Identifier')) !== TRACEQL_SERVICE_ATTRIBUTE) {
+    return false;
+  }
+  const scoped = attribute.firstChild && attribute.firstChild.name !== 'Identifier';
+  return !scoped || attribute.getChild('Resource') !== null;
+}
+
+function isTraceIdIntrinsic(query: string, field: SyntaxNode): boolean {
+  return text(query, field.getChild('IntrinsicField')) === 'trace:id';
+}
+
+/** The value of a comparison's right side: a string literal, or undefined for anything else. */
+function traceqlValue(query: string, side: SyntaxNode | null): { value: string | undefined; variable: boolean } {
+  const stat = side?.getChild('Static');
+  if (!stat) {
+    return { value: undefined, variable: false };
+  }
+  if (stat.getChild('TemplateVariable')) {
+    return { value: undefined, variable: true };
+  }
+  const literal = stat.getChild('String');
+  return { value: literal ? unquoteLiteral(text(query, literal)) : undefined, variable: false };
+}
+
+export function traceqlFindings(query: string): QueryFindings {
+  const findings = emptyFindings();
+  const trimmed = query.trim();
+  if (isTraceId(trimmed)) {
+    // Tempo's trace-by-id query is the bare id (CONTRACTS.md section 4).
+    findings.traceIds.push(normalizeTraceId(trimmed));
+    return findings;
+  }
+  const cursor = traceqlParser.parse(query).cursor();
+  do {
+    if (cursor.name !== 'FieldExpression') {
+      continue;
+    }
+    const node = cursor.node;
+    const op = node.getChild('FieldOp');
+    const [left, right] = children(node, 'FieldExpression');
+    if (!op || !left || !right) {
+      continue;
+    }
+    const opText = text(query, op);
+    const { value, variable } = traceqlValue(query, right);
+    if (isServiceAttribute(query, left) && (opText === '=' || opText === '=~')) {
+      addServiceMatcher(findings, opText, variable ? '$variable' : value);
+    } else if (isTraceIdIntrinsic(query, left) && opText === '=' && value !== undefined && isTraceId(value)) {
+      findings.traceIds.push(normalizeTraceId(value));
+    }
+  } while (cursor.next());
+  return findings;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The decision
+
+export function findingsOf(target: InvestigateTarget, labels: ServiceLabels): QueryFindings {
+  switch (target.source) {
+    case 'prometheus':
+      return promqlFindings(target.query, labels.promql);
+    case 'loki':
+      return logqlFindings(target.query, labels.logql);
+    case 'tempo':
+      return traceqlFindings(target.query);
+  }
+}
+
+function list(values: string[]): string {
+  const shown = values.slice(0, 5).map((v) => JSON.stringify(v));
+  return values.length > 5 ? `${shown.join(', ')} and ${values.length - 5} more` : shown.join(', ');
+}
+
+/**
+ * One trace id across the queries → its Trace page. Else one concrete service, with no query
+ * selecting services it does not name → its Service page. Else the Services page.
+ */
+export function decideInvestigation(
+  targets: InvestigateTarget[],
+  settings: PivotSettings,
+  range?: UrlTimeRange
+): Investigation {
+  if (targets.length === 0) {
+    return {
+      page: 'none',
+      reason:
+        'The link carried no Prometheus, Loki or Tempo query. Open Pivot from a panel or Explore query of one of these data sources.',
+    };
+  }
+  const labels = serviceLabels(settings);
+  const all = targets.map((t) => findingsOf(t, labels));
+  const traceIds = unique(all.flatMap((f) => f.traceIds));
+  if (traceIds.length === 1) {
+    return { page: 'trace', traceId: traceIds[0], url: traceUrl(traceIds[0], { range }) };
+  }
+  const services = unique(all.flatMap((f) => f.services));
+  const broad = all.some((f) => f.broad);
+  if (services.length === 1 && !broad) {
+    return { page: 'service', service: services[0], url: serviceUrl(services[0], range) };
+  }
+  let reason: string;
+  if (traceIds.length > 1) {
+    reason = `The queries are about ${traceIds.length} traces.`;
+  } else if (services.length > 1) {
+    reason = `The queries select several services (${list(services)}).`;
+  } else if (broad) {
+    reason = 'The queries select services by a pattern or a variable, not by name.';
+  } else {
+    reason = `No query selects a service by ${list(unique([...labels.promql, ...labels.logql, 'resource.service.name']))}.`;
+  }
+  return { page: 'services', reason, url: servicesUrl(range) };
+}
