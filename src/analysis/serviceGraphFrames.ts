@@ -1,0 +1,261 @@
+import { DataFrame, DataLink, Field, FieldColorModeId, FieldType, NodeGraphDataFrameFieldNames as N } from '@grafana/data';
+import type { LogConventions } from '../datasources/conventions';
+import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
+import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
+
+/**
+ * Grafana node graph frames (CONTRACTS.md section 5) of a service graph view: `nodes` and
+ * `edges`, with `meta.preferredVisualisationType = 'nodeGraph'`. The panel prints numbers with
+ * their unit's id rather than formatting them, so stats are written here as text.
+ */
+
+/** CSS colours for health, resolved from the theme by the caller (tests use names). */
+export interface GraphPalette {
+  ok: string;
+  warning: string;
+  critical: string;
+  /** No traffic, or stats not known. */
+  idle: string;
+}
+
+export const NAMED_PALETTE: GraphPalette = { ok: 'green', warning: 'orange', critical: 'red', idle: 'gray' };
+
+export interface DataSourceRef {
+  uid: string;
+  name: string;
+}
+
+export interface GraphLinks {
+  /**
+   * The Service page URL with `${__value.raw}` in place of the service name: Grafana puts the
+   * clicked node's id there, URI-encoded.
+   */
+  serviceUrl?: string;
+  tempo?: DataSourceRef;
+  loki?: DataSourceRef & { conventions: LogConventions };
+}
+
+export interface FrameOptions {
+  palette?: GraphPalette;
+  links?: GraphLinks;
+  /** Highlighted in the panel. */
+  focus?: string;
+}
+
+/** Placeholder Grafana replaces with the clicked row's value (URI-encoded in URLs). */
+export const ROW_VALUE = '${__value.raw}';
+
+const THICKNESS = { min: 1, max: 8 } as const;
+
+const KIND_TEXT: Record<NodeKind, string> = {
+  service: '',
+  database: 'database',
+  uninstrumented: 'uninstrumented',
+};
+
+const KIND_ICON: Record<NodeKind, string> = {
+  service: '',
+  database: 'database',
+  uninstrumented: 'cloud',
+};
+
+const CONNECTION_TEXT: Record<GraphEdge['connectionType'], string> = {
+  '': 'direct call',
+  database: 'database',
+  messaging_system: 'messaging (asynchronous)',
+  virtual_node: 'uninstrumented end',
+};
+
+function trimmed(n: number, digits: number): string {
+  return Number(n.toFixed(digits)).toString();
+}
+
+export function formatRequests(value: number, source: ServiceGraph['source']): string {
+  if (source === 'sampled') {
+    return `${Math.round(value).toLocaleString('en-US')} call${Math.round(value) === 1 ? '' : 's'}`;
+  }
+  if (value >= 100) {
+    return `${Math.round(value).toLocaleString('en-US')} req/s`;
+  }
+  return `${trimmed(value, value >= 1 ? 2 : 3)} req/s`;
+}
+
+export function formatRatio(ratio: number): string {
+  if (ratio === 0) {
+    return '0%';
+  }
+  const pct = ratio * 100;
+  return `${pct < 0.01 ? '<0.01' : trimmed(pct, pct >= 10 ? 1 : 2)}%`;
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 0.001) {
+    return '<1 ms';
+  }
+  return seconds < 1 ? `${trimmed(seconds * 1000, seconds < 0.01 ? 2 : 0)} ms` : `${trimmed(seconds, 2)} s`;
+}
+
+/** Line width by volume: log scale from the quietest edge (1) to the busiest (8). */
+export function thickness(requests: number, busiest: number): number {
+  if (!(busiest > 0) || !(requests > 0)) {
+    return THICKNESS.min;
+  }
+  const scale = Math.log1p(requests) / Math.log1p(busiest);
+  return Math.round((THICKNESS.min + (THICKNESS.max - THICKNESS.min) * Math.min(1, scale)) * 10) / 10;
+}
+
+export function healthColor(h: Health, palette: GraphPalette): string {
+  return palette[h];
+}
+
+/** What an edge's pivots query: TraceQL for its failing calls, and whose error logs to read. */
+export function edgePivots(edge: GraphEdge, kinds: Map<string, NodeKind>): { traceql: string; logsService: string } {
+  const serverKind = kinds.get(edge.server) ?? 'service';
+  const clientKind = kinds.get(edge.client) ?? 'service';
+  if (serverKind !== 'service') {
+    // The server writes no spans and no logs: the client's failing calls and logs tell the story.
+    return { traceql: failingToPeer(edge), logsService: edge.client };
+  }
+  if (clientKind !== 'service') {
+    return { traceql: failingFromUninstrumented(edge), logsService: edge.server };
+  }
+  return { traceql: failingBetween(edge), logsService: edge.server };
+}
+
+function field(name: string, type: FieldType, values: unknown[], config: Field['config'] = {}): Field {
+  return { name, type, values, config };
+}
+
+const arc = (name: string, displayName: string, values: number[], color: string) =>
+  field(`${N.arc}${name}`, FieldType.number, values, {
+    displayName,
+    color: { mode: FieldColorModeId.Fixed, fixedColor: color },
+  });
+
+const detail = (name: string, displayName: string, values: string[]) =>
+  field(`${N.detail}${name}`, FieldType.string, values, { displayName });
+
+/** The node's arcs: served successfully, failed, and unknown (nothing served or not known here); they sum to 1. */
+export function nodeArcs(n: GraphNode): { success: number; failed: number; unknown: number } {
+  if (n.errorRatio === undefined || !Number.isFinite(n.errorRatio)) {
+    return { success: 0, failed: 0, unknown: 1 };
+  }
+  const failed = Math.min(1, Math.max(0, n.errorRatio));
+  return { success: 1 - failed, failed, unknown: 0 };
+}
+
+export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
+  const palette = options.palette ?? NAMED_PALETTE;
+  const { nodes, source } = graph;
+  const rate = (v: number | undefined) => (v === undefined ? '' : formatRequests(v, source));
+  const arcs = nodes.map(nodeArcs);
+  const idLinks: DataLink[] = options.links?.serviceUrl
+    ? [{ title: 'Pivot/Open the service page', url: options.links.serviceUrl }]
+    : [];
+  const fields = [
+    field(N.id, FieldType.string, nodes.map((n) => n.id), { links: idLinks }),
+    field(N.title, FieldType.string, nodes.map((n) => n.id)),
+    field(N.subTitle, FieldType.string, nodes.map((n) => KIND_TEXT[n.kind])),
+    field(
+      N.mainStat,
+      FieldType.string,
+      nodes.map((n) => (n.served !== undefined ? rate(n.served) : n.sent > 0 && n.kind === 'service' ? `sends ${rate(n.sent)}` : ''))
+    ),
+    field(
+      N.secondaryStat,
+      FieldType.string,
+      nodes.map((n) =>
+        [n.errorRatio !== undefined ? `${formatRatio(n.errorRatio)} err` : '', n.p95 !== undefined ? `p95 ${formatSeconds(n.p95)}` : '']
+          .filter(Boolean)
+          .join(' · ')
+      )
+    ),
+    arc('success', 'Success', arcs.map((a) => a.success), palette.ok),
+    arc('failed', 'Errors', arcs.map((a) => a.failed), palette.critical),
+    arc('unknown', 'No data', arcs.map((a) => a.unknown), palette.idle),
+    field(N.icon, FieldType.string, nodes.map((n) => KIND_ICON[n.kind])),
+    field(N.highlighted, FieldType.boolean, nodes.map((n) => n.id === options.focus)),
+    detail('kind', 'Kind', nodes.map((n) => n.kind)),
+    detail('served', source === 'sampled' ? 'Calls served (sample)' : 'Requests served', nodes.map((n) => rate(n.served))),
+    detail('error_ratio', 'Error ratio', nodes.map((n) => (n.errorRatio === undefined ? '' : formatRatio(n.errorRatio)))),
+    detail('p95', 'p95 latency (served)', nodes.map((n) => (n.p95 === undefined ? '' : formatSeconds(n.p95)))),
+    detail('sent', source === 'sampled' ? 'Calls sent (sample)' : 'Requests sent', nodes.map((n) => rate(n.sent))),
+  ];
+  return {
+    name: 'nodes',
+    refId: 'nodes',
+    length: nodes.length,
+    meta: { preferredVisualisationType: 'nodeGraph' },
+    fields,
+  };
+}
+
+export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
+  const palette = options.palette ?? NAMED_PALETTE;
+  const { edges, source } = graph;
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const busiest = edges.reduce((max, e) => Math.max(max, e.requests), 0);
+  const pivots = edges.map((e) => edgePivots(e, kinds));
+  const { tempo, loki } = options.links ?? {};
+  const fields = [
+    field(N.id, FieldType.string, edges.map((e) => e.id)),
+    field(N.source, FieldType.string, edges.map((e) => e.client)),
+    field(N.target, FieldType.string, edges.map((e) => e.server)),
+    field(N.mainStat, FieldType.string, edges.map((e) => formatRequests(e.requests, source))),
+    field(N.secondaryStat, FieldType.string, edges.map((e) => (e.errorRatio === undefined ? '' : `${formatRatio(e.errorRatio)} err`))),
+    field(N.thickness, FieldType.number, edges.map((e) => thickness(e.requests, busiest))),
+    field(N.color, FieldType.string, edges.map((e) => healthColor(health(e.errorRatio, e.requests), palette))),
+    field(N.strokeDasharray, FieldType.string, edges.map((e) => (e.connectionType === '' ? '' : '6 4'))),
+    detail('connection', 'Connection', edges.map((e) => CONNECTION_TEXT[e.connectionType])),
+    detail('requests', source === 'sampled' ? 'Calls (sample)' : 'Request rate', edges.map((e) => formatRequests(e.requests, source))),
+    detail('error_ratio', 'Error ratio', edges.map((e) => (e.errorRatio === undefined ? '' : formatRatio(e.errorRatio)))),
+    detail('p95', 'p95 latency (server)', edges.map((e) => (e.p95 === undefined ? '' : formatSeconds(e.p95)))),
+  ];
+  if (tempo) {
+    fields.push(
+      field('traceql', FieldType.string, pivots.map((p) => p.traceql), {
+        displayName: 'Failing calls (TraceQL)',
+        links: [
+          {
+            title: 'Tempo/Failing traces on this edge',
+            url: '',
+            internal: {
+              datasourceUid: tempo.uid,
+              datasourceName: tempo.name,
+              query: { refId: 'A', queryType: 'traceql', query: ROW_VALUE, limit: 20, tableType: 'traces' },
+            },
+          },
+        ],
+      })
+    );
+  }
+  if (loki) {
+    fields.push(
+      field('logql', FieldType.string, pivots.map((p) => edgeErrorLogs(loki.conventions, p.logsService)), {
+        displayName: 'Error logs (LogQL)',
+        links: [
+          {
+            title: 'Loki/Error logs of the answering service',
+            url: '',
+            internal: {
+              datasourceUid: loki.uid,
+              datasourceName: loki.name,
+              query: { refId: 'A', expr: ROW_VALUE, queryType: 'range' },
+            },
+          },
+        ],
+      })
+    );
+  }
+  return {
+    name: 'edges',
+    refId: 'edges',
+    length: edges.length,
+    meta: { preferredVisualisationType: 'nodeGraph' },
+    fields,
+  };
+}
+
+export function graphFrames(graph: ServiceGraph, options: FrameOptions = {}): [DataFrame, DataFrame] {
+  return [nodesFrame(graph, options), edgesFrame(graph, options)];
+}
