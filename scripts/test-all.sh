@@ -12,6 +12,8 @@ step lint
 npm run --silent lint
 step "unit and integration tests"
 npx jest --ci --maxWorkers 2
+step "demo services (real processes, in-memory exporters, a real Prometheus)"
+npm --prefix demo test
 step "production build"
 npm run --silent build
 step "bundle budget"
