@@ -41,6 +41,18 @@ describe('neighbourRows', () => {
     expect(result).toEqual({ upstream: [], downstream: [] });
   });
 
+  it('adds up the series of one pair of services across connection types', () => {
+    const result = neighbourRows(
+      [
+        promSeries(N.requests, { client: 'checkout', server: 'db', connection_type: 'database' }, [[T, 3]]),
+        promSeries(N.requests, { client: 'checkout', server: 'db' }, [[T, 1]]),
+        promSeries(N.failed, { client: 'checkout', server: 'db', connection_type: 'database' }, [[T, 2]]),
+      ],
+      'checkout'
+    );
+    expect(result.downstream).toEqual([{ service: 'db', requestRate: 4, errorRatio: 0.5 }]);
+  });
+
   it('handles names with separators and quotes', () => {
     const result = neighbourRows([edge(N.requests, 'a"b c', 'svc/1', 2)], 'svc/1');
     expect(result.upstream.map((n) => n.service)).toEqual(['a"b c']);

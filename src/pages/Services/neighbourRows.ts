@@ -35,8 +35,8 @@ function edgeLabels(frame: DataFrame): { client?: string; server?: string } {
 }
 
 /**
- * The service's callers and callees from the service-graph series (one frame per
- * client/server edge, labels on the value field), busiest first. A call to itself is not a
+ * The service's callers and callees from the service-graph series (one frame per client,
+ * server and connection type, labels on the value field), busiest first. A call to itself is not a
  * neighbour; an edge with no traffic in the window is left out.
  */
 export function neighbourRows(frames: DataFrame[], service: string): Neighbours {
@@ -50,7 +50,9 @@ export function neighbourRows(frames: DataFrame[], service: string): Neighbours 
     }
     const target =
       frame.refId === NEIGHBOUR_REFS.failed ? failed : frame.refId === NEIGHBOUR_REFS.requests ? requests : undefined;
-    target?.set(`${client}\u0000${server}`, value);
+    // One series per connection type may join the same two services: add them up.
+    const key = `${client}\u0000${server}`;
+    target?.set(key, (target.get(key) ?? 0) + value);
   }
 
   const upstream: Neighbour[] = [];

@@ -5,7 +5,7 @@ import { EmbeddedScene, SceneAppPage, SceneDataProvider, sceneGraph, VizPanel } 
 import { testIds } from '../../components/testIds';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { logql, promql, traceql } from '../../datasources';
-import { neighbourRates } from '../../datasources/neighbours';
+import { edgeFailedRate, edgeRequestRate } from '../../datasources/serviceGraph';
 import { metricConventionsFor, normalizeSettings, PivotJsonData } from '../../settings';
 import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
 import { NEIGHBOUR_REFS } from './neighbourRows';
@@ -153,11 +153,11 @@ describe('Service page', () => {
         }),
         expect.objectContaining({
           refId: NEIGHBOUR_REFS.requests,
-          expr: neighbourRates({ service: SERVICE, window: '$__range' }),
+          expr: edgeRequestRate({ service: SERVICE, window: '$__range' }),
         }),
         expect.objectContaining({
           refId: NEIGHBOUR_REFS.failed,
-          expr: neighbourRates({ service: SERVICE, window: '$__range', failed: true }),
+          expr: edgeFailedRate({ service: SERVICE, window: '$__range' }),
         }),
       ])
     );

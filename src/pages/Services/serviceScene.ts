@@ -15,7 +15,7 @@ import {
 import type { PivotContext } from '../../components/App/pivotContext';
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
 import type { DataSourceSummary } from '../../datasources/lookup';
-import { neighbourRates } from '../../datasources/neighbours';
+import { edgeFailedRate, edgeRequestRate } from '../../datasources/serviceGraph';
 import type { PivotSettings } from '../../settings';
 import { MetricFamilyGate } from './MetricFamilyGate';
 import { NEIGHBOUR_REFS } from './neighbourRows';
@@ -94,20 +94,12 @@ export function failingTracesQuery(service: string): TempoQuery {
   };
 }
 
+/** The service's edges on the service graph, both directions in one query each (serviceGraph.ts). */
 export function neighbourQueries(service: string): PromQuery[] {
+  const options = { service, window: '$__range' };
   return [
-    {
-      refId: NEIGHBOUR_REFS.requests,
-      expr: neighbourRates({ service, window: '$__range' }),
-      instant: true,
-      range: false,
-    },
-    {
-      refId: NEIGHBOUR_REFS.failed,
-      expr: neighbourRates({ service, window: '$__range', failed: true }),
-      instant: true,
-      range: false,
-    },
+    { refId: NEIGHBOUR_REFS.requests, expr: edgeRequestRate(options), instant: true, range: false },
+    { refId: NEIGHBOUR_REFS.failed, expr: edgeFailedRate(options), instant: true, range: false },
   ];
 }
 
