@@ -10,7 +10,11 @@ describe('chooseMetricFamily', () => {
   });
 
   it('reads the probe frames by refId into series counts', () => {
-    const probes = familyProbesFromFrames([count('otel-spanmetrics:all', 12), count('otel-spanmetrics:server', 4), count('http-semconv:all', 3)]);
+    const probes = familyProbesFromFrames([
+      count('otel-spanmetrics:all', 12),
+      count('otel-spanmetrics:server', 4),
+      count('http-semconv:all', 3),
+    ]);
     expect(probes.find((p) => p.family === 'otel-spanmetrics')).toMatchObject({ series: 12, serverSeries: 4 });
     // HTTP server metrics are all server-side: every series counts as a server series.
     expect(probes.find((p) => p.family === 'http-semconv')).toMatchObject({ series: 3, serverSeries: 3 });
@@ -34,7 +38,11 @@ describe('chooseMetricFamily', () => {
   });
 
   it('names the family and whether it was detected', () => {
-    expect(describeFamilyChoice({ kind: 'detected', family: 'tempo-spanmetrics' })).toMatch(/Tempo metrics-generator span metrics \(detected/);
-    expect(describeFamilyChoice({ kind: 'configured', family: 'http-semconv-old' })).toMatch(/old semantic conventions\) \(set in Configuration\)/);
+    expect(describeFamilyChoice({ kind: 'detected', family: 'tempo-spanmetrics' })).toMatch(
+      /Tempo metrics-generator span metrics \(detected/
+    );
+    expect(describeFamilyChoice({ kind: 'configured', family: 'http-semconv-old' })).toMatch(
+      /old semantic conventions\) \(set in Configuration\)/
+    );
   });
 });

@@ -26,15 +26,14 @@ function countOf(frames: DataFrame[], refId: string): number {
 export function familyProbesFromFrames(frames: DataFrame[]): MetricFamilyProbe[] {
   return METRIC_FAMILY_LIST.map((family) => {
     const series = countOf(frames, `${family}:all`);
-    const serverSeries = METRIC_FAMILIES[family].serverMatchers.length > 0 ? countOf(frames, `${family}:server`) : series;
+    const serverSeries =
+      METRIC_FAMILIES[family].serverMatchers.length > 0 ? countOf(frames, `${family}:server`) : series;
     return { family, series, serverSeries, labels: [] };
   });
 }
 
 export type FamilyChoice =
-  | { kind: 'configured'; family: MetricFamily }
-  | { kind: 'detected'; family: MetricFamily }
-  | { kind: 'none' };
+  { kind: 'configured'; family: MetricFamily } | { kind: 'detected'; family: MetricFamily } | { kind: 'none' };
 
 /** The family to query with: the configured one, else the best-ranked family that has series. */
 export function chooseMetricFamily(configured: MetricFamily | 'auto', frames: DataFrame[] = []): FamilyChoice {
