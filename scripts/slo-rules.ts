@@ -1,0 +1,54 @@
+/**
+ * `npm run --silent slo-rules -- <slos.yaml> [--grafana-url <url>]`: prints the Prometheus
+ * rules file (recording rules and burn-rate alerts) generated from the SLO definitions.
+ * An invalid file exits with status 2 and says what to fix. docs/slos.md.
+ */
+import { readFileSync } from 'node:fs';
+
+import { parseSloFile } from '../src/slo/definition';
+import { generateRules, rulesYaml } from '../src/slo/rules';
+
+const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml> [--grafana-url <url>]';
+
+function fail(lines: string[]): never {
+  process.stderr.write(`${lines.join('\n')}\n`);
+  process.exit(2);
+}
+
+function main(argv: string[]): void {
+  let file: string | undefined;
+  let grafanaUrl: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--grafana-url') {
+      grafanaUrl = argv[++i];
+      if (!grafanaUrl) {
+        fail(['--grafana-url needs a URL, e.g. https://grafana.example.com', USAGE]);
+      }
+    } else if (arg === '-h' || arg === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    } else if (arg.startsWith('-') || file !== undefined) {
+      fail([`unexpected argument ${JSON.stringify(arg)}`, USAGE]);
+    } else {
+      file = arg;
+    }
+  }
+  if (!file) {
+    fail(['no SLO file given', USAGE]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    fail([`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`]);
+  }
+  const parsed = parseSloFile(text);
+  if (!parsed.ok) {
+    fail([`${file}: invalid SLO definitions:`, ...parsed.errors.map((e) => `  - ${e}`)]);
+  }
+  const { conventions, slos } = parsed.value;
+  process.stdout.write(rulesYaml(generateRules(conventions, slos, { grafanaUrl: grafanaUrl ?? parsed.value.grafanaUrl })));
+}
+
+main(process.argv.slice(2));
