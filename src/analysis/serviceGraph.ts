@@ -91,40 +91,51 @@ function lastFinite(values: unknown[]): number | undefined {
 }
 
 /**
- * The samples of Grafana's Prometheus frames for one refId. Two shapes: one frame per series
+ * The samples of Grafana's Prometheus frames, by refId. Two shapes: one frame per series
  * (time series: `Time` and a number field whose `labels` hold the series' labels), or one
  * table frame (`format: table`: a string field per label, the value in a number field).
  */
-export function samplesOf(frames: DataFrame[], refId: string): Sample[] {
-  const out: Sample[] = [];
+export function samplesByRefId(frames: DataFrame[]): Map<string, Sample[]> {
+  const byRef = new Map<string, Sample[]>();
   for (const frame of frames) {
-    if (frame.refId !== refId) {
-      continue;
+    const refId = frame.refId ?? '';
+    let out = byRef.get(refId);
+    if (!out) {
+      out = [];
+      byRef.set(refId, out);
     }
-    const numbers = frame.fields.filter((f) => f.type === FieldType.number);
-    const strings = frame.fields.filter((f) => f.type === FieldType.string);
-    if (strings.length > 0 && numbers.length > 0) {
-      const value = numbers[numbers.length - 1];
-      for (let row = 0; row < value.values.length; row++) {
-        const labels: Record<string, string> = {};
-        for (const s of strings) {
-          labels[s.name] = String(s.values[row] ?? '');
-        }
-        const v = value.values[row];
-        if (typeof v === 'number') {
-          out.push({ labels, value: v });
-        }
+    readSamples(frame, out);
+  }
+  return byRef;
+}
+
+export function samplesOf(frames: DataFrame[], refId: string): Sample[] {
+  return samplesByRefId(frames.filter((f) => f.refId === refId)).get(refId) ?? [];
+}
+
+function readSamples(frame: DataFrame, out: Sample[]): void {
+  const numbers = frame.fields.filter((f) => f.type === FieldType.number);
+  const strings = frame.fields.filter((f) => f.type === FieldType.string);
+  if (strings.length > 0 && numbers.length > 0) {
+    const value = numbers[numbers.length - 1];
+    for (let row = 0; row < value.values.length; row++) {
+      const labels: Record<string, string> = {};
+      for (const s of strings) {
+        labels[s.name] = String(s.values[row] ?? '');
       }
-      continue;
+      const v = value.values[row];
+      if (typeof v === 'number') {
+        out.push({ labels, value: v });
+      }
     }
-    for (const field of numbers) {
-      const value = lastFinite(field.values as unknown[]);
-      if (value !== undefined || (field.values as unknown[]).some((v) => typeof v === 'number')) {
-        out.push({ labels: { ...(field.labels ?? {}) }, value: value ?? NaN });
-      }
+    return;
+  }
+  for (const field of numbers) {
+    const value = lastFinite(field.values as unknown[]);
+    if (value !== undefined || (field.values as unknown[]).some((v) => typeof v === 'number')) {
+      out.push({ labels: { ...(field.labels ?? {}) }, value: value ?? NaN });
     }
   }
-  return out;
 }
 
 function connectionType(value: string | undefined): ConnectionType {
@@ -297,10 +308,12 @@ export function buildGraph(inputs: EdgeInput[], options: BuildOptions): ServiceG
  */
 export function graphFromMetrics(frames: DataFrame[], options: Pick<BuildOptions, 'statsFor'> = {}): ServiceGraph {
   const key = (s: Sample) => [s.labels.client ?? '', s.labels.server ?? '', connectionType(s.labels.connection_type)].join(SEP);
-  const failed = new Map(samplesOf(frames, GRAPH_REFS.failed).map((s) => [key(s), s.value]));
-  const p95 = new Map(samplesOf(frames, GRAPH_REFS.edgeP95).map((s) => [key(s), s.value]));
-  const nodeP95 = new Map(samplesOf(frames, GRAPH_REFS.nodeP95).map((s) => [s.labels.server ?? '', s.value]));
-  const inputs: EdgeInput[] = samplesOf(frames, GRAPH_REFS.requests).map((s) => ({
+  const byRef = samplesByRefId(frames);
+  const of = (refId: string) => byRef.get(refId) ?? [];
+  const failed = new Map(of(GRAPH_REFS.failed).map((s) => [key(s), s.value]));
+  const p95 = new Map(of(GRAPH_REFS.edgeP95).map((s) => [key(s), s.value]));
+  const nodeP95 = new Map(of(GRAPH_REFS.nodeP95).map((s) => [s.labels.server ?? '', s.value]));
+  const inputs: EdgeInput[] = of(GRAPH_REFS.requests).map((s) => ({
     client: s.labels.client ?? '',
     server: s.labels.server ?? '',
     connectionType: connectionType(s.labels.connection_type),

@@ -70,12 +70,17 @@ function trimmed(n: number, digits: number): string {
   return Number(n.toFixed(digits)).toString();
 }
 
+/** Thousands separated by commas; `toLocaleString` costs ~10x more, which shows at 10,000 edges. */
+function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function formatRequests(value: number, source: ServiceGraph['source']): string {
   if (source === 'sampled') {
-    return `${Math.round(value).toLocaleString('en-US')} call${Math.round(value) === 1 ? '' : 's'}`;
+    return `${grouped(Math.round(value))} call${Math.round(value) === 1 ? '' : 's'}`;
   }
   if (value >= 100) {
-    return `${Math.round(value).toLocaleString('en-US')} req/s`;
+    return `${grouped(Math.round(value))} req/s`;
   }
   return `${trimmed(value, value >= 1 ? 2 : 3)} req/s`;
 }
