@@ -1,0 +1,224 @@
+/**
+ * @jest-environment node
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { collectorProblems, memoryMiB } from './collectorRules';
+import { at, collectorPipelines, isPinnedImage, readYaml, resolveDefaults, ROOT, Yaml } from './yamlFiles';
+import { describeWithPrometheus } from '../src/testing/prometheus';
+
+const compose = readYaml('docker-compose.yaml');
+const services = compose.services as Record<string, Yaml>;
+const collector = readYaml('stack/otel-collector/config.yaml');
+
+describe('docker-compose.yaml', () => {
+  it('pins every image to a released tag, never latest', () => {
+    const images = Object.entries(services).map(([name, s]) => [name, s.image] as const);
+    expect(images.length).toBeGreaterThan(8);
+    for (const [name, image] of images) {
+      expect({ name, pinned: typeof image === 'string' && isPinnedImage(image) }).toEqual({ name, pinned: true });
+    }
+    const froms = readFileSync(join(ROOT, 'demo/Dockerfile'), 'utf8')
+      .split('\n')
+      .filter((l) => /^FROM /i.test(l))
+      .map((l) => l.split(/\s+/)[1]);
+    expect(froms.length).toBeGreaterThan(0);
+    for (const from of froms) {
+      expect({ from, pinned: isPinnedImage(from) }).toEqual({ from, pinned: true });
+    }
+  });
+
+  it('recognises unpinned images', () => {
+    expect(isPinnedImage('grafana/grafana')).toBe(false);
+    expect(isPinnedImage('grafana/grafana:latest')).toBe(false);
+    expect(isPinnedImage('grafana/grafana:${GRAFANA_VERSION:-latest}')).toBe(false);
+    expect(isPinnedImage('localhost:5000/grafana')).toBe(false);
+    expect(isPinnedImage('grafana/grafana:${GRAFANA_VERSION:-12.4.0}')).toBe(true);
+  });
+
+  it('runs Grafana 11.6 or newer with the plugin from dist/, the provisioning, and anonymous Viewer access only', () => {
+    const grafana = services.grafana;
+    const version = resolveDefaults(String(grafana.image)).split(':')[1];
+    const [major, minor] = version.split('.').map(Number);
+    expect(major > 11 || (major === 11 && minor >= 6)).toBe(true);
+    expect(grafana.volumes).toEqual(
+      expect.arrayContaining([
+        './dist:/var/lib/grafana/plugins/pivot-correlation-app:ro',
+        './provisioning:/etc/grafana/provisioning:ro',
+      ])
+    );
+    const env = grafana.environment as Record<string, string>;
+    expect(env.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    expect(env.GF_AUTH_ANONYMOUS_ORG_ROLE).toBe('Viewer');
+    expect(env.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe('pivot-correlation-app');
+  });
+
+  it('mounts only files that exist in the repository (dist/ is built by npm run server)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const volume of (s.volumes as string[] | undefined) ?? []) {
+        const source = volume.split(':')[0];
+        if (source.startsWith('./') && source !== './dist') {
+          expect({ name, source, exists: existsSync(join(ROOT, source)) }).toEqual({ name, source, exists: true });
+        }
+      }
+    }
+  });
+
+  it('starts every demo service from the demo image with the collector as OTLP endpoint', () => {
+    const demo = ['queue', 'storefront', 'checkout', 'payment', 'inventory', 'fulfilment', 'loadgen'];
+    for (const name of demo) {
+      const s = services[name];
+      expect(s.build).toBe('./demo');
+      expect(s.command).toEqual([name]);
+      expect((s.environment as Record<string, string>).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    }
+    // Bounded load: the generator's rate is explicit and under its cap.
+    expect(Number((services.loadgen.environment as Record<string, string>).LOADGEN_RATE)).toBeLessThanOrEqual(20);
+  });
+
+  it('gives Prometheus the remote-write receiver and exemplar storage the collector and Tempo need', () => {
+    const args = services.prometheus.command as string[];
+    expect(args).toEqual(
+      expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage'])
+    );
+    expect(args).toContain('--config.file=/etc/prometheus/prometheus.yml');
+    expect(services.prometheus.volumes).toContain('./stack/prometheus:/etc/prometheus:ro');
+  });
+});
+
+describe('OpenTelemetry Collector config', () => {
+  it('has well-formed pipelines: memory_limiter first, batch last, scrubbing before sampling, every component used', () => {
+    expect(collectorProblems(collector)).toEqual([]);
+  });
+
+  it('catches a pipeline in the source document template order', () => {
+    const broken = JSON.parse(JSON.stringify(collector)) as Yaml;
+    (at(broken, 'service', 'pipelines', 'traces') as Yaml).processors = ['batch', 'memory_limiter', 'tail_sampling', 'attributes/pii', 'redaction'];
+    expect(collectorProblems(broken)).toEqual(
+      expect.arrayContaining([
+        'traces: memory_limiter must be the first processor, not batch',
+        'traces: batch must be the last processor',
+        'traces: attributes must run before tail_sampling',
+      ])
+    );
+  });
+
+  it('scrubs PII from traces and logs and samples traces by errors, latency and a share', () => {
+    const pipelines = collectorPipelines(collector);
+    expect(pipelines.traces.processors).toEqual(['memory_limiter', 'attributes/pii', 'redaction', 'tail_sampling', 'batch']);
+    expect(pipelines.logs.processors).toEqual(['memory_limiter', 'attributes/pii', 'redaction', 'batch']);
+
+    const actions = at(collector, 'processors', 'attributes/pii', 'actions') as Array<Record<string, string>>;
+    const action = (key: string) => actions.find((a) => a.key === key)?.action;
+    expect(action('http.user_agent')).toBe('delete');
+    expect(action('user_agent.original')).toBe('delete');
+    expect(action('user.email')).toBe('update');
+    expect(action('user.phone')).toBe('update');
+    const headerPattern = new RegExp(actions.find((a) => a.pattern)?.pattern ?? '^$');
+    expect(headerPattern.test('http.request.header.authorization')).toBe(true);
+    expect(headerPattern.test('http.request.header.accept')).toBe(false);
+
+    const blocked = (at(collector, 'processors', 'redaction', 'blocked_values') as string[]).map((p) => new RegExp(p));
+    const masked = (v: string) => blocked.some((r) => r.test(v));
+    expect(masked('4111 1111 1111 1111')).toBe(true);
+    expect(masked('4111-1111-1111-1111')).toBe(true);
+    expect(masked('ada@example.com')).toBe(true);
+    expect(masked('2f1c9a1e-5f2b-4c53-9d0e-0c1a2b3c4d5e')).toBe(false);
+    expect(masked('+1-555-0123')).toBe(false);
+
+    const policies = at(collector, 'processors', 'tail_sampling', 'policies') as Yaml[];
+    expect(policies.map((p) => p.type).sort()).toEqual(['latency', 'probabilistic', 'status_code']);
+    expect(at(policies.find((p) => p.type === 'status_code'), 'status_code', 'status_codes')).toEqual(['ERROR']);
+    expect(at(policies.find((p) => p.type === 'latency'), 'latency', 'threshold_ms')).toBe(500);
+    const share = Number(at(policies.find((p) => p.type === 'probabilistic'), 'probabilistic', 'sampling_percentage'));
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(100);
+  });
+
+  it('computes span metrics from every span, before tail sampling', () => {
+    const pipelines = collectorPipelines(collector);
+    const feeding = Object.entries(pipelines).filter(([, p]) => p.exporters.includes('spanmetrics'));
+    expect(feeding).toHaveLength(1);
+    expect(feeding[0][1].processors).not.toContain('tail_sampling');
+    expect(pipelines.metrics.receivers).toContain('spanmetrics');
+    expect(at(collector, 'connectors', 'spanmetrics', 'exemplars', 'enabled')).toBe(true);
+  });
+
+  it('sends traces to Tempo over OTLP, logs to Loki over OTLP, metrics to Prometheus by remote write', () => {
+    const pipelines = collectorPipelines(collector);
+    expect(pipelines.traces.exporters).toEqual(['otlp/tempo']);
+    expect(at(collector, 'exporters', 'otlp/tempo', 'endpoint')).toBe('tempo:4317');
+    expect(pipelines.logs.exporters).toEqual(['otlphttp/loki']);
+    expect(at(collector, 'exporters', 'otlphttp/loki', 'endpoint')).toBe('http://loki:3100/otlp');
+    expect(pipelines.metrics.exporters).toEqual(['prometheusremotewrite']);
+    expect(at(collector, 'exporters', 'prometheusremotewrite', 'endpoint')).toBe('http://prometheus:9090/api/v1/write');
+    // Each host is a compose service.
+    for (const host of ['tempo', 'loki', 'prometheus']) {
+      expect(services[host]).toBeDefined();
+    }
+  });
+
+  it('sizes memory_limiter under the container memory limit', () => {
+    const limiter = at(collector, 'processors', 'memory_limiter') as Yaml;
+    const container = memoryMiB(String(services['otel-collector'].mem_limit));
+    expect(Number(limiter.limit_mib)).toBeLessThan(container);
+    expect(Number(limiter.spike_limit_mib)).toBeLessThan(Number(limiter.limit_mib));
+  });
+});
+
+describe('Loki and Tempo configs', () => {
+  it('Loki 3 ingests OTLP with structured metadata on a v13 tsdb schema, service.name indexed', () => {
+    const loki = readYaml('stack/loki/loki.yaml');
+    expect(at(loki, 'limits_config', 'allow_structured_metadata')).toBe(true);
+    const schema = (at(loki, 'schema_config', 'configs') as Yaml[]).at(-1);
+    expect(schema?.store).toBe('tsdb');
+    expect(schema?.schema).toBe('v13');
+    const indexed = at(loki, 'limits_config', 'otlp_config', 'resource_attributes', 'attributes_config') as Yaml[];
+    expect(indexed.some((a) => a.action === 'index_label' && (a.attributes as string[]).includes('service.name'))).toBe(true);
+    expect(resolveDefaults(String(services.loki.image))).toMatch(/^grafana\/loki:3\./);
+  });
+
+  it('Tempo runs the metrics generator (service graphs, span metrics, local blocks) writing to Prometheus with exemplars', () => {
+    const tempo = readYaml('stack/tempo/tempo.yaml');
+    expect(at(tempo, 'overrides', 'defaults', 'metrics_generator', 'processors')).toEqual([
+      'service-graphs',
+      'span-metrics',
+      'local-blocks',
+    ]);
+    const remoteWrite = at(tempo, 'metrics_generator', 'storage', 'remote_write') as Yaml[];
+    expect(remoteWrite).toEqual([{ url: 'http://prometheus:9090/api/v1/write', send_exemplars: true }]);
+    expect(at(tempo, 'distributor', 'receivers', 'otlp', 'protocols', 'grpc', 'endpoint')).toBe('0.0.0.0:4317');
+  });
+});
+
+describeWithPrometheus('Prometheus config', () => {
+  it('passes promtool check config, with the rules it loads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pivot-promtool-'));
+    try {
+      const config = readYaml('stack/prometheus/prometheus.yml');
+      expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yaml']);
+      // Same config, with the rules glob pointing at the repository's rules folder.
+      const local = { ...config, rule_files: [join(ROOT, 'stack/prometheus/rules/*.yaml')] };
+      const file = join(dir, 'prometheus.yml');
+      writeFileSync(file, stringify(local));
+      const out = execFileSync('promtool', ['check', 'config', file], { encoding: 'utf8', stdio: 'pipe' });
+      expect(out).toContain('is valid prometheus config file syntax');
+      const ruleFiles = readdirSync(join(ROOT, 'stack/prometheus/rules')).filter((f) => f.endsWith('.yaml'));
+      for (const rules of ruleFiles) {
+        expect(out).toContain(`SUCCESS`);
+        expect(out).toContain(rules);
+      }
+      // The file as shipped is valid too (its rules glob matches nothing outside the container).
+      execFileSync('promtool', ['check', 'config', join(ROOT, 'stack/prometheus/prometheus.yml')], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps exemplars', () => {
+    expect(Number(at(readYaml('stack/prometheus/prometheus.yml'), 'storage', 'exemplars', 'max_exemplars'))).toBeGreaterThan(0);
+  });
+});
