@@ -5,6 +5,7 @@ import { getDataSourceSrv } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
 import { ROUTES } from '../../constants';
 import { graphPage } from '../../pages/Graph/graphPage';
+import { investigatePage } from '../../pages/Investigate/investigatePage';
 import { servicesPage } from '../../pages/Services/servicesPage';
 import { slosPage } from '../../pages/Slos/slosPage';
 import { tracePage } from '../../pages/Trace/tracePage';
@@ -14,7 +15,7 @@ import { buildPivotContext, PivotContext } from './pivotContext';
 export function buildSceneApp(ctx: PivotContext): SceneApp {
   return new SceneApp({
     name: 'pivot',
-    pages: [servicesPage(ctx), tracePage(ctx), graphPage(ctx), slosPage(ctx)],
+    pages: [servicesPage(ctx), tracePage(ctx), graphPage(ctx), slosPage(ctx), investigatePage(ctx)],
     urlSyncOptions: { updateUrlOnInit: true, createBrowserHistorySteps: true },
   });
 }

@@ -1,0 +1,178 @@
+import React from 'react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import { getDataSourceSrv, setPluginComponentHook } from '@grafana/runtime';
+import {
+  CustomVariable,
+  EmbeddedScene,
+  PanelBuilders,
+  SceneDataTransformer,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneQueryRunner,
+  SceneTimeRange,
+  SceneVariableSet,
+  VizPanel,
+} from '@grafana/scenes';
+import type { DataQuery, Panel } from '@grafana/schema';
+import { promql } from '../../datasources';
+import { ADD_TO_DASHBOARD_FORM_ID } from '../../extensions/ids';
+import { testIds } from '../testIds';
+import { AddToDashboardButton, dashboardPanelOf, withAddToDashboard } from './AddToDashboardButton';
+import { interpolateKeepingMacros, toDashboardPanel } from './dashboardPanel';
+
+jest.mock('@grafana/runtime', () => ({
+  ...jest.requireActual('@grafana/runtime'),
+  getDataSourceSrv: jest.fn(),
+}));
+
+const INSTANCES: Record<string, { uid: string; type: string; name: string }> = {
+  'pivot-prometheus': { uid: 'pivot-prometheus', type: 'prometheus', name: 'Prometheus' },
+  Loki: { uid: 'pivot-loki', type: 'loki', name: 'Loki' },
+};
+
+beforeEach(() => {
+  jest.mocked(getDataSourceSrv).mockReturnValue({
+    getInstanceSettings: (ref: { uid?: string } | string | null | undefined) =>
+      INSTANCES[typeof ref === 'string' ? ref : (ref?.uid ?? '')],
+  } as unknown as ReturnType<typeof getDataSourceSrv>);
+});
+
+const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
+
+/** A Pivot page panel: error ratio of `$service` (a scene variable), rate window a Grafana macro. */
+function pivotPanel(): { scene: EmbeddedScene; panel: VizPanel } {
+  const panel = PanelBuilders.timeseries()
+    .setTitle('Error ratio of $service')
+    .setUnit('percentunit')
+    .setData(
+      new SceneDataTransformer({
+        $data: new SceneQueryRunner({
+          datasource: { uid: 'pivot-prometheus' },
+          queries: [{ refId: 'A', expr: promql.errorRatio(conv, { service: '$service', window: '$__rate_interval' }) }],
+        }),
+        transformations: [{ id: 'organize', options: {} }, () => (source) => source],
+      })
+    )
+    .build();
+  const scene = new EmbeddedScene({
+    $timeRange: new SceneTimeRange({ from: '2024-05-01T11:00:00Z', to: '2024-05-01T12:00:00Z' }),
+    $variables: new SceneVariableSet({
+      variables: [new CustomVariable({ name: 'service', query: 'checkout', value: 'checkout', text: 'checkout' })],
+    }),
+    body: new SceneFlexLayout({ children: [new SceneFlexItem({ body: panel })] }),
+  });
+  return { scene, panel };
+}
+
+describe('the panel handed to Grafana’s add-to-dashboard form', () => {
+  it('interpolates Pivot’s variables, keeps Grafana’s macros and resolves the data source to a real uid', () => {
+    const { scene, panel } = pivotPanel();
+    scene.activate();
+    const built = dashboardPanelOf(panel);
+    expect(built).toMatchObject({
+      type: 'timeseries',
+      title: 'Error ratio of checkout',
+      datasource: { uid: 'pivot-prometheus', type: 'prometheus' },
+      targets: [
+        {
+          refId: 'A',
+          datasource: { uid: 'pivot-prometheus', type: 'prometheus' },
+          expr: promql.errorRatio(conv, { service: 'checkout', window: '$__rate_interval' }),
+        },
+      ],
+      // Function transformers live in Pivot's code only; the standard one is kept.
+      transformations: [{ id: 'organize', options: {} }],
+    });
+    expect(built.fieldConfig?.defaults).toMatchObject({ unit: 'percentunit' });
+  });
+
+  it('uses the mixed data source for queries of different sources, resolving names to uids', () => {
+    const queries: Array<DataQuery & Record<string, unknown>> = [
+      { refId: 'A', expr: 'up' },
+      { refId: 'B', datasource: { uid: 'Loki' }, expr: '{service_name="a"}' },
+    ];
+    const built = toDashboardPanel(
+      { pluginId: 'timeseries', title: 't', datasource: { uid: 'pivot-prometheus' }, queries },
+      { interpolate: (t) => t, resolveDataSource: (ref) => INSTANCES[ref?.uid ?? ''] }
+    );
+    expect(built.datasource).toEqual({ type: 'datasource', uid: '-- Mixed --' });
+    expect(built.targets?.map((t) => t.datasource)).toEqual([
+      { uid: 'pivot-prometheus', type: 'prometheus' },
+      { uid: 'pivot-loki', type: 'loki' },
+    ]);
+  });
+
+  it('refuses a query whose data source does not exist, saying which', () => {
+    expect(() =>
+      toDashboardPanel(
+        { pluginId: 'logs', title: 't', queries: [{ refId: 'A', datasource: { uid: 'gone' } }] },
+        { interpolate: (t) => t, resolveDataSource: () => undefined }
+      )
+    ).toThrow('The data source of query A ({"uid":"gone"}) does not exist');
+  });
+
+  it('keeps $__ macros, braced or not, through interpolation', () => {
+    const everything = (text: string) => text.replace(/\$\{?\w+(:\w+)?\}?/g, 'X');
+    expect(interpolateKeepingMacros('rate(x{a="$a"}[$__rate_interval]) ${__from:date} ${b}', everything)).toBe(
+      'rate(x{a="X"}[$__rate_interval]) ${__from:date} X'
+    );
+  });
+});
+
+describe('AddToDashboardButton', () => {
+  function installForm(available: boolean) {
+    const calls: Panel[] = [];
+    const Form = ({ buildPanel, onClose }: { buildPanel: () => Panel; onClose: () => void }) => (
+      <button
+        onClick={() => {
+          calls.push(buildPanel());
+          onClose();
+        }}
+      >
+        Grafana form: save
+      </button>
+    );
+    setPluginComponentHook(((id: string) => ({
+      component: available && id === ADD_TO_DASHBOARD_FORM_ID ? Form : undefined,
+      isLoading: false,
+    })) as Parameters<typeof setPluginComponentHook>[0]);
+    return calls;
+  }
+
+  it('opens Grafana’s form with the built panel', async () => {
+    const calls = installForm(true);
+    const { scene, panel } = pivotPanel();
+    withAddToDashboard(panel);
+    scene.activate();
+    const button = panel.state.headerActions;
+    expect(Array.isArray(button) && button[0] instanceof AddToDashboardButton).toBe(true);
+    const action = (button as AddToDashboardButton[])[0];
+    render(<action.Component model={action} />);
+
+    fireEvent.click(screen.getByTestId(testIds.embedding.addToDashboard));
+    fireEvent.click(await screen.findByText('Grafana form: save'));
+    expect(calls).toHaveLength(1);
+    expect(calls[0].title).toBe('Error ratio of checkout');
+    await act(async () => undefined);
+    expect(action.state.isOpen).toBe(false);
+  });
+
+  it('renders nothing where Grafana lacks the form', () => {
+    installForm(false);
+    const { scene, panel } = pivotPanel();
+    withAddToDashboard(panel);
+    scene.activate();
+    const action = (panel.state.headerActions as AddToDashboardButton[])[0];
+    const { container } = render(<action.Component model={action} />);
+    expect(container).toBeEmptyDOMElement();
+  });
+
+  it('is added once, next to the header actions the panel had', () => {
+    const { panel } = pivotPanel();
+    panel.setState({ headerActions: <span>own action</span> });
+    withAddToDashboard(withAddToDashboard(panel));
+    const actions = panel.state.headerActions as unknown[];
+    expect(actions).toHaveLength(2);
+    expect(actions[1]).toBeInstanceOf(AddToDashboardButton);
+  });
+});

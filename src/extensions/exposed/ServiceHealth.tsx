@@ -1,0 +1,156 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { formattedValueToString, getValueFormat, GrafanaTheme2 } from '@grafana/data';
+import { Badge, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { METRIC_FAMILIES } from '../../datasources';
+import { serviceUrl, sloUrl, UrlTimeRange } from '../../utils/links';
+import { loadPivotContext, queryFrames, toEpochRange } from './runtime';
+import {
+  HealthQuery,
+  healthQueries,
+  sloQueries,
+  HealthFigures,
+  readFigures,
+  slosOf,
+  SloStatus,
+  sloStatuses,
+  sloText,
+  windowOf,
+} from './serviceHealth';
+import { Loaded as LoadResult, useLoad } from './useLoad';
+
+export interface ServiceHealthProps {
+  /** The service, as the configured service label names it. */
+  service: string;
+  /** Grafana time range text (`now-1h`, epoch ms); the last hour when absent. */
+  timeRange?: { from: string; to: string };
+}
+
+const DEFAULT_RANGE = { from: 'now-1h', to: 'now' };
+
+type Loaded = LoadResult<{ figures: HealthFigures; slos: SloStatus[] }>;
+
+async function loadHealth(service: string, range: { from: string; to: string }): Promise<Loaded> {
+  const epoch = toEpochRange(range);
+  if (!epoch) {
+    return {
+      state: 'problem',
+      title: 'Invalid time range',
+      message: `Cannot read the range ${range.from} to ${range.to}.`,
+    };
+  }
+  const { ctx, jsonData } = await loadPivotContext();
+  const prometheus = ctx.datasources.prometheus;
+  if (!prometheus.ok) {
+    return { state: 'problem', title: 'No Prometheus data source', message: prometheus.message, config: true };
+  }
+  const window = windowOf(epoch);
+  const withDs = (q: HealthQuery) => ({
+    refId: q.refId,
+    expr: q.expr,
+    instant: true,
+    range: false,
+    datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
+  });
+  // Instant queries: Grafana evaluates them at the range's end.
+  const instant = { fromMs: epoch.toMs - 1000, toMs: epoch.toMs };
+  const figures = readFigures(
+    ctx.settings,
+    await queryFrames(healthQueries(ctx.settings, service, window).map(withDs), instant)
+  );
+  if (!figures) {
+    return {
+      state: 'empty',
+      message: `No requests of ${service} in this time range. Check the service name and Pivot's metric conventions in Configuration.`,
+    };
+  }
+  // The SLIs need the family the figures came from: a second request, only for a service with SLOs.
+  const slos = slosOf(jsonData, service);
+  const sloFrames =
+    slos.length > 0
+      ? await queryFrames(sloQueries(ctx.settings, figures.family, slos, window).map(withDs), instant)
+      : [];
+  return { state: 'done', figures, slos: sloStatuses(slos, sloFrames) };
+}
+
+function format(unit: string, value: number | undefined, decimals?: number): string {
+  return value === undefined ? 'no data' : formattedValueToString(getValueFormat(unit)(value, decimals));
+}
+
+/** A service's RED figures and SLO status, for other plugins and dashboards; every figure links into Pivot. */
+export default function ServiceHealth({ service, timeRange }: ServiceHealthProps) {
+  const styles = useStyles2(getStyles);
+  const range = timeRange ?? DEFAULT_RANGE;
+  const loaded = useLoad(`${service}\n${range.from}\n${range.to}`, () => loadHealth(service, range), 'Query failed');
+
+  const urlRange: UrlTimeRange = range;
+  if (!service) {
+    return <Problem title="No service" message="Pass the service prop: the name the service label carries." />;
+  }
+  return (
+    <div className={styles.container} data-testid={testIds.embedding.serviceHealth}>
+      <Stack direction="row" justifyContent="space-between" alignItems="center">
+        <Text element="h4">{service}</Text>
+        <LinkButton size="sm" variant="secondary" icon="arrow-right" href={serviceUrl(service, urlRange)}>
+          Investigate in Pivot
+        </LinkButton>
+      </Stack>
+      {loaded.state === 'loading' && <LoadingPlaceholder text="Loading service health…" />}
+      {loaded.state === 'problem' && (
+        <Problem title={loaded.title} message={loaded.message} showConfigLink={loaded.config} />
+      )}
+      {loaded.state === 'empty' && <Empty message={loaded.message} />}
+      {loaded.state === 'done' && (
+        <>
+          <dl className={styles.figures}>
+            <dt>Requests</dt>
+            <dd>{format('reqps', loaded.figures.requestRate, 2)}</dd>
+            <dt>Errors</dt>
+            <dd>{format('percentunit', loaded.figures.errorRatio, 2)}</dd>
+            <dt>p95 latency</dt>
+            <dd>{format('s', loaded.figures.p95Seconds)}</dd>
+          </dl>
+          <Text variant="bodySmall" color="secondary">
+            {METRIC_FAMILIES[loaded.figures.family].title}
+          </Text>
+          {loaded.slos.map((slo) => (
+            <div key={slo.name} className={styles.slo}>
+              <LinkButton size="sm" fill="text" href={sloUrl(slo.name, urlRange)}>
+                {slo.name}
+              </LinkButton>
+              <Badge
+                color={slo.state === 'ok' ? 'green' : slo.state === 'burning' ? 'red' : 'blue'}
+                text={sloText(slo)}
+              />
+            </div>
+          ))}
+        </>
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  container: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(1),
+    padding: theme.spacing(1),
+  }),
+  figures: css({
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(2),
+    rowGap: theme.spacing(0.5),
+    margin: 0,
+    dt: { color: theme.colors.text.secondary },
+    dd: { margin: 0, fontWeight: theme.typography.fontWeightMedium },
+  }),
+  slo: css({
+    display: 'flex',
+    gap: theme.spacing(1),
+    alignItems: 'center',
+  }),
+});

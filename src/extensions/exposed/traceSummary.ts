@@ -1,0 +1,66 @@
+/**
+ * The trace-summary component's logic, pure: the Tempo query of a trace by id, the trace frame
+ * in Grafana's answer, and the links from the summary (the Trace page, the trace's logs).
+ */
+import type { DataFrame } from '@grafana/data';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { LogConventions, logql, traceql } from '../../datasources';
+import { traceUrl, UrlTimeRange } from '../../utils/links';
+import type { TraceAnalysis } from '../../analysis/traceAnalysis';
+import type { DsQuery } from './runtime';
+
+/** The logs of a trace are read over the trace's own window, widened by this much each side (CONTRACTS.md section 3). */
+export const LOG_MARGIN_MS = 5 * 60_000;
+
+/** Tempo's trace-by-id query as the frontend sends it (CONTRACTS.md section 4: `queryType: 'traceql'`). */
+export function traceQuery(tempo: DataSourceSummary, traceId: string): DsQuery {
+  return {
+    refId: 'trace',
+    datasource: { uid: tempo.uid, type: tempo.type },
+    queryType: 'traceql',
+    query: traceql.traceById(traceId),
+  };
+}
+
+/** The frame Grafana's Tempo source answers a trace with. */
+export function traceFrameOf(frames: DataFrame[]): DataFrame | undefined {
+  return frames.find((f) => f.meta?.preferredVisualisationType === 'trace') ?? frames.find((f) => f.name === 'Trace');
+}
+
+/** An Explore URL running one query on one data source over a range (Grafana's `panes` URL, schema 1). */
+export function exploreUrl(ds: DataSourceSummary, query: Record<string, unknown>, range: UrlTimeRange): string {
+  const panes = {
+    pivot: {
+      datasource: ds.uid,
+      queries: [{ refId: 'A', datasource: { uid: ds.uid, type: ds.type }, ...query }],
+      range: { from: String(range.from), to: String(range.to) },
+    },
+  };
+  return `/explore?${new URLSearchParams({ schemaVersion: '1', panes: JSON.stringify(panes) }).toString()}`;
+}
+
+export interface TraceLinks {
+  /** Pivot's Trace page, focused on the span where the trace failed. */
+  trace: string;
+  /** Explore with the trace's logs from every service it crossed, when a Loki source is set. */
+  logs?: string;
+}
+
+export function traceLinks(
+  traceId: string,
+  analysis: TraceAnalysis,
+  loki: { ds: DataSourceSummary; conventions: LogConventions } | undefined,
+  range?: UrlTimeRange
+): TraceLinks {
+  const traceRange =
+    analysis.startMs !== undefined && analysis.endMs !== undefined
+      ? { from: Math.floor(analysis.startMs - LOG_MARGIN_MS), to: Math.ceil(analysis.endMs + LOG_MARGIN_MS) }
+      : undefined;
+  const trace = traceUrl(traceId, { range: traceRange ?? range, spanId: analysis.failureOrigin?.spanId });
+  if (!loki || !traceRange) {
+    return { trace };
+  }
+  const services = analysis.services.map((s) => s.name).filter((name) => name !== '');
+  const expr = logql.traceLogs(loki.conventions, { traceId, services: services.length > 0 ? services : undefined });
+  return { trace, logs: exploreUrl(loki.ds, { expr, queryType: 'range' }, traceRange) };
+}

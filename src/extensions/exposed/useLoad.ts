@@ -1,0 +1,27 @@
+import { useEffect, useState } from 'react';
+import { messageOf } from './runtime';
+
+export type Loaded<T> =
+  | { state: 'loading' }
+  | { state: 'problem'; title: string; message: string; config?: boolean }
+  | { state: 'empty'; message: string }
+  | ({ state: 'done' } & T);
+
+/**
+ * Runs `load` whenever `key` (the component's inputs as text) changes, and gives its result,
+ * or `loading` while the result for the current key is not in. A result for an older key is
+ * dropped, so a slow answer never replaces a newer one.
+ */
+export function useLoad<T>(key: string, load: () => Promise<Loaded<T>>, failureTitle: string): Loaded<T> {
+  const [result, setResult] = useState<{ key: string; loaded: Loaded<T> }>();
+  useEffect(() => {
+    let live = true;
+    load()
+      .catch((e): Loaded<T> => ({ state: 'problem', title: failureTitle, message: messageOf(e) }))
+      .then((loaded) => live && setResult({ key, loaded }));
+    return () => {
+      live = false;
+    };
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps -- `key` is the identity of `load`'s inputs
+  return result?.key === key ? result.loaded : { state: 'loading' };
+}

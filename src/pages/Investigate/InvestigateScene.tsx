@@ -1,0 +1,67 @@
+import React from 'react';
+import { locationService } from '@grafana/runtime';
+import { SceneComponentProps, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
+import { LinkButton, LoadingPlaceholder } from '@grafana/ui';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { readInvestigateUrl } from '../../extensions/investigateLink';
+import { servicesUrl } from '../../utils/links';
+
+export interface InvestigateSceneState extends SceneObjectState {
+  /** Set when there is nothing to open: what is wrong. */
+  problem?: string;
+}
+
+/**
+ * Where "Investigate in Pivot" lands. Loads the grammar-based decision (kept out of the
+ * preloaded module and of the other pages' chunk), then replaces this URL with the page it
+ * chose, so Back returns to the dashboard or Explore, not here.
+ */
+export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
+  constructor(
+    private readonly ctx: PivotContext,
+    state: Partial<InvestigateSceneState> = {}
+  ) {
+    super(state);
+    this.addActivationHandler(() => {
+      let live = true;
+      this.investigate()
+        .then((problem) => live && problem && this.setState({ problem }))
+        .catch((e: unknown) => live && this.setState({ problem: `Could not read the queries: ${String(e)}` }));
+      return () => {
+        live = false;
+      };
+    });
+  }
+
+  /** Redirects, or resolves with the problem to show. */
+  private async investigate(): Promise<string | undefined> {
+    const { decideInvestigation } = await import('../../extensions/investigation');
+    const { targets, range } = readInvestigateUrl(locationService.getLocation().search);
+    const decision = decideInvestigation(targets, this.ctx.settings, range);
+    if (decision.page === 'none') {
+      return decision.reason;
+    }
+    locationService.replace(decision.url);
+    return undefined;
+  }
+
+  static Component = ({ model }: SceneComponentProps<InvestigateScene>) => {
+    const { problem } = model.useState();
+    return (
+      <div data-testid={testIds.embedding.investigate}>
+        {problem ? (
+          <>
+            <Problem title="Nothing to investigate" message={problem} severity="warning" />
+            <LinkButton href={servicesUrl()} variant="secondary" icon="arrow-right">
+              Open the Services page
+            </LinkButton>
+          </>
+        ) : (
+          <LoadingPlaceholder text="Reading the queries…" />
+        )}
+      </div>
+    );
+  };
+}

@@ -1,0 +1,15 @@
+import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { ROUTES } from '../../constants';
+import { prefixRoute } from '../../utils/routing';
+import { InvestigateScene } from './InvestigateScene';
+
+/** `investigate`: the landing route of "Investigate in Pivot" links; it redirects to the page the queries call for. */
+export function investigatePage(ctx: PivotContext): SceneAppPage {
+  return new SceneAppPage({
+    title: 'Investigate',
+    url: prefixRoute(ROUTES.Investigate),
+    routePath: ROUTES.Investigate,
+    getScene: () => new EmbeddedScene({ body: new InvestigateScene(ctx) }),
+  });
+}
