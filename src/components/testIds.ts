@@ -27,10 +27,35 @@ export const testIds = {
     sortBy: (key: string) => `data-testid pivot-services-sort ${key}`,
     metricFamily: 'data-testid pivot-metric-family',
   },
+  graph: {
+    /** The Graph page in one state: loading, error, missing, sampled, data, problem. */
+    page: (state: string) => `data-testid pivot-graph ${state}`,
+    message: 'data-testid pivot-graph-message',
+    focus: 'data-testid pivot-graph-focus',
+    depth: 'data-testid pivot-graph-depth',
+    unhealthy: 'data-testid pivot-graph-unhealthy',
+    buildSampled: 'data-testid pivot-graph-build-sampled',
+    sampledLabel: 'data-testid pivot-graph-sampled-label',
+    edgeRow: (id: string) => `data-testid pivot-graph-edge ${id}`,
+    nodeLink: (service: string) => `data-testid pivot-graph-node ${service}`,
+    /** The Service page's neighbourhood graph in one state. */
+    neighbourhood: (state: string) => `data-testid pivot-neighbourhood ${state}`,
+  },
   service: {
     /** One section of the Service page (metrics, logs, traces, neighbours) in one state. */
     section: (name: string, state: string) => `data-testid pivot-service-${name} ${state}`,
     note: 'data-testid pivot-service-note',
     neighbour: (service: string) => `data-testid pivot-service-neighbour ${service}`,
+  },
+  trace: {
+    /** The trace part of the Trace page in one state: loading, data, not-found, error, invalid-id, no-tempo. */
+    state: (kind: string) => `data-testid pivot-trace-state ${kind}`,
+    summary: 'data-testid pivot-trace-summary',
+    failureOrigin: 'data-testid pivot-trace-failure-origin',
+    criticalPath: 'data-testid pivot-trace-critical-path',
+    serviceLink: (service: string) => `data-testid pivot-trace-service-link ${service}`,
+    focusSpan: (spanId: string) => `data-testid pivot-trace-focus ${spanId}`,
+    openInput: 'data-testid pivot-trace-open-input',
+    openSubmit: 'data-testid pivot-trace-open-submit',
   },
 };

@@ -1,14 +1,38 @@
-import { SceneAppPage } from '@grafana/scenes';
+import { EmbeddedScene, SceneAppPage, SceneAppPageLike, SceneReactObject, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
-import { notAvailablePage } from '../../components/states/notAvailablePage';
 import { ROUTES } from '../../constants';
+import { traceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { OpenTraceForm } from './OpenTraceForm';
+import { buildTraceScene } from './traceScene';
 
-export function tracePage(_ctx: PivotContext): SceneAppPage {
-  return notAvailablePage({
+/** The Trace page: `trace` asks for an id; `trace/:traceId` shows that trace. */
+export function tracePage(ctx: PivotContext): SceneAppPage {
+  return new SceneAppPage({
     title: 'Trace',
+    subTitle: 'Paste a trace id, or follow a trace_id link from a log line, an exemplar or a failing trace.',
     url: prefixRoute(ROUTES.Trace),
     routePath: `${ROUTES.Trace}/*`,
-    purpose: 'A trace, where it failed, its critical path, its logs and the services it crossed.',
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to],
+    getScene: () => new EmbeddedScene({ body: new SceneReactObject({ component: OpenTraceForm }) }),
+    drilldowns: [
+      {
+        routePath: ':traceId',
+        getPage: (routeMatch: SceneRouteMatch<{ traceId?: string }>, parent: SceneAppPageLike) =>
+          traceDetailPage(ctx, routeMatch.params.traceId ?? '', parent),
+      },
+    ],
+  });
+}
+
+export function traceDetailPage(ctx: PivotContext, traceId: string, parent: SceneAppPageLike): SceneAppPage {
+  return new SceneAppPage({
+    title: `Trace ${traceId}`,
+    subTitle: 'Where the trace failed, its critical path, its logs and the services it crossed.',
+    url: traceUrl(traceId),
+    routePath: ':traceId',
+    getParentPage: () => parent,
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.span],
+    getScene: () => buildTraceScene(ctx, traceId),
   });
 }

@@ -1,0 +1,294 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { DataFrame, Field, FieldType, GrafanaTheme2, LinkModel, LoadingState, PanelData } from '@grafana/data';
+import {
+  PanelBuilders,
+  SceneComponentProps,
+  SceneDataNode,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneObjectUrlSyncConfig,
+  SceneObjectUrlValues,
+  SceneQueryRunner,
+  VizPanel,
+} from '@grafana/scenes';
+import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
+import { analyzeTrace, TraceAnalysis } from '../../analysis/traceAnalysis';
+import { traceGraphFrames } from '../../analysis/traceGraphFrames';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
+import { PillarSection } from '../Services/PillarSection';
+import { dsRef } from '../Services/servicesScene';
+import { TraceSummary } from './TraceSummary';
+import { traceLogsQuery } from './traceQueries';
+import { absoluteRange, TraceLoadState, traceLoadState, traceLogWindow } from './traceState';
+import { TraceWindowTimeRange } from './TraceWindowTimeRange';
+
+/** Options of Grafana's traces panel that Pivot sets (the panel is core Grafana: not typed in npm). */
+export interface TracesPanelOptions {
+  focusedSpanId?: string;
+  createFocusSpanLink?: (traceId: string, spanId: string) => LinkModel<Field>;
+}
+
+export const SECTION_NAMES = { logs: 'trace-logs', graph: 'trace-graph' } as const;
+
+export interface TraceViewState extends SceneObjectState {
+  /** Normalised (lowercase hex, no leading zeros). */
+  traceId: string;
+  focusedSpanId?: string;
+  load: TraceLoadState;
+  analysis?: TraceAnalysis;
+  /** Why Tempo cannot be asked (missing or wrong data source): the logs are still read. */
+  tempoProblem?: string;
+  waterfall: VizPanel<TracesPanelOptions>;
+  logs?: PillarSection;
+  graph?: PillarSection;
+}
+
+/**
+ * The Trace page's content: Tempo's answer (its `$data`) decides the state; a trace is
+ * analysed once per answer, and its logs section is rebuilt only when the services or the
+ * window it reads change. The focused span lives in the URL (`span`).
+ */
+export class TraceView extends SceneObjectBase<TraceViewState> {
+  static Component = TraceViewRenderer;
+
+  protected _urlSync = new SceneObjectUrlSyncConfig(this, { keys: [URL_KEYS.span] });
+
+  private analysedFrame?: DataFrame;
+  private logsKey?: string;
+
+  constructor(
+    private readonly ctx: PivotContext,
+    state: Omit<TraceViewState, 'load' | 'waterfall'>
+  ) {
+    super({ ...state, load: { kind: 'loading' }, waterfall: buildWaterfall() });
+    this.state.waterfall.setState({
+      options: {
+        focusedSpanId: state.focusedSpanId,
+        createFocusSpanLink: (traceId, spanId) => this.focusSpanLink(traceId, spanId),
+      },
+    });
+    this.addActivationHandler(() => this.onActivate());
+  }
+
+  private onActivate() {
+    const runner = this.state.$data;
+    if (!runner) {
+      this.setState({ load: { kind: 'error', message: this.state.tempoProblem ?? '' } });
+      this.updateLogs(undefined);
+      return;
+    }
+    this.onData(runner.state.data);
+    this._subs.add(runner.subscribeToState((next, previous) => {
+      if (next.data !== previous.data) {
+        this.onData(next.data);
+      }
+    }));
+  }
+
+  getUrlState(): SceneObjectUrlValues {
+    return { [URL_KEYS.span]: this.state.focusedSpanId };
+  }
+
+  updateFromUrl(values: SceneObjectUrlValues): void {
+    const span = values[URL_KEYS.span];
+    const next = typeof span === 'string' && span !== '' ? span : undefined;
+    if (next !== this.state.focusedSpanId) {
+      this.focusSpan(next);
+    }
+  }
+
+  /** Focuses a span in the waterfall; the URL follows. */
+  focusSpan(spanId: string | undefined) {
+    this.setState({ focusedSpanId: spanId });
+    // Set in state rather than through onOptionsChange: the panel plugin may not be loaded yet.
+    const { waterfall } = this.state;
+    waterfall.setState({ options: { ...waterfall.state.options, focusedSpanId: spanId } });
+  }
+
+  /** The window (epoch ms) links to other pages open: the trace's own, else the page's. */
+  linkRange(): UrlTimeRange | undefined {
+    const { analysis } = this.state;
+    if (analysis?.startMs === undefined || analysis.endMs === undefined) {
+      return undefined;
+    }
+    const { fromMs, toMs } = traceLogWindow(analysis.startMs, analysis.endMs);
+    return { from: fromMs, to: toMs };
+  }
+
+  private focusSpanLink(traceId: string, spanId: string): LinkModel<Field> {
+    const origin: Field = { name: 'spanID', type: FieldType.string, config: {}, values: [spanId] };
+    return {
+      title: 'Focus this span',
+      href: traceUrl(traceId, { spanId, range: this.linkRange() }),
+      target: '_self',
+      origin,
+      onClick: (event?: { preventDefault?: () => void }) => {
+        event?.preventDefault?.();
+        this.focusSpan(spanId);
+      },
+    };
+  }
+
+  private onData(data: PanelData | undefined) {
+    const load = traceLoadState(data);
+    if (load.kind === 'loading') {
+      this.setState({ load });
+      return;
+    }
+    if (load.kind !== 'data') {
+      this.analysedFrame = undefined;
+      this.setState({ load, analysis: undefined, graph: undefined });
+      // Without the trace (sampled out, expired, Tempo down) its logs may still tell the story.
+      this.updateLogs(undefined);
+      return;
+    }
+    if (load.frame === this.analysedFrame && this.state.analysis) {
+      this.setState({ load });
+      return;
+    }
+    const analysis = analyzeTrace(load.frame);
+    this.analysedFrame = load.frame;
+    this.setState({ load, analysis, graph: buildGraphSection(analysis) });
+    this.updateLogs(analysis);
+  }
+
+  private updateLogs(analysis: TraceAnalysis | undefined) {
+    const services = analysis?.services.map((s) => s.name).filter((name) => name !== '') ?? [];
+    const window =
+      analysis?.startMs !== undefined && analysis.endMs !== undefined
+        ? traceLogWindow(analysis.startMs, analysis.endMs)
+        : undefined;
+    const key = JSON.stringify([services, window]);
+    if (key === this.logsKey && this.state.logs) {
+      return;
+    }
+    this.logsKey = key;
+    this.setState({ logs: buildLogsSection(this.ctx, this.state.traceId, services, window) });
+  }
+}
+
+function buildWaterfall(): VizPanel<TracesPanelOptions> {
+  return new VizPanel<TracesPanelOptions>({
+    pluginId: 'traces',
+    title: 'Trace',
+    description: 'Every span of the trace. A span id link focuses it; the URL keeps the focused span.',
+    options: {},
+  });
+}
+
+const LOGS_DESCRIPTION =
+  'Log lines carrying this trace_id, from every service the trace crossed, from 5 minutes before it started to 5 minutes after it ended.';
+
+function buildLogsSection(
+  ctx: PivotContext,
+  traceId: string,
+  services: string[],
+  window: { fromMs: number; toMs: number } | undefined
+): PillarSection {
+  const loki = ctx.datasources.loki;
+  const common = {
+    name: SECTION_NAMES.logs,
+    what: 'logs of this trace',
+    pillar: 'loki' as const,
+    emptyMessage:
+      'No logs carry this trace_id: check the Loki convention ("trace_id in logs" and the service label) in Configuration.',
+  };
+  if (!loki.ok) {
+    return new PillarSection({ ...common, problem: loki.message });
+  }
+  return new PillarSection({
+    ...common,
+    height: 380,
+    // Without the trace's window (Tempo could not answer) the page's time range applies.
+    $timeRange: window ? new TraceWindowTimeRange(window) : undefined,
+    $data: new SceneQueryRunner({
+      datasource: dsRef(loki.ds),
+      queries: [traceLogsQuery(ctx.settings, traceId, services)],
+    }),
+    body: PanelBuilders.logs()
+      .setTitle(window ? 'Logs of this trace' : 'Logs of this trace (in the selected time range)')
+      .setDescription(LOGS_DESCRIPTION)
+      .setOption('showTime', true)
+      .setOption('wrapLogMessage', true)
+      .setOption('enableLogDetails', true)
+      .build(),
+  });
+}
+
+function buildGraphSection(analysis: TraceAnalysis): PillarSection {
+  const timeRange = absoluteRange(analysis.startMs ?? 0, analysis.endMs ?? 0);
+  return new PillarSection({
+    name: SECTION_NAMES.graph,
+    what: 'the services crossed',
+    pillar: 'tempo',
+    emptyMessage: 'This trace has no spans, so it crossed no service.',
+    height: 360,
+    $data: new SceneDataNode({
+      data: { state: LoadingState.Done, series: traceGraphFrames(analysis), timeRange },
+    }),
+    body: PanelBuilders.nodegraph()
+      .setTitle('Services this trace crossed')
+      .setDescription('One node per service (red arc: its share of failed spans), one edge per parent → child call.')
+      .build(),
+  });
+}
+
+function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
+  const { traceId, load, analysis, tempoProblem, waterfall, logs, graph } = model.useState();
+  const styles = useStyles2(getStyles);
+  const range = model.linkRange();
+
+  return (
+    <div className={styles.page}>
+      <Text color="secondary">
+        Trace <code>{traceId}</code>
+      </Text>
+      <div data-testid={testIds.trace.state(tempoProblem !== undefined ? 'no-tempo' : load.kind)}>
+        {tempoProblem !== undefined && (
+          <Problem title="Tempo data source unavailable: the trace cannot be read" message={tempoProblem} showConfigLink />
+        )}
+        {tempoProblem === undefined && load.kind === 'loading' && <LoadingPlaceholder text="Loading the trace from Tempo…" />}
+        {tempoProblem === undefined && load.kind === 'not-found' && (
+          <Problem
+            severity="warning"
+            title="Trace not found"
+            message={`Tempo has no trace ${traceId} in the selected time range. It may have been sampled out (tail sampling keeps errors and slow traces), not be ingested yet, or be older than Tempo's retention: widen the time range, or read its logs below.`}
+          />
+        )}
+        {tempoProblem === undefined && load.kind === 'error' && (
+          <Problem title="Tempo could not load the trace" message={load.message} />
+        )}
+        {load.kind === 'data' && analysis && range && (
+          <div className={styles.trace}>
+            <TraceSummary analysis={analysis} range={range} onFocusSpan={(spanId) => model.focusSpan(spanId)} />
+            <div className={styles.waterfall}>
+              <waterfall.Component model={waterfall} />
+            </div>
+          </div>
+        )}
+      </div>
+      {logs && <logs.Component model={logs} />}
+      {graph && <graph.Component model={graph} />}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  }),
+  trace: css({
+    display: 'flex',
+    flexDirection: 'column',
+    gap: theme.spacing(2),
+  }),
+  waterfall: css({
+    height: 560,
+  }),
+});

@@ -1,0 +1,255 @@
+import React from 'react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
+import { checkoutFailureFrame, FIXTURE_START_MS } from '../../analysis/fixtures/traceFrames';
+import { testIds } from '../../components/testIds';
+import { logql } from '../../datasources';
+import { normalizeSettings, PivotJsonData } from '../../settings';
+import { expectValidLogQL } from '../../testing/grammar';
+import { serviceUrl, traceUrl } from '../../utils/links';
+import {
+  Answer,
+  installFakeGrafana,
+  LOKI,
+  pivotContext,
+  PROMETHEUS,
+  RecordedRequest,
+  renderInGrafana,
+  TEMPO,
+} from '../Services/testing/fakeGrafana';
+import { lokiLogsFrame } from '../Services/testing/frames';
+import { TRACE_REFS } from './traceQueries';
+import { buildTraceScene, parseTraceId } from './traceScene';
+import { LOG_WINDOW_MARGIN_MS } from './traceState';
+import { SECTION_NAMES, TraceView } from './TraceView';
+
+const ID = '0af7651916cd43dd8448eb211c80319c';
+const T = FIXTURE_START_MS;
+const WINDOW = { from: T - LOG_WINDOW_MARGIN_MS, to: T + 120 + LOG_WINDOW_MARGIN_MS };
+const SERVICES = ['checkout', 'fraud', 'frontend', 'payment', 'postgres'];
+const section = (name: string, state: string) => testIds.service.section(name, state);
+
+const logsAnswer: Answer = {
+  frames: [
+    lokiLogsFrame(TRACE_REFS.logs, [
+      {
+        timeMs: T + 30,
+        line: 'level=error msg="deadlock detected"',
+        labels: { service_name: 'payment', trace_id: ID },
+        labelTypes: { service_name: 'I', trace_id: 'S' },
+      },
+    ]),
+  ],
+};
+
+function install(answers: { tempo?: Answer; loki?: Answer } = {}, available = [PROMETHEUS, LOKI, TEMPO]) {
+  return installFakeGrafana(
+    (ds) => (ds.type === 'tempo' ? answers.tempo ?? { frames: [checkoutFailureFrame()] } : answers.loki ?? logsAnswer),
+    available
+  );
+}
+
+function render(scene: EmbeddedScene) {
+  renderInGrafana(<scene.Component model={scene} />);
+}
+
+function targetsOf(requests: RecordedRequest[], uid: string) {
+  return requests.filter((r) => r.uid === uid);
+}
+
+function traceView(scene: EmbeddedScene): TraceView {
+  const found = sceneGraph.findObject(scene, (o) => o instanceof TraceView);
+  if (!(found instanceof TraceView)) {
+    throw new Error('no TraceView');
+  }
+  return found;
+}
+
+const jsonData: PivotJsonData = {};
+
+describe('Trace page', () => {
+  it('asks Tempo for the trace by its normalised id, then Loki for its logs over the trace window ± 5 minutes', async () => {
+    const requests = install();
+    render(buildTraceScene(pivotContext(jsonData), ` ${ID.toUpperCase()} `));
+    await screen.findByTestId(testIds.trace.state('data'));
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+
+    const tempo = targetsOf(requests, TEMPO.uid);
+    expect(tempo).toHaveLength(1);
+    // Tempo's own form drops leading zeros; logs carry the 32 digits OpenTelemetry writes.
+    expect(tempo[0].request.targets).toEqual([
+      expect.objectContaining({ refId: 'trace', queryType: 'traceql', query: ID.slice(1), datasource: { uid: TEMPO.uid, type: 'tempo' } }),
+    ]);
+
+    const loki = targetsOf(requests, LOKI.uid);
+    expect(loki).toHaveLength(1);
+    const expr = (loki[0].request.targets[0] as { expr?: string }).expr ?? '';
+    expect(expr).toBe(logql.traceLogs(normalizeSettings(jsonData).logs, { traceId: ID, services: SERVICES }));
+    expect(expr).toBe(`{service_name=~"checkout|fraud|frontend|payment|postgres"} | trace_id="${ID}"`);
+    expectValidLogQL(expr);
+    expect(loki[0].request.targets[0]).toMatchObject({ queryType: 'range', direction: 'forward' });
+    expect(loki[0].request.range.from.valueOf()).toBe(WINDOW.from);
+    expect(loki[0].request.range.to.valueOf()).toBe(WINDOW.to);
+  });
+
+  it('writes the logs filter the logfmt convention calls for', async () => {
+    const requests = install();
+    const settings: PivotJsonData = { logs: { traceId: 'logfmt', serviceLabel: 'app' } };
+    render(buildTraceScene(pivotContext(settings), ID));
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    const expr = (targetsOf(requests, LOKI.uid)[0].request.targets[0] as { expr?: string }).expr ?? '';
+    expect(expr).toBe(`{app=~"checkout|fraud|frontend|payment|postgres"} |= "${ID}" | logfmt | trace_id="${ID}"`);
+    expectValidLogQL(expr);
+  });
+
+  it('summarises where the trace failed, with a link to the failing service at the trace window', async () => {
+    install();
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    const origin = await screen.findByTestId(testIds.trace.failureOrigin);
+    expect(origin).toHaveTextContent('postgres');
+    expect(origin).toHaveTextContent('INSERT');
+    expect(origin).toHaveTextContent('deadlock detected');
+    expect(origin).toHaveTextContent('28 ms');
+    expect(screen.getByTestId(testIds.trace.serviceLink('postgres'))).toHaveAttribute(
+      'href',
+      serviceUrl('postgres', WINDOW)
+    );
+    const path = screen.getByTestId(testIds.trace.criticalPath);
+    expect(path).toHaveTextContent('frontend: GET /checkout');
+    expect(path).toHaveTextContent('fraud: score.compute');
+  });
+
+  it('feeds the waterfall the trace, the node graph the services crossed and the logs panel the lines', async () => {
+    install();
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    await screen.findByTestId(section(SECTION_NAMES.graph, 'data'));
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    const view = traceView(scene);
+
+    const waterfall = view.state.waterfall;
+    expect(waterfall.state.pluginId).toBe('traces');
+    const traceSeries = sceneGraph.getData(waterfall).state.data?.series ?? [];
+    expect(traceSeries.map((f) => [f.name, f.length])).toEqual([['Trace', 10]]);
+
+    const graph = view.state.graph;
+    const graphPanel = graph?.state.body;
+    expect(graphPanel instanceof VizPanel && graphPanel.state.pluginId).toBe('nodeGraph');
+    const graphSeries = graph?.state.$data?.state.data?.series ?? [];
+    expect(graphSeries.map((f) => [f.name, f.length])).toEqual([
+      ['nodes', 5],
+      ['edges', 4],
+    ]);
+
+    const logsPanel = view.state.logs?.state.body;
+    expect(logsPanel instanceof VizPanel && logsPanel.state.pluginId).toBe('logs');
+    const logSeries = view.state.logs?.state.$data?.state.data?.series ?? [];
+    expect(logSeries.map((f) => [f.refId, f.length])).toEqual([[TRACE_REFS.logs, 1]]);
+  });
+
+  it('keeps the focused span in the URL and in the waterfall', async () => {
+    install();
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    await screen.findByTestId(testIds.trace.failureOrigin);
+    const view = traceView(scene);
+
+    act(() => view.updateFromUrl({ span: '000000000000000e' }));
+    expect(view.state.focusedSpanId).toBe('000000000000000e');
+    expect(view.state.waterfall.state.options.focusedSpanId).toBe('000000000000000e');
+    expect(view.getUrlState()).toEqual({ span: '000000000000000e' });
+
+    fireEvent.click(screen.getByTestId(testIds.trace.focusSpan('0000000000000010')));
+    expect(view.getUrlState()).toEqual({ span: '0000000000000010' });
+    expect(view.state.waterfall.state.options.focusedSpanId).toBe('0000000000000010');
+
+    const link = view.state.waterfall.state.options.createFocusSpanLink?.(ID, '0000000000000012');
+    expect(link?.href).toBe(traceUrl(ID, { spanId: '0000000000000012', range: WINDOW }));
+    act(() => link?.onClick?.(new MouseEvent('click')));
+    expect(view.state.focusedSpanId).toBe('0000000000000012');
+
+    act(() => view.updateFromUrl({ span: undefined }));
+    expect(view.getUrlState()).toEqual({ span: undefined });
+    expect(view.state.waterfall.state.options.focusedSpanId).toBeUndefined();
+  });
+
+  it('reads the focused span from a pasted link before the trace arrives', () => {
+    install({ tempo: 'pending' });
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    traceView(scene).updateFromUrl({ span: 'abc' });
+    expect(traceView(scene).state.waterfall.state.options.focusedSpanId).toBe('abc');
+  });
+
+  it('shows loading while Tempo has not answered', async () => {
+    install({ tempo: 'pending' });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    expect(await screen.findByTestId(testIds.trace.state('loading'))).toHaveTextContent('Loading the trace from Tempo');
+  });
+
+  it.each<[string, Answer]>([
+    ['a 404 error', { error: `failed to get trace with id: ${ID} Status: 404 Not Found Body: trace not found` }],
+    ['no frame', { frames: [] }],
+  ])('says the trace was not found on %s, and still reads its logs in the page range from every service', async (_, tempo) => {
+    const requests = install({ tempo });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    expect(await screen.findByTestId(testIds.trace.state('not-found'))).toHaveTextContent('Trace not found');
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    const loki = targetsOf(requests, LOKI.uid)[0];
+    expect((loki.request.targets[0] as { expr?: string }).expr).toBe(`{service_name=~".+"} | trace_id="${ID}"`);
+    expect(loki.request.range.to.valueOf() - loki.request.range.from.valueOf()).toBe(60 * 60 * 1000);
+    expect(screen.queryByTestId(section(SECTION_NAMES.graph, 'data'))).not.toBeInTheDocument();
+  });
+
+  it("shows Tempo's error message", async () => {
+    install({ tempo: { error: 'context deadline exceeded' } });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    const state = await screen.findByTestId(testIds.trace.state('error'));
+    expect(state).toHaveTextContent('Tempo could not load the trace');
+    expect(state).toHaveTextContent('context deadline exceeded');
+  });
+
+  it('says which Loki convention to check when no log carries the trace id', async () => {
+    install({ loki: { frames: [] } });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    expect(await screen.findByTestId(section(SECTION_NAMES.logs, 'empty'))).toHaveTextContent(
+      'No logs carry this trace_id: check the Loki convention'
+    );
+    expect(screen.getByTestId(testIds.trace.state('data'))).toBeInTheDocument();
+  });
+
+  it('shows a Tempo problem when no Tempo is configured, and still reads the logs', async () => {
+    const requests = install({}, [PROMETHEUS, LOKI]);
+    render(buildTraceScene(pivotContext(jsonData, [PROMETHEUS, LOKI]), ID));
+    const state = await screen.findByTestId(testIds.trace.state('no-tempo'));
+    expect(state).toHaveTextContent('No Tempo data source exists');
+    expect(state).toHaveTextContent('Open Pivot configuration');
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    expect(requests.every((r) => r.uid === LOKI.uid)).toBe(true);
+  });
+
+  it('shows a Loki problem when Loki is of the wrong type, and still shows the trace', async () => {
+    install();
+    render(buildTraceScene(pivotContext({ datasources: { loki: PROMETHEUS.uid } }), ID));
+    expect(await screen.findByTestId(section(SECTION_NAMES.logs, 'problem'))).toHaveTextContent('not "loki"');
+    expect(await screen.findByTestId(testIds.trace.failureOrigin)).toHaveTextContent('postgres');
+  });
+
+  it('refuses an invalid trace id with a clear message and runs no query', async () => {
+    const requests = install();
+    render(buildTraceScene(pivotContext(jsonData), 'not-a-trace"}'));
+    const state = await screen.findByTestId(testIds.trace.state('invalid-id'));
+    expect(state).toHaveTextContent('Invalid trace id');
+    expect(state).toHaveTextContent('1 to 32 hexadecimal digits');
+    await waitFor(() => expect(screen.getByTestId(testIds.trace.openInput)).toBeInTheDocument());
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('parseTraceId', () => {
+  it('normalises ids as Tempo writes them and decodes URL escapes', () => {
+    expect(parseTraceId('  00AB12 ')).toEqual({ ok: true, traceId: 'ab12' });
+    expect(parseTraceId('%20ab12')).toEqual({ ok: true, traceId: 'ab12' });
+    expect(parseTraceId('%E0%A4%A')).toEqual({ ok: false, message: expect.stringContaining('Invalid trace id') });
+    expect(parseTraceId('0'.repeat(32))).toEqual({ ok: false, message: expect.stringContaining('all-zero') });
+  });
+});

@@ -1,0 +1,62 @@
+import React from 'react';
+import { EmbeddedScene, SceneQueryRunner, SceneReactObject, SceneTimeRange } from '@grafana/scenes';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { normalizeTraceId } from '../../datasources';
+import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { OpenTraceForm } from './OpenTraceForm';
+import { traceQuery } from './traceQueries';
+import { TraceView } from './TraceView';
+
+/** The trace id as typed or linked, normalised; or why it is not a trace id. */
+export function parseTraceId(raw: string): { ok: true; traceId: string } | { ok: false; message: string } {
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    // Not percent-encoded text: validate it as it is.
+  }
+  try {
+    return { ok: true, traceId: normalizeTraceId(decoded) };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The Trace page for one id: Tempo's trace (waterfall, where it failed, critical path), the
+ * trace's logs from Loki, and the services it crossed. Tempo is asked in the picker's range;
+ * the logs in the trace's own window.
+ */
+export function buildTraceScene(ctx: PivotContext, rawTraceId: string): EmbeddedScene {
+  const parsed = parseTraceId(rawTraceId);
+  if (!parsed.ok) {
+    return new EmbeddedScene({
+      body: new SceneReactObject({
+        component: () => (
+          <div data-testid={testIds.trace.state('invalid-id')}>
+            <Problem
+              severity="warning"
+              title="Invalid trace id"
+              message={`${parsed.message}. Paste the trace_id of a log line or a span, for example 4bf92f3577b34da6a3ce929d0e0e4736.`}
+            />
+            <OpenTraceForm />
+          </div>
+        ),
+      }),
+    });
+  }
+  const tempo = ctx.datasources.tempo;
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: new TraceView(ctx, {
+      traceId: parsed.traceId,
+      tempoProblem: tempo.ok ? undefined : tempo.message,
+      $data: tempo.ok
+        ? new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [traceQuery(parsed.traceId)] })
+        : undefined,
+    }),
+  });
+}
