@@ -194,6 +194,24 @@ describe('Loki and Tempo configs', () => {
   });
 });
 
+describe('GitHub Actions', () => {
+  it('builds, runs npm test, starts the compose stack and runs the Playwright specs against it', () => {
+    const ci = readYaml('.github/workflows/ci.yml');
+    const steps = (job: string) => (at(ci, 'jobs', job, 'steps') as Yaml[]).map((s) => String(s.run ?? s.uses ?? ''));
+    expect(steps('test')).toEqual(expect.arrayContaining(['npm test']));
+    expect(steps('test').join('\n')).toContain('npm ci --prefix demo');
+    const e2e = (at(ci, 'jobs', 'e2e', 'steps') as Yaml[]);
+    const upAt = e2e.findIndex((s) => String(s.run ?? '').includes('docker compose up'));
+    const specsAt = e2e.findIndex((s) => s.run === 'npm run e2e');
+    expect(upAt).toBeGreaterThan(-1);
+    expect(specsAt).toBeGreaterThan(upAt);
+    expect(at(e2e[specsAt], 'env', 'GRAFANA_URL')).toBe('http://localhost:3000');
+    for (const version of at(ci, 'jobs', 'e2e', 'strategy', 'matrix', 'grafana') as string[]) {
+      expect(isPinnedImage(`grafana/grafana:${version}`)).toBe(true);
+    }
+  });
+});
+
 describeWithPrometheus('Prometheus config', () => {
   it('passes promtool check config, with the rules it loads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pivot-promtool-'));
