@@ -2,10 +2,9 @@
  * The probes behind the configuration page's "Check": the requests each data source is asked
  * through Grafana (`/api/ds/query` and data source resource calls), and the parsing of
  * Grafana's answers into the shapes detect.ts reads. The request building and the parsing are
- * pure; the network goes through a `ProbeClient`, Grafana's backend service in the app.
+ * pure; the network goes through a `ProbeClient` (Grafana's backend service in the app, see
+ * components/AppConfig/grafanaProbeClient.ts), so this module loads outside a browser too.
  */
-import { lastValueFrom } from 'rxjs';
-import { getBackendSrv } from '@grafana/runtime';
 import { LogConventions, METRIC_FAMILIES, METRIC_FAMILY_LIST } from './conventions';
 import type { LogSample, LokiProbe, MetricFamilyProbe, PrometheusProbe, TempoProbe } from './detect';
 import type { DataSourceSummary } from './lookup';
@@ -35,18 +34,6 @@ export interface ProbeRequest {
 /** Sends a request to Grafana and resolves with the JSON body, or rejects with the error. */
 export interface ProbeClient {
   request(req: ProbeRequest): Promise<unknown>;
-}
-
-/** The probe client of the running app: Grafana's backend service, without its error toasts. */
-export function grafanaProbeClient(): ProbeClient {
-  return {
-    request: async ({ method, url, data }) => {
-      const response = await lastValueFrom(
-        getBackendSrv().fetch<unknown>({ method, url, data, showErrorAlert: false, showSuccessAlert: false })
-      );
-      return response.data;
-    },
-  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
