@@ -15,6 +15,7 @@ import {
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { analyzeTrace, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { traceGraphFrames } from '../../analysis/traceGraphFrames';
+import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
@@ -82,11 +83,13 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
       return;
     }
     this.onData(runner.state.data);
-    this._subs.add(runner.subscribeToState((next, previous) => {
-      if (next.data !== previous.data) {
-        this.onData(next.data);
-      }
-    }));
+    this._subs.add(
+      runner.subscribeToState((next, previous) => {
+        if (next.data !== previous.data) {
+          this.onData(next.data);
+        }
+      })
+    );
   }
 
   getUrlState(): SceneObjectUrlValues {
@@ -209,13 +212,15 @@ function buildLogsSection(
       datasource: dsRef(loki.ds),
       queries: [traceLogsQuery(ctx.settings, traceId, services)],
     }),
-    body: PanelBuilders.logs()
-      .setTitle(window ? 'Logs of this trace' : 'Logs of this trace (in the selected time range)')
-      .setDescription(LOGS_DESCRIPTION)
-      .setOption('showTime', true)
-      .setOption('wrapLogMessage', true)
-      .setOption('enableLogDetails', true)
-      .build(),
+    body: withAddToDashboard(
+      PanelBuilders.logs()
+        .setTitle(window ? 'Logs of this trace' : 'Logs of this trace (in the selected time range)')
+        .setDescription(LOGS_DESCRIPTION)
+        .setOption('showTime', true)
+        .setOption('wrapLogMessage', true)
+        .setOption('enableLogDetails', true)
+        .build()
+    ),
   });
 }
 
@@ -249,9 +254,15 @@ function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
       </Text>
       <div data-testid={testIds.trace.state(tempoProblem !== undefined ? 'no-tempo' : load.kind)}>
         {tempoProblem !== undefined && (
-          <Problem title="Tempo data source unavailable: the trace cannot be read" message={tempoProblem} showConfigLink />
+          <Problem
+            title="Tempo data source unavailable: the trace cannot be read"
+            message={tempoProblem}
+            showConfigLink
+          />
         )}
-        {tempoProblem === undefined && load.kind === 'loading' && <LoadingPlaceholder text="Loading the trace from Tempo…" />}
+        {tempoProblem === undefined && load.kind === 'loading' && (
+          <LoadingPlaceholder text="Loading the trace from Tempo…" />
+        )}
         {tempoProblem === undefined && load.kind === 'not-found' && (
           <Problem
             severity="warning"

@@ -1,0 +1,79 @@
+import { getDefaultTimeRange, LoadingState, PanelData } from '@grafana/data';
+import { analyzeTrace } from '../../analysis/traceAnalysis';
+import { chainSpans, checkoutFailureFrame, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
+import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary';
+import { pickTraceFrame, traceLoadState, traceLogWindow } from './traceState';
+
+const data = (state: LoadingState, series = [checkoutFailureFrame()], message?: string): PanelData => ({
+  state,
+  series,
+  timeRange: getDefaultTimeRange(),
+  errors: message ? [{ message }] : undefined,
+});
+
+describe('traceLoadState', () => {
+  it('is loading before an answer and while the first answer is pending', () => {
+    expect(traceLoadState(undefined)).toEqual({ kind: 'loading' });
+    expect(traceLoadState(data(LoadingState.NotStarted))).toEqual({ kind: 'loading' });
+    expect(traceLoadState(data(LoadingState.Loading, []))).toEqual({ kind: 'loading' });
+  });
+
+  it('finds the trace frame among node-graph frames', () => {
+    const frame = checkoutFailureFrame();
+    const nodes = { name: 'nodes', length: 1, fields: [] };
+    expect(traceLoadState(data(LoadingState.Done, [nodes, frame]))).toEqual({ kind: 'data', frame });
+    expect(pickTraceFrame([nodes])).toBeUndefined();
+  });
+
+  it('tells not found from other errors', () => {
+    expect(traceLoadState(data(LoadingState.Error, [], 'failed to get trace with id: ab Status: 404 Not Found'))).toEqual({
+      kind: 'not-found',
+    });
+    expect(traceLoadState(data(LoadingState.Done, [tempoTraceFrame([])]))).toEqual({ kind: 'not-found' });
+    expect(traceLoadState(data(LoadingState.Error, [], 'connection refused'))).toEqual({
+      kind: 'error',
+      message: 'connection refused',
+    });
+    expect(traceLoadState(data(LoadingState.Error, []))).toEqual({ kind: 'error', message: 'Tempo failed without a message.' });
+  });
+
+  it('shows a trace that arrived even when part of the request failed', () => {
+    expect(traceLoadState(data(LoadingState.Error, [checkoutFailureFrame()], 'partial')).kind).toBe('data');
+  });
+
+  it('widens the trace by five minutes each side for its logs', () => {
+    expect(traceLogWindow(1000.4, 2000.2)).toEqual({ fromMs: 1000 - 300000, toMs: 2001 + 300000 });
+  });
+});
+
+describe('summary helpers', () => {
+  it('elides the middle of a long critical path', () => {
+    const steps = criticalPathSteps(analyzeTrace(tempoTraceFrame(chainSpans(100))));
+    expect(steps).toHaveLength(11);
+    expect(steps[4]).toEqual({ kind: 'skipped', count: 90 });
+    expect(steps[10]).toMatchObject({ kind: 'span', serviceName: 'svc-0', operationName: 'op-99', failed: true });
+  });
+
+  it('keeps a short critical path whole', () => {
+    const steps = criticalPathSteps(analyzeTrace(checkoutFailureFrame()));
+    expect(steps.every((s) => s.kind === 'span')).toBe(true);
+    expect(steps).toHaveLength(6);
+  });
+
+  it('says what was irregular, in words', () => {
+    expect(anomalyNotes({ orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0 })).toEqual([]);
+    expect(anomalyNotes({ orphans: 2, cycles: 1, duplicateSpanIds: 1, missingSpanIds: 3, clockSkew: 1 })).toEqual([
+      '2 spans have no parent in this trace (not sampled or not yet ingested): shown as extra roots.',
+      '1 parent cycle was broken at the earliest span of each.',
+      '1 row repeats a span id: the first row of each id is used.',
+      '3 rows have no span id and were left out.',
+      '1 span starts or ends outside its parent: clocks of the services disagree.',
+    ]);
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(0.25)).toBe('250 µs');
+    expect(formatDuration(28)).toBe('28 ms');
+    expect(formatDuration(1234.5)).toBe('1.23 s');
+  });
+});
