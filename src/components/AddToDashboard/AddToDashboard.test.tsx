@@ -176,3 +176,30 @@ describe('AddToDashboardButton', () => {
     expect(actions[1]).toBeInstanceOf(AddToDashboardButton);
   });
 });
+
+describe('AddToDashboardButton on Pivot page layouts', () => {
+  it('finds the queries of the section around the panel, and hides on computed data', () => {
+    setPluginComponentHook((() => ({ component: () => <span>form</span>, isLoading: false })) as Parameters<
+      typeof setPluginComponentHook
+    >[0]);
+    const runner = new SceneQueryRunner({
+      datasource: { uid: 'pivot-prometheus' },
+      queries: [{ refId: 'A', expr: 'up' }],
+    });
+    const panel = withAddToDashboard(PanelBuilders.timeseries().setTitle('t').build());
+    const scene = new EmbeddedScene({
+      $data: runner,
+      body: new SceneFlexLayout({ children: [new SceneFlexItem({ body: panel })] }),
+    });
+    scene.activate();
+    expect(dashboardPanelOf(panel).targets).toEqual([
+      { refId: 'A', datasource: { uid: 'pivot-prometheus', type: 'prometheus' }, expr: 'up' },
+    ]);
+
+    const computed = withAddToDashboard(PanelBuilders.nodegraph().setTitle('graph').build());
+    new EmbeddedScene({ body: new SceneFlexLayout({ children: [new SceneFlexItem({ body: computed })] }) }).activate();
+    const action = (computed.state.headerActions as AddToDashboardButton[])[0];
+    const { container } = render(<action.Component model={action} />);
+    expect(container).toBeEmptyDOMElement();
+  });
+});

@@ -31,8 +31,9 @@ interface AddToDashboardButtonState extends SceneObjectState {
   isOpen: boolean;
 }
 
+/** The queries behind a panel: its own data or, as on Pivot's pages, its section's. */
 function queryRunnerOf(panel: VizPanel): { runner?: SceneQueryRunner; transformations: DataTransformerConfig[] } {
-  const data = panel.state.$data;
+  const data = sceneGraph.getData(panel);
   if (data instanceof SceneQueryRunner) {
     return { runner: data, transformations: [] };
   }
@@ -90,11 +91,28 @@ export class AddToDashboardButton extends SceneObjectBase<AddToDashboardButtonSt
   static Component = AddToDashboardButtonRenderer;
 }
 
+/**
+ * Grafana's form, or none. Outside a running Grafana (unit tests of the pages) the runtime's
+ * hook is an unset stub that throws before calling any React hook, so catching it keeps the
+ * hook order stable; inside Grafana it never throws.
+ */
+function useAddToDashboardForm(): {
+  component?: React.ComponentType<AddToDashboardFormProps> | null;
+  isLoading: boolean;
+} {
+  try {
+    return usePluginComponent<AddToDashboardFormProps>(ADD_TO_DASHBOARD_FORM_ID);
+  } catch {
+    return { component: undefined, isLoading: false };
+  }
+}
+
 function AddToDashboardButtonRenderer({ model }: SceneComponentProps<AddToDashboardButton>) {
   const { isOpen } = model.useState();
-  const { component: Form, isLoading } = usePluginComponent<AddToDashboardFormProps>(ADD_TO_DASHBOARD_FORM_ID);
+  const { component: Form, isLoading } = useAddToDashboardForm();
   const panel = model.panel();
-  if (isLoading || !Form || !panel) {
+  // Hidden where Grafana lacks the form, and on panels of computed data (no query to save).
+  if (isLoading || !Form || !panel || !queryRunnerOf(panel).runner) {
     return null;
   }
   return (

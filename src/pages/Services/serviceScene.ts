@@ -12,6 +12,7 @@ import {
   SceneTimeRange,
   VizPanel,
 } from '@grafana/scenes';
+import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
 import type { DataSourceSummary } from '../../datasources/lookup';
@@ -119,17 +120,19 @@ const EXEMPLAR_TRACE_ID_FIELDS = ['traceID', 'trace_id'];
 
 function metricPanel(title: string, description: string, unit: string): VizPanel {
   const link = traceDataLink();
-  return PanelBuilders.timeseries()
-    .setTitle(title)
-    .setDescription(description)
-    .setUnit(unit)
-    .setMin(0)
-    .setOverrides((b) => {
-      for (const name of EXEMPLAR_TRACE_ID_FIELDS) {
-        b.matchFieldsWithName(name).overrideLinks([link]);
-      }
-    })
-    .build();
+  return withAddToDashboard(
+    PanelBuilders.timeseries()
+      .setTitle(title)
+      .setDescription(description)
+      .setUnit(unit)
+      .setMin(0)
+      .setOverrides((b) => {
+        for (const name of EXEMPLAR_TRACE_ID_FIELDS) {
+          b.matchFieldsWithName(name).overrideLinks([link]);
+        }
+      })
+      .build()
+  );
 }
 
 function metricSections(service: string, conv: MetricConventions, ds: DataSourceSummary): SceneFlexLayout {
@@ -197,13 +200,15 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
       $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [serviceLogsQuery(ctx.settings, service)] }),
       transformations: [traceIdLinksOperator(logs.traceId)],
     }),
-    body: PanelBuilders.logs()
-      .setTitle(`Error logs of ${service}`)
-      .setDescription('Open a line and follow its trace_id to the Trace page.')
-      .setOption('showTime', true)
-      .setOption('wrapLogMessage', true)
-      .setOption('enableLogDetails', true)
-      .build(),
+    body: withAddToDashboard(
+      PanelBuilders.logs()
+        .setTitle(`Error logs of ${service}`)
+        .setDescription('Open a line and follow its trace_id to the Trace page.')
+        .setOption('showTime', true)
+        .setOption('wrapLogMessage', true)
+        .setOption('enableLogDetails', true)
+        .build()
+    ),
   });
 }
 
@@ -222,11 +227,13 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
     ...common,
     height: 360,
     $data: new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [failingTracesQuery(service)] }),
-    body: PanelBuilders.table()
-      .setTitle(`Failing traces of ${service}`)
-      .setDescription('Server spans with error status. A trace id opens the Trace page.')
-      .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
-      .build(),
+    body: withAddToDashboard(
+      PanelBuilders.table()
+        .setTitle(`Failing traces of ${service}`)
+        .setDescription('Server spans with error status. A trace id opens the Trace page.')
+        .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
+        .build()
+    ),
   });
 }
 

@@ -33,7 +33,7 @@ export interface TracesPanelOptions {
   createFocusSpanLink?: (traceId: string, spanId: string) => LinkModel<Field>;
 }
 
-export const SECTION_NAMES = { logs: 'trace-logs', graph: 'trace-graph' } as const;
+export const SECTION_NAMES = testIds.trace.sections;
 
 export interface TraceViewState extends SceneObjectState {
   /** Normalised (lowercase hex, no leading zeros). */
