@@ -57,5 +57,7 @@ export const testIds = {
     focusSpan: (spanId: string) => `data-testid pivot-trace-focus ${spanId}`,
     openInput: 'data-testid pivot-trace-open-input',
     openSubmit: 'data-testid pivot-trace-open-submit',
+    /** Names of the Trace page's sections, for `service.section(name, state)`. */
+    sections: { logs: 'trace-logs', graph: 'trace-graph' },
   },
 };
