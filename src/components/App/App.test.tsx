@@ -5,7 +5,7 @@ import { AppRootProps, PluginType } from '@grafana/data';
 import { locationService, LocationServiceProvider } from '@grafana/runtime';
 import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../constants';
 import type { DataSourceSummary } from '../../datasources/lookup';
-import { installFakeGrafana, ALL_DATASOURCES, LOKI, TEMPO } from '../../pages/Services/testing/fakeGrafana';
+import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, TEMPO } from '../../pages/Services/testing/fakeGrafana';
 import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import App from './App';
@@ -78,15 +78,21 @@ describe('App', () => {
     ['graph', undefined],
     ['slos', undefined],
     ['trace', undefined],
-  ])('renders the %s route with something to read, never a blank page', async (route, expectedTestId) => {
-    const { container } = renderApp(`${PLUGIN_BASE_URL}/${route}`, { metrics: { family: 'tempo-spanmetrics' } });
-    if (expectedTestId) {
-      expect(await screen.findByTestId(expectedTestId)).toBeInTheDocument();
-    }
-    await waitFor(() => expect(container.textContent?.trim().length ?? 0).toBeGreaterThan(20));
-    // Scenes' fallback for a route no page matches.
-    expect(container).not.toHaveTextContent('there might be a bug in this application');
-  });
+    ['trace/4bf92f3577b34da6a3ce929d0e0e4736', undefined],
+  ])(
+    'renders the %s route with something to read, never a blank page',
+    async (route, expectedTestId) => {
+      const { container } = renderApp(`${PLUGIN_BASE_URL}/${route}`, { metrics: { family: 'tempo-spanmetrics' } });
+      if (expectedTestId) {
+        expect(await screen.findByTestId(expectedTestId)).toBeInTheDocument();
+      }
+      await waitFor(() => expect(container.textContent?.trim().length ?? 0).toBeGreaterThan(20));
+      // Scenes' fallback for a route no page matches.
+      expect(container).not.toHaveTextContent('there might be a bug in this application');
+      // The first render of a page pays for transforming its modules: generous on a busy machine.
+    },
+    60_000
+  );
 
   it('shows a Problem, not a blank page, when the Prometheus data source is missing', async () => {
     renderApp(`${PLUGIN_BASE_URL}/services`, { datasources: { prometheus: 'deleted' } });
@@ -98,6 +104,11 @@ describe('App', () => {
   it('shows a Problem when the configured Prometheus is of the wrong type', async () => {
     renderApp(`${PLUGIN_BASE_URL}/services`, { datasources: { prometheus: LOKI.uid } });
     expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent('is of type "loki", not "prometheus"');
+  });
+
+  it('shows a Problem on the Trace page when no Tempo exists', async () => {
+    renderApp(`${PLUGIN_BASE_URL}/trace/4bf92f3577b34da6a3ce929d0e0e4736`, {}, [PROMETHEUS, LOKI]);
+    expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent('No Tempo data source exists');
   });
 
   it('shows a Problem when no Prometheus exists at all', async () => {
