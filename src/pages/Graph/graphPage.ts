@@ -1,14 +1,31 @@
-import { SceneAppPage } from '@grafana/scenes';
+import { EmbeddedScene, SceneAppPage, SceneFlexItem, SceneFlexLayout, SceneTimeRange } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
-import { notAvailablePage } from '../../components/states/notAvailablePage';
 import { ROUTES } from '../../constants';
+import { URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { DEFAULT_RANGE, pageControls } from '../Services/servicesScene';
+import { GraphScene } from './GraphScene';
 
-export function graphPage(_ctx: PivotContext): SceneAppPage {
-  return notAvailablePage({
+export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: new SceneFlexLayout({
+      direction: 'column',
+      children: [new SceneFlexItem({ body: new GraphScene(ctx) })],
+    }),
+  });
+}
+
+/** The Graph page: the service dependency graph of the time range, focus and filters in the URL. */
+export function graphPage(ctx: PivotContext): SceneAppPage {
+  return new SceneAppPage({
     title: 'Service graph',
+    subTitle:
+      'Who calls whom, with request rate, error ratio and p95 latency on every edge. Focus on a service, or show only unhealthy edges.',
     url: prefixRoute(ROUTES.Graph),
     routePath: `${ROUTES.Graph}/*`,
-    purpose: 'The service dependency graph with request rate, error ratio and latency on every edge.',
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
+    getScene: () => buildGraphScene(ctx),
   });
 }

@@ -1,0 +1,180 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState, locationUtil } from '@grafana/data';
+import { config } from '@grafana/runtime';
+import {
+  PanelBuilders,
+  SceneComponentProps,
+  SceneDataNode,
+  sceneGraph,
+  SceneObject,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneQueryRunner,
+  VizPanel,
+} from '@grafana/scenes';
+import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
+import { graphFrames } from '../../analysis/serviceGraphFrames';
+import { graphQueries } from '../../datasources/serviceGraph';
+import { sectionDataState } from '../../pages/Services/dataState';
+import { graphUrl } from '../../utils/links';
+import type { PivotContext } from '../App/pivotContext';
+import { Empty, Problem } from '../states/PivotStates';
+import { testIds } from '../testIds';
+import { graphLinks, graphPalette } from './graphLinks';
+
+export const NEIGHBOURHOOD_HEIGHT = 320;
+
+export interface NeighbourhoodGraphState extends SceneObjectState {
+  service: string;
+  /** Why the graph cannot be drawn (no Prometheus data source): shown instead of querying. */
+  problem?: string;
+  /** The node graph; its frames are built from `$data` (the service-graph queries) on every answer. */
+  panel?: VizPanel;
+  $data?: SceneQueryRunner;
+}
+
+/**
+ * One service and its direct callers and callees (depth 1) as a node graph, with the health
+ * of each edge; a node opens its Service page, an edge its failing traces and error logs.
+ * Asks the four service-graph queries for the edges touching the service only.
+ */
+export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState> {
+  static Component = NeighbourhoodGraphRenderer;
+
+  constructor(
+    state: NeighbourhoodGraphState,
+    private readonly ctx?: PivotContext
+  ) {
+    super(state);
+    this.addActivationHandler(() => {
+      const runner = this.state.$data;
+      if (runner) {
+        this._subs.add(runner.subscribeToState(() => this.buildFrames()));
+        this.buildFrames();
+      }
+    });
+  }
+
+  /** The node graph frames of the neighbourhood, from the answers of the graph queries. */
+  private buildFrames() {
+    const { $data, panel, service } = this.state;
+    const node = panel?.state.$data;
+    const data = $data?.state.data;
+    if (!this.ctx || !data || !(node instanceof SceneDataNode)) {
+      return;
+    }
+    const { from, to } = sceneGraph.getTimeRange(this).state;
+    const graph = graphFromMetrics(data.series, { statsFor: new Set([service]) });
+    const view = viewGraph(graph, { focus: service, depth: 1 });
+    const series = graphFrames(view.graph, {
+      focus: service,
+      palette: graphPalette(config.theme2),
+      links: graphLinks(this.ctx, { from, to }),
+    });
+    node.setState({ data: { ...data, state: LoadingState.Done, series } });
+  }
+}
+
+/**
+ * The reusable neighbourhood graph for the Service page: place it in a layout; it uses the
+ * time range of the scene it is placed in.
+ */
+export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObject {
+  const prometheus = ctx.datasources.prometheus;
+  if (!prometheus.ok) {
+    return new NeighbourhoodGraph({ service, problem: prometheus.message });
+  }
+  return new NeighbourhoodGraph(
+    {
+      service,
+      $data: new SceneQueryRunner({
+        datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
+        queries: graphQueries({ window: '$__range', service }).map((q) => ({ ...q, instant: true, range: false })),
+      }),
+      panel: PanelBuilders.nodegraph()
+        .setTitle(`Around ${service}`)
+        .setDescription(
+          'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
+        )
+        .setData(new SceneDataNode())
+        .build(),
+    },
+    ctx
+  );
+}
+
+function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<NeighbourhoodGraph>) {
+  const { service, problem, panel } = model.useState();
+  const styles = useStyles2(getStyles);
+  if (problem !== undefined || !panel) {
+    return (
+      <div data-testid={testIds.graph.neighbourhood('problem')}>
+        <Problem title="Prometheus data source unavailable: no service graph" message={problem ?? ''} showConfigLink />
+      </div>
+    );
+  }
+  return <NeighbourhoodBody model={model} panel={panel} service={service} styles={styles} />;
+}
+
+function NeighbourhoodBody({
+  model,
+  panel,
+  service,
+  styles,
+}: {
+  model: NeighbourhoodGraph;
+  panel: VizPanel;
+  service: string;
+  styles: ReturnType<typeof getStyles>;
+}) {
+  const { data } = sceneGraph.getData(model).useState();
+  const { from, to } = sceneGraph.getTimeRange(model).useState();
+  const state = sectionDataState(data);
+  const link = (
+    <TextLink
+      href={locationUtil.assureBaseUrl(graphUrl({ range: { from, to }, focus: service, depth: 2 }))}
+      icon="sitemap"
+      inline={false}
+    >
+      Open the service graph around {service}
+    </TextLink>
+  );
+  if (state.kind === 'loading') {
+    return (
+      <LoadingPlaceholder text="Loading the service graph…" data-testid={testIds.graph.neighbourhood('loading')} />
+    );
+  }
+  if (state.kind === 'error') {
+    return (
+      <div data-testid={testIds.graph.neighbourhood('error')}>
+        <Problem title="The service graph query failed" message={state.message} />
+      </div>
+    );
+  }
+  if (state.kind === 'empty') {
+    return (
+      <div data-testid={testIds.graph.neighbourhood('empty')}>
+        <Empty
+          message={`No service-graph edges touch ${service} in this window. Widen the time range; if no service has edges, the service-graph metrics are not being generated (see the Graph page for how to enable them).`}
+        >
+          {link}
+        </Empty>
+      </div>
+    );
+  }
+  return (
+    <div className={styles.body} data-testid={testIds.graph.neighbourhood('data')}>
+      <div className={styles.panel}>
+        <panel.Component model={panel} />
+      </div>
+      {link}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  body: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+  panel: css({ height: NEIGHBOURHOOD_HEIGHT }),
+});

@@ -1,0 +1,409 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState, SelectableValue } from '@grafana/data';
+import { config } from '@grafana/runtime';
+import {
+  PanelBuilders,
+  SceneComponentProps,
+  SceneDataNode,
+  sceneGraph,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneObjectUrlSyncConfig,
+  SceneObjectUrlValues,
+  SceneQueryRunner,
+  VizPanel,
+} from '@grafana/scenes';
+import {
+  Alert,
+  Badge,
+  Button,
+  InlineField,
+  InlineSwitch,
+  LoadingPlaceholder,
+  RadioButtonGroup,
+  Select,
+  Stack,
+  useStyles2,
+} from '@grafana/ui';
+import { graphFrames } from '../../analysis/serviceGraphFrames';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { graphLinks, graphPalette } from '../../components/NeighbourhoodGraph/graphLinks';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import { traceql } from '../../datasources';
+import { graphQueries } from '../../datasources/serviceGraph';
+import { URL_KEYS } from '../../utils/links';
+import { EdgeList } from './EdgeList';
+import {
+  controlsFromUrl,
+  controlsToUrl,
+  DEFAULT_CONTROLS,
+  GraphControls,
+  GraphStatus,
+  metricsStatus,
+  SAMPLED_TRACES,
+  sampledStatus,
+  sampleSearchStatus,
+} from './graphModel';
+import { MissingMetrics } from './MissingMetrics';
+
+export const GRAPH_HEIGHT = 640;
+
+export interface GraphSceneState extends SceneObjectState, GraphControls {
+  /** Metrics (the default) or a sample of failing traces, asked for when the metrics are missing. */
+  source: 'metrics' | 'sampled';
+  status: GraphStatus;
+  /** Set when the Prometheus data source cannot be used. */
+  problem?: string;
+  /** The node graph; its data is set from `status` (nodes and edges frames). */
+  panel: VizPanel;
+  /** The four service-graph queries (instant, over the whole window). */
+  metrics?: SceneQueryRunner;
+  /** Sampled graph, step 1: a search for failing traces; step 2: those traces by id. */
+  sampleSearch?: SceneQueryRunner;
+  sampleTraces?: SceneQueryRunner;
+}
+
+/**
+ * The service dependency graph of the time range: focus, depth and the unhealthy filter live
+ * in the URL; the view is computed from the query answers by pure functions (graphModel.ts,
+ * src/analysis/serviceGraph.ts) and handed to the node graph as frames.
+ */
+export class GraphScene extends SceneObjectBase<GraphSceneState> {
+  static Component = GraphSceneRenderer;
+
+  protected _urlSync = new SceneObjectUrlSyncConfig(this, {
+    keys: [URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
+  });
+
+  private _stopSampling: Array<() => void> = [];
+
+  constructor(ctx: PivotContext, state: Partial<GraphSceneState> = {}) {
+    const prometheus = ctx.datasources.prometheus;
+    super({
+      ...DEFAULT_CONTROLS,
+      source: 'metrics',
+      status: { kind: 'loading', what: 'the service-graph metrics' },
+      problem: prometheus.ok ? undefined : prometheus.message,
+      metrics: prometheus.ok
+        ? new SceneQueryRunner({
+            datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
+            queries: graphQueries({ window: '$__range' }).map((q) => ({ ...q, instant: true, range: false })),
+          })
+        : undefined,
+      panel: PanelBuilders.nodegraph()
+        .setTitle('Service graph')
+        .setDescription('Click a node for its Service page; click an edge for its failing traces and error logs.')
+        .setData(new SceneDataNode())
+        .build(),
+      ...state,
+    });
+    this.ctx = ctx;
+    this.addActivationHandler(() => this.onActivate());
+  }
+
+  private readonly ctx: PivotContext;
+
+  private onActivate() {
+    const { metrics } = this.state;
+    if (metrics) {
+      this._subs.add(metrics.activate());
+      this._subs.add(metrics.subscribeToState(() => this.refresh()));
+    }
+    this._subs.add(
+      this.subscribeToState((next, prev) => {
+        if (next.focus !== prev.focus || next.depth !== prev.depth || next.unhealthy !== prev.unhealthy) {
+          this.refresh();
+        }
+      })
+    );
+    this._subs.add(sceneGraph.getTimeRange(this).subscribeToState(() => this.refresh()));
+    this.refresh();
+    return () => this.stopSampling();
+  }
+
+  getUrlState(): SceneObjectUrlValues {
+    return controlsToUrl(this.state);
+  }
+
+  updateFromUrl(values: SceneObjectUrlValues) {
+    const next = controlsFromUrl(values);
+    if (next.focus !== this.state.focus || next.depth !== this.state.depth || next.unhealthy !== this.state.unhealthy) {
+      this.setState(next);
+    }
+  }
+
+  setFocus = (focus: string | undefined) => this.setState({ focus: focus || undefined });
+  setDepth = (depth: 1 | 2) => this.setState({ depth });
+  setUnhealthy = (unhealthy: boolean) => this.setState({ unhealthy });
+
+  /** Builds the graph from a sample of recent failing traces (when the metrics are missing). */
+  buildSampled = () => {
+    const tempo = this.ctx.datasources.tempo;
+    if (!tempo.ok) {
+      return;
+    }
+    this.stopSampling();
+    const sampleSearch = new SceneQueryRunner({
+      datasource: { uid: tempo.ds.uid, type: tempo.ds.type },
+      queries: [
+        {
+          refId: 'sampleSearch',
+          queryType: 'traceql',
+          query: traceql.failingSpans(),
+          limit: SAMPLED_TRACES,
+          tableType: 'traces',
+        },
+      ],
+    });
+    this.setState({
+      source: 'sampled',
+      sampleSearch,
+      sampleTraces: undefined,
+      status: { kind: 'loading', what: 'recent failing traces' },
+    });
+    this._stopSampling.push(sampleSearch.activate());
+    const sub = sampleSearch.subscribeToState(() => this.onSampleSearch());
+    this._stopSampling.push(() => sub.unsubscribe());
+  };
+
+  showMetrics = () => {
+    this.stopSampling();
+    this.setState({ source: 'metrics', sampleSearch: undefined, sampleTraces: undefined });
+    this.refresh();
+  };
+
+  private stopSampling() {
+    this._stopSampling.forEach((stop) => stop());
+    this._stopSampling = [];
+  }
+
+  private onSampleSearch() {
+    const { sampleSearch, sampleTraces } = this.state;
+    const tempo = this.ctx.datasources.tempo;
+    const step = sampleSearchStatus(sampleSearch?.state.data);
+    if (step.kind === 'pending') {
+      this.setStatus(step.status);
+      return;
+    }
+    if (sampleTraces || !tempo.ok) {
+      return;
+    }
+    // All traces in one request: one query per trace id.
+    const runner = new SceneQueryRunner({
+      datasource: { uid: tempo.ds.uid, type: tempo.ds.type },
+      queries: step.ids.map((id, i) => ({
+        refId: `sampleTrace${i}`,
+        queryType: 'traceql',
+        query: traceql.traceById(id),
+      })),
+    });
+    this.setState({ sampleTraces: runner });
+    this._stopSampling.push(runner.activate());
+    const sub = runner.subscribeToState(() => this.refresh());
+    this._stopSampling.push(() => sub.unsubscribe());
+  }
+
+  /** Recomputes the status and the node graph's frames from the answers and the controls. */
+  refresh() {
+    const { source, metrics, sampleTraces } = this.state;
+    if (source === 'sampled') {
+      if (sampleTraces) {
+        this.setStatus(sampledStatus(sampleTraces.state.data, this.state));
+      }
+      return;
+    }
+    if (metrics) {
+      this.setStatus(metricsStatus(metrics.state.data, this.state));
+    }
+  }
+
+  private setStatus(status: GraphStatus) {
+    this.setState({ status });
+    if (status.kind !== 'ready') {
+      return;
+    }
+    const { from, to, value } = sceneGraph.getTimeRange(this).state;
+    const series = graphFrames(status.view.graph, {
+      focus: this.state.focus,
+      palette: graphPalette(config.theme2),
+      links: graphLinks(this.ctx, { from, to }),
+    });
+    const node = this.state.panel.state.$data;
+    if (node instanceof SceneDataNode) {
+      node.setState({ data: { state: LoadingState.Done, series, timeRange: value } });
+    }
+  }
+
+  get pivotContext(): PivotContext {
+    return this.ctx;
+  }
+}
+
+function GraphSceneRenderer({ model }: SceneComponentProps<GraphScene>) {
+  const { status, problem, source } = model.useState();
+  const styles = useStyles2(getStyles);
+  const tempo = model.pivotContext.datasources.tempo;
+
+  if (problem !== undefined) {
+    return (
+      <div data-testid={testIds.graph.page('problem')}>
+        <Problem title="Prometheus data source unavailable: no service graph" message={problem} showConfigLink />
+      </div>
+    );
+  }
+  return (
+    <div className={styles.page}>
+      <Controls model={model} />
+      {source === 'sampled' && (
+        <Alert severity="warning" title="Sampled graph" data-testid={testIds.graph.sampledLabel}>
+          <Stack direction="row" gap={2} alignItems="center">
+            <span>
+              Built from up to {SAMPLED_TRACES} recent failing traces, not from service-graph metrics: the numbers are
+              calls seen in those traces, biased towards failures, with no rates or latencies.
+            </span>
+            <Button size="sm" variant="secondary" onClick={model.showMetrics}>
+              Back to metrics
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      <StatusBody model={model} status={status} tempoProblem={tempo.ok ? undefined : tempo.message} />
+    </div>
+  );
+}
+
+function StatusBody({
+  model,
+  status,
+  tempoProblem,
+}: {
+  model: GraphScene;
+  status: GraphStatus;
+  tempoProblem?: string;
+}) {
+  const { panel, source } = model.useState();
+  const { from, to } = sceneGraph.getTimeRange(model).useState();
+  const styles = useStyles2(getStyles);
+  const { datasources, settings } = model.pivotContext;
+  switch (status.kind) {
+    case 'loading':
+      return <LoadingPlaceholder text={`Loading ${status.what}…`} data-testid={testIds.graph.page('loading')} />;
+    case 'error':
+      return (
+        <div data-testid={testIds.graph.page('error')}>
+          <Problem title="The service graph could not be loaded" message={status.message} />
+        </div>
+      );
+    case 'missing':
+      return <MissingMetrics tempoProblem={tempoProblem} onBuildSampled={model.buildSampled} />;
+    case 'sampled-empty':
+      return (
+        <div data-testid={testIds.graph.page('sampled-empty')}>
+          <Empty message={status.message} />
+        </div>
+      );
+    case 'ready': {
+      const { view } = status;
+      const empty = view.graph.nodes.length === 0;
+      return (
+        <div data-testid={testIds.graph.page(source === 'sampled' ? 'sampled' : 'data')} className={styles.body}>
+          {status.warning && (
+            <Alert severity="warning" title="Some service-graph queries failed">
+              {status.warning}
+            </Alert>
+          )}
+          {view.message && (
+            <Alert
+              severity={view.focusMissing ? 'warning' : 'info'}
+              title={view.focusMissing ? 'Service not in the graph' : 'Narrowed view'}
+              data-testid={testIds.graph.message}
+            >
+              {view.message}
+            </Alert>
+          )}
+          {empty && !view.focusMissing && (
+            <Empty message="No edge matches: with the unhealthy filter on, this means every edge in view is healthy." />
+          )}
+          {!empty && (
+            <div className={styles.graph}>
+              <panel.Component model={panel} />
+            </div>
+          )}
+          <EdgeList
+            graph={view.graph}
+            range={{ from, to }}
+            tempo={datasources.tempo.ok ? datasources.tempo.ds : undefined}
+            loki={datasources.loki.ok ? datasources.loki.ds : undefined}
+            logs={settings.logs}
+          />
+        </div>
+      );
+    }
+  }
+}
+
+function Controls({ model }: { model: GraphScene }) {
+  const { focus, depth, unhealthy, status } = model.useState();
+  const styles = useStyles2(getStyles);
+  const services =
+    status.kind === 'ready' ? status.graph.nodes.map((n) => n.id).sort((a, b) => a.localeCompare(b)) : [];
+  const options: Array<SelectableValue<string>> = services.map((s) => ({ label: s, value: s }));
+  if (focus && !services.includes(focus)) {
+    options.unshift({ label: focus, value: focus });
+  }
+  const total = status.kind === 'ready' ? status.view.total : undefined;
+  return (
+    <div className={styles.controls}>
+      <InlineField label="Focus" tooltip="Show one service and its neighbours only">
+        {/* Select rather than Combobox: Combobox measures text on a canvas at render, which jsdom tests lack. */}
+        <Select
+          width={32}
+          isClearable
+          allowCustomValue
+          placeholder="Whole graph"
+          options={options}
+          value={focus ?? null}
+          onChange={(v) => model.setFocus(v?.value)}
+          data-testid={testIds.graph.focus}
+        />
+      </InlineField>
+      <InlineField
+        label="Depth"
+        disabled={!focus}
+        tooltip="Neighbours of the focus: direct (1), or also their callers and callees (2)"
+      >
+        <RadioButtonGroup
+          options={[
+            { label: '1', value: 1 },
+            { label: '2', value: 2 },
+          ]}
+          value={depth}
+          onChange={(v) => model.setDepth(v === 2 ? 2 : 1)}
+          data-testid={testIds.graph.depth}
+        />
+      </InlineField>
+      <InlineField label="Unhealthy edges only" tooltip="Edges failing 1% of calls or more, and their services">
+        <InlineSwitch
+          value={unhealthy}
+          onChange={(e) => model.setUnhealthy(e.currentTarget.checked)}
+          data-testid={testIds.graph.unhealthy}
+        />
+      </InlineField>
+      {total && (
+        <Badge
+          color="blue"
+          text={`${total.nodes.toLocaleString('en-US')} services, ${total.edges.toLocaleString('en-US')} edges in the window`}
+        />
+      )}
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  body: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(2) }),
+  graph: css({ height: GRAPH_HEIGHT }),
+  controls: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
+});
