@@ -95,7 +95,7 @@ type Verdict = 'ok' | 'exhausted' | 'below minimum' | 'no data' | 'invalid';
 
 async function checkSlo(args: Args, conv: Parameters<typeof sliErrorRatio>[0], slo: SloDefinition): Promise<[Verdict, string]> {
   if (slo.sli.type === 'latency') {
-    const probe = await instant(args.prometheus, latencyBoundaries(conv, slo.service));
+    const probe = await instant(args.prometheus, latencyBoundaries(conv, slo.service, slo.period));
     const check = checkLatencyThreshold(conv, slo.sli.thresholdSeconds, probe.map((s) => s.metric.le ?? ''));
     if (!check.ok) {
       return ['invalid', check.message];

@@ -65,9 +65,9 @@ describe('latency thresholds and bucket boundaries', () => {
   });
 
   it('probes the boundaries with one grouped query', () => {
-    const q = latencyBoundaries(seconds, 'checkout');
+    const q = latencyBoundaries(seconds, 'checkout', '30d');
     expectValidPromQL(q);
-    expect(q).toBe('group by (le) (http_server_request_duration_seconds_bucket{job="checkout"})');
+    expect(q).toBe('group by (le) (last_over_time(http_server_request_duration_seconds_bucket{job="checkout"}[30d]))');
   });
 
   it('accepts a boundary in any spelling and refuses others, naming the usable ones in seconds', () => {

@@ -68,9 +68,12 @@ export function sliErrorRatio(conv: MetricConventions, sli: SloSli, service: str
   return `(${all} - ${fast}) / ${all}`;
 }
 
-/** The bucket boundaries (`le` values) a service's latency histogram has. */
-export function latencyBoundaries(conv: MetricConventions, service: string): string {
-  return `group by (le) (${familySelector(conv, 'latencyBucket', { service })})`;
+/**
+ * The bucket boundaries (`le` values) a service's latency histogram had over `window` (the
+ * SLO's period, say): over a window rather than now, so a quiet service still answers.
+ */
+export function latencyBoundaries(conv: MetricConventions, service: string, window = '1d'): string {
+  return `group by (le) (last_over_time(${familySelector(conv, 'latencyBucket', { service })}[${checkWindow(window)}]))`;
 }
 
 export type ThresholdCheck = { ok: true } | { ok: false; message: string };

@@ -1,0 +1,187 @@
+/**
+ * @jest-environment node
+ */
+/**
+ * The generated rules in a real Prometheus: 31 days of span metrics whose error and slow
+ * shares vary over time are backfilled up to now, the rules are loaded, and the budget
+ * remaining they record (evaluated live, each second) equals what the pure module computes from
+ * the same counters within 1e-6. `npm run slo-check` is run against the same server.
+ *
+ * Recording rules evaluate only from Prometheus' start, so the check is made at the time the
+ * rule last ran (read with `timestamp()`), over the samples a range selector sees then.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+import { budgetRemaining, PERIOD_SECONDS } from '../analysis/slo';
+import type { MetricConventions } from '../datasources/conventions';
+import { counterFamily, histogramFamily, openMetricsText } from '../testing/openmetrics';
+import { describeWithPrometheus, RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import type { SloDefinition } from './definition';
+import { generateRules, rulesYaml } from './rules';
+
+const ROOT = join(__dirname, '../..');
+const CONV: MetricConventions = { family: 'tempo-spanmetrics', serviceLabel: 'service' };
+const STEP = 300;
+const REQUESTS_PER_STEP = 3000;
+const SERVER = { service: 'checkout', span_kind: 'SPAN_KIND_SERVER' };
+
+const SLOS: SloDefinition[] = [
+  { name: 'avail-30d', service: 'checkout', sli: { type: 'availability' }, objective: 99.9, period: '30d' },
+  { name: 'avail-28d', service: 'checkout', sli: { type: 'availability' }, objective: 99.9, period: '28d' },
+  { name: 'latency-30d', service: 'checkout', sli: { type: 'latency', thresholdSeconds: 0.5 }, objective: 99, period: '30d' },
+  { name: 'avail-strict', service: 'checkout', sli: { type: 'availability' }, objective: 99.99, period: '30d' },
+];
+
+interface Data {
+  times: number[];
+  /** Cumulative counts at each time. */
+  requests: number[];
+  errors: number[];
+  /** Requests at or under 0.5s. */
+  fast: number[];
+}
+
+/** Error share 0.04%..0.08% and slow share 0.3%..0.7%, changing over the days. */
+function generate(start: number, end: number): Data {
+  const data: Data = { times: [], requests: [], errors: [], fast: [] };
+  let requests = 0;
+  let errors = 0;
+  let fast = 0;
+  for (let t = start, k = 0; t <= end; t += STEP, k++) {
+    data.times.push(t);
+    data.requests.push(requests);
+    data.errors.push(errors);
+    data.fast.push(fast);
+    requests += REQUESTS_PER_STEP;
+    errors += REQUESTS_PER_STEP * (0.0004 + 0.0004 * Math.sin(k / 300) ** 2);
+    fast += REQUESTS_PER_STEP * (1 - (0.003 + 0.004 * Math.cos(k / 500) ** 2));
+  }
+  return data;
+}
+
+function openMetrics(d: Data): string {
+  const at = (values: number[]) => d.times.map((t, i) => [t, values[i]] as [number, number]);
+  const ok = d.requests.map((r, i) => r - d.errors[i]);
+  return openMetricsText([
+    counterFamily('traces_spanmetrics_calls_total', [
+      { labels: { ...SERVER, status_code: 'STATUS_CODE_UNSET' }, points: at(ok) },
+      { labels: { ...SERVER, status_code: 'STATUS_CODE_ERROR' }, points: at(d.errors) },
+    ]),
+    histogramFamily('traces_spanmetrics_latency', [
+      {
+        labels: SERVER,
+        points: d.times.map((time, i) => ({
+          time,
+          buckets: [
+            [0.25, d.fast[i] * 0.5],
+            [0.5, d.fast[i]],
+            [1, d.fast[i] + (d.requests[i] - d.fast[i]) * 0.5],
+          ],
+          count: d.requests[i],
+          sum: d.requests[i] * 0.2,
+        })),
+      },
+    ]),
+  ]);
+}
+
+/** The SLI error ratio a range selector over (at - period, at] sees: first to last sample in it. */
+function expectedRatio(d: Data, slo: SloDefinition, at: number): number {
+  const from = at - PERIOD_SECONDS[slo.period];
+  const inWindow = d.times.map((t, i) => [t, i] as const).filter(([t]) => t > from && t <= at);
+  const first = inWindow[0][1];
+  const last = inWindow[inWindow.length - 1][1];
+  const all = d.requests[last] - d.requests[first];
+  const bad = slo.sli.type === 'availability' ? d.errors[last] - d.errors[first] : all - (d.fast[last] - d.fast[first]);
+  return bad / all;
+}
+
+async function lastEvaluation(prom: RunningPrometheus, slo: string): Promise<{ at: number; value: number }> {
+  const expr = `pivot_slo:error_budget:remaining{slo="${slo}"}`;
+  // Rules run every second once Prometheus is up; wait for the first run, at most 30 s.
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const now = Date.now() / 1000;
+    const [value] = await prom.instant(expr, now);
+    const [at] = await prom.instant(`timestamp(${expr})`, now);
+    if (value && at) {
+      return { at: at.value, value: value.value };
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`no ${expr} recorded within 30 s`);
+}
+
+describeWithPrometheus('generated SLO rules in a real Prometheus', () => {
+  let prom: RunningPrometheus;
+  let data: Data;
+  let dir: string;
+
+  beforeAll(async () => {
+    // Samples on a grid offset by 0.5 s, so no sample sits exactly on a window's edge.
+    const end = Math.floor(Date.now() / 1000 / STEP) * STEP - STEP + 0.5;
+    data = generate(end - 31 * 24 * 3600, end);
+    dir = mkdtempSync(join(tmpdir(), 'pivot-slo-prom-'));
+    prom = await startPrometheus({ openMetrics: openMetrics(data), rules: [rulesYaml(generateRules(CONV, SLOS))] });
+  }, 180000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(SLOS.map((slo) => [slo.name, slo] as const))(
+    'records the budget remaining the pure module computes for %s, within 1e-6',
+    async (_name, slo) => {
+      const { at, value } = await lastEvaluation(prom, slo.name);
+      const expected = budgetRemaining(slo.objective, expectedRatio(data, slo, at));
+      expect(Math.abs(value - expected)).toBeLessThan(1e-6);
+      // Meaningful values, not 1 - 0: each SLO has spent part of its budget (the strict one all of it).
+      expect(slo.name === 'avail-strict' ? value < 0 : value > 0.1 && value < 0.9).toBe(true);
+    },
+    60000
+  );
+
+  function sloCheck(slos: SloDefinition[], args: string[]) {
+    const file = join(dir, 'slos.yaml');
+    writeFileSync(file, stringify({ conventions: CONV, slos }));
+    return spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      [join(ROOT, 'scripts/slo-check.ts'), file, '--prometheus', prom.url, ...args],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60000 }
+    );
+  }
+
+  it('slo-check passes healthy budgets, fails an exhausted one or one below --min-budget', async () => {
+    const { at } = await lastEvaluation(prom, 'avail-30d');
+    const remaining = budgetRemaining(99.9, expectedRatio(data, SLOS[0], at));
+    const healthy = sloCheck([SLOS[0], SLOS[2]], []);
+    expect(healthy.stderr).toBe('');
+    expect(healthy.status).toBe(0);
+    expect(healthy.stdout).toMatch(new RegExp(`^ok {3}avail-30d: budget remaining ${(remaining * 100).toFixed(1)}\\d%`));
+    expect(healthy.stdout).toContain('ok   latency-30d: budget remaining');
+
+    const exhausted = sloCheck([SLOS[0], SLOS[3]], []);
+    expect(exhausted.status).toBe(1);
+    expect(exhausted.stdout).toContain('FAIL avail-strict: exhausted: budget remaining -');
+
+    const below = sloCheck([SLOS[0]], ['--min-budget', `${Math.ceil(remaining * 100) + 5}%`]);
+    expect(below.status).toBe(1);
+    expect(below.stdout).toContain('FAIL avail-30d: below minimum:');
+    expect(sloCheck([SLOS[0]], ['--min-budget', String(Math.floor(remaining * 100 - 5) / 100)]).status).toBe(0);
+  }, 120000);
+
+  it('slo-check refuses a latency threshold that is not a bucket boundary, and a service without data', () => {
+    const between = sloCheck([{ ...SLOS[2], sli: { type: 'latency', thresholdSeconds: 0.3 } }], []);
+    expect(between.status).toBe(1);
+    expect(between.stdout).toContain('not a bucket boundary');
+    expect(between.stdout).toContain('Use one of: 0.25, 0.5, 1 (seconds)');
+    const nothing = sloCheck([{ ...SLOS[0], service: 'nobody' }], []);
+    expect(nothing.status).toBe(1);
+    expect(nothing.stdout).toContain('FAIL avail-30d: no data: no requests of nobody in the last 30d');
+    expect(sloCheck([{ ...SLOS[0], service: 'nobody' }], ['--allow-no-data']).status).toBe(0);
+  }, 60000);
+});
