@@ -147,15 +147,13 @@ function savedBody(): { enabled: boolean; pinned: boolean; jsonData: PivotJsonDa
 
 // Combobox measures option text on a canvas; jsdom has none (the shared setup stubs getContext).
 beforeAll(() => {
-  jest
-    .spyOn(HTMLCanvasElement.prototype, 'getContext')
-    .mockImplementation(
-      () =>
-        ({
-          font: '',
-          measureText: (text: string) => ({ width: text.length * 7 }),
-        }) as unknown as CanvasRenderingContext2D
-    );
+  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+    () =>
+      ({
+        font: '',
+        measureText: (text: string) => ({ width: text.length * 7 }),
+      }) as unknown as CanvasRenderingContext2D
+  );
 });
 
 beforeEach(() => {
