@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 
 import { budgetRemaining } from '../src/analysis/slo';
 import { checkLatencyThreshold, latencyBoundaries, sliErrorRatio } from '../src/datasources/sloQueries';
-import { parseSloFile, SloDefinition } from '../src/slo/definition';
+import type { SloDefinition } from '../src/slo/definition';
+import { parseSloFile } from '../src/slo/sloFile';
 
 const USAGE =
   'usage: npm run --silent slo-check -- <slos.yaml> --prometheus <url> [--min-budget <0..1 or N%>] [--allow-no-data]';

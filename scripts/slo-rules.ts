@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { parseSloFile } from '../src/slo/definition';
+import { parseSloFile } from '../src/slo/sloFile';
 import { generateRules, rulesYaml } from '../src/slo/rules';
 
 const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml> [--grafana-url <url>]';

@@ -6,6 +6,7 @@ describe('normalizeSettings', () => {
       datasources: {},
       metrics: { family: 'auto', serviceLabel: '' },
       logs: { serviceLabel: 'service_name', traceId: 'structured-metadata' },
+      slos: [],
     };
     expect(normalizeSettings(undefined)).toEqual(expected);
     expect(normalizeSettings(null)).toEqual(expected);
@@ -22,7 +23,14 @@ describe('normalizeSettings', () => {
       datasources: { prometheus: 'p', tempo: 't' },
       metrics: { family: 'otel-spanmetrics', serviceLabel: 'service_name' },
       logs: { serviceLabel: 'app', traceId: 'json' },
+      slos: [],
     });
+  });
+
+  it('keeps the valid SLO definitions and leaves out invalid ones', () => {
+    const good = { name: 'a', service: 's', sli: { type: 'availability' as const }, objective: 99.9, period: '30d' as const };
+    const settings = normalizeSettings({ slos: [good, { ...good, name: 'b', objective: 101 }] });
+    expect(settings.slos).toEqual([good]);
   });
 
   it('falls back to defaults for values a hand-edited provisioning file got wrong', () => {

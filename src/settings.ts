@@ -7,6 +7,7 @@ import {
   MetricConventions,
   MetricFamily,
 } from './datasources/conventions';
+import { SloDefinition, validateSlo } from './slo/definition';
 
 export type Pillar = 'prometheus' | 'loki' | 'tempo';
 export const PILLARS: Pillar[] = ['prometheus', 'loki', 'tempo'];
@@ -31,6 +32,8 @@ export interface PivotJsonData {
     serviceLabel?: string;
   };
   logs?: Partial<LogConventions>;
+  /** SLO definitions, edited by admins on the SLO pages. */
+  slos?: SloDefinition[];
 }
 
 /** Settings with every default filled in. */
@@ -38,6 +41,8 @@ export interface PivotSettings {
   datasources: Partial<Record<Pillar, string>>;
   metrics: { family: MetricFamily | 'auto'; serviceLabel: string };
   logs: LogConventions;
+  /** The valid definitions of `jsonData.slos` (an invalid one is left out, not fatal). */
+  slos: SloDefinition[];
 }
 
 export function normalizeSettings(jsonData: PivotJsonData | undefined | null): PivotSettings {
@@ -54,6 +59,10 @@ export function normalizeSettings(jsonData: PivotJsonData | undefined | null): P
       serviceLabel: (data.logs?.serviceLabel ?? '').trim() || DEFAULT_LOG_CONVENTIONS.serviceLabel,
       traceId: isTraceIdLocation(traceId) ? traceId : DEFAULT_LOG_CONVENTIONS.traceId,
     },
+    slos: (Array.isArray(data.slos) ? data.slos : []).flatMap((raw) => {
+      const slo = validateSlo(raw);
+      return slo.ok ? [slo.value] : [];
+    }),
   };
 }
 

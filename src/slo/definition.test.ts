@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { parseSloFile, validateSlo, validateSlos } from './definition';
+import { validateSlo, validateSlos } from './definition';
+import { parseSloFile } from './sloFile';
 
 const VALID = `
 conventions: { family: http-semconv, serviceLabel: job }

@@ -1,9 +1,9 @@
 /**
  * SLO definitions: the type, validation with messages that say what to fix, and the YAML
  * file the `slo-rules` and `slo-check` commands read. The same type is stored in the app
- * settings (`jsonData.slos`) and edited on the SLO pages.
+ * settings (`jsonData.slos`) and edited on the SLO pages. YAML parsing is in sloFile.ts, so
+ * the settings can validate definitions without bundling a YAML parser.
  */
-import { parse as parseYaml } from 'yaml';
 import { isMetricFamily, METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
 
 export type SloPeriod = '28d' | '30d';
@@ -207,15 +207,4 @@ export function validateSloFile(raw: unknown): Validated<SloFile> {
     file.grafanaUrl = grafanaUrl.replace(/\/+$/, '');
   }
   return { ok: true, value: file };
-}
-
-/** YAML text of a `slos.yaml` file; syntax errors are reported with their line. */
-export function parseSloFile(text: string): Validated<SloFile> {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    return { ok: false, errors: [`not valid YAML: ${e instanceof Error ? e.message : String(e)}`] };
-  }
-  return validateSloFile(raw);
 }
