@@ -77,7 +77,11 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     keys: [URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
   });
 
+  private readonly ctx: PivotContext;
   private _stopSampling: Array<() => void> = [];
+  /** Stops the runner fetching the sampled traces, and the ids it fetches. */
+  private _stopTraces?: () => void;
+  private _sampledIds = '';
 
   constructor(ctx: PivotContext, state: Partial<GraphSceneState> = {}) {
     const prometheus = ctx.datasources.prometheus;
@@ -102,8 +106,6 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     this.ctx = ctx;
     this.addActivationHandler(() => this.onActivate());
   }
-
-  private readonly ctx: PivotContext;
 
   private onActivate() {
     const { metrics } = this.state;
@@ -175,21 +177,26 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   };
 
   private stopSampling() {
+    this._stopTraces?.();
+    this._stopTraces = undefined;
+    this._sampledIds = '';
     this._stopSampling.forEach((stop) => stop());
     this._stopSampling = [];
   }
 
   private onSampleSearch() {
-    const { sampleSearch, sampleTraces } = this.state;
     const tempo = this.ctx.datasources.tempo;
-    const step = sampleSearchStatus(sampleSearch?.state.data);
+    const step = sampleSearchStatus(this.state.sampleSearch?.state.data);
     if (step.kind === 'pending') {
       this.setStatus(step.status);
       return;
     }
-    if (sampleTraces || !tempo.ok) {
+    // A new window (or a refresh) finds other traces: fetch those, once per set of ids.
+    if (!tempo.ok || step.ids.join(',') === this._sampledIds) {
       return;
     }
+    this._stopTraces?.();
+    this._sampledIds = step.ids.join(',');
     // All traces in one request: one query per trace id.
     const runner = new SceneQueryRunner({
       datasource: { uid: tempo.ds.uid, type: tempo.ds.type },
@@ -200,9 +207,12 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
       })),
     });
     this.setState({ sampleTraces: runner });
-    this._stopSampling.push(runner.activate());
+    const deactivate = runner.activate();
     const sub = runner.subscribeToState(() => this.refresh());
-    this._stopSampling.push(() => sub.unsubscribe());
+    this._stopTraces = () => {
+      sub.unsubscribe();
+      deactivate();
+    };
   }
 
   /** Recomputes the status and the node graph's frames from the answers and the controls. */
@@ -345,7 +355,7 @@ function StatusBody({
 }
 
 function Controls({ model }: { model: GraphScene }) {
-  const { focus, depth, unhealthy, status } = model.useState();
+  const { focus, depth, unhealthy, status, source } = model.useState();
   const styles = useStyles2(getStyles);
   const services =
     status.kind === 'ready' ? status.graph.nodes.map((n) => n.id).sort((a, b) => a.localeCompare(b)) : [];
@@ -394,7 +404,9 @@ function Controls({ model }: { model: GraphScene }) {
       {total && (
         <Badge
           color="blue"
-          text={`${total.nodes.toLocaleString('en-US')} services, ${total.edges.toLocaleString('en-US')} edges in the window`}
+          text={`${total.nodes.toLocaleString('en-US')} services, ${total.edges.toLocaleString('en-US')} edges ${
+            source === 'sampled' ? 'in the sample' : 'in the window'
+          }`}
         />
       )}
     </div>

@@ -117,6 +117,11 @@ describe('Graph page', () => {
     act(() => graph.updateFromUrl({ unhealthy: 'true' }));
     expect(await panelText(scene)).toBe('nodes:2 edges:1');
     expect(graph.getUrlState()).toEqual({ focus: undefined, depth: undefined, unhealthy: 'true' });
+    act(() => graph.updateFromUrl({}));
+    expect(await panelText(scene)).toBe('nodes:5 edges:4');
+    fireEvent.click(screen.getByTestId(testIds.graph.unhealthy));
+    expect(graph.state.unhealthy).toBe(true);
+    expect(await panelText(scene)).toBe('nodes:2 edges:1');
     act(() => graph.updateFromUrl({ focus: 'nope' }));
     expect((await screen.findByTestId(testIds.graph.message)).textContent).toMatch(/nope has no edges/);
   });
