@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DataFrame, FieldType } from '@grafana/data';
 import { GRAPH_REFS } from '../datasources/serviceGraph';
 import { expectValidLogQL, expectValidTraceQL } from '../testing/grammar';
@@ -13,7 +14,16 @@ import {
   ServiceGraph,
   viewGraph,
 } from './serviceGraph';
-import { edgesFrame, formatRatio, formatRequests, formatSeconds, graphFrames, NAMED_PALETTE, nodesFrame, ROW_VALUE } from './serviceGraphFrames';
+import {
+  edgesFrame,
+  formatRatio,
+  formatRequests,
+  formatSeconds,
+  graphFrames,
+  NAMED_PALETTE,
+  nodesFrame,
+  ROW_VALUE,
+} from './serviceGraphFrames';
 
 /**
  * user → frontend (virtual caller) → cart → postgres (database), cart → redis (database),
@@ -30,7 +40,15 @@ const TOPOLOGY: EdgeSpec[] = [
   { client: 'checkout', server: 'payments-api', connectionType: 'virtual_node', rate: 5, failedRate: 0.5, p95: 1.2 },
   { client: 'checkout', server: 'shipping', connectionType: 'messaging_system', rate: 4, p95: 0.02 },
 ];
-const NODE_P95 = { frontend: 0.31, cart: 0.05, checkout: 0.9, postgres: 0.01, redis: 0.001, 'payments-api': 1.2, shipping: 0.02 };
+const NODE_P95 = {
+  frontend: 0.31,
+  cart: 0.05,
+  checkout: 0.9,
+  postgres: 0.01,
+  redis: 0.001,
+  'payments-api': 1.2,
+  shipping: 0.02,
+};
 
 const graph = () => graphFromMetrics(graphMetricFrames(TOPOLOGY, NODE_P95));
 const nodeOf = (g: ServiceGraph, id: string): GraphNode => {
@@ -50,7 +68,10 @@ const values = (frame: DataFrame, name: string) => {
 
 describe('samplesOf', () => {
   it('reads one frame per series (labels on the value field) and table frames', () => {
-    const series = [instantFrame('A', { client: 'a', server: 'b' }, 2), instantFrame('B', { client: 'x', server: 'y' }, 3)];
+    const series = [
+      instantFrame('A', { client: 'a', server: 'b' }, 2),
+      instantFrame('B', { client: 'x', server: 'y' }, 3),
+    ];
     expect(samplesOf(series, 'A')).toEqual([{ labels: { client: 'a', server: 'b' }, value: 2 }]);
     const table: DataFrame = {
       refId: 'A',
@@ -125,7 +146,15 @@ describe('graphFromMetrics', () => {
       ])
     );
     expect(g.edges).toHaveLength(1);
-    expect(g.edges[0]).toMatchObject({ client: 'a', server: 'c', requests: 8, failed: 1, errorRatio: 0.125, p95: 0.3, connectionType: 'messaging_system' });
+    expect(g.edges[0]).toMatchObject({
+      client: 'a',
+      server: 'c',
+      requests: 8,
+      failed: 1,
+      errorRatio: 0.125,
+      p95: 0.3,
+      connectionType: 'messaging_system',
+    });
     expect(g.nodes.map((n) => n.id).sort()).toEqual(['a', 'c']);
   });
 
@@ -144,7 +173,12 @@ describe('graphFromMetrics', () => {
 describe('graphFromTraces (sampled fallback)', () => {
   it('counts calls and failed calls over the sample', () => {
     const g = graphFromTraces([
-      { edges: [{ client: 'a', server: 'b', calls: 2, errors: 1 }, { client: 'b', server: 'c', calls: 1, errors: 0 }] },
+      {
+        edges: [
+          { client: 'a', server: 'b', calls: 2, errors: 1 },
+          { client: 'b', server: 'c', calls: 1, errors: 0 },
+        ],
+      },
       { edges: [{ client: 'a', server: 'b', calls: 3, errors: 0 }] },
     ]);
     expect(g.source).toBe('sampled');
@@ -181,7 +215,11 @@ describe('viewGraph: focus and filter', () => {
 
   it('shows only unhealthy edges and their ends, keeping the focus', () => {
     const v = viewGraph(graph(), { unhealthyOnly: true });
-    expect(v.graph.edges.map((e) => e.id).sort()).toEqual(['checkout → payments-api', 'frontend → checkout', 'user → frontend']);
+    expect(v.graph.edges.map((e) => e.id).sort()).toEqual([
+      'checkout → payments-api',
+      'frontend → checkout',
+      'user → frontend',
+    ]);
     expect(v.graph.nodes.map((n) => n.id).sort()).toEqual(['checkout', 'frontend', 'payments-api', 'user']);
     // postgres fails 0.5% of calls: under the warning threshold.
     expect(health(0.2 / 40, 40)).toBe('ok');
@@ -222,7 +260,9 @@ describe('viewGraph: the 1,500-node limit', () => {
     expect(v.graph.edges.length).toBeGreaterThan(0);
     expect(v.graph.edges.every((e) => (e.errorRatio ?? 0) >= 0.01)).toBe(true);
     expect(v.total).toEqual({ nodes: 2000, edges: 10000 });
-    expect(v.message).toMatch(/2,000 services, more than the 1,500 the node graph can draw: showing only the unhealthy edges/);
+    expect(v.message).toMatch(
+      /2,000 services, more than the 1,500 the node graph can draw: showing only the unhealthy edges/
+    );
   });
 
   it('keeps the busiest nodes (and the focus) when the narrowed view is still too large', () => {
@@ -239,6 +279,56 @@ describe('viewGraph: the 1,500-node limit', () => {
   });
 });
 
+describe('viewGraph: invariants (property)', () => {
+  const edge = fc.record({
+    client: fc.integer({ min: 0, max: 30 }),
+    server: fc.integer({ min: 0, max: 30 }),
+    rate: fc.integer({ min: 1, max: 1000 }),
+    failed: fc.integer({ min: 0, max: 1000 }),
+  });
+
+  it('never exceeds the limit, keeps the focus, and draws no edge to a node it left out', () => {
+    fc.assert(
+      fc.property(
+        fc.array(edge, { maxLength: 80 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+        fc.constantFrom<1 | 2>(1, 2),
+        fc.boolean(),
+        (edges, limit, focusIndex, depth, unhealthyOnly) => {
+          const specs = edges.map((e) => ({
+            client: `s${e.client}`,
+            server: `s${e.server}`,
+            rate: e.rate,
+            failedRate: Math.min(e.failed, e.rate) / 10,
+          }));
+          const g = graphFromMetrics(graphMetricFrames(specs));
+          const focus = focusIndex === undefined ? undefined : `s${focusIndex}`;
+          const v = viewGraph(g, { limit, focus, depth, unhealthyOnly });
+          const ids = new Set(v.graph.nodes.map((n) => n.id));
+          expect(ids.size).toBe(v.graph.nodes.length);
+          expect(v.graph.nodes.length).toBeLessThanOrEqual(limit);
+          expect(v.graph.edges.every((e) => ids.has(e.client) && ids.has(e.server))).toBe(true);
+          if (focus !== undefined && g.nodes.some((n) => n.id === focus)) {
+            expect(ids.has(focus)).toBe(true);
+          }
+          if (unhealthyOnly) {
+            expect(v.graph.edges.every((e) => (e.errorRatio ?? 0) >= 0.01)).toBe(true);
+          }
+          const arcs = graphFrames(v.graph)[0];
+          const sum = (i: number) =>
+            ['arc__success', 'arc__failed', 'arc__unknown'].reduce(
+              (a, name) => a + (values(arcs, name)[i] as number),
+              0
+            );
+          v.graph.nodes.forEach((_, i) => expect(sum(i)).toBeCloseTo(1, 12));
+        }
+      ),
+      { numRuns: 200 }
+    );
+  });
+});
+
 describe('node graph frames', () => {
   const frames = () => {
     const g = graph();
@@ -247,7 +337,11 @@ describe('node graph frames', () => {
       links: {
         serviceUrl: `/a/pivot-correlation-app/services/${ROW_VALUE}?from=1&to=2`,
         tempo: { uid: 'tempo-uid', name: 'Tempo' },
-        loki: { uid: 'loki-uid', name: 'Loki', conventions: { serviceLabel: 'service_name', traceId: 'structured-metadata' } },
+        loki: {
+          uid: 'loki-uid',
+          name: 'Loki',
+          conventions: { serviceLabel: 'service_name', traceId: 'structured-metadata' },
+        },
       },
     });
   };
@@ -279,7 +373,10 @@ describe('node graph frames', () => {
     ids.forEach((_, i) => expect(success[i] + failed[i] + unknown[i]).toBeCloseTo(1, 12));
     expect(failed[row('checkout')]).toBeCloseTo(0.1, 12);
     expect(unknown[row('user')]).toBe(1);
-    expect(nodes.fields.find((f) => f.name === 'arc__success')?.config.color).toEqual({ mode: 'fixed', fixedColor: NAMED_PALETTE.ok });
+    expect(nodes.fields.find((f) => f.name === 'arc__success')?.config.color).toEqual({
+      mode: 'fixed',
+      fixedColor: NAMED_PALETTE.ok,
+    });
     expect(nodes.fields.find((f) => f.name === 'arc__failed')?.config.color?.fixedColor).toBe(NAMED_PALETTE.critical);
     expect(values(nodes, 'icon')[row('postgres')]).toBe('database');
     expect(values(nodes, 'subtitle')[row('postgres')]).toBe('database');
@@ -287,7 +384,9 @@ describe('node graph frames', () => {
     expect(values(nodes, 'subtitle')[row('user')]).toBe('uninstrumented');
     expect(values(nodes, 'highlighted')[row('checkout')]).toBe(true);
     expect(values(nodes, 'detail__p95')[row('cart')]).toBe('50 ms');
-    expect(nodes.fields.find((f) => f.name === 'id')?.config.links?.[0].url).toBe('/a/pivot-correlation-app/services/${__value.raw}?from=1&to=2');
+    expect(nodes.fields.find((f) => f.name === 'id')?.config.links?.[0].url).toBe(
+      '/a/pivot-correlation-app/services/${__value.raw}?from=1&to=2'
+    );
   });
 
   it('writes edge stats, thickness by volume, colour by health, dashes for non-direct connections', () => {
@@ -323,14 +422,23 @@ describe('node graph frames', () => {
     expect(traceql[row('frontend → checkout')]).toBe(
       '{ resource.service.name = "frontend" && kind = client } > { resource.service.name = "checkout" && kind = server && status = error }'
     );
-    expect(traceql[row('cart → postgres')]).toMatch(/^\{ resource.service.name = "cart" && kind = client && status = error && \(/);
-    expect(traceql[row('user → frontend')]).toBe('{ resource.service.name = "frontend" && kind = server && status = error }');
-    expect(logql[row('frontend → checkout')]).toBe('{service_name="checkout"} | detected_level=~"error|critical|fatal"');
+    expect(traceql[row('cart → postgres')]).toMatch(
+      /^\{ resource.service.name = "cart" && kind = client && status = error && \(/
+    );
+    expect(traceql[row('user → frontend')]).toBe(
+      '{ resource.service.name = "frontend" && kind = server && status = error }'
+    );
+    expect(logql[row('frontend → checkout')]).toBe(
+      '{service_name="checkout"} | detected_level=~"error|critical|fatal"'
+    );
     expect(logql[row('cart → postgres')]).toBe('{service_name="cart"} | detected_level=~"error|critical|fatal"');
     traceql.forEach(expectValidTraceQL);
     logql.forEach(expectValidLogQL);
     const tempoLink = edges.fields.find((f) => f.name === 'traceql')?.config.links?.[0];
-    expect(tempoLink?.internal).toMatchObject({ datasourceUid: 'tempo-uid', query: { queryType: 'traceql', query: ROW_VALUE } });
+    expect(tempoLink?.internal).toMatchObject({
+      datasourceUid: 'tempo-uid',
+      query: { queryType: 'traceql', query: ROW_VALUE },
+    });
     const lokiLink = edges.fields.find((f) => f.name === 'logql')?.config.links?.[0];
     expect(lokiLink?.internal).toMatchObject({ datasourceUid: 'loki-uid', query: { expr: ROW_VALUE } });
   });
