@@ -48,7 +48,9 @@ async function main(): Promise<void> {
   const frames: DataFrame[] = graphMetricFrames(specs, nodeP95);
   const graph = graphFromMetrics(frames);
   if (graph.nodes.length !== SERVICES || graph.edges.length !== EDGES) {
-    throw new Error(`expected ${SERVICES} services and ${EDGES} edges, got ${graph.nodes.length} and ${graph.edges.length}`);
+    throw new Error(
+      `expected ${SERVICES} services and ${EDGES} edges, got ${graph.nodes.length} and ${graph.edges.length}`
+    );
   }
   const whole = viewGraph(graph);
   const focus = 'svc-1000';
@@ -56,22 +58,34 @@ async function main(): Promise<void> {
   const links = {
     serviceUrl: '/a/pivot-correlation-app/services/${__value.raw}',
     tempo: { uid: 'tempo', name: 'Tempo' },
-    loki: { uid: 'loki', name: 'Loki', conventions: { serviceLabel: 'service_name', traceId: 'structured-metadata' as const } },
+    loki: {
+      uid: 'loki',
+      name: 'Loki',
+      conventions: { serviceLabel: 'service_name', traceId: 'structured-metadata' as const },
+    },
   };
 
   const steps: Array<[string, () => unknown]> = [
     [`frames → graph (${frames.length.toLocaleString('en')} Prometheus frames)`, () => graphFromMetrics(frames)],
     ['view: whole graph (collapses past 1,500 nodes)', () => viewGraph(graph)],
     [`view: focus ${focus}, depth 2`, () => viewGraph(graph, { focus, depth: 2 })],
-    [`node graph frames of the collapsed view (${whole.graph.nodes.length} nodes, ${whole.graph.edges.length} edges)`, () => graphFrames(whole.graph, { links })],
-    [`node graph frames of all ${SERVICES.toLocaleString('en')} nodes, ${EDGES.toLocaleString('en')} edges`, () => graphFrames(graph, { links })],
+    [
+      `node graph frames of the collapsed view (${whole.graph.nodes.length} nodes, ${whole.graph.edges.length} edges)`,
+      () => graphFrames(whole.graph, { links }),
+    ],
+    [
+      `node graph frames of all ${SERVICES.toLocaleString('en')} nodes, ${EDGES.toLocaleString('en')} edges`,
+      () => graphFrames(graph, { links }),
+    ],
     [
       '**whole pipeline: frames → graph → view → node graph frames**',
       () => graphFrames(viewGraph(graphFromMetrics(frames)).graph, { links }),
     ],
   ];
 
-  console.log(`node ${process.version}, ${SERVICES} services, ${EDGES} edges, ${RUNS} runs after ${WARMUP} warm-up, median`);
+  console.log(
+    `node ${process.version}, ${SERVICES} services, ${EDGES} edges, ${RUNS} runs after ${WARMUP} warm-up, median`
+  );
   console.log(`focused view: ${focused.graph.nodes.length} nodes, ${focused.graph.edges.length} edges`);
   console.log('| step | time (ms) |');
   console.log('|---|---:|');

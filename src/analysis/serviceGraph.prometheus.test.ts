@@ -1,5 +1,10 @@
 // jsdom (the default environment): @grafana/data, which the frame builder uses, needs a window.
-import { graphQueries, SERVICE_GRAPH_FAILED, SERVICE_GRAPH_REQUESTS, SERVICE_GRAPH_SERVER_SECONDS_BUCKET } from '../datasources/serviceGraph';
+import {
+  graphQueries,
+  SERVICE_GRAPH_FAILED,
+  SERVICE_GRAPH_REQUESTS,
+  SERVICE_GRAPH_SERVER_SECONDS_BUCKET,
+} from '../datasources/serviceGraph';
 import {
   counterFamily,
   CounterSeries,
@@ -41,12 +46,21 @@ const TOPOLOGY: Edge[] = [
   { client: 'frontend', server: 'checkout', rate: 6, errorRatio: 0.25, latency: SLOW },
   { client: 'checkout', server: 'cart "v2"', rate: 4, errorRatio: 0.5, latency: SLOW },
   { client: 'cart "v2"', server: 'postgres', connectionType: 'database', rate: 30, errorRatio: 0.001, latency: FAST },
-  { client: 'checkout', server: 'stripe\\api', connectionType: 'virtual_node', rate: 3, errorRatio: 1 / 3, latency: SLOW },
+  {
+    client: 'checkout',
+    server: 'stripe\\api',
+    connectionType: 'virtual_node',
+    rate: 3,
+    errorRatio: 1 / 3,
+    latency: SLOW,
+  },
   { client: 'checkout', server: 'shipping', connectionType: 'messaging_system', rate: 2, errorRatio: 0, latency: FAST },
 ];
 
 function labels(e: Edge): Record<string, string> {
-  return e.connectionType ? { client: e.client, server: e.server, connection_type: e.connectionType } : { client: e.client, server: e.server };
+  return e.connectionType
+    ? { client: e.client, server: e.server, connection_type: e.connectionType }
+    : { client: e.client, server: e.server };
 }
 
 function times(): number[] {
@@ -68,14 +82,22 @@ function histogram(e: Edge): HistogramSeries {
     labels: labels(e),
     points: times().map((time) => {
       const count = e.rate * (time - GRID.start);
-      return { time, count, sum: count * 0.1, buckets: LATENCY_BOUNDS_SECONDS.map((le, i) => [le, count * cumulative[i]] as [number, number]) };
+      return {
+        time,
+        count,
+        sum: count * 0.1,
+        buckets: LATENCY_BOUNDS_SECONDS.map((le, i) => [le, count * cumulative[i]] as [number, number]),
+      };
     }),
   };
 }
 
 function openMetrics(): string {
   return openMetricsText([
-    counterFamily(SERVICE_GRAPH_REQUESTS, TOPOLOGY.map((e) => counter(labels(e), e.rate))),
+    counterFamily(
+      SERVICE_GRAPH_REQUESTS,
+      TOPOLOGY.map((e) => counter(labels(e), e.rate))
+    ),
     // The generator creates the failed series at the first failure: none for edges that never failed.
     counterFamily(
       SERVICE_GRAPH_FAILED,
@@ -129,7 +151,9 @@ describeWithPrometheus('service graph against a real Prometheus', () => {
   it('gives exactly the expected nodes, kinds and numbers', async () => {
     const graph = graphFromMetrics(await framesFor());
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    expect([...byId.keys()].sort()).toEqual(['cart "v2"', 'checkout', 'frontend', 'postgres', 'shipping', 'stripe\\api', 'user'].sort());
+    expect([...byId.keys()].sort()).toEqual(
+      ['cart "v2"', 'checkout', 'frontend', 'postgres', 'shipping', 'stripe\\api', 'user'].sort()
+    );
     expect(Object.fromEntries(graph.nodes.map((n) => [n.id, n.kind]))).toEqual({
       user: 'uninstrumented',
       frontend: 'service',

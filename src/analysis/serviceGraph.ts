@@ -206,7 +206,13 @@ function classifyNodes(edges: EdgeInput[]): Map<string, NodeKind> {
       }
       kinds.set(
         id,
-        instrumented.has(id) && !virtual.has(id) ? 'service' : database.has(id) ? 'database' : virtual.has(id) ? 'uninstrumented' : 'service'
+        instrumented.has(id) && !virtual.has(id)
+          ? 'service'
+          : database.has(id)
+            ? 'database'
+            : virtual.has(id)
+              ? 'uninstrumented'
+              : 'service'
       );
     }
   }
@@ -307,7 +313,8 @@ export function buildGraph(inputs: EdgeInput[], options: BuildOptions): ServiceG
  * failed in the window.
  */
 export function graphFromMetrics(frames: DataFrame[], options: Pick<BuildOptions, 'statsFor'> = {}): ServiceGraph {
-  const key = (s: Sample) => [s.labels.client ?? '', s.labels.server ?? '', connectionType(s.labels.connection_type)].join(SEP);
+  const key = (s: Sample) =>
+    [s.labels.client ?? '', s.labels.server ?? '', connectionType(s.labels.connection_type)].join(SEP);
   const byRef = samplesByRefId(frames);
   const of = (refId: string) => byRef.get(refId) ?? [];
   const failed = new Map(of(GRAPH_REFS.failed).map((s) => [key(s), s.value]));
@@ -365,7 +372,11 @@ export interface GraphView {
   message?: string;
 }
 
-function subgraph(graph: ServiceGraph, keep: Set<string>, edgeFilter: (e: GraphEdge) => boolean = () => true): ServiceGraph {
+function subgraph(
+  graph: ServiceGraph,
+  keep: Set<string>,
+  edgeFilter: (e: GraphEdge) => boolean = () => true
+): ServiceGraph {
   return {
     ...graph,
     nodes: graph.nodes.filter((n) => keep.has(n.id)),

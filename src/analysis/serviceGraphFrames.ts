@@ -1,4 +1,11 @@
-import { DataFrame, DataLink, Field, FieldColorModeId, FieldType, NodeGraphDataFrameFieldNames as N } from '@grafana/data';
+import {
+  DataFrame,
+  DataLink,
+  Field,
+  FieldColorModeId,
+  FieldType,
+  NodeGraphDataFrameFieldNames as N,
+} from '@grafana/data';
 import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
 import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
@@ -158,33 +165,94 @@ export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
     ? [{ title: 'Pivot/Open the service page', url: options.links.serviceUrl }]
     : [];
   const fields = [
-    field(N.id, FieldType.string, nodes.map((n) => n.id), { links: idLinks }),
-    field(N.title, FieldType.string, nodes.map((n) => n.id)),
-    field(N.subTitle, FieldType.string, nodes.map((n) => KIND_TEXT[n.kind])),
+    field(
+      N.id,
+      FieldType.string,
+      nodes.map((n) => n.id),
+      { links: idLinks }
+    ),
+    field(
+      N.title,
+      FieldType.string,
+      nodes.map((n) => n.id)
+    ),
+    field(
+      N.subTitle,
+      FieldType.string,
+      nodes.map((n) => KIND_TEXT[n.kind])
+    ),
     field(
       N.mainStat,
       FieldType.string,
-      nodes.map((n) => (n.served !== undefined ? rate(n.served) : n.sent > 0 && n.kind === 'service' ? `sends ${rate(n.sent)}` : ''))
+      nodes.map((n) =>
+        n.served !== undefined ? rate(n.served) : n.sent > 0 && n.kind === 'service' ? `sends ${rate(n.sent)}` : ''
+      )
     ),
     field(
       N.secondaryStat,
       FieldType.string,
       nodes.map((n) =>
-        [n.errorRatio !== undefined ? `${formatRatio(n.errorRatio)} err` : '', n.p95 !== undefined ? `p95 ${formatSeconds(n.p95)}` : '']
+        [
+          n.errorRatio !== undefined ? `${formatRatio(n.errorRatio)} err` : '',
+          n.p95 !== undefined ? `p95 ${formatSeconds(n.p95)}` : '',
+        ]
           .filter(Boolean)
           .join(' · ')
       )
     ),
-    arc('success', 'Success', arcs.map((a) => a.success), palette.ok),
-    arc('failed', 'Errors', arcs.map((a) => a.failed), palette.critical),
-    arc('unknown', 'No data', arcs.map((a) => a.unknown), palette.idle),
-    field(N.icon, FieldType.string, nodes.map((n) => KIND_ICON[n.kind])),
-    field(N.highlighted, FieldType.boolean, nodes.map((n) => n.id === options.focus)),
-    detail('kind', 'Kind', nodes.map((n) => n.kind)),
-    detail('served', source === 'sampled' ? 'Calls served (sample)' : 'Requests served', nodes.map((n) => rate(n.served))),
-    detail('error_ratio', 'Error ratio', nodes.map((n) => (n.errorRatio === undefined ? '' : formatRatio(n.errorRatio)))),
-    detail('p95', 'p95 latency (served)', nodes.map((n) => (n.p95 === undefined ? '' : formatSeconds(n.p95)))),
-    detail('sent', source === 'sampled' ? 'Calls sent (sample)' : 'Requests sent', nodes.map((n) => rate(n.sent))),
+    arc(
+      'success',
+      'Success',
+      arcs.map((a) => a.success),
+      palette.ok
+    ),
+    arc(
+      'failed',
+      'Errors',
+      arcs.map((a) => a.failed),
+      palette.critical
+    ),
+    arc(
+      'unknown',
+      'No data',
+      arcs.map((a) => a.unknown),
+      palette.idle
+    ),
+    field(
+      N.icon,
+      FieldType.string,
+      nodes.map((n) => KIND_ICON[n.kind])
+    ),
+    field(
+      N.highlighted,
+      FieldType.boolean,
+      nodes.map((n) => n.id === options.focus)
+    ),
+    detail(
+      'kind',
+      'Kind',
+      nodes.map((n) => n.kind)
+    ),
+    detail(
+      'served',
+      source === 'sampled' ? 'Calls served (sample)' : 'Requests served',
+      nodes.map((n) => rate(n.served))
+    ),
+    detail(
+      'error_ratio',
+      'Error ratio',
+      nodes.map((n) => (n.errorRatio === undefined ? '' : formatRatio(n.errorRatio)))
+    ),
+    detail(
+      'p95',
+      'p95 latency (served)',
+      nodes.map((n) => (n.p95 === undefined ? '' : formatSeconds(n.p95)))
+    ),
+    detail(
+      'sent',
+      source === 'sampled' ? 'Calls sent (sample)' : 'Requests sent',
+      nodes.map((n) => rate(n.sent))
+    ),
   ];
   return {
     name: 'nodes',
@@ -203,53 +271,111 @@ export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
   const pivots = edges.map((e) => edgePivots(e, kinds));
   const { tempo, loki } = options.links ?? {};
   const fields = [
-    field(N.id, FieldType.string, edges.map((e) => e.id)),
-    field(N.source, FieldType.string, edges.map((e) => e.client)),
-    field(N.target, FieldType.string, edges.map((e) => e.server)),
-    field(N.mainStat, FieldType.string, edges.map((e) => formatRequests(e.requests, source))),
-    field(N.secondaryStat, FieldType.string, edges.map((e) => (e.errorRatio === undefined ? '' : `${formatRatio(e.errorRatio)} err`))),
-    field(N.thickness, FieldType.number, edges.map((e) => thickness(e.requests, busiest))),
-    field(N.color, FieldType.string, edges.map((e) => healthColor(health(e.errorRatio, e.requests), palette))),
-    field(N.strokeDasharray, FieldType.string, edges.map((e) => (e.connectionType === '' ? '' : '6 4'))),
-    detail('connection', 'Connection', edges.map((e) => CONNECTION_TEXT[e.connectionType])),
-    detail('requests', source === 'sampled' ? 'Calls (sample)' : 'Request rate', edges.map((e) => formatRequests(e.requests, source))),
-    detail('error_ratio', 'Error ratio', edges.map((e) => (e.errorRatio === undefined ? '' : formatRatio(e.errorRatio)))),
-    detail('p95', 'p95 latency (server)', edges.map((e) => (e.p95 === undefined ? '' : formatSeconds(e.p95)))),
+    field(
+      N.id,
+      FieldType.string,
+      edges.map((e) => e.id)
+    ),
+    field(
+      N.source,
+      FieldType.string,
+      edges.map((e) => e.client)
+    ),
+    field(
+      N.target,
+      FieldType.string,
+      edges.map((e) => e.server)
+    ),
+    field(
+      N.mainStat,
+      FieldType.string,
+      edges.map((e) => formatRequests(e.requests, source))
+    ),
+    field(
+      N.secondaryStat,
+      FieldType.string,
+      edges.map((e) => (e.errorRatio === undefined ? '' : `${formatRatio(e.errorRatio)} err`))
+    ),
+    field(
+      N.thickness,
+      FieldType.number,
+      edges.map((e) => thickness(e.requests, busiest))
+    ),
+    field(
+      N.color,
+      FieldType.string,
+      edges.map((e) => healthColor(health(e.errorRatio, e.requests), palette))
+    ),
+    field(
+      N.strokeDasharray,
+      FieldType.string,
+      edges.map((e) => (e.connectionType === '' ? '' : '6 4'))
+    ),
+    detail(
+      'connection',
+      'Connection',
+      edges.map((e) => CONNECTION_TEXT[e.connectionType])
+    ),
+    detail(
+      'requests',
+      source === 'sampled' ? 'Calls (sample)' : 'Request rate',
+      edges.map((e) => formatRequests(e.requests, source))
+    ),
+    detail(
+      'error_ratio',
+      'Error ratio',
+      edges.map((e) => (e.errorRatio === undefined ? '' : formatRatio(e.errorRatio)))
+    ),
+    detail(
+      'p95',
+      'p95 latency (server)',
+      edges.map((e) => (e.p95 === undefined ? '' : formatSeconds(e.p95)))
+    ),
   ];
   if (tempo) {
     fields.push(
-      field('traceql', FieldType.string, pivots.map((p) => p.traceql), {
-        displayName: 'Failing calls (TraceQL)',
-        links: [
-          {
-            title: 'Tempo/Failing traces on this edge',
-            url: '',
-            internal: {
-              datasourceUid: tempo.uid,
-              datasourceName: tempo.name,
-              query: { refId: 'A', queryType: 'traceql', query: ROW_VALUE, limit: 20, tableType: 'traces' },
+      field(
+        'traceql',
+        FieldType.string,
+        pivots.map((p) => p.traceql),
+        {
+          displayName: 'Failing calls (TraceQL)',
+          links: [
+            {
+              title: 'Tempo/Failing traces on this edge',
+              url: '',
+              internal: {
+                datasourceUid: tempo.uid,
+                datasourceName: tempo.name,
+                query: { refId: 'A', queryType: 'traceql', query: ROW_VALUE, limit: 20, tableType: 'traces' },
+              },
             },
-          },
-        ],
-      })
+          ],
+        }
+      )
     );
   }
   if (loki) {
     fields.push(
-      field('logql', FieldType.string, pivots.map((p) => edgeErrorLogs(loki.conventions, p.logsService)), {
-        displayName: 'Error logs (LogQL)',
-        links: [
-          {
-            title: 'Loki/Error logs of the answering service',
-            url: '',
-            internal: {
-              datasourceUid: loki.uid,
-              datasourceName: loki.name,
-              query: { refId: 'A', expr: ROW_VALUE, queryType: 'range' },
+      field(
+        'logql',
+        FieldType.string,
+        pivots.map((p) => edgeErrorLogs(loki.conventions, p.logsService)),
+        {
+          displayName: 'Error logs (LogQL)',
+          links: [
+            {
+              title: 'Loki/Error logs of the answering service',
+              url: '',
+              internal: {
+                datasourceUid: loki.uid,
+                datasourceName: loki.name,
+                query: { refId: 'A', expr: ROW_VALUE, queryType: 'range' },
+              },
             },
-          },
-        ],
-      })
+          ],
+        }
+      )
     );
   }
   return {
