@@ -41,6 +41,17 @@ export const testIds = {
     /** The Service page's neighbourhood graph in one state. */
     neighbourhood: (state: string) => `data-testid pivot-neighbourhood ${state}`,
   },
+  slos: {
+    table: 'data-testid pivot-slos-table',
+    row: (slo: string) => `data-testid pivot-slos-row ${slo}`,
+    add: 'data-testid pivot-slos-add',
+    editor: 'data-testid pivot-slo-editor',
+    save: 'data-testid pivot-slo-save',
+    pairs: 'data-testid pivot-slo-pairs',
+    rules: 'data-testid pivot-slo-rules',
+    investigate: 'data-testid pivot-slo-investigate',
+    threshold: 'data-testid pivot-slo-threshold',
+  },
   service: {
     /** One section of the Service page (metrics, logs, traces, neighbours) in one state. */
     section: (name: string, state: string) => `data-testid pivot-service-${name} ${state}`,

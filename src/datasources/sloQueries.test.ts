@@ -4,6 +4,7 @@ import { goUnquote } from '../testing/goUnquote';
 import { expectValidPromQL, nodeTexts } from '../testing/grammar';
 import { METRIC_FAMILY_LIST, MetricConventions } from './conventions';
 import {
+  budgetRemainingDirect,
   burnAlertCondition,
   checkLatencyThreshold,
   firingBurnAlerts,
@@ -95,6 +96,7 @@ describe('queries over the recording rules', () => {
       burnAlertCondition('checkout-availability', '1h', '5m', 0.0144),
       recordedBurnRate('1h', [sloMatcher('$slo', true)]),
       firingBurnAlerts([sloMatcher('a"b')]),
+      budgetRemainingDirect({ family: 'otel-spanmetrics', serviceLabel: 'service_name' }, SLIS[1], 'checkout', '28d', 0.01),
     ];
     queries.forEach(expectValidPromQL);
     expect(queries[0]).toBe(

@@ -68,6 +68,11 @@ export function sliErrorRatio(conv: MetricConventions, sli: SloSli, service: str
   return `(${all} - ${fast}) / ${all}`;
 }
 
+/** Budget remaining straight from the metrics, without the rules: 1 - SLI error ratio / budget. */
+export function budgetRemainingDirect(conv: MetricConventions, sli: SloSli, service: string, period: string, budget: number): string {
+  return `1 - (${sliErrorRatio(conv, sli, service, period)}) / ${promqlNumber(budget)}`;
+}
+
 /**
  * The bucket boundaries (`le` values) a service's latency histogram had over `window` (the
  * SLO's period, say): over a window rather than now, so a quiet service still answers.

@@ -1,14 +1,36 @@
-import { SceneAppPage } from '@grafana/scenes';
+import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
-import { notAvailablePage } from '../../components/states/notAvailablePage';
 import { ROUTES } from '../../constants';
+import { sloUrl } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { buildSloScene } from './sloScene';
+import { buildSlosScene } from './slosScene';
 
-export function slosPage(_ctx: PivotContext): SceneAppPage {
-  return notAvailablePage({
+/** The SLOs page and, below it, each SLO's page at `slos/:slo`. */
+export function slosPage(ctx: PivotContext): SceneAppPage {
+  return new SceneAppPage({
     title: 'SLOs',
+    subTitle: 'Each SLO with its error budget, burn rate over the standard windows, and the rules that page on fast burn.',
     url: prefixRoute(ROUTES.Slos),
     routePath: `${ROUTES.Slos}/*`,
-    purpose: 'Each SLO with its error budget, burn rate over the standard windows, and its alerting rules.',
+    getScene: () => buildSlosScene(ctx),
+    drilldowns: [
+      {
+        routePath: ':slo',
+        getPage: (routeMatch: SceneRouteMatch<{ slo?: string }>, parent: SceneAppPageLike) =>
+          sloPage(ctx, routeMatch.params.slo ?? '', parent),
+      },
+    ],
+  });
+}
+
+export function sloPage(ctx: PivotContext, name: string, parent: SceneAppPageLike): SceneAppPage {
+  return new SceneAppPage({
+    title: name,
+    subTitle: 'Budget, burn rate per window pair, the alerting rules, and the way into the incident.',
+    url: sloUrl(name),
+    routePath: ':slo',
+    getParentPage: () => parent,
+    getScene: () => buildSloScene(ctx, name),
   });
 }

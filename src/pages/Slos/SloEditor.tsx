@@ -1,0 +1,102 @@
+import React, { useState } from 'react';
+import { Alert, Button, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
+import { testIds } from '../../components/testIds';
+import { SLO_PERIODS, SloDefinition, SloPeriod, validateSlo } from '../../slo/definition';
+
+interface Props {
+  initial?: SloDefinition;
+  onSave: (slo: SloDefinition) => Promise<void>;
+  onCancel: () => void;
+}
+
+/** The form admins define an SLO with; the same validation as the YAML file. */
+export function SloEditor({ initial, onSave, onCancel }: Props) {
+  const [name, setName] = useState(initial?.name ?? '');
+  const [service, setService] = useState(initial?.service ?? '');
+  const [type, setType] = useState<'availability' | 'latency'>(initial?.sli.type ?? 'availability');
+  const [threshold, setThreshold] = useState(initial?.sli.type === 'latency' ? String(initial.sli.thresholdSeconds) : '0.5');
+  const [objective, setObjective] = useState(String(initial?.objective ?? '99.9'));
+  const [period, setPeriod] = useState<SloPeriod>(initial?.period ?? '30d');
+  const [description, setDescription] = useState(initial?.description ?? '');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+
+  const submit = async () => {
+    const result = validateSlo({
+      name: name.trim(),
+      service: service.trim(),
+      sli: type === 'latency' ? { type, thresholdSeconds: Number(threshold) } : { type },
+      objective: Number(objective),
+      period,
+      description: description.trim() || undefined,
+      labels: initial?.labels,
+    });
+    if (!result.ok) {
+      setErrors(result.errors.map((e) => e.replace(/^slo( \([^)]*\))?\./, '')));
+      return;
+    }
+    setErrors([]);
+    setSaving(true);
+    try {
+      await onSave(result.value);
+    } catch (e) {
+      setErrors([`Saving failed: ${e instanceof Error ? e.message : String(e)}. Only organisation admins can change SLOs.`]);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <div data-testid={testIds.slos.editor}>
+      <Stack direction="column" gap={1}>
+        <Field label="Name" description="Unique; used in URLs and as the slo label of the rules">
+          <Input value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="checkout-availability" />
+        </Field>
+        <Field label="Service" description="As your metrics label it">
+          <Input value={service} onChange={(e) => setService(e.currentTarget.value)} placeholder="checkout" />
+        </Field>
+        <Field label="SLI">
+          <RadioButtonGroup
+            value={type}
+            onChange={(v) => setType(v === 'latency' ? 'latency' : 'availability')}
+            options={[
+              { label: 'Availability (no server errors)', value: 'availability' },
+              { label: 'Latency (faster than a threshold)', value: 'latency' },
+            ]}
+          />
+        </Field>
+        {type === 'latency' && (
+          <Field label="Threshold (seconds)" description="Must be a bucket boundary of the latency histogram, e.g. 0.25, 0.5, 1">
+            <Input value={threshold} onChange={(e) => setThreshold(e.currentTarget.value)} type="number" />
+          </Field>
+        )}
+        <Field label="Objective (%)">
+          <Input value={objective} onChange={(e) => setObjective(e.currentTarget.value)} type="number" />
+        </Field>
+        <Field label="Period">
+          <RadioButtonGroup value={period} onChange={(v) => setPeriod(v)} options={SLO_PERIODS.map((p) => ({ label: p, value: p }))} />
+        </Field>
+        <Field label="Description">
+          <TextArea value={description} onChange={(e) => setDescription(e.currentTarget.value)} rows={2} />
+        </Field>
+        {errors.length > 0 && (
+          <Alert title="The SLO cannot be saved" severity="error">
+            <ul>
+              {errors.map((e) => (
+                <li key={e}>{e}</li>
+              ))}
+            </ul>
+          </Alert>
+        )}
+        <Stack direction="row" gap={1}>
+          <Button onClick={submit} disabled={saving} data-testid={testIds.slos.save}>
+            {saving ? 'Saving…' : 'Save SLO'}
+          </Button>
+          <Button variant="secondary" onClick={onCancel}>
+            Cancel
+          </Button>
+        </Stack>
+      </Stack>
+    </div>
+  );
+}

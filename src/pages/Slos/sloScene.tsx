@@ -1,0 +1,284 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState } from '@grafana/data';
+import {
+  EmbeddedScene,
+  PanelBuilders,
+  SceneComponentProps,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneQueryRunner,
+  SceneTimeRange,
+  sceneGraph,
+} from '@grafana/scenes';
+import { Badge, Button, ClipboardButton, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { errorBudget } from '../../analysis/slo';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import type { MetricConventions } from '../../datasources/conventions';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { budgetRemainingDirect, checkLatencyThreshold } from '../../datasources/sloQueries';
+import type { SloDefinition } from '../../slo/definition';
+import { generateRules, rulesYaml } from '../../slo/rules';
+import { config } from '@grafana/runtime';
+import { serviceUrl, slosUrl } from '../../utils/links';
+import { MetricFamilyGate } from '../Services/MetricFamilyGate';
+import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { SloEditor } from './SloEditor';
+import {
+  applyEdit,
+  boundariesFromFrames,
+  detailQueries,
+  formatBurn,
+  formatDuration,
+  formatPercent,
+  investigateRange,
+  sloRows,
+} from './sloRows';
+import { describeSli } from './slosScene';
+import { canEditSlos, saveSlos } from './sloSettingsApi';
+
+export interface SloDetailState extends SceneObjectState {
+  slo: SloDefinition;
+  all: SloDefinition[];
+  conv: MetricConventions;
+  canEdit: boolean;
+  editing: boolean;
+}
+
+/** The rules file of one SLO, as `slo-rules` would print it, with links to this Grafana. */
+export function sloRulesText(conv: MetricConventions, slo: SloDefinition): string {
+  return rulesYaml(generateRules(conv, [slo], { grafanaUrl: config.appUrl }));
+}
+
+function download(name: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${name}.rules.yaml`;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+/** One SLO: budget, burn rate over each window pair, its rules, and the way into the incident. */
+export class SloDetail extends SceneObjectBase<SloDetailState> {
+  static Component = SloDetailRenderer;
+
+  async save(slo: SloDefinition) {
+    const next = applyEdit(this.state.all, { kind: 'save', slo, replacing: this.state.slo.name });
+    if ('error' in next) {
+      throw new Error(next.error);
+    }
+    await saveSlos(next.slos);
+  }
+
+  async remove() {
+    const next = applyEdit(this.state.all, { kind: 'delete', name: this.state.slo.name });
+    if ('slos' in next) {
+      await saveSlos(next.slos);
+    }
+  }
+}
+
+function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
+  const { slo, conv, canEdit, editing } = model.useState();
+  const { data } = sceneGraph.getData(model).useState();
+  const styles = useStyles2(getStyles);
+  if (editing) {
+    return <SloEditor initial={slo} onSave={(s) => model.save(s)} onCancel={() => model.setState({ editing: false })} />;
+  }
+  if (data?.state === LoadingState.Error) {
+    return <Problem title="Prometheus could not compute this SLO" message={data.errors?.[0]?.message ?? 'Unknown error'} />;
+  }
+  if (!data || data.state === LoadingState.Loading) {
+    return <LoadingPlaceholder text="Computing the error budget…" />;
+  }
+  const [{ status }] = sloRows(data.series, [slo]);
+  const threshold =
+    slo.sli.type === 'latency' ? checkLatencyThreshold(conv, slo.sli.thresholdSeconds, boundariesFromFrames(data.series)) : undefined;
+  const rules = sloRulesText(conv, slo);
+  return (
+    <Stack direction="column" gap={2}>
+      {threshold && !threshold.ok && (
+        <div data-testid={testIds.slos.threshold}>
+          <Problem title="Latency threshold is not a bucket boundary" message={threshold.message} severity="warning" />
+        </div>
+      )}
+      <Stack direction="row" gap={4} wrap="wrap" alignItems="center">
+        <Text>
+          {describeSli(slo)} · {slo.objective}% over {slo.period} · service {slo.service}
+        </Text>
+        <Text weight="medium">
+          Budget remaining {status.budgetRemaining === undefined ? 'unknown (no traffic)' : formatPercent(status.budgetRemaining)}
+        </Text>
+        <Text>Gone in {formatDuration(status.timeToExhaustionSeconds)} at the 1h burn rate</Text>
+        {status.firing && <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={`${status.firing} burn`} icon="fire" />}
+        <LinkButton
+          icon="search"
+          href={serviceUrl(slo.service, investigateRange(status, data.timeRange.to.valueOf()))}
+          data-testid={testIds.slos.investigate}
+          tooltip="Open the service over the long window of the fastest-burning pair"
+        >
+          Investigate
+        </LinkButton>
+        {canEdit && (
+          <>
+            <Button variant="secondary" icon="pen" onClick={() => model.setState({ editing: true })}>
+              Edit
+            </Button>
+            <Button variant="destructive" fill="outline" icon="trash-alt" onClick={() => model.remove()}>
+              Delete
+            </Button>
+          </>
+        )}
+      </Stack>
+      {slo.description && <Text color="secondary">{slo.description}</Text>}
+      <table className={styles.table} data-testid={testIds.slos.pairs}>
+        <thead>
+          <tr>
+            <th>Severity</th>
+            <th>Long / short window</th>
+            <th>Burn rate (long)</th>
+            <th>Burn rate (short)</th>
+            <th>Alerts above</th>
+            <th>State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {status.pairs.map((p) => (
+            <tr key={p.pair.longWindow}>
+              <td>{p.pair.severity}</td>
+              <td>
+                {p.pair.longWindow} / {p.pair.shortWindow}
+              </td>
+              <td>{formatBurn(p.longBurnRate)}</td>
+              <td>{formatBurn(p.shortBurnRate)}</td>
+              <td>
+                {p.pair.factor}x ({formatPercent(p.threshold, 3)} errors)
+              </td>
+              <td>{p.firing ? <Badge color="red" text="firing" icon="fire" /> : <Badge color="green" text="ok" />}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div data-testid={testIds.slos.rules}>
+        <Stack direction="row" gap={1} alignItems="center">
+          <Text weight="medium">Prometheus rules</Text>
+          <ClipboardButton icon="copy" size="sm" variant="secondary" getText={() => rules}>
+            Copy
+          </ClipboardButton>
+          <Button icon="download-alt" size="sm" variant="secondary" onClick={() => download(slo.name, rules)}>
+            Download
+          </Button>
+        </Stack>
+        <pre className={styles.rules}>{rules}</pre>
+      </div>
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
+    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  }),
+  rules: css({ maxHeight: 320, overflow: 'auto', marginTop: theme.spacing(1), fontSize: theme.typography.bodySmall.fontSize }),
+});
+
+/** Budget remaining over the last period, each point over its own trailing period. */
+function burnDown(conv: MetricConventions, ds: DataSourceSummary, slo: SloDefinition) {
+  return PanelBuilders.timeseries()
+    .setTitle(`Error budget remaining over the last ${slo.period}`)
+    .setUnit('percentunit')
+    .setData(
+      new SceneQueryRunner({
+        datasource: dsRef(ds),
+        maxDataPoints: 120,
+        queries: [
+          {
+            refId: 'burnDown',
+            expr: budgetRemainingDirect(conv, slo.sli, slo.service, slo.period, errorBudget(slo.objective)),
+            legendFormat: 'budget remaining',
+            range: true,
+            instant: false,
+          },
+        ],
+      })
+    )
+    .build();
+}
+
+function detailBody(conv: MetricConventions, ds: DataSourceSummary, slo: SloDefinition, all: SloDefinition[]) {
+  return new SceneFlexLayout({
+    direction: 'column',
+    children: [
+      new SceneFlexItem({
+        body: new SloDetail({
+          slo,
+          all,
+          conv,
+          canEdit: canEditSlos(),
+          editing: false,
+          $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: detailQueries(conv, slo) }),
+        }),
+      }),
+      new SceneFlexItem({
+        height: 300,
+        $timeRange: new SceneTimeRange({ from: `now-${slo.period}`, to: 'now' }),
+        body: burnDown(conv, ds, slo),
+      }),
+    ],
+  });
+}
+
+export function buildSloScene(ctx: PivotContext, name: string): EmbeddedScene {
+  const slo = ctx.settings.slos.find((s) => s.name === name);
+  return new EmbeddedScene({
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: slo
+      ? new SceneFlexLayout({
+          children: [
+            new SceneFlexItem({
+              body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
+                detailBody(conv, ds, slo, ctx.settings.slos)
+              ),
+            }),
+          ],
+        })
+      : new SceneFlexLayout({
+          children: [
+            new SceneFlexItem({
+              body: new NotFound({ name }),
+            }),
+          ],
+        }),
+  });
+}
+
+interface NotFoundState extends SceneObjectState {
+  name: string;
+}
+
+class NotFound extends SceneObjectBase<NotFoundState> {
+  static Component = ({ model }: SceneComponentProps<NotFound>) => {
+    const { name } = model.useState();
+    return (
+      <Stack direction="column" gap={1}>
+        <Problem
+          title={`No SLO named ${name}`}
+          message="It may have been renamed or deleted. Pick one from the SLOs list."
+          severity="warning"
+        />
+        <LinkButton href={slosUrl()} variant="secondary" icon="arrow-left">
+          All SLOs
+        </LinkButton>
+      </Stack>
+    );
+  };
+}

@@ -1,0 +1,168 @@
+import React from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState } from '@grafana/data';
+import {
+  EmbeddedScene,
+  SceneComponentProps,
+  SceneFlexItem,
+  SceneFlexLayout,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneQueryRunner,
+  SceneTimeRange,
+  sceneGraph,
+} from '@grafana/scenes';
+import { Badge, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
+import type { PivotContext } from '../../components/App/pivotContext';
+import { Empty, Problem } from '../../components/states/PivotStates';
+import { testIds } from '../../components/testIds';
+import type { MetricConventions } from '../../datasources/conventions';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import type { SloDefinition } from '../../slo/definition';
+import { sloUrl } from '../../utils/links';
+import { MetricFamilyGate } from '../Services/MetricFamilyGate';
+import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { SloEditor } from './SloEditor';
+import { applyEdit, formatBurn, formatDuration, formatPercent, sloRows, statusQueries } from './sloRows';
+import { canEditSlos, saveSlos } from './sloSettingsApi';
+
+export interface SlosTableState extends SceneObjectState {
+  slos: SloDefinition[];
+  canEdit: boolean;
+  adding: boolean;
+}
+
+export function describeSli(slo: SloDefinition): string {
+  return slo.sli.type === 'availability' ? 'availability' : `latency ≤ ${slo.sli.thresholdSeconds}s`;
+}
+
+/** Every SLO: objective, budget remaining, fastest burn, firing state; admins add SLOs here. */
+export class SlosTable extends SceneObjectBase<SlosTableState> {
+  static Component = SlosTableRenderer;
+
+  async add(slo: SloDefinition) {
+    const next = applyEdit(this.state.slos, { kind: 'save', slo });
+    if ('error' in next) {
+      throw new Error(next.error);
+    }
+    await saveSlos(next.slos);
+  }
+}
+
+function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
+  const { slos, canEdit, adding } = model.useState();
+  const { data } = sceneGraph.getData(model).useState();
+  const styles = useStyles2(getStyles);
+  const editor = adding ? (
+    <SloEditor onSave={(slo) => model.add(slo)} onCancel={() => model.setState({ adding: false })} />
+  ) : canEdit ? (
+    <Button icon="plus" onClick={() => model.setState({ adding: true })} data-testid={testIds.slos.add}>
+      Add SLO
+    </Button>
+  ) : null;
+
+  if (slos.length === 0) {
+    return (
+      <Stack direction="column" gap={2}>
+        <Empty
+          message={
+            canEdit
+              ? 'No SLOs yet. Add one below, or load definitions from a slos.yaml file (docs/slos.md).'
+              : 'No SLOs yet. An organisation admin can define them here (docs/slos.md).'
+          }
+        />
+        {editor}
+      </Stack>
+    );
+  }
+  if (data?.state === LoadingState.Error) {
+    return <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />;
+  }
+  if (!data || data.state === LoadingState.Loading) {
+    return <LoadingPlaceholder text="Computing error budgets…" />;
+  }
+  const rows = sloRows(data.series, slos);
+  return (
+    <Stack direction="column" gap={2}>
+      <table className={styles.table} data-testid={testIds.slos.table}>
+        <thead>
+          <tr>
+            <th>SLO</th>
+            <th>Service</th>
+            <th>SLI</th>
+            <th>Objective</th>
+            <th>Budget remaining</th>
+            <th>Fastest burn</th>
+            <th>Budget gone in</th>
+            <th>Burn-rate alert</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ slo, status }) => (
+            <tr key={slo.name} data-testid={testIds.slos.row(slo.name)}>
+              <td>
+                <TextLink href={sloUrl(slo.name)} inline={false}>
+                  {slo.name}
+                </TextLink>
+              </td>
+              <td>{slo.service}</td>
+              <td>{describeSli(slo)}</td>
+              <td>
+                {slo.objective}% / {slo.period}
+              </td>
+              <td>{status.budgetRemaining === undefined ? 'no traffic' : formatPercent(status.budgetRemaining)}</td>
+              <td>
+                {status.fastest ? `${formatBurn(status.fastest.longBurnRate)} over ${status.fastest.pair.longWindow}` : '–'}
+              </td>
+              <td>{formatDuration(status.timeToExhaustionSeconds)}</td>
+              <td>
+                {status.firing ? (
+                  <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={status.firing} icon="fire" />
+                ) : (
+                  <Badge color="green" text="ok" />
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editor}
+    </Stack>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  table: css({
+    width: '100%',
+    borderCollapse: 'collapse',
+    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
+    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
+  }),
+});
+
+export function slosTable(conv: MetricConventions, ds: DataSourceSummary, slos: SloDefinition[]): SlosTable {
+  return new SlosTable({
+    slos,
+    canEdit: canEditSlos(),
+    adding: false,
+    $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: statusQueries(conv, slos) }),
+  });
+}
+
+export function buildSlosScene(ctx: PivotContext): EmbeddedScene {
+  return new EmbeddedScene({
+    // Instant queries are evaluated at the range's end: "now" unless the user moves it.
+    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
+    controls: pageControls(),
+    body: new SceneFlexLayout({
+      direction: 'column',
+      children: [
+        new SceneFlexItem({
+          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
+            slosTable(conv, ds, ctx.settings.slos)
+          ),
+        }),
+      ],
+    }),
+  });
+}
