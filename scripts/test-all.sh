@@ -13,6 +13,8 @@ npm run --silent lint
 step "unit and integration tests"
 npx jest --ci --maxWorkers 2
 step "demo services (real processes, in-memory exporters, a real Prometheus)"
+# The demo is its own package (it ships as its own image): install it on first use.
+[ -d demo/node_modules ] || npm ci --prefix demo --no-audit --no-fund
 npm --prefix demo test
 step "production build"
 npm run --silent build
