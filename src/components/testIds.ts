@@ -53,9 +53,10 @@ export const testIds = {
     threshold: 'data-testid pivot-slo-threshold',
   },
   service: {
-    /** One section of the Service page (metrics, logs, traces, neighbours) in one state. */
+    /** One section of the Service page (error-ratio, latency, logs, traces) in one state. */
     section: (name: string, state: string) => `data-testid pivot-service-${name} ${state}`,
     note: 'data-testid pivot-service-note',
+    /** One caller or callee in the list beside the neighbourhood graph. */
     neighbour: (service: string) => `data-testid pivot-service-neighbour ${service}`,
   },
   trace: {

@@ -12,10 +12,12 @@
 import type { LogConventions } from './conventions';
 import { serviceLogs } from './logql';
 import { LabelMatcher, rate, selector, sumBy } from './promql';
-import { SERVICE_GRAPH_FAILED, SERVICE_GRAPH_REQUESTS } from './neighbours';
 import { traceqlString } from './strings';
 
-export { SERVICE_GRAPH_FAILED, SERVICE_GRAPH_REQUESTS };
+/** Calls on each edge (client → server). */
+export const SERVICE_GRAPH_REQUESTS = 'traces_service_graph_request_total';
+/** The failed calls of each edge. */
+export const SERVICE_GRAPH_FAILED = 'traces_service_graph_request_failed_total';
 /** Server-side latency of each call, as the server's span measured it. */
 export const SERVICE_GRAPH_SERVER_SECONDS_BUCKET = 'traces_service_graph_request_server_seconds_bucket';
 

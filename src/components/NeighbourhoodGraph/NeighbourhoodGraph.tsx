@@ -16,13 +16,15 @@ import {
 import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
-import { graphQueries } from '../../datasources/serviceGraph';
+import { graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
 import { sectionDataState } from '../../pages/Services/dataState';
 import { graphUrl } from '../../utils/links';
 import type { PivotContext } from '../App/pivotContext';
 import { Empty, Problem } from '../states/PivotStates';
 import { testIds } from '../testIds';
 import { graphLinks, graphPalette } from './graphLinks';
+import { Neighbours, neighbourRows } from './neighbourRows';
+import { NeighboursList } from './NeighboursList';
 
 export const NEIGHBOURHOOD_HEIGHT = 320;
 
@@ -32,13 +34,16 @@ export interface NeighbourhoodGraphState extends SceneObjectState {
   problem?: string;
   /** The node graph; its frames are built from `$data` (the service-graph queries) on every answer. */
   panel?: VizPanel;
+  /** The same neighbourhood as text (NeighboursList), from the same answer as the panel. */
+  neighbours?: Neighbours;
   $data?: SceneQueryRunner;
 }
 
 /**
  * One service and its direct callers and callees (depth 1) as a node graph, with the health
  * of each edge; a node opens its Service page, an edge its failing traces and error logs.
- * Asks the four service-graph queries for the edges touching the service only.
+ * Asks the four service-graph queries for the edges touching the service only, in one
+ * request that feeds both the node graph and the list of callers and callees beside it.
  */
 export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState> {
   static Component = NeighbourhoodGraphRenderer;
@@ -57,7 +62,7 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
     });
   }
 
-  /** The node graph frames of the neighbourhood, from the answers of the graph queries. */
+  /** The node graph frames and the list of the neighbourhood, from the answers of the graph queries. */
   private buildFrames() {
     const { $data, panel, service } = this.state;
     const node = panel?.state.$data;
@@ -74,6 +79,7 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
       links: graphLinks(this.ctx, { from, to }),
     });
     node.setState({ data: { ...data, state: LoadingState.Done, series } });
+    this.setState({ neighbours: neighbourRows(view.graph, service) });
   }
 }
 
@@ -106,7 +112,7 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
 }
 
 function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<NeighbourhoodGraph>) {
-  const { service, problem, panel } = model.useState();
+  const { service, problem, panel, neighbours } = model.useState();
   const styles = useStyles2(getStyles);
   if (problem !== undefined || !panel) {
     return (
@@ -115,26 +121,29 @@ function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<Neighbourhood
       </div>
     );
   }
-  return <NeighbourhoodBody model={model} panel={panel} service={service} styles={styles} />;
+  return <NeighbourhoodBody model={model} panel={panel} service={service} neighbours={neighbours} styles={styles} />;
 }
 
 function NeighbourhoodBody({
   model,
   panel,
   service,
+  neighbours,
   styles,
 }: {
   model: NeighbourhoodGraph;
   panel: VizPanel;
   service: string;
+  neighbours?: Neighbours;
   styles: ReturnType<typeof getStyles>;
 }) {
   const { data } = sceneGraph.getData(model).useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const state = sectionDataState(data);
+  const range = { from, to };
   const link = (
     <TextLink
-      href={locationUtil.assureBaseUrl(graphUrl({ range: { from, to }, focus: service, depth: 2 }))}
+      href={locationUtil.assureBaseUrl(graphUrl({ range, focus: service, depth: 2 }))}
       icon="sitemap"
       inline={false}
     >
@@ -157,7 +166,7 @@ function NeighbourhoodBody({
     return (
       <div data-testid={testIds.graph.neighbourhood('empty')}>
         <Empty
-          message={`No service-graph edges touch ${service} in this window. Widen the time range; if no service has edges, the service-graph metrics are not being generated (see the Graph page for how to enable them).`}
+          message={`No service-graph edges touch ${service} in this window (${SERVICE_GRAPH_REQUESTS}). Widen the time range; if no service has edges, the service-graph metrics are not being generated: enable the service-graphs processor of Tempo's metrics-generator or the OpenTelemetry Collector servicegraph connector (the Graph page shows how).`}
         >
           {link}
         </Empty>
@@ -166,9 +175,11 @@ function NeighbourhoodBody({
   }
   return (
     <div className={styles.body} data-testid={testIds.graph.neighbourhood('data')}>
+      {state.warning && <Problem severity="warning" title="Prometheus answered in part" message={state.warning} />}
       <div className={styles.panel}>
         <panel.Component model={panel} />
       </div>
+      {neighbours && <NeighboursList service={service} neighbours={neighbours} range={range} />}
       {link}
     </div>
   );

@@ -240,6 +240,43 @@ describe('neighbourhood graph (Service page)', () => {
     expect(screen.getByRole('link', { name: /Open the service graph around cart/ }).getAttribute('href')).toBe(
       `${PLUGIN_BASE_URL}/graph?from=now-1h&to=now&focus=cart&depth=2`
     );
+    // The same neighbourhood as text, for screen readers, from the same single request.
+    expect(requests.filter((r) => r.uid === PROMETHEUS.uid)).toHaveLength(1);
+    const list = within(screen.getByRole('region', { name: 'Callers and callees of cart' }));
+    expect(list.getAllByRole('listitem').map((li) => li.getAttribute('data-testid'))).toEqual(
+      ['frontend', 'postgres'].map(testIds.service.neighbour)
+    );
+    const frontend = within(screen.getByTestId(testIds.service.neighbour('frontend')));
+    expect(frontend.getByRole('link', { name: 'frontend' }).getAttribute('href')).toBe(
+      `${PLUGIN_BASE_URL}/services/frontend?from=now-1h&to=now`
+    );
+    expect(frontend.getByText('30 req/s')).toBeInTheDocument();
+    const postgres = within(screen.getByTestId(testIds.service.neighbour('postgres')));
+    expect(postgres.queryByRole('link')).not.toBeInTheDocument();
+    expect(postgres.getByText('(database)')).toBeInTheDocument();
+  });
+
+  it('lists an edge’s errors, and says when a side has no neighbour', async () => {
+    installFakeGrafana((ds, r) => metricsAnswer(TOPOLOGY)(r));
+    const ctx = pivotContext();
+    render(
+      new EmbeddedScene({
+        $timeRange: new SceneTimeRange({ from: 'now-1h', to: 'now' }),
+        body: neighbourhoodGraph(ctx, 'checkout'),
+      })
+    );
+    await screen.findByTestId(testIds.graph.neighbourhood('data'));
+    const frontend = within(screen.getByTestId(testIds.service.neighbour('frontend')));
+    expect(frontend.getByText('10% errors')).toBeInTheDocument();
+    expect(screen.getByText('None in this window')).toBeInTheDocument();
+  });
+
+  it('shows the data source error', async () => {
+    installFakeGrafana(() => ({ error: 'bad_data: parse error' }));
+    render(inScene());
+    expect((await screen.findByTestId(testIds.graph.neighbourhood('error'))).textContent).toMatch(
+      /bad_data: parse error/
+    );
   });
 
   it('says when no edge touches the service, and when Prometheus is missing', async () => {

@@ -16,7 +16,7 @@ import type { Pillar } from '../../settings';
 import { sectionDataState } from './dataState';
 
 export interface PillarSectionState extends SceneObjectState {
-  /** Names the section in test ids: metrics, logs, traces, neighbours. */
+  /** Names the section in test ids: error-ratio, latency, logs, traces. */
   name: string;
   /** What the section shows, for messages: "error logs", "failing traces". */
   what: string;

@@ -5,10 +5,10 @@ import { EmbeddedScene, SceneAppPage, SceneDataProvider, sceneGraph, VizPanel } 
 import { testIds } from '../../components/testIds';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { logql, promql, traceql } from '../../datasources';
-import { edgeFailedRate, edgeRequestRate } from '../../datasources/serviceGraph';
+import { NeighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
+import { graphQueries, GRAPH_REFS } from '../../datasources/serviceGraph';
 import { metricConventionsFor, normalizeSettings, PivotJsonData } from '../../settings';
 import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
-import { NEIGHBOUR_REFS } from './neighbourRows';
 import { MetricFamilyGate } from './MetricFamilyGate';
 import { PillarSection } from './PillarSection';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
@@ -32,13 +32,19 @@ const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SERVICE = 'checkout';
 const configured: PivotJsonData = { metrics: { family: 'tempo-spanmetrics' } };
 
+/** The neighbourhood graph's one request: frontend → checkout → payments (20% failing) and postgres. */
 function prometheusAnswer(refIds: string[]): Answer {
-  if (refIds.includes(NEIGHBOUR_REFS.requests)) {
+  if (refIds.includes(GRAPH_REFS.requests)) {
+    const toPostgres = { client: SERVICE, server: 'postgres', connection_type: 'database' };
     return {
       frames: [
-        promSeries(NEIGHBOUR_REFS.requests, { client: 'frontend', server: SERVICE }, [[T, 12]]),
-        promSeries(NEIGHBOUR_REFS.requests, { client: SERVICE, server: 'payments' }, [[T, 5]]),
-        promSeries(NEIGHBOUR_REFS.failed, { client: SERVICE, server: 'payments' }, [[T, 1]]),
+        promSeries(GRAPH_REFS.requests, { client: 'frontend', server: SERVICE }, [[T, 12]]),
+        promSeries(GRAPH_REFS.requests, { client: SERVICE, server: 'payments' }, [[T, 5]]),
+        promSeries(GRAPH_REFS.requests, toPostgres, [[T, 3]]),
+        promSeries(GRAPH_REFS.failed, { client: SERVICE, server: 'payments' }, [[T, 1]]),
+        promSeries(GRAPH_REFS.edgeP95, { client: 'frontend', server: SERVICE }, [[T, 0.2]]),
+        promSeries(GRAPH_REFS.edgeP95, toPostgres, [[T, 0.01]]),
+        promSeries(GRAPH_REFS.nodeP95, { server: SERVICE }, [[T, 0.2]]),
       ],
     };
   }
@@ -123,15 +129,28 @@ function text(target: object, key: 'expr' | 'query'): string {
   return typeof value === 'string' ? value : '';
 }
 
+function prometheusRequests(requests: RecordedRequest[]): RecordedRequest[] {
+  return requests.filter((r) => r.uid === PROMETHEUS.uid);
+}
+
+/** What the neighbourhood graph's node graph panel is given, as "nodes:N edges:M". */
+function neighbourhoodPanelText(scene: EmbeddedScene): string {
+  const graph = sceneGraph.findObject(scene, (o) => o instanceof NeighbourhoodGraph);
+  const panel = graph instanceof NeighbourhoodGraph ? graph.state.panel : undefined;
+  const series = panel ? (sceneGraph.getData(panel).state.data?.series ?? []) : [];
+  return series.map((f) => `${f.name}:${f.length}`).join(' ');
+}
+
 async function settled(scene: EmbeddedScene) {
   renderScene(scene);
-  for (const name of ['error-ratio', 'latency', 'logs', 'traces', 'neighbours']) {
+  for (const name of ['error-ratio', 'latency', 'logs', 'traces']) {
     await screen.findByTestId(testIds.service.section(name, 'data'));
   }
+  await screen.findByTestId(testIds.graph.neighbourhood('data'));
 }
 
 describe('Service page', () => {
-  it('runs, for the service, error ratio and latency with exemplars, its error logs, failing traces and neighbours', async () => {
+  it('runs, for the service, error ratio and latency with exemplars, its error logs, failing traces and neighbourhood', async () => {
     const requests = installFakeGrafana(responder());
     await settled(buildServiceScene(pivotContext(configured), SERVICE));
 
@@ -151,17 +170,16 @@ describe('Service page', () => {
           exemplar: true,
           range: true,
         }),
-        expect.objectContaining({
-          refId: NEIGHBOUR_REFS.requests,
-          expr: edgeRequestRate({ service: SERVICE, window: '$__range' }),
-        }),
-        expect.objectContaining({
-          refId: NEIGHBOUR_REFS.failed,
-          expr: edgeFailedRate({ service: SERVICE, window: '$__range' }),
-        }),
+        ...graphQueries({ service: SERVICE, window: '$__range' }).map((q) =>
+          expect.objectContaining({ refId: q.refId, expr: q.expr, instant: true, range: false })
+        ),
       ])
     );
-    expect(prom).toHaveLength(4);
+    expect(prom).toHaveLength(6);
+    // One request per metric panel and one for the neighbourhood, whose graph and list share it.
+    const sent = prometheusRequests(requests);
+    expect(sent).toHaveLength(3);
+    expect(sent.filter((r) => r.request.targets.some((t) => t.refId === GRAPH_REFS.requests))).toHaveLength(1);
     expect(targetsOf(requests, LOKI.uid)).toEqual([
       expect.objectContaining({
         refId: SERVICE_REFS.logs,
@@ -255,9 +273,22 @@ describe('Service page', () => {
     ]);
   });
 
-  it('lists upstream and downstream neighbours, each linking to its Service page in the same window', async () => {
+  it('draws the neighbourhood graph: the service, its caller and its callees', async () => {
     installFakeGrafana(responder());
+    const scene = buildServiceScene(pivotContext(configured), SERVICE);
+    await settled(scene);
+    await waitFor(() => expect(neighbourhoodPanelText(scene)).toBe('nodes:4 edges:3'));
+  });
+
+  it('lists upstream and downstream neighbours from the same request, each service linking to its Service page in the same window', async () => {
+    const requests = installFakeGrafana(responder());
     await settled(buildServiceScene(pivotContext(configured), SERVICE));
+    const list = screen.getByRole('region', { name: `Callers and callees of ${SERVICE}` });
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.getAttribute('data-testid'))
+    ).toEqual(['frontend', 'payments', 'postgres'].map(testIds.service.neighbour));
     const frontend = within(screen.getByTestId(testIds.service.neighbour('frontend')));
     expect(frontend.getByRole('link', { name: 'frontend' })).toHaveAttribute(
       'href',
@@ -266,10 +297,21 @@ describe('Service page', () => {
     expect(
       within(screen.getByTestId(testIds.service.neighbour('payments'))).getByText(/20% errors/)
     ).toBeInTheDocument();
-    expect(screen.getByRole('link', { name: `Open the graph around ${SERVICE}` })).toHaveAttribute(
+    expect(
+      within(screen.getByTestId(testIds.service.neighbour('payments'))).getByRole('link', { name: 'payments' })
+    ).toHaveAttribute('href', `${PLUGIN_BASE_URL}/services/payments?from=now-1h&to=now`);
+    // A database has no Service page: named, not linked.
+    const postgres = within(screen.getByTestId(testIds.service.neighbour('postgres')));
+    expect(postgres.queryByRole('link')).not.toBeInTheDocument();
+    expect(postgres.getByText(/database/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: `Open the service graph around ${SERVICE}` })).toHaveAttribute(
       'href',
-      `${PLUGIN_BASE_URL}/graph?from=now-1h&to=now&focus=${SERVICE}`
+      `${PLUGIN_BASE_URL}/graph?from=now-1h&to=now&focus=${SERVICE}&depth=2`
     );
+    // The list asked nothing of its own.
+    expect(
+      prometheusRequests(requests).filter((r) => r.request.targets.some((t) => t.refId === GRAPH_REFS.requests))
+    ).toHaveLength(1);
   });
 
   it('narrows everything to a chosen window: every query runs again over it', async () => {
@@ -317,9 +359,28 @@ describe('Service page', () => {
       expect(await screen.findByTestId(testIds.service.section('error-ratio', 'empty'))).toHaveTextContent(
         `No requests for ${SERVICE} in this window under Tempo metrics-generator span metrics: check the metric family`
       );
-      expect(await screen.findByTestId(testIds.service.section('neighbours', 'empty'))).toHaveTextContent(
-        'No service-graph metrics for checkout'
+      expect(await screen.findByTestId(testIds.graph.neighbourhood('empty'))).toHaveTextContent(
+        'No service-graph edges touch checkout in this window (traces_service_graph_request_total)'
       );
+    });
+
+    it('shows a failing Prometheus as an error in the neighbourhood', async () => {
+      installFakeGrafana(responder({ prometheus: { error: 'bad_data: parse error' } }));
+      renderScene(buildServiceScene(pivotContext(configured), SERVICE));
+      expect(await screen.findByTestId(testIds.graph.neighbourhood('error'))).toHaveTextContent(
+        'bad_data: parse error'
+      );
+    });
+
+    it('shows a missing Prometheus as a problem in the neighbourhood, sends it nothing, and still shows traces', async () => {
+      const available = [LOKI, TEMPO];
+      const requests = installFakeGrafana(responder(), available);
+      renderScene(buildServiceScene(pivotContext(configured, available), SERVICE));
+      expect(await screen.findByTestId(testIds.graph.neighbourhood('problem'))).toHaveTextContent(
+        'Prometheus data source unavailable: no service graph'
+      );
+      expect(await screen.findByTestId(testIds.service.section('traces', 'data'))).toBeInTheDocument();
+      expect(requests.some((r) => r.type === 'prometheus')).toBe(false);
     });
 
     it('says what is empty in logs and traces, naming the pillar', async () => {

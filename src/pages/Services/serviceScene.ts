@@ -14,13 +14,11 @@ import {
 } from '@grafana/scenes';
 import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
 import type { PivotContext } from '../../components/App/pivotContext';
+import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
 import type { DataSourceSummary } from '../../datasources/lookup';
-import { edgeFailedRate, edgeRequestRate } from '../../datasources/serviceGraph';
 import type { PivotSettings } from '../../settings';
 import { MetricFamilyGate } from './MetricFamilyGate';
-import { NEIGHBOUR_REFS } from './neighbourRows';
-import { NeighboursList } from './NeighboursList';
 import { PillarSection } from './PillarSection';
 import { DEFAULT_RANGE, dsRef, pageControls, PromQuery } from './servicesScene';
 import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
@@ -93,15 +91,6 @@ export function failingTracesQuery(service: string): TempoQuery {
     limit: FAILING_TRACES,
     tableType: 'traces',
   };
-}
-
-/** The service's edges on the service graph, both directions in one query each (serviceGraph.ts). */
-export function neighbourQueries(service: string): PromQuery[] {
-  const options = { service, window: '$__range' };
-  return [
-    { refId: NEIGHBOUR_REFS.requests, expr: edgeRequestRate(options), instant: true, range: false },
-    { refId: NEIGHBOUR_REFS.failed, expr: edgeFailedRate(options), instant: true, range: false },
-  ];
 }
 
 /** Adds the Trace page link to every logs frame's trace ids (traceLinks.ts). */
@@ -237,28 +226,11 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
   });
 }
 
-function neighboursSection(ctx: PivotContext, service: string): PillarSection {
-  const prometheus = ctx.datasources.prometheus;
-  const common = {
-    name: 'neighbours',
-    what: 'neighbours',
-    pillar: 'prometheus' as const,
-    emptyMessage: `No service-graph metrics for ${service} in this window (traces_service_graph_request_total): enable the service-graphs processor of Tempo's metrics-generator or the OpenTelemetry Collector servicegraph connector.`,
-  };
-  if (!prometheus.ok) {
-    return new PillarSection({ ...common, problem: prometheus.message });
-  }
-  return new PillarSection({
-    ...common,
-    $data: new SceneQueryRunner({ datasource: dsRef(prometheus.ds), queries: neighbourQueries(service) }),
-    body: new NeighboursList({ service }),
-  });
-}
-
 /**
  * The Service page: error ratio and latency (exemplars on), then, for the same window, the
- * service's error logs, its failing traces and its neighbours. One time range drives all of
- * it, so dragging across a metric panel or using the time picker narrows everything.
+ * service's error logs, its failing traces and its neighbourhood graph (callers and callees,
+ * drawn and listed from one request). One time range drives all of it, so dragging across a
+ * metric panel or using the time picker narrows everything.
  */
 export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedScene {
   return new EmbeddedScene({
@@ -278,7 +250,7 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
             direction: 'row',
             children: [
               new SceneFlexItem({ body: tracesSection(ctx, service) }),
-              new SceneFlexItem({ width: '30%', body: neighboursSection(ctx, service) }),
+              new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, service) }),
             ],
           }),
         }),

@@ -7,7 +7,7 @@ import { buildSceneApp } from '../../components/App/App';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { serviceUrl, servicesUrl } from '../../utils/links';
-import { NEIGHBOUR_REFS } from './neighbourRows';
+import { GRAPH_REFS } from '../../datasources/serviceGraph';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
 import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest } from './testing/fakeGrafana';
@@ -18,7 +18,7 @@ const jsonData = { metrics: { family: 'tempo-spanmetrics' as const } };
 
 function answerServices(): RecordedRequest[] {
   return installFakeGrafana((ds, request) => {
-    if (ds.type !== 'prometheus' || request.targets.some((t) => t.refId === NEIGHBOUR_REFS.requests)) {
+    if (ds.type !== 'prometheus' || request.targets.some((t) => t.refId === GRAPH_REFS.requests)) {
       return { frames: [] };
     }
     return {
