@@ -155,7 +155,7 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   // 1. Span ids: the first row of each id is the span; later rows and rows without an id are dropped.
   const ids: string[] = new Array(n);
   const alive = new Uint8Array(n);
-  const index = new StringIndex(n, ids);
+  const index = new SpanIdIndex(n, ids);
   const start = new Float64Array(n);
   const end = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -329,15 +329,19 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   }
 
   // 9. Self time (own interval minus the union of its children's intervals clipped to it),
-  // clock skew, services and service edges. Services are interned to small numbers once.
+  // clock skew, services and service edges. Services are interned to small numbers once,
+  // in row order: Tempo groups spans by resource, so consecutive rows mostly share their
+  // service and the string comparison with the previous row settles most of them. Service
+  // numbers are internal (output is sorted by name), so the order of interning is free.
   const services = new ServiceTable();
   const serviceOf = new Int32Array(n);
   let previousName: string | undefined;
   let previousService = -1;
-  for (let k = 0; k < tail; k++) {
-    const v = order[k];
+  for (let v = 0; v < n; v++) {
+    if (!visited[v]) {
+      continue;
+    }
     const name = text(serviceCol, v);
-    // Tempo groups spans by resource: consecutive rows mostly share their service.
     if (name !== previousName) {
       previousName = name;
       previousService = services.intern(name);
@@ -359,7 +363,9 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
     const service = serviceOf[v];
     services.spans[service]++;
     services.errors[service] += failed[v];
-    services.selfTimeMs[service] += selfTimes.of(v, start, end, parent, childStart, childList);
+    // Leaves (half the spans or more) need no interval merge: their self time is their duration.
+    services.selfTimeMs[service] +=
+      childStart[v] === childStart[v + 1] ? Math.max(0, end[v] - start[v]) : selfTimes.of(v, start, end, parent, childStart, childList);
     const p = parent[v];
     if (p >= 0) {
       if (start[v] < start[p] - SKEW_EPSILON_MS || end[v] > end[p] + SKEW_EPSILON_MS) {
@@ -442,9 +448,126 @@ function chooseMainRoot(roots: number[], trueRoot: Uint8Array, subtree: Int32Arr
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Open-addressing index from a string to the row holding it, keys read from `keys[row]`.
- * Measured against V8's Map on 100,000 fresh span ids: about half the CPU time
- * (docs/benchmarks.md), and the id index is the largest cost of the analysis.
+ * Index from a span id to the row holding it. Hashing strings is the largest cost of the
+ * analysis (even V8's Map spends 20-60 ms on 100,000 fresh ids), so ids in OpenTelemetry's
+ * form (lowercase hex, up to 16 digits: Tempo trimmed leading zeros before Grafana 13) are
+ * parsed once into two 32-bit halves and indexed by number. The key includes the length, so
+ * two ids are the same key exactly when they are the same string ('a' and '000a' differ, as
+ * they do as strings). Any other id (uppercase, longer, not hex) goes to a string index,
+ * made only when such an id appears; the two never hold the same string.
+ */
+class SpanIdIndex {
+  private readonly mask: number;
+  /** Per slot, SLOT ints: row + 1 (0 = empty), high half, low half, length. One cache line per probe. */
+  private readonly slots: Int32Array;
+  private strings: StringIndex | undefined;
+  /**
+   * Halves of the id last accepted by `parse` ([high, low]): a typed array rather than two
+   * fields, since int32 halves outgrow V8's small integers and retyping a field deoptimizes.
+   */
+  private readonly parsed = new Int32Array(2);
+
+  constructor(
+    private readonly capacity: number,
+    private readonly keys: string[]
+  ) {
+    let size = 16;
+    while (size < capacity * 2) {
+      size *= 2;
+    }
+    this.mask = size - 1;
+    this.slots = new Int32Array(size * SLOT);
+  }
+
+  /** The row holding `id`, or -1. */
+  get(id: string): number {
+    if (!this.parse(id)) {
+      return this.strings ? this.strings.get(id) : -1;
+    }
+    const { parsed, slots, mask } = this;
+    const hi = parsed[0];
+    const lo = parsed[1];
+    const len = id.length;
+    for (let h = hashHalves(hi, lo, len) & mask; ; h = (h + 1) & mask) {
+      const at = h * SLOT;
+      const row = slots[at] - 1;
+      if (row < 0 || (slots[at + 1] === hi && slots[at + 2] === lo && slots[at + 3] === len)) {
+        return row;
+      }
+    }
+  }
+
+  /** Indexes `row` under `keys[row]` unless a row already holds that id: then returns that row, else -1. */
+  add(row: number): number {
+    const id = this.keys[row];
+    if (!this.parse(id)) {
+      this.strings ??= new StringIndex(this.capacity, this.keys);
+      return this.strings.add(row);
+    }
+    const { parsed, slots, mask } = this;
+    const hi = parsed[0];
+    const lo = parsed[1];
+    const len = id.length;
+    for (let h = hashHalves(hi, lo, len) & mask; ; h = (h + 1) & mask) {
+      const at = h * SLOT;
+      const held = slots[at] - 1;
+      if (held < 0) {
+        slots[at] = row + 1;
+        slots[at + 1] = hi;
+        slots[at + 2] = lo;
+        slots[at + 3] = len;
+        return -1;
+      }
+      if (slots[at + 1] === hi && slots[at + 2] === lo && slots[at + 3] === len) {
+        return held;
+      }
+    }
+  }
+
+  /** Reads 1-16 lowercase hex digits into `parsed` (as one 64-bit number); false for any other string. */
+  private parse(id: string): boolean {
+    const len = id.length;
+    if (len === 0 || len > 16) {
+      return false;
+    }
+    let hi = 0;
+    let lo = 0;
+    for (let i = 0; i < len; i++) {
+      const c = id.charCodeAt(i);
+      let digit: number;
+      if (c >= 48 && c <= 57) {
+        digit = c - 48;
+      } else if (c >= 97 && c <= 102) {
+        digit = c - 87;
+      } else {
+        return false;
+      }
+      // Shift the 64-bit value left one digit: the top digit of `lo` moves into `hi`.
+      hi = (hi << 4) | (lo >>> 28);
+      lo = (lo << 4) | digit;
+    }
+    this.parsed[0] = hi;
+    this.parsed[1] = lo;
+    return true;
+  }
+}
+
+/** Int32 values per slot of `SpanIdIndex`. */
+const SLOT = 4;
+
+/** Mixes both halves and the length, then murmur3's finalizer so sequential ids spread over the low bits. */
+function hashHalves(hi: number, lo: number, len: number): number {
+  let h = lo ^ Math.imul(hi, 0x9e3779b1) ^ Math.imul(len, 0x27d4eb2f);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Open-addressing index from a string to the row holding it, keys read from `keys[row]`:
+ * the fallback of `SpanIdIndex` for ids that are not short lowercase hex.
  */
 class StringIndex {
   private readonly mask: number;
