@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { collectorProblems, memoryMiB } from './collectorRules';
 import { at, collectorPipelines, isPinnedImage, readYaml, resolveDefaults, ROOT, Yaml } from './yamlFiles';
-import { describeWithPrometheus } from '../src/testing/prometheus';
+import { describeWithPrometheus } from '../src/testing/describeWithPrometheus';
 
 const compose = readYaml('docker-compose.yaml');
 const services = compose.services as Record<string, Yaml>;

@@ -4,8 +4,8 @@
  * /debug/telemetry, metrics at /metrics.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../src/testing/prometheus';
 import { callJson, JsonResponse, sleep } from '../src/http';
 import type { LogRecordJson, SpanRecord, TelemetrySnapshot } from '../src/telemetry';
 
@@ -13,17 +13,6 @@ export const INSTRUMENTED = ['storefront', 'checkout', 'payment', 'inventory', '
 export type Instrumented = (typeof INSTRUMENTED)[number];
 const ALL = [...INSTRUMENTED, 'queue'] as const;
 type Service = (typeof ALL)[number];
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Demo {
   url(service: Service): string;

@@ -4,99 +4,27 @@
  * that Prometheus shows the payment fault once it is switched on.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, promql } from '../../src/datasources';
 import { MetricFamilyProbe, rankFamilies } from '../../src/datasources/detect';
 import { metricConventionsFor, normalizeSettings } from '../../src/settings';
-import { callJson, sleep } from '../src/http';
-import { Demo, freePort, INSTRUMENTED, startDemo } from './harness';
-
-const INSTALL_HINT = 'needs prometheus on PATH: apt-get install -y prometheus';
-
-function hasPrometheus(): boolean {
-  try {
-    execFileSync('prometheus', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { sleep } from '../src/http';
+import { INSTALL_HINT, prometheusToolsAvailable, Sample, startPrometheus } from '../../src/testing/prometheus';
+import { Demo, INSTRUMENTED, startDemo } from './harness';
 
 interface Prometheus {
-  query(expr: string): Promise<Array<{ metric: Record<string, string>; value: number }>>;
+  query(expr: string): Promise<Sample[]>;
   stop(): Promise<void>;
 }
 
-async function startPrometheus(demo: Demo): Promise<Prometheus> {
-  const dir = mkdtempSync(join(tmpdir(), 'pivot-demo-prom-'));
-  const config = join(dir, 'prometheus.yml');
+/** Pivot's test Prometheus (src/testing/prometheus.ts), scraping every instrumented service. */
+async function startScraping(demo: Demo): Promise<Prometheus> {
   // One job per service, named after it: `job` is the service label of the HTTP semantic
   // convention family, as the collector's OTLP translation sets it from service.name.
-  const jobs = INSTRUMENTED.map(
-    (s) => `  - job_name: ${s}\n    static_configs:\n      - targets: ['127.0.0.1:${demo.port(s)}']`
-  ).join('\n');
-  writeFileSync(config, `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs}\n`);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
-    'prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] }
-  );
-  const keep = (c: Buffer) => {
-    log = (log + c.toString('utf8')).slice(-4000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      });
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + 30000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`prometheus exited: ${log}`);
-    }
-    try {
-      if ((await callJson('GET', `${url}/-/ready`, undefined, 1000)).status === 200) {
-        break;
-      }
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus not ready in 30s: ${log}`);
-    }
-    await sleep(200);
-  }
-
-  return {
-    stop,
-    async query(expr) {
-      const res = await callJson('GET', `${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
-      const body = res.body as { status: string; error?: string; data?: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-      assert.equal(body.status, 'success', `${expr}: ${body.error ?? ''}`);
-      return (body.data?.result ?? []).map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
-    },
-  };
+  const prom = await startPrometheus({
+    scrapeTargets: INSTRUMENTED.map((s) => ({ job: s, target: `127.0.0.1:${demo.port(s)}` })),
+  });
+  return { stop: prom.stop, query: (expr) => prom.instant(expr, Date.now() / 1000) };
 }
 
 /** Polls an instant query until its single value satisfies `ok`, at most 20 s. */
@@ -114,7 +42,7 @@ async function waitForValue(prom: Prometheus, expr: string, ok: (v: number) => b
   throw new Error(`${expr} stayed at ${last}`);
 }
 
-const available = hasPrometheus();
+const available = prometheusToolsAvailable();
 if (!available && process.env.CI === 'true') {
   it('has Prometheus available', () => {
     throw new Error(`demo loopback test ${INSTALL_HINT}`);
@@ -132,7 +60,7 @@ describe(`demo metrics in a real Prometheus${available ? '' : ` (skipped: ${INST
 
   before(async () => {
     demo = await startDemo();
-    prom = await startPrometheus(demo);
+    prom = await startScraping(demo);
     // Prometheus hands new targets to the scraper every 5 s: wait until every service is scraped.
     await waitForValue(prom, 'count(up == 1)', (v) => v === INSTRUMENTED.length);
   });

@@ -14,7 +14,8 @@ import {
   LATENCY_BOUNDS_SECONDS,
   openMetricsText,
 } from '../testing/openmetrics';
-import { describeWithPrometheus, RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import { describeWithPrometheus } from '../testing/describeWithPrometheus';
+import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
 import { instantFrame } from './fixtures/serviceGraphMetrics';
 import { graphFromMetrics, viewGraph } from './serviceGraph';
 import { graphFrames } from './serviceGraphFrames';

@@ -1,7 +1,8 @@
 /**
  * @jest-environment node
  */
-import { describeWithPrometheus, RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import { describeWithPrometheus } from '../testing/describeWithPrometheus';
+import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
 import { detectMetrics } from './detect';
 import type { DataSourceSummary } from './lookup';
 import { probePrometheus, ProbeClient } from './probes';

@@ -8,7 +8,8 @@ import {
   redMetrics,
   ServiceTraffic,
 } from '../testing/openmetrics';
-import { describeWithPrometheus, RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
+import { describeWithPrometheus } from '../testing/describeWithPrometheus';
+import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions, MetricFamily } from './conventions';
 import * as promql from './promql';
 

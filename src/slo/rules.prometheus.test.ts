@@ -19,7 +19,8 @@ import { stringify } from 'yaml';
 import { budgetRemaining, PERIOD_SECONDS } from '../analysis/slo';
 import type { MetricConventions } from '../datasources/conventions';
 import { counterFamily, histogramFamily, openMetricsText } from '../testing/openmetrics';
-import { describeWithPrometheus, RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import { describeWithPrometheus } from '../testing/describeWithPrometheus';
+import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
 import type { SloDefinition } from './definition';
 import { generateRules, rulesYaml } from './rules';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
-import { describeWithPrometheus } from '../testing/prometheus';
+import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import type { SloDefinition, SloPeriod } from './definition';
 import { generateRules, rulesYaml } from './rules';
 

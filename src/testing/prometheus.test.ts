@@ -1,7 +1,8 @@
 /**
  * @jest-environment node
  */
-import { describeWithPrometheus, startPrometheus } from './prometheus';
+import { describeWithPrometheus } from './describeWithPrometheus';
+import { startPrometheus } from './prometheus';
 
 const T0 = 1_700_000_000;
 

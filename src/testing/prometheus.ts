@@ -36,6 +36,10 @@ export interface StartOptions {
   openMetrics?: string;
   /** Contents of Prometheus rule files to load. */
   rules?: string[];
+  /** Targets to scrape, one job each (loopback addresses only). */
+  scrapeTargets?: Array<{ job: string; target: string }>;
+  /** Scrape and rule evaluation interval. */
+  intervalSeconds?: number;
   /** Extra Prometheus flags. */
   flags?: string[];
 }
@@ -55,27 +59,6 @@ let toolsAvailable: boolean | undefined;
 export function prometheusToolsAvailable(): boolean {
   toolsAvailable ??= hasBinary('prometheus') && hasBinary('promtool');
   return toolsAvailable;
-}
-
-/**
- * `describe` for suites that need Prometheus: without the binaries it fails with one line
- * when CI=true and skips with that line otherwise.
- */
-export function describeWithPrometheus(name: string, body: () => void): void {
-  if (prometheusToolsAvailable()) {
-    describe(name, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(name, () => {
-      it('has Prometheus available', () => {
-        throw new Error(`${name} ${INSTALL_HINT}`);
-      });
-    });
-    return;
-  }
-  // Documented skip: the binaries are missing on this machine and this is not CI.
-  describe.skip(`${name} (skipped: ${INSTALL_HINT})`, body);
 }
 
 export async function freePort(): Promise<number> {
@@ -165,9 +148,24 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
     return file;
   });
   const configFile = join(dir, 'prometheus.yml');
+  const interval = `${options.intervalSeconds ?? 1}s`;
+  const scrapeConfigs = (options.scrapeTargets ?? []).flatMap(({ job, target }) => [
+    `  - job_name: ${JSON.stringify(job)}`,
+    '    static_configs:',
+    `      - targets: [${JSON.stringify(target)}]`,
+  ]);
   writeFileSync(
     configFile,
-    ['global:', '  evaluation_interval: 1s', 'rule_files:', ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`), 'scrape_configs: []', ''].join('\n')
+    [
+      'global:',
+      `  scrape_interval: ${interval}`,
+      `  evaluation_interval: ${interval}`,
+      'rule_files:',
+      ...ruleFiles.map((f) => `  - ${JSON.stringify(f)}`),
+      scrapeConfigs.length ? 'scrape_configs:' : 'scrape_configs: []',
+      ...scrapeConfigs,
+      '',
+    ].join('\n')
   );
 
   const port = await freePort();
