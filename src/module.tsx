@@ -13,46 +13,37 @@ import { prefixRoute } from './utils/routing';
 
 // Everything imported here ships in the preloaded bundle: pages, the config page and the
 // exposed components load lazily; the link's query parsing runs on the investigate page.
-const LazyApp = lazy(async () => {
-  const [app, i18n] = await Promise.all([import('./components/App/App'), import('./i18n')]);
-  await i18n.ensureTranslations();
-  return app;
-});
-const LazyAppConfig = lazy(() => import('./components/AppConfig/AppConfig'));
-const LazyServiceHealth = lazy(() => import('./extensions/exposed/ServiceHealth'));
-const LazyTraceSummary = lazy(() => import('./extensions/exposed/TraceSummary'));
-
-function App(props: AppRootProps<PivotJsonData>) {
-  return (
-    <Suspense fallback={<LoadingPlaceholder text="Loading Pivot…" />}>
-      <LazyApp {...props} />
-    </Suspense>
-  );
+/** A lazily loaded component behind a loading placeholder. */
+function suspended<P extends object>(Lazy: React.ComponentType<P>, loading: string) {
+  return function Suspended(props: P) {
+    return (
+      <Suspense fallback={<LoadingPlaceholder text={loading} />}>
+        <Lazy {...props} />
+      </Suspense>
+    );
+  };
 }
 
-function AppConfig(props: AppConfigProps) {
-  return (
-    <Suspense fallback={<LoadingPlaceholder text="Loading configuration…" />}>
-      <LazyAppConfig {...props} />
-    </Suspense>
-  );
-}
-
-function ServiceHealth(props: ServiceHealthProps) {
-  return (
-    <Suspense fallback={<LoadingPlaceholder text="Loading service health…" />}>
-      <LazyServiceHealth {...props} />
-    </Suspense>
-  );
-}
-
-function TraceSummary(props: TraceSummaryProps) {
-  return (
-    <Suspense fallback={<LoadingPlaceholder text="Loading trace summary…" />}>
-      <LazyTraceSummary {...props} />
-    </Suspense>
-  );
-}
+const App = suspended<AppRootProps<PivotJsonData>>(
+  lazy(async () => {
+    const [app, i18n] = await Promise.all([import('./components/App/App'), import('./i18n')]);
+    await i18n.ensureTranslations();
+    return app;
+  }),
+  'Loading Pivot…'
+);
+const AppConfig = suspended<AppConfigProps>(
+  lazy(() => import('./components/AppConfig/AppConfig')),
+  'Loading configuration…'
+);
+const ServiceHealth = suspended<ServiceHealthProps>(
+  lazy(() => import('./extensions/exposed/ServiceHealth')),
+  'Loading service health…'
+);
+const TraceSummary = suspended<TraceSummaryProps>(
+  lazy(() => import('./extensions/exposed/TraceSummary')),
+  'Loading trace summary…'
+);
 
 const grafanaDeps: InvestigateDeps = {
   interpolate: (text, scopedVars, formatMulti) => getTemplateSrv().replace(text, scopedVars, formatMulti),
