@@ -1,12 +1,24 @@
 import React, { useState } from 'react';
 import { Alert, Button, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
+import { errorMessage } from '../../datasources/probes';
 import { SLO_PERIODS, SloDefinition, SloPeriod, validateSlo } from '../../slo/definition';
 
 interface Props {
   initial?: SloDefinition;
   onSave: (slo: SloDefinition) => Promise<void>;
   onCancel: () => void;
+}
+
+/**
+ * Why a save failed. Grafana's backend service rejects with a plain object (status, data.message),
+ * not an Error, so its message is read from there; the admin hint only when Grafana refused access.
+ */
+export function saveFailure(error: unknown): string {
+  const message = errorMessage(error).replace(/\.$/, '');
+  const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+  const refused = status === 401 || status === 403;
+  return `Saving failed: ${message}.${refused ? ' Only organisation admins can change SLOs.' : ''}`;
 }
 
 /** The form admins define an SLO with; the same validation as the YAML file. */
@@ -40,7 +52,7 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
     try {
       await onSave(result.value);
     } catch (e) {
-      setErrors([`Saving failed: ${e instanceof Error ? e.message : String(e)}. Only organisation admins can change SLOs.`]);
+      setErrors([saveFailure(e)]);
     } finally {
       setSaving(false);
     }
