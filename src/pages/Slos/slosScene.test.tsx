@@ -189,7 +189,9 @@ describe('SLOs page', () => {
       signOut();
       signOut = signInAs('Admin');
       mockGet.mockResolvedValue({ enabled: true, pinned: false, jsonData: saved });
-      mockFetch.mockImplementation((req: BackendSrvRequest) => of({ status: 200, data: { message: 'ok' }, config: req }));
+      mockFetch.mockImplementation((req: BackendSrvRequest) =>
+        of({ status: 200, data: { message: 'ok' }, config: req })
+      );
     });
 
     async function openEditor() {
@@ -224,7 +226,11 @@ describe('SLOs page', () => {
         objective: 99.5,
         period: '28d',
       };
-      expect(request.data).toEqual({ enabled: true, pinned: false, jsonData: { ...saved, slos: [AVAILABILITY, cart] } });
+      expect(request.data).toEqual({
+        enabled: true,
+        pinned: false,
+        jsonData: { ...saved, slos: [AVAILABILITY, cart] },
+      });
     });
 
     it('says what to fix and saves nothing when the definition is invalid', async () => {
@@ -239,7 +245,11 @@ describe('SLOs page', () => {
 
       const alert = editor.getByRole('alert');
       expect(alert).toHaveTextContent('The SLO cannot be saved');
-      expect(within(alert).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      expect(
+        within(alert)
+          .getAllByRole('listitem')
+          .map((li) => li.textContent)
+      ).toEqual([
         `name: use 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit; got "bad name!"`,
         'service: the service name as your metrics label it, e.g. checkout; got ""',
         'sli.thresholdSeconds: a latency SLI needs a positive number of seconds that is a bucket boundary of the latency histogram, e.g. 0.5; got 0',
