@@ -308,6 +308,41 @@ describe('SLO page', () => {
         data: { enabled: true, pinned: true, jsonData: jsonData([{ ...AVAILABILITY, objective: 99.5 }, LATENCY]) },
       });
     });
+
+    async function openAsAdmin() {
+      signOut();
+      signOut = signInAs('Admin');
+      installFakeGrafana(answers(AVAILABILITY_RATIOS));
+      renderScene(buildSloScene(pivotContext(jsonData([AVAILABILITY, LATENCY])), AVAILABILITY.name));
+      await screen.findByTestId(testIds.slos.pairs);
+    }
+
+    it('deletes only after confirmation, saving the other SLOs', async () => {
+      await openAsAdmin();
+      fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+      expect(mockFetch).not.toHaveBeenCalled();
+      await act(async () => {
+        fireEvent.click(screen.getByRole('button', { name: 'Delete SLO' }));
+      });
+      await waitFor(() => expect(reloadPage).toHaveBeenCalledTimes(1));
+      expect(mockFetch.mock.calls[0][0]).toMatchObject({
+        method: 'POST',
+        data: { enabled: true, pinned: true, jsonData: jsonData([LATENCY]) },
+      });
+    });
+
+    it('says why a delete failed instead of failing silently', async () => {
+      mockGet.mockRejectedValue({ status: 403, statusText: 'Forbidden', data: { message: 'Permission denied' } });
+      await openAsAdmin();
+      fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+      await act(async () => {
+        fireEvent.click(screen.getByRole('button', { name: 'Delete SLO' }));
+      });
+      const problem = await screen.findByTestId(testIds.states.problem);
+      expect(problem).toHaveTextContent('The SLO was not deleted');
+      expect(problem).toHaveTextContent('Saving failed: Permission denied. Only organisation admins can change SLOs.');
+      expect(reloadPage).not.toHaveBeenCalled();
+    });
   });
 });
 

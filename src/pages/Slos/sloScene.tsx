@@ -13,7 +13,7 @@ import {
   SceneTimeRange,
   sceneGraph,
 } from '@grafana/scenes';
-import { Badge, Button, ClipboardButton, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import { Badge, Button, ClipboardButton, ConfirmButton, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { errorBudget } from '../../analysis/slo';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { Problem } from '../../components/states/PivotStates';
@@ -27,7 +27,7 @@ import { config } from '@grafana/runtime';
 import { serviceUrl, slosUrl } from '../../utils/links';
 import { MetricFamilyGate } from '../Services/MetricFamilyGate';
 import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
-import { SloEditor } from './SloEditor';
+import { saveFailure, SloEditor } from './SloEditor';
 import {
   applyEdit,
   boundariesFromFrames,
@@ -47,6 +47,8 @@ export interface SloDetailState extends SceneObjectState {
   conv: MetricConventions;
   canEdit: boolean;
   editing: boolean;
+  /** Why the last delete failed. */
+  deleteError?: string;
 }
 
 /** The rules file of one SLO, as `slo-rules` would print it, with links to this Grafana. */
@@ -75,16 +77,24 @@ export class SloDetail extends SceneObjectBase<SloDetailState> {
     await saveSlos(next.slos);
   }
 
+  /** Called from a click: a failure is shown on the page, not left as an unhandled rejection. */
   async remove() {
     const next = applyEdit(this.state.all, { kind: 'delete', name: this.state.slo.name });
-    if ('slos' in next) {
+    if ('error' in next) {
+      this.setState({ deleteError: next.error });
+      return;
+    }
+    try {
+      this.setState({ deleteError: undefined });
       await saveSlos(next.slos);
+    } catch (e) {
+      this.setState({ deleteError: saveFailure(e) });
     }
   }
 }
 
 function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
-  const { slo, conv, canEdit, editing } = model.useState();
+  const { slo, conv, canEdit, editing, deleteError } = model.useState();
   const { data } = sceneGraph.getData(model).useState();
   const styles = useStyles2(getStyles);
   if (editing) {
@@ -129,12 +139,14 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
             <Button variant="secondary" icon="pen" onClick={() => model.setState({ editing: true })}>
               Edit
             </Button>
-            <Button variant="destructive" fill="outline" icon="trash-alt" onClick={() => model.remove()}>
+            {/* Deleting reloads the page and cannot be undone here: ask first. */}
+            <ConfirmButton confirmText="Delete SLO" confirmVariant="destructive" onConfirm={() => model.remove()}>
               Delete
-            </Button>
+            </ConfirmButton>
           </>
         )}
       </Stack>
+      {deleteError && <Problem title="The SLO was not deleted" message={deleteError} />}
       {slo.description && <Text color="secondary">{slo.description}</Text>}
       <table className={styles.table} data-testid={testIds.slos.pairs}>
         <thead>
