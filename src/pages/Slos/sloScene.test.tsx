@@ -192,7 +192,25 @@ describe('SLO page', () => {
     expect(shown).toContain(`pivot_url: https://grafana.example.com${sloUrl(AVAILABILITY.name)}`);
     expect(shown).not.toContain(LATENCY.name);
 
-    expect(within(rules).getByRole('button', { name: 'Copy' })).toBeInTheDocument();
+    // Copy: the same text reaches the clipboard (Grafana uses the Clipboard API in a secure context).
+    const writeText = jest.fn().mockResolvedValue(undefined);
+    const clipboardBefore = Object.getOwnPropertyDescriptor(navigator, 'clipboard');
+    const secureBefore = Object.getOwnPropertyDescriptor(window, 'isSecureContext');
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    Object.defineProperty(window, 'isSecureContext', { value: true, configurable: true });
+    await act(async () => {
+      fireEvent.click(within(rules).getByRole('button', { name: 'Copy' }));
+    });
+    expect(writeText).toHaveBeenCalledWith(expected);
+    for (const [target, key, before] of [
+      [navigator, 'clipboard', clipboardBefore],
+      [window, 'isSecureContext', secureBefore],
+    ] as const) {
+      Reflect.deleteProperty(target, key);
+      if (before) {
+        Object.defineProperty(target, key, before);
+      }
+    }
     const downloadButton = within(rules).getByRole('button', { name: 'Download' });
 
     // jsdom has no object URLs: capture the blob and the link the page clicks.
