@@ -1,11 +1,10 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import { render, screen, waitFor } from '@testing-library/react';
+import { useLocation } from 'react-router-dom';
+import { screen, waitFor } from '@testing-library/react';
 import { AppRootProps, PluginType } from '@grafana/data';
-import { locationService, LocationServiceProvider } from '@grafana/runtime';
 import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../constants';
 import type { DataSourceSummary } from '../../datasources/lookup';
-import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, TEMPO } from '../../pages/Services/testing/fakeGrafana';
+import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, renderAppAt, TEMPO } from '../../pages/Services/testing/fakeGrafana';
 import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import App from './App';
@@ -46,23 +45,12 @@ function LocationProbe() {
 function renderApp(path: string, jsonData: PivotJsonData = {}, available: DataSourceSummary[] = ALL_DATASOURCES) {
   // Every query stays pending: this test is about routing and states, not data.
   installFakeGrafana(() => 'pending', available);
-  locationService.push(path);
-  return render(
-    <LocationServiceProvider service={locationService}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route
-            path={`${PLUGIN_BASE_URL}/*`}
-            element={
-              <>
-                <LocationProbe />
-                <App {...props(jsonData)} />
-              </>
-            }
-          />
-        </Routes>
-      </MemoryRouter>
-    </LocationServiceProvider>
+  return renderAppAt(
+    path,
+    <>
+      <LocationProbe />
+      <App {...props(jsonData)} />
+    </>
   );
 }
 

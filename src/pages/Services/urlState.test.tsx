@@ -1,16 +1,14 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { act, render, screen, waitFor } from '@testing-library/react';
-import { locationService, LocationServiceProvider } from '@grafana/runtime';
+import { act, screen, waitFor } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
 import { SceneApp, sceneGraph } from '@grafana/scenes';
 import { buildSceneApp } from '../../components/App/App';
 import { testIds } from '../../components/testIds';
-import { PLUGIN_BASE_URL } from '../../constants';
 import { serviceUrl, servicesUrl } from '../../utils/links';
 import { GRAPH_REFS } from '../../datasources/serviceGraph';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
-import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest } from './testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest, renderAppAt } from './testing/fakeGrafana';
 import { promSeries } from './testing/frames';
 
 const T = 1_700_000_000_000;
@@ -33,17 +31,8 @@ function answerServices(): RecordedRequest[] {
 
 /** Mounts the scene app as Grafana mounts Pivot, at a URL as pasted into a browser. */
 function openUrl(url: string): SceneApp {
-  locationService.push(url);
   const app = buildSceneApp(pivotContext(jsonData));
-  render(
-    <LocationServiceProvider service={locationService}>
-      <MemoryRouter initialEntries={[url]}>
-        <Routes>
-          <Route path={`${PLUGIN_BASE_URL}/*`} element={<app.Component model={app} />} />
-        </Routes>
-      </MemoryRouter>
-    </LocationServiceProvider>
-  );
+  renderAppAt(url, <app.Component model={app} />);
   return app;
 }
 

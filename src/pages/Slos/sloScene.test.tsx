@@ -1,15 +1,14 @@
 import React from 'react';
 import { of } from 'rxjs';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { DataQueryRequest } from '@grafana/data';
-import { BackendSrvRequest, config, locationService, LocationServiceProvider } from '@grafana/runtime';
+import { BackendSrvRequest, config } from '@grafana/runtime';
 import { EmbeddedScene } from '@grafana/scenes';
 import { errorBudget } from '../../analysis/slo';
 import { buildSceneApp } from '../../components/App/App';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
-import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../constants';
+import { PLUGIN_ID } from '../../constants';
 import { budgetRemainingDirect } from '../../datasources/sloQueries';
 import type { SloDefinition } from '../../slo/definition';
 import { generateRules, rulesYaml } from '../../slo/rules';
@@ -20,6 +19,7 @@ import {
   pivotContext,
   PROMETHEUS,
   RecordedRequest,
+  renderAppAt,
   renderInGrafana,
 } from '../Services/testing/fakeGrafana';
 import { promSeries } from '../Services/testing/frames';
@@ -367,17 +367,8 @@ describe('SLO page', () => {
 describe('SLO page route', () => {
   function renderAt(path: string, slos: SloDefinition[]) {
     installFakeGrafana(answers(AVAILABILITY_RATIOS));
-    locationService.push(path);
     const app = buildSceneApp(pivotContext(jsonData(slos)));
-    render(
-      <LocationServiceProvider service={locationService}>
-        <MemoryRouter initialEntries={[path]}>
-          <Routes>
-            <Route path={`${PLUGIN_BASE_URL}/*`} element={<app.Component model={app} />} />
-          </Routes>
-        </MemoryRouter>
-      </LocationServiceProvider>
-    );
+    renderAppAt(path, <app.Component model={app} />);
   }
 
   it('opens the SLO named in slos/:slo', async () => {

@@ -1,14 +1,13 @@
 import React from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { locationService, LocationServiceProvider } from '@grafana/runtime';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
 import { checkoutFailureFrame } from '../../analysis/fixtures/traceFrames';
 import { buildSceneApp } from '../../components/App/App';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { traceUrl } from '../../utils/links';
-import { installFakeGrafana, pivotContext } from '../Services/testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, renderAppAt } from '../Services/testing/fakeGrafana';
 import { openTraceTarget } from './OpenTraceForm';
 
 const ID = '0af7651916cd43dd8448eb211c80319c';
@@ -17,17 +16,8 @@ const RANGE = { from: 1714560000000, to: 1714567200000 };
 /** Mounts the app as Grafana does (CONTRACTS.md section 1) at `path`. */
 function renderAt(path: string): SceneApp {
   installFakeGrafana((ds) => (ds.type === 'tempo' ? { frames: [checkoutFailureFrame()] } : { frames: [] }));
-  locationService.push(path);
   const app = buildSceneApp(pivotContext({}));
-  render(
-    <LocationServiceProvider service={locationService}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path={`${PLUGIN_BASE_URL}/*`} element={<app.Component model={app} />} />
-        </Routes>
-      </MemoryRouter>
-    </LocationServiceProvider>
-  );
+  renderAppAt(path, <app.Component model={app} />);
   return app;
 }
 

@@ -1,5 +1,5 @@
 import React from 'react';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import { render } from '@testing-library/react';
 import { Observable, of } from 'rxjs';
 import {
@@ -16,8 +16,16 @@ import {
   PanelProps,
   PluginType,
 } from '@grafana/data';
-import { DataSourceSrv, setDataSourceSrv, setPluginImportUtils, setRunRequest } from '@grafana/runtime';
+import {
+  DataSourceSrv,
+  locationService,
+  LocationServiceProvider,
+  setDataSourceSrv,
+  setPluginImportUtils,
+  setRunRequest,
+} from '@grafana/runtime';
 import { buildPivotContext, PivotContext } from '../../../components/App/pivotContext';
+import { PLUGIN_BASE_URL } from '../../../constants';
 import type { DataSourceSummary } from '../../../datasources/lookup';
 import { PivotJsonData, PROVISIONED_UIDS } from '../../../settings';
 
@@ -116,6 +124,23 @@ class SilentResizeObserver {
 /** Renders a scene as Grafana mounts an app page: inside a router. */
 export function renderInGrafana(ui: React.ReactElement) {
   return render(<MemoryRouter>{ui}</MemoryRouter>);
+}
+
+/**
+ * Mounts `ui` at `url` as Grafana mounts Pivot (CONTRACTS.md section 1): the location service
+ * pointed at the URL, a router, and the app's route.
+ */
+export function renderAppAt(url: string, ui: React.ReactElement) {
+  locationService.push(url);
+  return render(
+    <LocationServiceProvider service={locationService}>
+      <MemoryRouter initialEntries={[url]}>
+        <Routes>
+          <Route path={`${PLUGIN_BASE_URL}/*`} element={ui} />
+        </Routes>
+      </MemoryRouter>
+    </LocationServiceProvider>
+  );
 }
 
 /** Installs the fake Grafana; returns the list every request is recorded into. */
