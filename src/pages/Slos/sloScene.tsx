@@ -40,6 +40,7 @@ import {
 } from './sloRows';
 import { describeSli } from './slosScene';
 import { canEditSlos, saveSlos } from './sloSettingsApi';
+import { getSloTableStyles } from './sloTableStyles';
 
 export interface SloDetailState extends SceneObjectState {
   slo: SloDefinition;
@@ -193,12 +194,7 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
+  ...getSloTableStyles(theme),
   rules: css({ maxHeight: 320, overflow: 'auto', marginTop: theme.spacing(1), fontSize: theme.typography.bodySmall.fontSize }),
 });
 

@@ -1,6 +1,5 @@
 import React from 'react';
-import { css } from '@emotion/css';
-import { GrafanaTheme2, LoadingState } from '@grafana/data';
+import { LoadingState } from '@grafana/data';
 import {
   EmbeddedScene,
   SceneComponentProps,
@@ -25,6 +24,7 @@ import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
 import { SloEditor } from './SloEditor';
 import { applyEdit, formatBurn, formatDuration, formatPercent, sloRows, statusQueries } from './sloRows';
 import { canEditSlos, saveSlos } from './sloSettingsApi';
+import { getSloTableStyles } from './sloTableStyles';
 
 export interface SlosTableState extends SceneObjectState {
   slos: SloDefinition[];
@@ -52,7 +52,7 @@ export class SlosTable extends SceneObjectBase<SlosTableState> {
 function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   const { slos, canEdit, adding } = model.useState();
   const { data } = sceneGraph.getData(model).useState();
-  const styles = useStyles2(getStyles);
+  const styles = useStyles2(getSloTableStyles);
   const editor = adding ? (
     <SloEditor onSave={(slo) => model.add(slo)} onCancel={() => model.setState({ adding: false })} />
   ) : canEdit ? (
@@ -131,14 +131,6 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   );
 }
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    borderCollapse: 'collapse',
-    'th, td': { padding: theme.spacing(0.75, 1), borderBottom: `1px solid ${theme.colors.border.weak}`, textAlign: 'left' },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
-});
 
 export function slosTable(conv: MetricConventions, ds: DataSourceSummary, slos: SloDefinition[]): SlosTable {
   return new SlosTable({
