@@ -94,7 +94,7 @@ describe('OpenTelemetry Collector config', () => {
     expect(collectorProblems(collector)).toEqual([]);
   });
 
-  it('catches a pipeline in the source document template order', () => {
+  it('catches a pipeline in the typical starter-template order (batch first, scrubbing after sampling)', () => {
     const broken = JSON.parse(JSON.stringify(collector)) as Yaml;
     (at(broken, 'service', 'pipelines', 'traces') as Yaml).processors = ['batch', 'memory_limiter', 'tail_sampling', 'attributes/pii', 'redaction'];
     expect(collectorProblems(broken)).toEqual(

@@ -2,7 +2,7 @@
  * Logging through the OpenTelemetry logs bridge: each record is emitted in the active context,
  * so the SDK attaches the active span's trace_id and span_id (Loki keeps them as structured
  * metadata). A service created with `logfmt: true` also writes trace_id and span_id into the
- * line itself, so the stack holds both conventions Pivot reads (CONTRACTS.md section 3).
+ * line itself, so the stack holds both conventions Pivot reads (docs/conventions.md#trace-ids-in-logs).
  */
 import { trace } from '@opentelemetry/api';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';

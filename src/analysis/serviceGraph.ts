@@ -4,11 +4,11 @@ import { ConnectionType, CONNECTION_TYPES, GRAPH_REFS } from '../datasources/ser
 /**
  * The service dependency graph as a plain model (docs/service-graph.md): built from the
  * service-graph metrics (Tempo metrics-generator or the OTel Collector `servicegraph`
- * connector, CONTRACTS.md section 2) or from the edges of sampled traces, then narrowed to a
+ * connector, docs/conventions.md#service-graph-metrics) or from the edges of sampled traces, then narrowed to a
  * view (focus, depth, unhealthy edges, the panel's node limit). Pure: no React, no scenes.
  */
 
-/** The most nodes Grafana's node graph panel draws (CONTRACTS.md section 5). */
+/** The most nodes Grafana's node graph panel draws (docs/conventions.md#panels-and-node-graph-frames). */
 export const NODE_GRAPH_LIMIT = 1500;
 
 /** Error ratios from which an edge or a node counts as degraded, then failing. */

@@ -11,7 +11,7 @@ import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer
 import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
 
 /**
- * Grafana node graph frames (CONTRACTS.md section 5) of a service graph view: `nodes` and
+ * Grafana node graph frames (docs/conventions.md#panels-and-node-graph-frames) of a service graph view: `nodes` and
  * `edges`, with `meta.preferredVisualisationType = 'nodeGraph'`. The panel prints numbers with
  * their unit's id rather than formatting them, so stats are written here as text.
  */

@@ -36,7 +36,7 @@ describe('error budget, burn rate, budget remaining', () => {
   });
 });
 
-describe('window pairs (SRE Workbook ch. 5, CONTRACTS.md section 8)', () => {
+describe('window pairs (SRE Workbook ch. 5, docs/conventions.md#burn-rate-windows)', () => {
   it('uses factors 14.4, 6, 3, 1 for a 30d period', () => {
     const pairs = windowPairs('30d');
     expect(pairs.map((p) => [p.severity, p.longWindow, p.shortWindow, p.factor, p.budgetConsumed])).toEqual([

@@ -1,6 +1,6 @@
 /**
  * SLO math, pure: error budget, budget remaining, burn rate, the multi-window multi-burn-rate
- * window pairs (Google SRE Workbook ch. 5; CONTRACTS.md section 8) and time to exhaustion.
+ * window pairs (Google SRE Workbook ch. 5; docs/conventions.md#burn-rate-windows) and time to exhaustion.
  * The generated Prometheus rules use these same numbers, so the rules and the pages agree.
  */
 import type { SloPeriod } from '../slo/definition';

@@ -1,7 +1,7 @@
 import type { DataFrame, Field } from '@grafana/data';
 
 /**
- * Analysis of one trace as Grafana's Tempo data source returns it (CONTRACTS.md section 4:
+ * Analysis of one trace as Grafana's Tempo data source returns it (docs/conventions.md#tempo-trace-frame:
  * one row per span, fields looked up by name). Everything is computed with arrays and
  * explicit queues, never recursion, so a 100,000-span chain cannot overflow the stack.
  * See docs/trace-page.md for the rules in prose.

@@ -3,7 +3,7 @@ import type { TraceAnalysis } from './traceAnalysis';
 
 /**
  * The services one trace crossed, as the two frames Grafana's node graph panel reads
- * (CONTRACTS.md section 5): `nodes` (one per service) and `edges` (one per service pair a
+ * (docs/conventions.md#panels-and-node-graph-frames): `nodes` (one per service) and `edges` (one per service pair a
  * parent → child span crossed). A service with failing spans gets a red arc for the share
  * of its spans that failed; the service where the failure started gets a warning icon.
  */

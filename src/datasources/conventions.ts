@@ -1,6 +1,6 @@
 /**
  * The conventions Pivot reads telemetry by: which metric family carries RED metrics, which
- * label names a service, and where trace_id lives in logs. Facts from CONTRACTS.md section 2-3.
+ * label names a service, and where trace_id lives in logs. Facts in docs/conventions.md.
  */
 
 export type MetricFamily = 'tempo-spanmetrics' | 'otel-spanmetrics' | 'http-semconv' | 'http-semconv-old';

@@ -8,7 +8,7 @@ import { errorFilter, serviceLogs, streamSelector, traceLogs } from './logql';
 const conv = (traceId: TraceIdLocation, serviceLabel = 'service_name'): LogConventions => ({ serviceLabel, traceId });
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
-describe('LogQL builders, as in CONTRACTS.md section 3', () => {
+describe('LogQL builders, as in docs/conventions.md#trace-ids-in-logs', () => {
   it('reads trace logs from structured metadata without parsing', () => {
     expect(traceLogs(conv('structured-metadata'), { traceId: ID, services: ['checkout'] })).toBe(
       `{service_name="checkout"} | trace_id="${ID}"`

@@ -75,7 +75,7 @@ export interface TraceLogsOptions {
 
 /**
  * The logs of one trace. Without services the selector matches every stream that has the
- * service label: bound the time range to the trace (start - 5m, end + 5m), CONTRACTS.md section 3.
+ * service label: bound the time range to the trace (start - 5m, end + 5m), docs/conventions.md#trace-ids-in-logs.
  */
 export function traceLogs(conv: LogConventions, { traceId, services }: TraceLogsOptions): string {
   checkLocation(conv);

@@ -2,7 +2,7 @@
  * Queries of the service dependency graph (docs/service-graph.md).
  *
  * PromQL over the service-graph metrics that Tempo's metrics-generator and the OTel Collector
- * `servicegraph` connector write under the same names (CONTRACTS.md section 2): one instant
+ * `servicegraph` connector write under the same names (docs/conventions.md#service-graph-metrics): one instant
  * query per statistic for the whole graph (never one per edge), grouped by `client`, `server`
  * and `connection_type`, so the graph costs four requests however many edges it has.
  *

@@ -39,7 +39,7 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 })
 );
-// The TraceQL grammar accepts only the \" and \\ escapes (CONTRACTS.md section 4).
+// The TraceQL grammar accepts only the \" and \\ escapes (docs/conventions.md#string-literals).
 const noControl = anyText.filter((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 
 describe('goUnquote (the test oracle) follows Go strconv.Unquote', () => {

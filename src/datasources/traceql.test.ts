@@ -50,7 +50,7 @@ describe('trace ids', () => {
 });
 
 describe('TraceQL builders', () => {
-  it('writes failing server spans of a service, as in CONTRACTS.md section 4', () => {
+  it('writes failing server spans of a service, as in docs/conventions.md#traceql-and-trace-by-id', () => {
     expect(failingSpans({ service: 'checkout' })).toBe(
       '{ resource.service.name = "checkout" && status = error && kind = server }'
     );
@@ -73,7 +73,7 @@ describe('TraceQL builders', () => {
     fc.assert(
       fc.property(service, (name) => {
         [failingSpans({ service: name }), byService({ service: name })].forEach((query, i) => {
-          // The grammar knows only the \" and \\ escapes (CONTRACTS.md section 4): shape checks need no control characters.
+          // The grammar knows only the \" and \\ escapes (docs/conventions.md#string-literals): shape checks need no control characters.
           if (!/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
             expectValidTraceQL(query);
             const counts = nodeCounts('TraceQL', query);

@@ -45,7 +45,7 @@ export function traceIdHex32(id: string): string {
   return normalizeTraceId(id).padStart(32, '0');
 }
 
-/** The query of a trace-by-id request to Tempo (CONTRACTS.md section 4: `queryType: 'traceql'`). */
+/** The query of a trace-by-id request to Tempo (docs/conventions.md#traceql-and-trace-by-id: `queryType: 'traceql'`). */
 export function traceById(id: string): string {
   return normalizeTraceId(id);
 }

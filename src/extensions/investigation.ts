@@ -290,7 +290,7 @@ export function traceqlFindings(query: string): QueryFindings {
   const findings = emptyFindings();
   const trimmed = query.trim();
   if (isTraceId(trimmed)) {
-    // Tempo's trace-by-id query is the bare id (CONTRACTS.md section 4).
+    // Tempo's trace-by-id query is the bare id (docs/conventions.md#traceql-and-trace-by-id).
     findings.traceIds.push(normalizeTraceId(trimmed));
     return findings;
   }

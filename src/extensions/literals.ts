@@ -1,6 +1,6 @@
 /**
  * The value of a string literal read out of a parsed PromQL, LogQL or TraceQL query. The three
- * servers decode literals with Go's `strconv.Unquote` (CONTRACTS.md section 4); this follows it
+ * servers decode literals with Go's `strconv.Unquote` (docs/conventions.md#string-literals); this follows it
  * for the escapes queries use. Returns undefined for a literal Go would reject, so a malformed
  * value is never taken for a service name.
  */

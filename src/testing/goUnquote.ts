@@ -1,6 +1,6 @@
 /**
  * Go's `strconv.Unquote`, the rule Prometheus, Loki and Tempo decode string literals with
- * (CONTRACTS.md section 4), written out for tests: it works on the UTF-8 bytes as Go does,
+ * (docs/conventions.md#string-literals), written out for tests: it works on the UTF-8 bytes as Go does,
  * accepts `"…"`, `'…'` and `` `…` ``, and throws where Go returns ErrSyntax. A literal whose
  * bytes are not UTF-8 (e.g. `"\xff"`) is a valid Go string but no JavaScript string: it throws too.
  */

@@ -65,7 +65,7 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
       async (span) => {
         const message: QueueMessage = { id: orderId, headers: {}, body: order };
-        // Section 2 of the source document: trace context does not cross a queue by itself.
+        // Trace context does not cross a queue by itself (docs/conventions.md#trace-context-across-a-queue).
         propagation.inject(context.active(), message.headers);
         try {
           // The queue stands for a broker: its HTTP call is transport, not a hop of its own.

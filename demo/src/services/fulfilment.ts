@@ -1,7 +1,7 @@
 /**
  * The fulfilment worker: polls the order queue and processes each order in a consumer span
- * whose parent is checkout's producer span, taken from the message headers (the source
- * document's section 2). The polling itself is not traced.
+ * whose parent is checkout's producer span, taken from the message headers
+ * (docs/conventions.md#trace-context-across-a-queue). The polling itself is not traced.
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';

@@ -1,7 +1,7 @@
 /**
  * The shop's front door: POST /checkout with a cart, which it hands to checkout. It records
  * the customer's email on its span on purpose: the collector's attributes processor masks it
- * (the source document's PII pitfall), which the walkthrough shows.
+ * (PII in telemetry: docs/local-stack.md#what-the-collector-does), which the walkthrough shows.
  */
 import { trace } from '@opentelemetry/api';
 import { boundPort, callJson, HttpError, serve } from '../http';

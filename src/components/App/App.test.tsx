@@ -41,7 +41,7 @@ function LocationProbe() {
   return <output data-testid="router-path">{useLocation().pathname}</output>;
 }
 
-/** Mounts the app as Grafana does (CONTRACTS.md section 1): router, location service, app route. */
+/** Mounts the app as Grafana does (docs/conventions.md#mounting-the-app): router, location service, app route. */
 function renderApp(path: string, jsonData: PivotJsonData = {}, available: DataSourceSummary[] = ALL_DATASOURCES) {
   // Every query stays pending: this test is about routing and states, not data.
   installFakeGrafana(() => 'pending', available);

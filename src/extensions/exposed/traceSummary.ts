@@ -9,10 +9,10 @@ import { traceUrl, UrlTimeRange } from '../../utils/links';
 import type { TraceAnalysis } from '../../analysis/traceAnalysis';
 import type { DsQuery } from './runtime';
 
-/** The logs of a trace are read over the trace's own window, widened by this much each side (CONTRACTS.md section 3). */
+/** The logs of a trace are read over the trace's own window, widened by this much each side (docs/conventions.md#trace-ids-in-logs). */
 export const LOG_MARGIN_MS = 5 * 60_000;
 
-/** Tempo's trace-by-id query as the frontend sends it (CONTRACTS.md section 4: `queryType: 'traceql'`). */
+/** Tempo's trace-by-id query as the frontend sends it (docs/conventions.md#traceql-and-trace-by-id: `queryType: 'traceql'`). */
 export function traceQuery(tempo: DataSourceSummary, traceId: string): DsQuery {
   return {
     refId: 'trace',

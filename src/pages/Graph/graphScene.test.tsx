@@ -42,7 +42,7 @@ function graphOf(scene: EmbeddedScene): GraphScene {
 
 /**
  * What the node graph panel is given, as "nodes:N edges:M" (core panels do not render in jest,
- * CONTRACTS.md section 5: the scene's data is what is tested).
+ * docs/conventions.md#panels-and-node-graph-frames: the scene's data is what is tested).
  */
 async function panelText(owner: SceneObject): Promise<string> {
   const text = () => {

@@ -2,7 +2,7 @@ import { LoadingState, PanelData } from '@grafana/data';
 
 /**
  * What a section of a page shows for its data: the states are decided here, in one place,
- * and the sections only render them (CONTRACTS: never a blank panel).
+ * and the sections only render them (never a blank panel: docs/investigation.md#when-something-is-missing).
  */
 export type SectionDataState =
   | { kind: 'loading' }

@@ -13,7 +13,7 @@ import { openTraceTarget } from './OpenTraceForm';
 const ID = '0af7651916cd43dd8448eb211c80319c';
 const RANGE = { from: 1714560000000, to: 1714567200000 };
 
-/** Mounts the app as Grafana does (CONTRACTS.md section 1) at `path`. */
+/** Mounts the app as Grafana does (docs/conventions.md#mounting-the-app) at `path`. */
 function renderAt(path: string): SceneApp {
   installFakeGrafana((ds) => (ds.type === 'tempo' ? { frames: [checkoutFailureFrame()] } : { frames: [] }));
   const app = buildSceneApp(pivotContext({}));

@@ -23,7 +23,7 @@ export interface LokiTraceLogsQuery extends SceneDataQuery {
   direction: 'forward';
 }
 
-/** A trace by id, as Grafana's Tempo frontend accepts it (CONTRACTS.md section 4). */
+/** A trace by id, as Grafana's Tempo frontend accepts it (docs/conventions.md#traceql-and-trace-by-id). */
 export function traceQuery(traceId: string): TempoTraceQuery {
   return { refId: TRACE_REFS.trace, queryType: 'traceql', query: traceql.traceById(traceId) };
 }

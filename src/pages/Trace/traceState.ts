@@ -10,7 +10,7 @@ export type TraceLoadState =
   | { kind: 'not-found' }
   | { kind: 'error'; message: string };
 
-/** Logs of a trace are read from its start - 5 minutes to its end + 5 minutes (CONTRACTS.md section 3). */
+/** Logs of a trace are read from its start - 5 minutes to its end + 5 minutes (docs/conventions.md#trace-ids-in-logs). */
 export const LOG_WINDOW_MARGIN_MS = 5 * 60 * 1000;
 
 /**

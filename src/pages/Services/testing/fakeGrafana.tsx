@@ -32,7 +32,7 @@ import { PivotJsonData, PROVISIONED_UIDS } from '../../../settings';
 /**
  * A stand-in for the parts of Grafana the Services and Service pages talk to: the data source
  * service, the request runner (where every query a page sends is recorded) and the panel
- * plugins (core panels are not npm packages, CONTRACTS.md section 5: a fake panel renders the
+ * plugins (core panels are not npm packages, docs/conventions.md#panels-and-node-graph-frames: a fake panel renders the
  * frames it received, so tests can see what reached a panel).
  */
 
@@ -127,7 +127,7 @@ export function renderInGrafana(ui: React.ReactElement) {
 }
 
 /**
- * Mounts `ui` at `url` as Grafana mounts Pivot (CONTRACTS.md section 1): the location service
+ * Mounts `ui` at `url` as Grafana mounts Pivot (docs/conventions.md#mounting-the-app): the location service
  * pointed at the URL, a router, and the app's route.
  */
 export function renderAppAt(url: string, ui: React.ReactElement) {

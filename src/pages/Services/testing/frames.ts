@@ -1,7 +1,7 @@
 import { DataFrame, DataFrameType, FieldType } from '@grafana/data';
 
 /**
- * Frames shaped like Grafana's own data sources return them (CONTRACTS.md sections 3 and 4),
+ * Frames shaped like Grafana's own data sources return them (docs/conventions.md#loki-log-frames and #tempo-search-frame),
  * for the Services and Service page tests.
  */
 
@@ -91,7 +91,7 @@ export interface SearchTrace {
   durationMs: number;
 }
 
-/** Tempo's search frame `Traces` (CONTRACTS.md section 4); the nested span subframes are left empty. */
+/** Tempo's search frame `Traces` (docs/conventions.md#tempo-search-frame); the nested span subframes are left empty. */
 export function tempoTracesFrame(refId: string, traces: SearchTrace[]): DataFrame {
   return {
     refId,
