@@ -19,19 +19,19 @@ describe('LogQL builders, as in docs/conventions.md#trace-ids-in-logs', () => {
     expect(traceLogs(conv('logfmt'), { traceId: ID, services: ['checkout'] })).toBe(
       `{service_name="checkout"} |= "${ID}" | logfmt | trace_id="${ID}"`
     );
-    expect(traceLogs(conv('json', 'app'), { traceId: ID })).toBe(`{app=~".+"} |= "${ID}" | json | trace_id="${ID}"`);
+    expect(traceLogs(conv('json', 'app'), { traceId: ID })).toBe(`{app=~"(?s:.+)"} |= "${ID}" | json | trace_id="${ID}"`);
   });
 
   it('normalises the trace id to the 32 lowercase digits logs carry', () => {
     expect(traceLogs(conv('structured-metadata'), { traceId: '00000000000000000000ABCDEF' })).toBe(
-      `{service_name=~".+"} | trace_id="${'abcdef'.padStart(32, '0')}"`
+      `{service_name=~"(?s:.+)"} | trace_id="${'abcdef'.padStart(32, '0')}"`
     );
     expect(() => traceLogs(conv('logfmt'), { traceId: '" or 1' })).toThrow(/Invalid trace id/);
   });
 
   it('selects several services with an escaped regex', () => {
     expect(streamSelector(conv('logfmt'), ['a.b', 'c|d', 'e"f'])).toBe('{service_name=~"a\\\\.b|c\\\\|d|e\\"f"}');
-    expect(streamSelector(conv('logfmt'), [])).toBe('{service_name=~".+"}');
+    expect(streamSelector(conv('logfmt'), [])).toBe('{service_name=~"(?s:.+)"}');
   });
 
   it('puts the user text first, then the documented error filter', () => {

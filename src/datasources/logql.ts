@@ -8,13 +8,22 @@ import { checkLabelName, logqlString, regexAnyOf } from './strings';
 import { traceIdHex32 } from './traceql';
 
 /**
+ * Every non-empty label value. Loki anchors a matcher's regex as `^(?:…)$` (Prometheus'
+ * matcher code, which Loki uses), and in RE2 `.` does not match a newline unless the `s` flag
+ * is set: `.+` would miss a service whose name holds a newline. `(?s:.+)` matches every
+ * non-empty value, and no empty one, as Loki requires of a selector's only matcher
+ * (`!=""` would not do: Loki wants an equality or regex matcher).
+ */
+export const ANY_VALUE = '(?s:.+)';
+
+/**
  * `{label="a"}` for one service, `{label=~"a|b"}` (values regex-escaped) for several, and
- * `{label=~".+"}` (every stream that has the label) for none.
+ * `{label=~"(?s:.+)"}` (every stream that has the label) for none.
  */
 export function streamSelector(conv: LogConventions, services: string[] = []): string {
   const label = checkLabelName(conv.serviceLabel, 'service label');
   if (services.length === 0) {
-    return `{${label}=~".+"}`;
+    return `{${label}=~${logqlString(ANY_VALUE)}}`;
   }
   if (services.length === 1) {
     return `{${label}=${logqlString(services[0])}}`;

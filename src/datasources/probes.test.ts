@@ -261,7 +261,7 @@ describe('Loki probe', () => {
       queryType: 'range',
       maxLines: 50,
       direction: 'backward',
-      expr: '{service_name=~".+"}',
+      expr: '{service_name=~"(?s:.+)"}',
     });
     expectValidLogQL(String(sample.expr));
   });
@@ -280,7 +280,7 @@ describe('Loki probe', () => {
       NOW
     );
     expect(probe.ok && probe.sampledBy).toBe('app');
-    expect(queriesOf(client.requests[1])[0].expr).toBe('{app=~".+"}');
+    expect(queriesOf(client.requests[1])[0].expr).toBe('{app=~"(?s:.+)"}');
   });
 
   it('does not sample when no candidate label exists', async () => {
