@@ -6,11 +6,12 @@ import { EmbeddedScene } from '@grafana/scenes';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
-import type { PivotJsonData } from '../../settings';
+import { normalizeSettings, type PivotJsonData } from '../../settings';
 import { expectValidPromQL } from '../../testing/grammar';
 import { sloUrl } from '../../utils/links';
 import { installFakeGrafana, pivotContext, PROMETHEUS, renderInGrafana } from '../Services/testing/fakeGrafana';
-import { buildSlosScene } from './slosScene';
+import { parse as parseYaml } from 'yaml';
+import { buildSlosScene, SLO_PROVISIONING_EXAMPLE } from './slosScene';
 import { statusQueries } from './sloRows';
 import {
   AVAILABILITY,
@@ -149,11 +150,22 @@ describe('SLOs page', () => {
   });
 
   describe('without SLOs', () => {
+    it('shows a provisioning example that Pivot reads as one valid SLO', () => {
+      const app = parseYaml(SLO_PROVISIONING_EXAMPLE).apps[0];
+      expect(app.type).toBe(PLUGIN_ID);
+      const settings = normalizeSettings(app.jsonData);
+      expect(settings.invalidSlos).toEqual([]);
+      expect(settings.slos.map((slo) => slo.name)).toEqual(['checkout-availability']);
+    });
+
     it('tells a viewer that an admin defines them, offers no Add button and sends no query', async () => {
       const requests = installFakeGrafana(byRefId([]));
       renderScene(buildSlosScene(pivotContext(jsonData([]))));
       const empty = await screen.findByTestId(testIds.states.empty);
-      expect(empty).toHaveTextContent('No SLOs yet. An organisation admin can define them here (docs/slos.md).');
+      expect(empty).toHaveTextContent(
+        'No SLOs yet. An organisation admin adds them on this page, or provisions them as jsonData.slos in the app settings file (docs/slos.md):'
+      );
+      expect(empty).toHaveTextContent('jsonData: slos: - name: checkout-availability');
       expect(screen.queryByTestId(testIds.slos.add)).not.toBeInTheDocument();
       expect(screen.queryByRole('button', { name: /add slo/i })).not.toBeInTheDocument();
       expect(requests).toHaveLength(0);
@@ -169,7 +181,7 @@ describe('SLOs page', () => {
       renderScene(buildSlosScene(pivotContext(jsonData([]))));
       const empty = await screen.findByTestId(testIds.states.empty);
       expect(empty).toHaveTextContent(
-        'No SLOs yet. Add one below, or load definitions from a slos.yaml file (docs/slos.md).'
+        'No SLOs yet. Add one with Add SLO below, or provision them as jsonData.slos in the app settings file (docs/slos.md):'
       );
       fireEvent.click(screen.getByRole('button', { name: 'Add SLO' }));
       expect(screen.getByTestId(testIds.slos.editor)).toBeInTheDocument();

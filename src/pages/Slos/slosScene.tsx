@@ -1,5 +1,6 @@
 import React from 'react';
-import { LoadingState } from '@grafana/data';
+import { css } from '@emotion/css';
+import { GrafanaTheme2, LoadingState } from '@grafana/data';
 import {
   EmbeddedScene,
   SceneComponentProps,
@@ -49,10 +50,28 @@ export class SlosTable extends SceneObjectBase<SlosTableState> {
   }
 }
 
+/** SLOs come only from the editor on this page or from provisioned app settings (docs/slos.md). */
+export const SLO_PROVISIONING_EXAMPLE = `apiVersion: 1
+apps:
+  - type: pivot-correlation-app
+    org_id: 1
+    jsonData:
+      slos:
+        - name: checkout-availability
+          service: checkout
+          sli: { type: availability }
+          objective: 99.9
+          period: 30d`;
+
+const getEmptyStyles = (theme: GrafanaTheme2) => ({
+  example: css({ textAlign: 'left', marginTop: theme.spacing(1) }),
+});
+
 function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   const { slos, canEdit, adding } = model.useState();
   const { data } = sceneGraph.getData(model).useState();
   const styles = useStyles2(getSloTableStyles);
+  const emptyStyles = useStyles2(getEmptyStyles);
   const editor = adding ? (
     <SloEditor onSave={(slo) => model.add(slo)} onCancel={() => model.setState({ adding: false })} />
   ) : canEdit ? (
@@ -67,16 +86,20 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
         <Empty
           message={
             canEdit
-              ? 'No SLOs yet. Add one below, or load definitions from a slos.yaml file (docs/slos.md).'
-              : 'No SLOs yet. An organisation admin can define them here (docs/slos.md).'
+              ? 'No SLOs yet. Add one with Add SLO below, or provision them as jsonData.slos in the app settings file (docs/slos.md):'
+              : 'No SLOs yet. An organisation admin adds them on this page, or provisions them as jsonData.slos in the app settings file (docs/slos.md):'
           }
-        />
+        >
+          <pre className={emptyStyles.example}>{SLO_PROVISIONING_EXAMPLE}</pre>
+        </Empty>
         {editor}
       </Stack>
     );
   }
   if (data?.state === LoadingState.Error) {
-    return <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />;
+    return (
+      <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+    );
   }
   if (!data || data.state === LoadingState.Loading) {
     return <LoadingPlaceholder text="Computing error budgets…" />;
@@ -112,7 +135,9 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
               </td>
               <td>{status.budgetRemaining === undefined ? 'no traffic' : formatPercent(status.budgetRemaining)}</td>
               <td>
-                {status.fastest ? `${formatBurn(status.fastest.longBurnRate)} over ${status.fastest.pair.longWindow}` : '–'}
+                {status.fastest
+                  ? `${formatBurn(status.fastest.longBurnRate)} over ${status.fastest.pair.longWindow}`
+                  : '–'}
               </td>
               <td>{formatDuration(status.timeToExhaustionSeconds)}</td>
               <td>
@@ -130,7 +155,6 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
     </Stack>
   );
 }
-
 
 export function slosTable(conv: MetricConventions, ds: DataSourceSummary, slos: SloDefinition[]): SlosTable {
   return new SlosTable({
