@@ -4,7 +4,7 @@ import {
   recorded,
   recordedBurnRate,
   SLO_SERIES,
-  sloMatcher,
+  sloVariableMatcher,
 } from '../datasources/sloQueries';
 import { PROVISIONED_UIDS } from '../settings';
 import { expectValidPromQL } from '../testing/grammar';
@@ -31,7 +31,16 @@ interface Dashboard {
   schemaVersion: number;
   panels: Panel[];
   links: Array<{ url: string; keepTime?: boolean }>;
-  templating: { list: Array<{ name: string; type: string; query: unknown; current?: { value: string }; multi?: boolean; definition?: string }> };
+  templating: {
+    list: Array<{
+      name: string;
+      type: string;
+      query: unknown;
+      current?: { value: string };
+      multi?: boolean;
+      definition?: string;
+    }>;
+  };
 }
 
 const DASHBOARDS: Array<[string, Dashboard, string]> = [
@@ -42,7 +51,7 @@ const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
 /** Every query the dashboards may run: the SLO builders over the `$slo` variable. */
 function builderQueries(): Set<string> {
-  const matchers = [[sloMatcher('$slo', true)], [sloMatcher('$slo')]];
+  const matchers = [[sloVariableMatcher('slo', true)], [sloVariableMatcher('slo')]];
   return new Set(
     matchers.flatMap((m) => [
       recorded(SLO_SERIES.budgetRemaining, m),
@@ -57,7 +66,11 @@ describe.each(DASHBOARDS)('the shipped dashboard %s', (path, dashboard, uid) => 
   const targets = dashboard.panels.flatMap((p) => p.targets);
 
   it('is listed in plugin.json includes and has its stable uid', () => {
-    expect(pluginJson.includes).toContainEqual({ type: 'dashboard', name: dashboard.title, path: `dashboards/${path}` });
+    expect(pluginJson.includes).toContainEqual({
+      type: 'dashboard',
+      name: dashboard.title,
+      path: `dashboards/${path}`,
+    });
     expect(dashboard.uid).toBe(uid);
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
   });
@@ -85,7 +98,11 @@ describe.each(DASHBOARDS)('the shipped dashboard %s', (path, dashboard, uid) => 
 
   it('resolves Prometheus through a data source variable that defaults to the provisioned uid', () => {
     const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
-    expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: PROVISIONED_UIDS.prometheus } });
+    expect(variable).toMatchObject({
+      type: 'datasource',
+      query: 'prometheus',
+      current: { value: PROVISIONED_UIDS.prometheus },
+    });
     const ds = { type: 'prometheus', uid: '${datasource}' };
     for (const panel of dashboard.panels) {
       expect(panel.datasource).toEqual(ds);
@@ -101,13 +118,17 @@ describe.each(DASHBOARDS)('the shipped dashboard %s', (path, dashboard, uid) => 
         '/a/pivot-correlation-app/services/${__field.labels.service:percentencode}?${__url_time_range}',
       ]);
     }
-    expect(dashboard.links).toEqual([expect.objectContaining({ url: '/a/pivot-correlation-app/slos', keepTime: true })]);
+    expect(dashboard.links).toEqual([
+      expect.objectContaining({ url: '/a/pivot-correlation-app/slos', keepTime: true }),
+    ]);
   });
 });
 
 it('the detail dashboard shows the burn rate of every window of the four pairs, for one SLO', () => {
   const burn = (detail as Dashboard).panels.find((p) => p.title === 'Burn rate by window');
-  expect(burn?.targets.map((t) => t.expr)).toEqual(WINDOWS.map((w) => recordedBurnRate(w, [sloMatcher('$slo')])));
+  expect(burn?.targets.map((t) => t.expr)).toEqual(
+    WINDOWS.map((w) => recordedBurnRate(w, [sloVariableMatcher('slo')]))
+  );
   expect((detail as Dashboard).templating.list.find((v) => v.name === 'slo')?.multi).toBe(false);
   expect((overview as Dashboard).templating.list.find((v) => v.name === 'slo')?.multi).toBe(true);
 });

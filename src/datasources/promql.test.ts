@@ -122,6 +122,16 @@ describe('promql low-level builders', () => {
     });
     expect(q).toBe('traces_spanmetrics_latency_bucket{span_kind="SPAN_KIND_SERVER", service="a", span_name="GET /"}');
   });
+
+  it('writes a Grafana variable only when a matcher names one, never from a value', () => {
+    expect(promql.selector('x', [{ label: 'slo', op: '=~', variable: 'slo' }])).toBe('x{slo=~"$slo"}');
+    expect(promql.selector('x', [{ label: 'slo', op: '=', value: '$slo' }])).toBe('x{slo="\\u0024slo"}');
+    for (const variable of ['', '$slo', 'a}', 'a"', '1a']) {
+      expect(() => promql.selector('x', [{ label: 'slo', op: '=', variable }])).toThrow(
+        /Invalid Grafana variable name/
+      );
+    }
+  });
 });
 
 describe('grammar helper', () => {

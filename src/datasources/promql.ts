@@ -8,12 +8,26 @@ import { checkLabelName, promqlString } from './strings';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
-export interface LabelMatcher {
+export interface ValueMatcher {
   label: string;
   op: MatchOp;
-  /** Raw value (for `=~`/`!~` an RE2 pattern); quoted by the builder. */
+  /** Raw value (for `=~`/`!~` an RE2 pattern); quoted by the builder, so Grafana never rewrites it. */
   value: string;
 }
+
+/**
+ * A matcher on a Grafana variable, for dashboards: `label="$name"`, which Grafana fills in
+ * before sending. The only way to put a `$` in a literal that Grafana reads: a value's `$` is
+ * always escaped (strings.ts).
+ */
+export interface VariableMatcher {
+  label: string;
+  op: MatchOp;
+  /** The variable's name, without `$`. */
+  variable: string;
+}
+
+export type LabelMatcher = ValueMatcher | VariableMatcher;
 
 const MATCH_OPS: readonly MatchOp[] = ['=', '!=', '=~', '!~'];
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -21,6 +35,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const DURATION = /^(?:[0-9]+(?:ms|[smhdwy]))+$/;
 // A Grafana template variable, e.g. $__rate_interval or ${__range}; Grafana interpolates it.
 const GRAFANA_VARIABLE = /^\$(?:[a-zA-Z_][a-zA-Z0-9_]*|\{[a-zA-Z_][a-zA-Z0-9_]*\})$/;
+const VARIABLE_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /**
  * A range window, written unquoted inside `[...]`: a PromQL duration (`5m`, `1h30m`) or a
@@ -48,7 +63,14 @@ export function matcher(m: LabelMatcher): string {
   if (!MATCH_OPS.includes(m.op)) {
     throw new Error(`Invalid label matcher operator ${JSON.stringify(m.op)}`);
   }
-  return `${checkLabelName(m.label)}${m.op}${promqlString(m.value)}`;
+  return `${checkLabelName(m.label)}${m.op}${'variable' in m ? variableLiteral(m.variable) : promqlString(m.value)}`;
+}
+
+function variableLiteral(name: string): string {
+  if (typeof name !== 'string' || !VARIABLE_NAME.test(name)) {
+    throw new Error(`Invalid Grafana variable name ${JSON.stringify(name)}: use letters, digits and _`);
+  }
+  return `"$${name}"`;
 }
 
 /** `metric{a="x", b=~"y"}`; `metric` alone when there are no matchers. */

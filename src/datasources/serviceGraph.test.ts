@@ -15,7 +15,29 @@ import {
   nodeLatencyQuantile,
 } from './serviceGraph';
 
-const HOSTILE = ['"', '\\', '}', '{', '`', "'", '|', '=', '~', ',', '(', ')', '$', ' ', '>', '&', 'a', '😀'];
+const HOSTILE = [
+  '"',
+  '\\',
+  '}',
+  '{',
+  '`',
+  "'",
+  '|',
+  '=',
+  '~',
+  ',',
+  '(',
+  ')',
+  '$',
+  '[',
+  ':',
+  '\n',
+  ' ',
+  '>',
+  '&',
+  'a',
+  '😀',
+];
 const name = fc.string({ unit: fc.constantFrom(...HOSTILE), maxLength: 20 });
 const WINDOWS = ['5m', '$__range', '1h30m'];
 

@@ -13,11 +13,16 @@ import {
   recordedBurnRate,
   sliErrorRatio,
   sloMatcher,
+  sloVariableMatcher,
   SLO_SERIES,
   thresholdInFamilyUnit,
 } from './sloQueries';
 
-const SLIS = [{ type: 'availability' as const }, { type: 'latency' as const, thresholdSeconds: 0.5 }, { type: 'latency' as const, thresholdSeconds: 1 }];
+const SLIS = [
+  { type: 'availability' as const },
+  { type: 'latency' as const, thresholdSeconds: 0.5 },
+  { type: 'latency' as const, thresholdSeconds: 1 },
+];
 const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d', '30d', '$__range'];
 
 describe('sliErrorRatio', () => {
@@ -40,15 +45,20 @@ describe('sliErrorRatio', () => {
 
   it('keeps any service name a literal', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('"', '\\', '\n', '}', '{', '`', '|', 'a', '😀'), maxLength: 20 }), (service) => {
-        for (const sli of SLIS) {
-          const q = sliErrorRatio({ family: 'http-semconv', serviceLabel: 'job' }, sli, service, '1h');
-          expectValidPromQL(q);
-          const jobs = nodeTexts('PromQL', q, 'StringLiteral').map(goUnquote).filter((v) => v === service);
-          // Each SLI reads three selectors (errors or threshold, all requests twice), each holding the service.
-          expect(jobs.length).toBe(3);
+      fc.property(
+        fc.string({ unit: fc.constantFrom('"', '\\', '\n', '}', '{', '`', '|', 'a', '😀'), maxLength: 20 }),
+        (service) => {
+          for (const sli of SLIS) {
+            const q = sliErrorRatio({ family: 'http-semconv', serviceLabel: 'job' }, sli, service, '1h');
+            expectValidPromQL(q);
+            const jobs = nodeTexts('PromQL', q, 'StringLiteral')
+              .map(goUnquote)
+              .filter((v) => v === service);
+            // Each SLI reads three selectors (errors or threshold, all requests twice), each holding the service.
+            expect(jobs.length).toBe(3);
+          }
         }
-      }),
+      ),
       { numRuns: 100 }
     );
   });
@@ -84,7 +94,9 @@ describe('latency thresholds and bucket boundaries', () => {
     expect(checkLatencyThreshold(millis, 0.25, ['100', '250', '500'])).toEqual({ ok: true });
     expect(checkLatencyThreshold(millis, 0.3, ['100', '250']).ok).toBe(false);
     const none = checkLatencyThreshold(seconds, 0.5, []);
-    expect(!none.ok && none.message).toMatch(/^No latency histogram found \(http_server_request_duration_seconds_bucket\)/);
+    expect(!none.ok && none.message).toMatch(
+      /^No latency histogram found \(http_server_request_duration_seconds_bucket\)/
+    );
   });
 });
 
@@ -94,11 +106,20 @@ describe('queries over the recording rules', () => {
     expect(() => SLO_SERIES.sliError('5 m')).toThrow(/Invalid PromQL window/);
     const queries = [
       burnAlertCondition('checkout-availability', '1h', '5m', 0.0144),
-      recordedBurnRate('1h', [sloMatcher('$slo', true)]),
+      recordedBurnRate('1h', [sloVariableMatcher('slo', true)]),
       firingBurnAlerts([sloMatcher('a"b')]),
-      budgetRemainingDirect({ family: 'otel-spanmetrics', serviceLabel: 'service_name' }, SLIS[1], 'checkout', '28d', 0.01),
+      budgetRemainingDirect(
+        { family: 'otel-spanmetrics', serviceLabel: 'service_name' },
+        SLIS[1],
+        'checkout',
+        '28d',
+        0.01
+      ),
     ];
     queries.forEach(expectValidPromQL);
+    expect(queries[1]).toBe(
+      'pivot_slo:sli_error:ratio_rate1h{slo=~"$slo"} / on (slo) group_left () pivot_slo:error_budget:ratio{slo=~"$slo"}'
+    );
     expect(queries[0]).toBe(
       '(pivot_slo:sli_error:ratio_rate1h{slo="checkout-availability"} > 0.0144) and (pivot_slo:sli_error:ratio_rate5m{slo="checkout-availability"} > 0.0144)'
     );

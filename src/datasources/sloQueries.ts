@@ -62,14 +62,21 @@ export function sliErrorRatio(conv: MetricConventions, sli: SloSli, service: str
     return errorRatio(conv, { service, window });
   }
   const by = [conv.serviceLabel];
-  const bucket = (m: LabelMatcher) => sumBy(by, rate(familySelector(conv, 'latencyBucket', { service, matchers: [m] }), window));
+  const bucket = (m: LabelMatcher) =>
+    sumBy(by, rate(familySelector(conv, 'latencyBucket', { service, matchers: [m] }), window));
   const all = bucket(ALL_REQUESTS);
   const fast = bucket(leMatcher(thresholdInFamilyUnit(conv, sli.thresholdSeconds)));
   return `(${all} - ${fast}) / ${all}`;
 }
 
 /** Budget remaining straight from the metrics, without the rules: 1 - SLI error ratio / budget. */
-export function budgetRemainingDirect(conv: MetricConventions, sli: SloSli, service: string, period: string, budget: number): string {
+export function budgetRemainingDirect(
+  conv: MetricConventions,
+  sli: SloSli,
+  service: string,
+  period: string,
+  budget: number
+): string {
   return `1 - (${sliErrorRatio(conv, sli, service, period)}) / ${promqlNumber(budget)}`;
 }
 
@@ -88,7 +95,11 @@ export type ThresholdCheck = { ok: true } | { ok: false; message: string };
  * returned them, in the family's unit). A threshold between boundaries cannot be counted
  * exactly from a histogram, so it is refused with the boundaries that would work.
  */
-export function checkLatencyThreshold(conv: MetricConventions, thresholdSeconds: number, leValues: string[]): ThresholdCheck {
+export function checkLatencyThreshold(
+  conv: MetricConventions,
+  thresholdSeconds: number,
+  leValues: string[]
+): ThresholdCheck {
   const toSeconds = METRIC_FAMILIES[conv.family].latencyToSeconds;
   const bounds = leValues
     .map(Number)
@@ -111,9 +122,14 @@ export function checkLatencyThreshold(conv: MetricConventions, thresholdSeconds:
   };
 }
 
-/** `{slo="name"}` or, for a dashboard variable, `{slo=~"$slo"}`. */
-export function sloMatcher(slo: string, asRegex = false): LabelMatcher {
-  return { label: 'slo', op: asRegex ? '=~' : '=', value: slo };
+/** `{slo="name"}`: one SLO. */
+export function sloMatcher(slo: string): LabelMatcher {
+  return { label: 'slo', op: '=', value: slo };
+}
+
+/** `{slo="$slo"}`, or `{slo=~"$slo"}` for a multi-value variable: the SLOs a dashboard's variable selects. */
+export function sloVariableMatcher(variable = 'slo', asRegex = false): LabelMatcher {
+  return { label: 'slo', op: asRegex ? '=~' : '=', variable };
 }
 
 /** A recorded series of one SLO (or of every SLO without `matchers`). */

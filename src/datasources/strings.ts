@@ -1,9 +1,17 @@
 /**
  * String literals for PromQL, LogQL and TraceQL. Prometheus, Loki and Tempo all decode a
- * `"…"` literal with Go's `strconv.Unquote` (CONTRACTS.md section 4), so one quoting rule
- * serves the three languages: backslash and double quote are escaped, control characters are
- * written as Go escapes (a raw newline would end the literal; the others would be invisible
- * in a query editor), and everything else is kept as is.
+ * `"…"` literal with Go's `strconv.Unquote` (docs/conventions.md, String literals), so one
+ * quoting rule serves the three languages: backslash and double quote are escaped, control
+ * characters are written as Go escapes (a raw newline would end the literal; the others would
+ * be invisible in a query editor), and everything else is kept as is, except what Grafana
+ * would read as a variable (below).
+ *
+ * Grafana rewrites `$name`, `${name…}` and `[[name]]` everywhere in a query's text, string
+ * literals included, before the data source sends it (docs/conventions.md, Grafana variables
+ * in query text): a service named `$__interval` would reach Prometheus as `15s`. So `$` is
+ * written `\u0024`, and the first `[` of `[[` as `\u005b`: no variable syntax is left for
+ * Grafana to match, and the servers decode the escapes back (all three lexers accept `\u`; the
+ * TraceQL grammar of `@grafana/lezer-traceql` does not, Tempo decides).
  *
  * The three names exist so that a reader sees which language a literal is for, and so that
  * a language can change its rule without touching callers.
@@ -24,7 +32,8 @@ const NAMED_ESCAPES: Record<string, string> = {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // C0 controls, DEL and C1 controls: Go accepts most of them raw, but nobody can read them.
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\u009f]/g;
+// `$`, and `[` before `[`: Grafana's variable syntax, which it would replace.
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\$\u007f-\u009f]|\[(?=\[)/g;
 
 function escapeChar(c: string): string {
   const named = NAMED_ESCAPES[c];

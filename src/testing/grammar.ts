@@ -47,6 +47,55 @@ export function interpolateGrafanaVariables(query: string, duration = '1m'): str
   return out;
 }
 
+// A Go escape other than \" and \\ : \n and the other letters, \xHH, \uHHHH, \UHHHHHHHH, octal.
+const GO_ESCAPE = /^\\(?:[abfnrtv]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3})/;
+
+/**
+ * The text the TraceQL grammar is run on. `@grafana/lezer-traceql` accepts only the \" and \\
+ * escapes in "…", but Tempo's lexer scans strings with Go's text/scanner and decodes them with
+ * `strconv.Unquote` (grafana/tempo `pkg/traceql/lexer.go`, `Lex`, case `scanner.String`), which
+ * accept every Go escape; Pivot writes `$` as \u0024 so that Grafana leaves it alone. Each such
+ * escape inside a "…" literal is replaced by as many `_`: the grammar sees one plain literal and
+ * every node keeps its position, so node texts can be read from the query itself.
+ */
+export function traceqlGrammarView(query: string): string {
+  let out = '';
+  let inString = false;
+  let i = 0;
+  while (i < query.length) {
+    const c = query[i];
+    if (!inString && c === '`') {
+      // A raw string has no escapes: copied as is.
+      const end = query.indexOf('`', i + 1);
+      const stop = end === -1 ? query.length : end + 1;
+      out += query.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (!inString) {
+      inString = c === '"';
+      out += c;
+      i += 1;
+      continue;
+    }
+    if (c === '\\') {
+      const escape = GO_ESCAPE.exec(query.slice(i, i + 10));
+      const text = escape ? '_'.repeat(escape[0].length) : query.slice(i, i + 2);
+      out += text;
+      i += text.length;
+      continue;
+    }
+    inString = c !== '"';
+    out += c;
+    i += 1;
+  }
+  return out;
+}
+
+function grammarView(language: QueryLanguage, query: string): string {
+  return language === 'TraceQL' ? traceqlGrammarView(query) : query;
+}
+
 export interface SyntaxError {
   from: number;
   to: number;
@@ -54,7 +103,7 @@ export interface SyntaxError {
 
 export function syntaxErrors(language: QueryLanguage, query: string): SyntaxError[] {
   const errors: SyntaxError[] = [];
-  PARSERS[language].parse(query).iterate({
+  PARSERS[language].parse(grammarView(language, query)).iterate({
     enter(node) {
       if (node.type.isError) {
         errors.push({ from: node.from, to: node.to });
@@ -67,7 +116,7 @@ export function syntaxErrors(language: QueryLanguage, query: string): SyntaxErro
 /** How many nodes of each name the parse tree holds, e.g. `{ Matcher: 2, PipelineStage: 1 }`. */
 export function nodeCounts(language: QueryLanguage, query: string): Record<string, number> {
   const counts: Record<string, number> = {};
-  PARSERS[language].parse(query).iterate({
+  PARSERS[language].parse(grammarView(language, query)).iterate({
     enter(node) {
       counts[node.name] = (counts[node.name] ?? 0) + 1;
     },
@@ -78,7 +127,7 @@ export function nodeCounts(language: QueryLanguage, query: string): Record<strin
 /** The source text of every node called `name`, in document order. */
 export function nodeTexts(language: QueryLanguage, query: string, name: string): string[] {
   const texts: string[] = [];
-  PARSERS[language].parse(query).iterate({
+  PARSERS[language].parse(grammarView(language, query)).iterate({
     enter(node) {
       if (node.name === name) {
         texts.push(query.slice(node.from, node.to));
