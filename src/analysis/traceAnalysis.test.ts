@@ -13,7 +13,13 @@ import {
 import { analyzeTrace } from './traceAnalysis';
 
 const T = FIXTURE_START_MS;
-const span = (spanId: string, parentSpanId: string, from: number, to: number, extra: Partial<SpanSpec> = {}): SpanSpec => ({
+const span = (
+  spanId: string,
+  parentSpanId: string,
+  from: number,
+  to: number,
+  extra: Partial<SpanSpec> = {}
+): SpanSpec => ({
   spanId,
   parentSpanId,
   startTime: T + from,
@@ -94,7 +100,143 @@ describe('analyzeTrace on a failing checkout trace', () => {
   });
 
   it('reports no anomaly on a well-formed trace', () => {
-    expect(analysis.anomalies).toEqual({ orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0 });
+    expect(analysis.anomalies).toEqual({
+      orphans: 0,
+      cycles: 0,
+      duplicateSpanIds: 0,
+      missingSpanIds: 0,
+      clockSkew: 0,
+      missingTimes: 0,
+    });
+  });
+});
+
+/** The checkout trace with the start time and duration of one span replaced by raw values. */
+function withTimes(spanId: string, startTime: unknown, duration?: unknown): DataFrame {
+  const frame = checkoutFailureFrame();
+  const row = frame.fields.find((f) => f.name === 'spanID')!.values.indexOf(spanId);
+  const set = (name: string, value: unknown) => {
+    frame.fields.find((f) => f.name === name)!.values[row] = value;
+  };
+  set('startTime', startTime);
+  if (duration !== undefined) {
+    set('duration', duration);
+  }
+  return frame;
+}
+
+describe('analyzeTrace on spans without usable times', () => {
+  it.each<[string, unknown]>([
+    ['0', 0],
+    ['null', null],
+    ['NaN', NaN],
+    ['undefined', undefined],
+    ['negative', -1],
+    ['infinite', Infinity],
+    ['an empty string', ''],
+    ['not a number', 'soon'],
+    ['past the last JavaScript date', 1e17],
+  ])('leaves a span starting at %s out of the window and the duration, and counts it', (_, startTime) => {
+    // A leaf in the middle of the trace: the window stays the root's, 120 ms, not 54 years.
+    const analysis = analyzeTrace(withTimes('0000000000000013', startTime));
+    expect(analysis.startMs).toBe(T);
+    expect(analysis.endMs).toBe(T + 120);
+    expect(analysis.durationMs).toBe(120);
+    expect(analysis.anomalies.missingTimes).toBe(1);
+    expect(analysis.anomalies.clockSkew).toBe(0);
+    expect(analysis.spanCount).toBe(10);
+    expect(analysis.criticalPath[0]).toBe('000000000000000a');
+  });
+
+  it('keeps the window when the root is the span without a time: its children set it', () => {
+    const analysis = analyzeTrace(withTimes('000000000000000a', 0));
+    expect(analysis.startMs).toBe(T + 5);
+    expect(analysis.endMs).toBe(T + 115);
+    expect(analysis.rootSpanId).toBe('000000000000000a');
+    expect(analysis.anomalies).toMatchObject({ missingTimes: 1, clockSkew: 0 });
+  });
+
+  it.each<[string, unknown]>([
+    ['NaN', NaN],
+    ['null', null],
+    ['negative', -5],
+    ['infinite', Infinity],
+    ['longer than JavaScript dates reach', 1e16],
+  ])('places a span with a %s duration at its start, with no length, and counts it', (_, duration) => {
+    const analysis = analyzeTrace(withTimes('000000000000000a', T, duration));
+    expect(analysis.startMs).toBe(T);
+    expect(analysis.endMs).toBe(T + 115);
+    expect(analysis.getSpan('000000000000000a')?.durationMs).toBe(0);
+    expect(analysis.anomalies.missingTimes).toBe(1);
+  });
+
+  it('has no window when no span has a usable time, and still analyses the tree', () => {
+    const spans = checkoutFailureFrame();
+    const analysis = analyzeTrace({
+      ...spans,
+      fields: spans.fields.map((f) => (f.name === 'startTime' ? { ...f, values: f.values.map(() => 0) } : f)),
+    });
+    expect(analysis.startMs).toBeUndefined();
+    expect(analysis.endMs).toBeUndefined();
+    expect(analysis.durationMs).toBe(0);
+    expect(analysis.anomalies.missingTimes).toBe(10);
+    expect(analysis.spanCount).toBe(10);
+    expect(analysis.failureOrigin?.spanId).toBe('0000000000000010');
+  });
+
+  it('spans exactly the spans with usable times, whichever spans lack them (property)', () => {
+    const bad = fc.constantFrom<unknown>(0, null, NaN, -1, Infinity, undefined, '');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.array(fc.tuple(fc.nat(), bad), { maxLength: 20 }),
+        (n, seed, breaks) => {
+          const spans = randomTreeSpans(n, seed, 5);
+          const broken = new Set<number>();
+          for (const [at, value] of breaks) {
+            const i = at % n;
+            broken.add(i);
+            spans[i] = { ...spans[i], startTime: value as number };
+          }
+          const analysis = analyzeTrace(tempoTraceFrame(spans));
+          const usable = spans.filter((_, i) => !broken.has(i));
+          expect(analysis.anomalies.missingTimes).toBe(broken.size);
+          expect(analysis.spanCount).toBe(n);
+          if (usable.length === 0) {
+            expect(analysis.startMs).toBeUndefined();
+            return;
+          }
+          expect(analysis.startMs).toBe(Math.min(...usable.map((s) => s.startTime)));
+          expect(analysis.endMs).toBe(Math.max(...usable.map((s) => s.startTime + s.duration)));
+          expect(analysis.startMs).toBeGreaterThan(T - 1);
+        }
+      ),
+      { numRuns: 60, seed: 1212 }
+    );
+  });
+});
+
+describe('analyzeTrace on a malformed frame length', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['1.5', 1.5, /length is 1\.5, not a whole number of rows/],
+    ['2^31', 2 ** 31, /says it has 2,147,483,648 rows but its columns hold 10/],
+    ['negative', -1, /length is -1/],
+    ['NaN', NaN, /length is NaN/],
+    ['infinite', Infinity, /length is Infinity/],
+    ['a string', '10', /length is "10", not a whole number/],
+  ])('reports a length of %s instead of throwing, with an empty analysis', (_, length, message) => {
+    const frame = { ...checkoutFailureFrame(), length } as unknown as DataFrame;
+    const analysis = analyzeTrace(frame);
+    expect(analysis.frameProblem).toMatch(message);
+    expect(analysis.spanCount).toBe(0);
+    expect(analysis.startMs).toBeUndefined();
+  });
+
+  it('reads a frame whose length is shorter than its columns up to its length', () => {
+    const analysis = analyzeTrace({ ...checkoutFailureFrame(), length: 3 });
+    expect(analysis.frameProblem).toBeUndefined();
+    expect(analysis.spanCount).toBe(3);
   });
 });
 
@@ -188,11 +330,7 @@ describe('analyzeTrace on hard shapes', () => {
   });
 
   it('counts clock skew and still follows the child finishing last, even past its parent', () => {
-    const frame = tempoTraceFrame([
-      span('r', '', 10, 20),
-      span('early', 'r', 5, 15),
-      span('late', 'r', 12, 30),
-    ]);
+    const frame = tempoTraceFrame([span('r', '', 10, 20), span('early', 'r', 5, 15), span('late', 'r', 12, 30)]);
     const analysis = analyzeTrace(frame);
     expect(analysis.anomalies.clockSkew).toBe(2);
     expect(analysis.criticalPath).toEqual(['r', 'late']);
@@ -283,7 +421,7 @@ describe('analyzeTrace properties over random trees', () => {
           expect(spans.find((s) => s.spanId === origin)?.statusCode).toBe(2);
           // No failing span hangs below the origin.
           const below = new Set([origin]);
-          for (let grew = true; grew; ) {
+          for (let grew = true; grew;) {
             grew = false;
             for (const s of spans) {
               if (s.parentSpanId && below.has(s.parentSpanId) && !below.has(s.spanId)) {

@@ -65,6 +65,11 @@ export interface TraceAnomalies {
   missingSpanIds: number;
   /** Spans that start before their parent starts or end after it ends. */
   clockSkew: number;
+  /**
+   * Spans without a usable start time or duration (missing, zero, negative, not a number, or
+   * past the last date JavaScript can hold): left out of the trace's window and duration.
+   */
+  missingTimes: number;
 }
 
 export interface TraceAnalysis {
@@ -85,11 +90,16 @@ export interface TraceAnalysis {
   services: ServiceSummary[];
   /** Service pairs crossed by a parent → child span, by client then server. */
   edges: ServiceEdge[];
-  /** Earliest span start and latest span end, epoch ms; undefined when there is no span. */
+  /**
+   * Earliest span start and latest span end, epoch ms, over the spans with usable times;
+   * undefined when no span has one.
+   */
   startMs?: number;
   endMs?: number;
   durationMs: number;
   anomalies: TraceAnomalies;
+  /** Why the frame could not be read as a trace (its length is not a row count): the analysis is then empty. */
+  frameProblem?: string;
   getSpan(spanId: string): TraceSpan | undefined;
 }
 
@@ -128,16 +138,47 @@ function number(values: unknown[] | undefined, i: number): number {
   return Number.isFinite(v) ? v : 0;
 }
 
-/** Rows of the frame: its `length`, else the longest column (frames built by hand may omit it). */
-function rowCount(frame: DataFrame): number {
-  if (typeof frame.length === 'number' && frame.length > 0) {
-    return frame.length;
+/** The value as a number, NaN when absent (`Number(null)` is 0, which is a time here). */
+function numberOrNaN(values: unknown[] | undefined, i: number): number {
+  const raw = values?.[i];
+  if (typeof raw === 'number') {
+    return raw;
   }
-  return frame.fields.reduce((max, f) => Math.max(max, f.values?.length ?? 0), 0);
+  return raw === undefined || raw === null || raw === '' ? NaN : Number(raw);
+}
+
+/** The last instant a JavaScript Date can hold, in epoch ms: later "times" cannot be shown or queried. */
+export const MAX_EPOCH_MS = 8.64e15;
+
+/**
+ * Rows of the frame: its `length`, else the longest column (frames built by hand may omit
+ * it). A length that is not a whole number, or more rows than the columns hold, is a
+ * malformed frame: reported, rather than allocating for rows that do not exist.
+ */
+export function traceFrameRows(frame: DataFrame): { rows: number } | { problem: string } {
+  const longest = frame.fields.reduce((max, f) => Math.max(max, f.values?.length ?? 0), 0);
+  const length: unknown = frame.length;
+  if (length === undefined || length === null || length === 0) {
+    return { rows: longest };
+  }
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    const shown = typeof length === 'number' ? String(length) : JSON.stringify(length);
+    return { problem: `The trace frame's length is ${shown}, not a whole number of rows.` };
+  }
+  if (length > longest) {
+    return {
+      problem: `The trace frame says it has ${length.toLocaleString('en')} rows but its columns hold ${longest.toLocaleString('en')}.`,
+    };
+  }
+  return { rows: length };
 }
 
 export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
-  const n = frame ? rowCount(frame) : 0;
+  const counted = frame ? traceFrameRows(frame) : { rows: 0 };
+  if ('problem' in counted) {
+    return { ...analyzeTrace(undefined), frameProblem: counted.problem };
+  }
+  const n = counted.rows;
   const col = (name: string) => (frame ? (fieldByName(frame, name)?.values as unknown[] | undefined) : undefined);
   const spanIdCol = col(FIELDS.spanId);
   const parentCol = col(FIELDS.parentSpanId);
@@ -150,7 +191,14 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   const durationCol = col(FIELDS.duration);
   const traceIdCol = col(FIELDS.traceId);
 
-  const anomalies: TraceAnomalies = { orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0 };
+  const anomalies: TraceAnomalies = {
+    orphans: 0,
+    cycles: 0,
+    duplicateSpanIds: 0,
+    missingSpanIds: 0,
+    clockSkew: 0,
+    missingTimes: 0,
+  };
 
   // 1. Span ids: the first row of each id is the span; later rows and rows without an id are dropped.
   const ids: string[] = new Array(n);
@@ -158,6 +206,8 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   const index = new SpanIdIndex(n, ids);
   const start = new Float64Array(n);
   const end = new Float64Array(n);
+  // 1 when the span's start is a usable time: only those make the trace's window.
+  const timed = new Uint8Array(n);
   const failed = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const id = text(spanIdCol, i);
@@ -171,8 +221,18 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
       continue;
     }
     alive[i] = 1;
-    start[i] = number(startCol, i);
-    end[i] = start[i] + Math.max(0, number(durationCol, i));
+    // One span at 0 or NaN would put the trace in 1970: unusable times stay out of the
+    // window. Such a span keeps its place in the tree, at 0 with the duration it has.
+    const s = numberOrNaN(startCol, i);
+    const d = numberOrNaN(durationCol, i);
+    const startOk = s > 0 && s <= MAX_EPOCH_MS;
+    const durationOk = d >= 0 && d <= MAX_EPOCH_MS && (!startOk || s + d <= MAX_EPOCH_MS);
+    if (!startOk || !durationOk) {
+      anomalies.missingTimes++;
+    }
+    timed[i] = startOk ? 1 : 0;
+    start[i] = startOk ? s : 0;
+    end[i] = start[i] + (durationOk ? d : 0);
     failed[i] = number(statusCol, i) === STATUS_ERROR ? 1 : 0;
   }
 
@@ -316,7 +376,7 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
 
   // 8. Critical path: from the main root, the child that finishes last, down to a leaf.
   const criticalPath: string[] = [];
-  for (let v = mainRoot; v >= 0; ) {
+  for (let v = mainRoot; v >= 0;) {
     criticalPath.push(ids[v]);
     let next = -1;
     for (let k = childStart[v]; k < childStart[v + 1]; k++) {
@@ -354,21 +414,25 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   let traceEnd = -Infinity;
   for (let k = 0; k < tail; k++) {
     const v = order[k];
-    if (start[v] < traceStart) {
-      traceStart = start[v];
-    }
-    if (end[v] > traceEnd) {
-      traceEnd = end[v];
+    if (timed[v]) {
+      if (start[v] < traceStart) {
+        traceStart = start[v];
+      }
+      if (end[v] > traceEnd) {
+        traceEnd = end[v];
+      }
     }
     const service = serviceOf[v];
     services.spans[service]++;
     services.errors[service] += failed[v];
     // Leaves (half the spans or more) need no interval merge: their self time is their duration.
     services.selfTimeMs[service] +=
-      childStart[v] === childStart[v + 1] ? Math.max(0, end[v] - start[v]) : selfTimes.of(v, start, end, parent, childStart, childList);
+      childStart[v] === childStart[v + 1]
+        ? Math.max(0, end[v] - start[v])
+        : selfTimes.of(v, start, end, parent, childStart, childList);
     const p = parent[v];
     if (p >= 0) {
-      if (start[v] < start[p] - SKEW_EPSILON_MS || end[v] > end[p] + SKEW_EPSILON_MS) {
+      if (timed[v] && timed[p] && (start[v] < start[p] - SKEW_EPSILON_MS || end[v] > end[p] + SKEW_EPSILON_MS)) {
         anomalies.clockSkew++;
       }
       if (serviceOf[p] !== service) {
@@ -403,7 +467,7 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
         }))(spanAt(origin))
       : undefined;
 
-  const hasSpans = tail > 0;
+  const hasTimes = traceStart <= traceEnd;
   return {
     traceId: n > 0 && traceIdCol ? text(traceIdCol, 0) || undefined : undefined,
     spanCount: tail,
@@ -414,9 +478,9 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
     criticalPath,
     services: services.summaries(),
     edges: edges.list(services.names),
-    startMs: hasSpans ? traceStart : undefined,
-    endMs: hasSpans ? traceEnd : undefined,
-    durationMs: hasSpans ? traceEnd - traceStart : 0,
+    startMs: hasTimes ? traceStart : undefined,
+    endMs: hasTimes ? traceEnd : undefined,
+    durationMs: hasTimes ? traceEnd - traceStart : 0,
     anomalies,
     getSpan(spanId: string) {
       const v = index.get(spanId);
@@ -689,7 +753,12 @@ class EdgeTable {
 
   list(names: string[]): ServiceEdge[] {
     return this.calls
-      .map((calls, e) => ({ client: names[this.clients[e]], server: names[this.servers[e]], calls, errors: this.errors[e] }))
+      .map((calls, e) => ({
+        client: names[this.clients[e]],
+        server: names[this.servers[e]],
+        calls,
+        errors: this.errors[e],
+      }))
       .sort((a, b) => byText(a.client, b.client) || byText(a.server, b.server));
   }
 }
@@ -709,7 +778,14 @@ class SelfTimes {
     this.to = new Float64Array(Math.min(n, 64));
   }
 
-  of(v: number, start: Float64Array, end: Float64Array, parent: Int32Array, childStart: Int32Array, childList: Int32Array): number {
+  of(
+    v: number,
+    start: Float64Array,
+    end: Float64Array,
+    parent: Int32Array,
+    childStart: Int32Array,
+    childList: Int32Array
+  ): number {
     const spanFrom = start[v];
     const spanTo = end[v];
     const own = spanTo - spanFrom;

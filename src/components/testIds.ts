@@ -69,6 +69,8 @@ export const testIds = {
     focusSpan: (spanId: string) => `data-testid pivot-trace-focus ${spanId}`,
     openInput: 'data-testid pivot-trace-open-input',
     openSubmit: 'data-testid pivot-trace-open-submit',
+    /** The sentence saying which window the trace's logs were read in. */
+    logsWindow: 'data-testid pivot-trace-logs-window',
     /** Names of the Trace page's sections, for `service.section(name, state)`. */
     sections: { logs: 'trace-logs', graph: 'trace-graph' },
   },

@@ -9,8 +9,11 @@ import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary'
 
 interface Props {
   analysis: TraceAnalysis;
-  /** The window the service links open: the trace's own, so the Service page shows its moment. */
-  range: UrlTimeRange;
+  /**
+   * The window the service links open: the trace's own, so the Service page shows its
+   * moment; absent when no span has a usable time (the links keep the Service page's default).
+   */
+  range?: UrlTimeRange;
   onFocusSpan: (spanId: string) => void;
 }
 
@@ -23,13 +26,19 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
     <div className={styles.summary} data-testid={testIds.trace.summary}>
       <Text color="secondary">
         {analysis.spanCount.toLocaleString('en')} spans, {analysis.services.length} services,{' '}
-        {formatDuration(analysis.durationMs)}
+        {analysis.startMs === undefined
+          ? 'duration unknown (no span has a usable time)'
+          : formatDuration(analysis.durationMs)}
       </Text>
       {origin ? (
         <Alert severity="error" title="Where it failed" data-testid={testIds.trace.failureOrigin}>
           <Stack direction="column" gap={1}>
             <div>
-              <TextLink href={serviceUrl(origin.serviceName, range)} inline={false} data-testid={testIds.trace.serviceLink(origin.serviceName)}>
+              <TextLink
+                href={serviceUrl(origin.serviceName, range)}
+                inline={false}
+                data-testid={testIds.trace.serviceLink(origin.serviceName)}
+              >
                 {origin.serviceName || '(no service name)'}
               </TextLink>{' '}
               <code>{origin.operationName}</code> failed after {formatDuration(origin.durationMs)}
@@ -47,7 +56,13 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
               {analysis.failingSpanCount > 1 ? ` (${analysis.failingSpanCount} spans failed in all)` : ''}.
             </Text>
             <div>
-              <Button size="sm" variant="secondary" icon="crosshair" onClick={() => onFocusSpan(origin.spanId)} data-testid={testIds.trace.focusSpan(origin.spanId)}>
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="crosshair"
+                onClick={() => onFocusSpan(origin.spanId)}
+                data-testid={testIds.trace.focusSpan(origin.spanId)}
+              >
                 Show this span
               </Button>
             </div>

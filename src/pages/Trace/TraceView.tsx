@@ -1,6 +1,15 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { DataFrame, Field, FieldType, GrafanaTheme2, LinkModel, LoadingState, PanelData } from '@grafana/data';
+import {
+  DataFrame,
+  dateTimeFormat,
+  Field,
+  FieldType,
+  GrafanaTheme2,
+  LinkModel,
+  LoadingState,
+  PanelData,
+} from '@grafana/data';
 import {
   PanelBuilders,
   SceneComponentProps,
@@ -24,8 +33,8 @@ import { PillarSection } from '../Services/PillarSection';
 import { dsRef } from '../Services/servicesScene';
 import { TraceSummary } from './TraceSummary';
 import { traceLogsQuery } from './traceQueries';
-import { absoluteRange, TraceLoadState, traceLoadState, traceLogWindow } from './traceState';
-import { TraceWindowTimeRange } from './TraceWindowTimeRange';
+import { absoluteRange, logWindowNote, TraceLoadState, traceLoadState, traceLogWindow } from './traceState';
+import { BoundedPageTimeRange, TraceWindowTimeRange } from './TraceWindowTimeRange';
 
 /** Options of Grafana's traces panel that Pivot sets (the panel is core Grafana: not typed in npm). */
 export interface TracesPanelOptions {
@@ -41,9 +50,12 @@ export interface TraceViewState extends SceneObjectState {
   focusedSpanId?: string;
   load: TraceLoadState;
   analysis?: TraceAnalysis;
+  /** Why Tempo's answer could not be read as a trace (a malformed frame): shown instead of the trace. */
+  readProblem?: string;
   /** Why Tempo cannot be asked (missing or wrong data source): the logs are still read. */
   tempoProblem?: string;
   waterfall: VizPanel<TracesPanelOptions>;
+  /** The trace's logs; its `$timeRange` is the window they are read in. */
   logs?: PillarSection;
   graph?: PillarSection;
 }
@@ -144,7 +156,7 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
     }
     if (load.kind !== 'data') {
       this.analysedFrame = undefined;
-      this.setState({ load, analysis: undefined, graph: undefined });
+      this.setState({ load, analysis: undefined, readProblem: undefined, graph: undefined });
       // Without the trace (sampled out, expired, Tempo down) its logs may still tell the story.
       this.updateLogs(undefined);
       return;
@@ -153,9 +165,15 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
       this.setState({ load });
       return;
     }
-    const analysis = analyzeTrace(load.frame);
     this.analysedFrame = load.frame;
-    this.setState({ load, analysis, graph: buildGraphSection(analysis) });
+    const read = readTrace(load.frame);
+    if ('problem' in read) {
+      this.setState({ load, analysis: undefined, readProblem: read.problem, graph: undefined });
+      this.updateLogs(undefined);
+      return;
+    }
+    const { analysis } = read;
+    this.setState({ load, analysis, readProblem: undefined, graph: buildGraphSection(analysis) });
     this.updateLogs(analysis);
   }
 
@@ -170,10 +188,26 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
       return;
     }
     this.logsKey = key;
-    this.setState({ logs: buildLogsSection(this.ctx, this.state.traceId, services, window) });
+    // Without the trace's window (Tempo could not answer, or no span has a usable time), the
+    // query reads every service's streams: the page's range, at most its last hour.
+    const logsWindow = window ? new TraceWindowTimeRange(window) : new BoundedPageTimeRange();
+    this.setState({ logs: buildLogsSection(this.ctx, this.state.traceId, services, logsWindow) });
   }
 }
 
+/**
+ * The analysis of Tempo's frame, or why it cannot be read. `analyzeTrace` reports a malformed
+ * frame itself; anything else it throws is caught here too, so a bad answer is a message on
+ * the page and the logs are still read, never a broken page.
+ */
+function readTrace(frame: DataFrame): { analysis: TraceAnalysis } | { problem: string } {
+  try {
+    const analysis = analyzeTrace(frame);
+    return analysis.frameProblem !== undefined ? { problem: analysis.frameProblem } : { analysis };
+  } catch (error) {
+    return { problem: error instanceof Error ? error.message : String(error) };
+  }
+}
 function buildWaterfall(): VizPanel<TracesPanelOptions> {
   return new VizPanel<TracesPanelOptions>({
     pluginId: 'traces',
@@ -184,13 +218,13 @@ function buildWaterfall(): VizPanel<TracesPanelOptions> {
 }
 
 const LOGS_DESCRIPTION =
-  'Log lines carrying this trace_id, from every service the trace crossed, from 5 minutes before it started to 5 minutes after it ended.';
+  'Log lines carrying this trace_id, from every service the trace crossed, from 5 minutes before it started to 5 minutes after it ended. When the trace could not be read: from every service, over the selected time range, at most its last hour.';
 
 function buildLogsSection(
   ctx: PivotContext,
   traceId: string,
   services: string[],
-  window: { fromMs: number; toMs: number } | undefined
+  window: TraceWindowTimeRange | BoundedPageTimeRange
 ): PillarSection {
   const loki = ctx.datasources.loki;
   const common = {
@@ -206,15 +240,16 @@ function buildLogsSection(
   return new PillarSection({
     ...common,
     height: 380,
-    // Without the trace's window (Tempo could not answer) the page's time range applies.
-    $timeRange: window ? new TraceWindowTimeRange(window) : undefined,
+    $timeRange: window,
     $data: new SceneQueryRunner({
       datasource: dsRef(loki.ds),
       queries: [traceLogsQuery(ctx.settings, traceId, services)],
     }),
     body: withAddToDashboard(
       PanelBuilders.logs()
-        .setTitle(window ? 'Logs of this trace' : 'Logs of this trace (in the selected time range)')
+        .setTitle(
+          window instanceof TraceWindowTimeRange ? 'Logs of this trace' : 'Logs of this trace (from every service)'
+        )
         .setDescription(LOGS_DESCRIPTION)
         .setOption('showTime', true)
         .setOption('wrapLogMessage', true)
@@ -243,16 +278,17 @@ function buildGraphSection(analysis: TraceAnalysis): PillarSection {
 }
 
 function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
-  const { traceId, load, analysis, tempoProblem, waterfall, logs, graph } = model.useState();
+  const { traceId, load, analysis, readProblem, tempoProblem, waterfall, logs, graph } = model.useState();
   const styles = useStyles2(getStyles);
   const range = model.linkRange();
+  const shown = tempoProblem !== undefined ? 'no-tempo' : readProblem !== undefined ? 'unreadable' : load.kind;
 
   return (
     <div className={styles.page}>
       <Text color="secondary">
         Trace <code>{traceId}</code>
       </Text>
-      <div data-testid={testIds.trace.state(tempoProblem !== undefined ? 'no-tempo' : load.kind)}>
+      <div data-testid={testIds.trace.state(shown)}>
         {tempoProblem !== undefined && (
           <Problem
             title="Tempo data source unavailable: the trace cannot be read"
@@ -273,7 +309,13 @@ function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
         {tempoProblem === undefined && load.kind === 'error' && (
           <Problem title="Tempo could not load the trace" message={load.message} />
         )}
-        {load.kind === 'data' && analysis && range && (
+        {shown === 'unreadable' && (
+          <Problem
+            title="Tempo's answer could not be read as a trace"
+            message={`${readProblem} The trace's logs are still read below.`}
+          />
+        )}
+        {shown === 'data' && analysis && (
           <div className={styles.trace}>
             <TraceSummary analysis={analysis} range={range} onFocusSpan={(spanId) => model.focusSpan(spanId)} />
             <div className={styles.waterfall}>
@@ -282,8 +324,33 @@ function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
           </div>
         )}
       </div>
+      {logs && <LogsWindowNote section={logs} />}
       {logs && <logs.Component model={logs} />}
       {graph && <graph.Component model={graph} />}
+    </div>
+  );
+}
+
+/** Which window the logs below were read in, and why that one. */
+function LogsWindowNote({ section }: { section: PillarSection }) {
+  const timeRange = section.state.$timeRange;
+  if (!(timeRange instanceof TraceWindowTimeRange || timeRange instanceof BoundedPageTimeRange)) {
+    // No Loki data source: nothing is read.
+    return null;
+  }
+  return <LogsWindowText timeRange={timeRange} />;
+}
+
+function LogsWindowText({ timeRange }: { timeRange: TraceWindowTimeRange | BoundedPageTimeRange }) {
+  const window = timeRange.useState();
+  if (window.toMs === 0) {
+    // The bounded page range before it has read the page's range.
+    return null;
+  }
+  const timeZone = timeRange.getTimeZone();
+  return (
+    <div data-testid={testIds.trace.logsWindow}>
+      <Text color="secondary">{logWindowNote(window, (ms) => dateTimeFormat(ms, { timeZone }))}</Text>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import React from 'react';
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { DataFrame, dateTimeFormat } from '@grafana/data';
 import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
 import { checkoutFailureFrame, FIXTURE_START_MS } from '../../analysis/fixtures/traceFrames';
 import { testIds } from '../../components/testIds';
@@ -20,7 +21,7 @@ import {
 import { lokiLogsFrame } from '../Services/testing/frames';
 import { TRACE_REFS } from './traceQueries';
 import { buildTraceScene, parseTraceId } from './traceScene';
-import { LOG_WINDOW_MARGIN_MS } from './traceState';
+import { absoluteRange, LOG_WINDOW_MARGIN_MS, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';
 import { SECTION_NAMES, TraceView } from './TraceView';
 
 const ID = '0af7651916cd43dd8448eb211c80319c';
@@ -44,7 +45,8 @@ const logsAnswer: Answer = {
 
 function install(answers: { tempo?: Answer; loki?: Answer } = {}, available = [PROMETHEUS, LOKI, TEMPO]) {
   return installFakeGrafana(
-    (ds) => (ds.type === 'tempo' ? answers.tempo ?? { frames: [checkoutFailureFrame()] } : answers.loki ?? logsAnswer),
+    (ds) =>
+      ds.type === 'tempo' ? (answers.tempo ?? { frames: [checkoutFailureFrame()] }) : (answers.loki ?? logsAnswer),
     available
   );
 }
@@ -67,6 +69,32 @@ function traceView(scene: EmbeddedScene): TraceView {
 
 const jsonData: PivotJsonData = {};
 
+/** The text of a time as the page writes it, in the page's time zone. */
+function shownTime(scene: EmbeddedScene, ms: number): string {
+  return dateTimeFormat(ms, { timeZone: sceneGraph.getTimeRange(scene).getTimeZone() });
+}
+
+/** The checkout trace with some columns' values replaced (by row) or its length changed. */
+function alteredFrame(change: { startTimes?: Record<number, unknown>; length?: unknown }): DataFrame {
+  const frame = checkoutFailureFrame();
+  const starts = frame.fields.find((f) => f.name === 'startTime')!.values;
+  for (const [row, value] of Object.entries(change.startTimes ?? {})) {
+    starts[Number(row)] = value;
+  }
+  return 'length' in change ? ({ ...frame, length: change.length } as unknown as DataFrame) : frame;
+}
+
+/** The Loki request of the page's logs section and its range. */
+function lokiLogsRequest(requests: RecordedRequest[]) {
+  const loki = targetsOf(requests, LOKI.uid);
+  expect(loki).toHaveLength(1);
+  return {
+    expr: (loki[0].request.targets[0] as { expr?: string }).expr,
+    from: loki[0].request.range.from.valueOf(),
+    to: loki[0].request.range.to.valueOf(),
+  };
+}
+
 describe('Trace page', () => {
   it('asks Tempo for the trace by its normalised id, then Loki for its logs over the trace window ± 5 minutes', async () => {
     const requests = install();
@@ -78,7 +106,12 @@ describe('Trace page', () => {
     expect(tempo).toHaveLength(1);
     // Tempo's own form drops leading zeros; logs carry the 32 digits OpenTelemetry writes.
     expect(tempo[0].request.targets).toEqual([
-      expect.objectContaining({ refId: 'trace', queryType: 'traceql', query: ID.slice(1), datasource: { uid: TEMPO.uid, type: 'tempo' } }),
+      expect.objectContaining({
+        refId: 'trace',
+        queryType: 'traceql',
+        query: ID.slice(1),
+        datasource: { uid: TEMPO.uid, type: 'tempo' },
+      }),
     ]);
 
     const loki = targetsOf(requests, LOKI.uid);
@@ -90,6 +123,16 @@ describe('Trace page', () => {
     expect(loki[0].request.targets[0]).toMatchObject({ queryType: 'range', direction: 'forward' });
     expect(loki[0].request.range.from.valueOf()).toBe(WINDOW.from);
     expect(loki[0].request.range.to.valueOf()).toBe(WINDOW.to);
+  });
+
+  it('says which window the logs were searched in', async () => {
+    install();
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    expect(screen.getByTestId(testIds.trace.logsWindow)).toHaveTextContent(
+      `Logs searched from ${shownTime(scene, WINDOW.from)} to ${shownTime(scene, WINDOW.to)}: the trace's time, 5 minutes either side.`
+    );
   });
 
   it('writes the logs filter the logfmt convention calls for', async () => {
@@ -189,16 +232,83 @@ describe('Trace page', () => {
   it.each<[string, Answer]>([
     ['a 404 error', { error: `failed to get trace with id: ${ID} Status: 404 Not Found Body: trace not found` }],
     ['no frame', { frames: [] }],
-  ])('says the trace was not found on %s, and still reads its logs in the page range from every service', async (_, tempo) => {
-    const requests = install({ tempo });
-    render(buildTraceScene(pivotContext(jsonData), ID));
-    expect(await screen.findByTestId(testIds.trace.state('not-found'))).toHaveTextContent('Trace not found');
+  ])(
+    'says the trace was not found on %s, and still reads its logs in the page range from every service',
+    async (_, tempo) => {
+      const requests = install({ tempo });
+      render(buildTraceScene(pivotContext(jsonData), ID));
+      expect(await screen.findByTestId(testIds.trace.state('not-found'))).toHaveTextContent('Trace not found');
+      await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+      const loki = targetsOf(requests, LOKI.uid)[0];
+      expect((loki.request.targets[0] as { expr?: string }).expr).toBe(`{service_name=~"(?s:.+)"} | trace_id="${ID}"`);
+      expect(loki.request.range.to.valueOf() - loki.request.range.from.valueOf()).toBe(60 * 60 * 1000);
+      expect(screen.queryByTestId(section(SECTION_NAMES.graph, 'data'))).not.toBeInTheDocument();
+      expect(screen.getByTestId(testIds.trace.logsWindow)).toHaveTextContent(
+        "the selected time range: the trace's own time is unknown."
+      );
+    }
+  );
+
+  it('reads the logs of a trace Tempo cannot return over the last hour of a range of days, and says so', async () => {
+    const requests = install({ tempo: { frames: [] } });
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    const to = T + 60_000;
+    sceneGraph.getTimeRange(scene).onTimeRangeChange(absoluteRange(to - 7 * 24 * 3600_000, to));
+    render(scene);
     await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
-    const loki = targetsOf(requests, LOKI.uid)[0];
-    expect((loki.request.targets[0] as { expr?: string }).expr).toBe(`{service_name=~".+"} | trace_id="${ID}"`);
-    expect(loki.request.range.to.valueOf() - loki.request.range.from.valueOf()).toBe(60 * 60 * 1000);
-    expect(screen.queryByTestId(section(SECTION_NAMES.graph, 'data'))).not.toBeInTheDocument();
+    const logs = lokiLogsRequest(requests);
+    expect(logs.expr).toBe(`{service_name=~"(?s:.+)"} | trace_id="${ID}"`);
+    expect(logs).toMatchObject({ from: to - UNKNOWN_TRACE_LOG_WINDOW_MS, to });
+    expect(screen.getByTestId(testIds.trace.logsWindow)).toHaveTextContent(
+      `Logs searched from ${shownTime(scene, to - UNKNOWN_TRACE_LOG_WINDOW_MS)} to ${shownTime(scene, to)}, the last hour of the selected time range`
+    );
+    // The picker's own range is left as it is: only the logs query is bounded.
+    expect(sceneGraph.getTimeRange(scene).state.value.from.valueOf()).toBe(to - 7 * 24 * 3600_000);
   });
+
+  it.each<[string, unknown]>([
+    ['0', 0],
+    ['null', null],
+    ['NaN', NaN],
+  ])('keeps the trace window and duration when a span starts at %s, and says a span has no time', async (_, bad) => {
+    const requests = install({ tempo: { frames: [alteredFrame({ startTimes: { 9: bad } })] } });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    expect(lokiLogsRequest(requests)).toMatchObject({ from: WINDOW.from, to: WINDOW.to });
+    const summary = screen.getByTestId(testIds.trace.summary);
+    expect(summary).toHaveTextContent('10 spans, 5 services, 120 ms');
+    expect(summary).toHaveTextContent('1 span has no usable start time or duration');
+  });
+
+  it('reads the logs over the bounded page range when no span has a usable time', async () => {
+    const none = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [i, 0]));
+    const requests = install({ tempo: { frames: [alteredFrame({ startTimes: none })] } });
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+    const logs = lokiLogsRequest(requests);
+    expect(logs.to - logs.from).toBe(UNKNOWN_TRACE_LOG_WINDOW_MS);
+    expect(screen.getByTestId(testIds.trace.summary)).toHaveTextContent('duration unknown (no span has a usable time)');
+    expect(screen.getByTestId(testIds.trace.failureOrigin)).toHaveTextContent('postgres');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['1.5', 1.5, "The trace frame's length is 1.5, not a whole number of rows."],
+    ['2^31', 2 ** 31, 'The trace frame says it has 2,147,483,648 rows but its columns hold 10.'],
+  ])(
+    'says a frame of length %s cannot be read, instead of breaking the page, and still reads the logs',
+    async (_, length, message) => {
+      const requests = install({ tempo: { frames: [alteredFrame({ length })] } });
+      render(buildTraceScene(pivotContext(jsonData), ID));
+      const state = await screen.findByTestId(testIds.trace.state('unreadable'));
+      expect(state).toHaveTextContent("Tempo's answer could not be read as a trace");
+      expect(state).toHaveTextContent(message);
+      await screen.findByTestId(section(SECTION_NAMES.logs, 'data'));
+      const logs = lokiLogsRequest(requests);
+      expect(logs.expr).toBe(`{service_name=~"(?s:.+)"} | trace_id="${ID}"`);
+      expect(logs.to - logs.from).toBe(UNKNOWN_TRACE_LOG_WINDOW_MS);
+      expect(screen.queryByTestId(section(SECTION_NAMES.graph, 'data'))).not.toBeInTheDocument();
+    }
+  );
 
   it("shows Tempo's error message", async () => {
     install({ tempo: { error: 'context deadline exceeded' } });

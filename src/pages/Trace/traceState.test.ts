@@ -26,7 +26,9 @@ describe('traceLoadState', () => {
   });
 
   it('tells not found from other errors', () => {
-    expect(traceLoadState(data(LoadingState.Error, [], 'failed to get trace with id: ab Status: 404 Not Found'))).toEqual({
+    expect(
+      traceLoadState(data(LoadingState.Error, [], 'failed to get trace with id: ab Status: 404 Not Found'))
+    ).toEqual({
       kind: 'not-found',
     });
     expect(traceLoadState(data(LoadingState.Done, [tempoTraceFrame([])]))).toEqual({ kind: 'not-found' });
@@ -34,7 +36,10 @@ describe('traceLoadState', () => {
       kind: 'error',
       message: 'connection refused',
     });
-    expect(traceLoadState(data(LoadingState.Error, []))).toEqual({ kind: 'error', message: 'Tempo failed without a message.' });
+    expect(traceLoadState(data(LoadingState.Error, []))).toEqual({
+      kind: 'error',
+      message: 'Tempo failed without a message.',
+    });
   });
 
   it('shows a trace that arrived even when part of the request failed', () => {
@@ -61,12 +66,16 @@ describe('summary helpers', () => {
   });
 
   it('says what was irregular, in words', () => {
-    expect(anomalyNotes({ orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0 })).toEqual([]);
-    expect(anomalyNotes({ orphans: 2, cycles: 1, duplicateSpanIds: 1, missingSpanIds: 3, clockSkew: 1 })).toEqual([
+    const none = { orphans: 0, cycles: 0, duplicateSpanIds: 0, missingSpanIds: 0, clockSkew: 0, missingTimes: 0 };
+    expect(anomalyNotes(none)).toEqual([]);
+    expect(
+      anomalyNotes({ orphans: 2, cycles: 1, duplicateSpanIds: 1, missingSpanIds: 3, clockSkew: 1, missingTimes: 4 })
+    ).toEqual([
       '2 spans have no parent in this trace (not sampled or not yet ingested): shown as extra roots.',
       '1 parent cycle was broken at the earliest span of each.',
       '1 row repeats a span id: the first row of each id is used.',
       '3 rows have no span id and were left out.',
+      "4 spans have no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.",
       '1 span starts or ends outside its parent: clocks of the services disagree.',
     ]);
   });

@@ -5,10 +5,7 @@ import { DataFrame, dateTime, LoadingState, PanelData, TimeRange } from '@grafan
  * not found, or Tempo's error message.
  */
 export type TraceLoadState =
-  | { kind: 'loading' }
-  | { kind: 'data'; frame: DataFrame }
-  | { kind: 'not-found' }
-  | { kind: 'error'; message: string };
+  { kind: 'loading' } | { kind: 'data'; frame: DataFrame } | { kind: 'not-found' } | { kind: 'error'; message: string };
 
 /** Logs of a trace are read from its start - 5 minutes to its end + 5 minutes (docs/conventions.md#trace-ids-in-logs). */
 export const LOG_WINDOW_MARGIN_MS = 5 * 60 * 1000;
@@ -31,9 +28,7 @@ export function pickTraceFrame(series: DataFrame[]): DataFrame | undefined {
 }
 
 function errorMessage(data: PanelData): string | undefined {
-  const messages = (data.errors ?? [])
-    .map((e) => e.message ?? e.data?.message ?? '')
-    .filter((m) => m !== '');
+  const messages = (data.errors ?? []).map((e) => e.message ?? e.data?.message ?? '').filter((m) => m !== '');
   return messages.length > 0 ? [...new Set(messages)].join('; ') : undefined;
 }
 
@@ -59,6 +54,48 @@ export function traceLoadState(data: PanelData | undefined): TraceLoadState {
 /** The window the trace's logs are read in: the trace's span, widened by five minutes each side. */
 export function traceLogWindow(startMs: number, endMs: number): { fromMs: number; toMs: number } {
   return { fromMs: Math.floor(startMs - LOG_WINDOW_MARGIN_MS), toMs: Math.ceil(endMs + LOG_WINDOW_MARGIN_MS) };
+}
+
+/**
+ * The longest window the trace's logs are read over when the trace's own time is unknown
+ * (Tempo could not return it, or no span has a usable time): without the trace's services the
+ * query reads every service's streams, so a page range of days would scan days of all logs.
+ */
+export const UNKNOWN_TRACE_LOG_WINDOW_MS = 60 * 60 * 1000;
+
+/** Where the window the logs were read in comes from. */
+export type LogWindowSource = 'trace' | 'page' | 'page-cut';
+
+export interface LogWindow {
+  fromMs: number;
+  toMs: number;
+  source: LogWindowSource;
+}
+
+/**
+ * The window for a trace whose time is unknown: the page's range (the link's), cut to its
+ * last hour when longer. The last hour rather than the middle: links carry the range of the
+ * panel they were clicked in, which ends at the moment of interest or at now, and a trace
+ * Tempo does not have yet is a recent one.
+ */
+export function boundedLogWindow(fromMs: number, toMs: number): LogWindow {
+  if (toMs - fromMs <= UNKNOWN_TRACE_LOG_WINDOW_MS) {
+    return { fromMs, toMs, source: 'page' };
+  }
+  return { fromMs: toMs - UNKNOWN_TRACE_LOG_WINDOW_MS, toMs, source: 'page-cut' };
+}
+
+/** What the page says about the window its logs were read in; `format` writes a time. */
+export function logWindowNote({ fromMs, toMs, source }: LogWindow, format: (ms: number) => string): string {
+  const searched = `Logs searched from ${format(fromMs)} to ${format(toMs)}`;
+  switch (source) {
+    case 'trace':
+      return `${searched}: the trace's time, 5 minutes either side.`;
+    case 'page':
+      return `${searched}, the selected time range: the trace's own time is unknown.`;
+    case 'page-cut':
+      return `${searched}, the last hour of the selected time range: the trace's own time is unknown, and every service's logs are read. Narrow the time range to the moment of the trace to search another hour.`;
+  }
 }
 
 export function absoluteRange(fromMs: number, toMs: number): TimeRange {

@@ -43,13 +43,24 @@ export function anomalyNotes(anomalies: TraceAnomalies): string[] {
     );
   }
   if (anomalies.cycles > 0) {
-    notes.push(`${plural(anomalies.cycles, 'parent cycle was', 'parent cycles were')} broken at the earliest span of each.`);
+    notes.push(
+      `${plural(anomalies.cycles, 'parent cycle was', 'parent cycles were')} broken at the earliest span of each.`
+    );
   }
   if (anomalies.duplicateSpanIds > 0) {
-    notes.push(`${plural(anomalies.duplicateSpanIds, 'row repeats', 'rows repeat')} a span id: the first row of each id is used.`);
+    notes.push(
+      `${plural(anomalies.duplicateSpanIds, 'row repeats', 'rows repeat')} a span id: the first row of each id is used.`
+    );
   }
   if (anomalies.missingSpanIds > 0) {
-    notes.push(`${plural(anomalies.missingSpanIds, 'row has', 'rows have')} no span id and ${anomalies.missingSpanIds === 1 ? 'was' : 'were'} left out.`);
+    notes.push(
+      `${plural(anomalies.missingSpanIds, 'row has', 'rows have')} no span id and ${anomalies.missingSpanIds === 1 ? 'was' : 'were'} left out.`
+    );
+  }
+  if (anomalies.missingTimes > 0) {
+    notes.push(
+      `${plural(anomalies.missingTimes, 'span has', 'spans have')} no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.`
+    );
   }
   if (anomalies.clockSkew > 0) {
     notes.push(
