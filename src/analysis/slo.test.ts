@@ -1,13 +1,18 @@
+import fc from 'fast-check';
+
 import {
   alertThreshold,
   budgetRemaining,
   burnRate,
   errorBudget,
+  lowestReachableObjective,
+  objectiveRatio,
   pairFiring,
   PERIOD_SECONDS,
   sliWindows,
   sloStatus,
   timeToExhaustion,
+  unreachablePairs,
   windowPairs,
 } from './slo';
 
@@ -15,11 +20,19 @@ const HOUR = 3600;
 const DAY = 24 * HOUR;
 
 describe('error budget, burn rate, budget remaining', () => {
-  it('gives a 0.1% budget for 99.9% and rounds away float noise', () => {
+  it('gives a 0.1% budget for 99.9%, computed on the decimals as written', () => {
     expect(errorBudget(99.9)).toBe(0.001);
     expect(errorBudget(99.5)).toBe(0.005);
     expect(errorBudget(99)).toBe(0.01);
     expect(errorBudget(99.99)).toBe(0.0001);
+    // (100 - 99.9999) / 100 in doubles is 0.0000010000000000331966: rounding to 12 digits kept the noise.
+    expect(errorBudget(99.9999)).toBe(0.000001);
+  });
+
+  it('keeps an objective of 99.99999999999999 below 1 (it was recorded as vector(1), a budget of 0)', () => {
+    expect(objectiveRatio(99.99999999999999)).toBe(0.9999999999999999);
+    expect(errorBudget(99.99999999999999)).toBe(1e-16);
+    expect(alertThreshold(windowPairs('30d')[0], 99.99999999999999)).toBe(1.44e-15);
   });
 
   it('computes burn rate as error ratio / budget (SRE Workbook: 0.1% errors on 99.9% burns at 1)', () => {
@@ -49,7 +62,7 @@ describe('window pairs (SRE Workbook ch. 5, docs/conventions.md#burn-rate-window
 
   it('scales the factors for a 28d period so each pair still means the same budget fraction', () => {
     const pairs = windowPairs('28d');
-    expect(pairs.map((p) => p.factor)).toEqual([13.44, 5.6, 2.8, 0.933333333333]);
+    expect(pairs.map((p) => p.factor)).toEqual([13.44, 5.6, 2.8, 14 / 15]);
     for (const p of pairs) {
       // factor x long window / period = budget consumed when the alert fires
       expect((p.factor * p.longSeconds) / PERIOD_SECONDS['28d']).toBeCloseTo(p.budgetConsumed, 9);
@@ -62,6 +75,37 @@ describe('window pairs (SRE Workbook ch. 5, docs/conventions.md#burn-rate-window
     expect(pairFiring(fast, 99.9, 0.015, 0.02)).toBe(true);
     expect(pairFiring(fast, 99.9, 0.015, 0.01)).toBe(false);
     expect(pairFiring(fast, 99.9, 0.0144, 0.05)).toBe(false);
+  });
+
+  it('computes every threshold as the double nearest factor x budget, which prints as that decimal', () => {
+    // 14.4 * 0.001 = 0.014400000000000001 and 14.4 * errorBudget(99.9999) printed 0.0000144000000004.
+    expect(String(alertThreshold(windowPairs('30d')[0], 99.9999))).toBe('0.0000144');
+    // Objectives with up to six decimals, and each 30d factor (14.4, 6, 3, 1 = k / 10): the exact
+    // threshold is k x (10^8 - objective x 10^6) / 10^9, a decimal of at most 11 digits.
+    const thirtyDays = windowPairs('30d');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: 0, max: 3 }), (millionths, i) => {
+        const objective = Number(`${Math.floor(millionths / 1e6)}.${String(millionths % 1e6).padStart(6, '0')}`);
+        const k = BigInt([144, 60, 30, 10][i]);
+        const exact = k * (BigInt(100_000_000) - BigInt(millionths));
+        const text = `${exact / BigInt(1e9)}.${String(exact % BigInt(1e9)).padStart(9, '0')}`;
+        return alertThreshold(thirtyDays[i], objective) === Number(text);
+      }),
+      { numRuns: 2000 }
+    );
+  });
+
+  it('finds the alerts that can never fire: a threshold of 100% errors or more', () => {
+    // 90%: 1h/5m needs more than 144% of requests to fail.
+    expect(unreachablePairs('30d', 90).map((p) => p.longWindow)).toEqual(['1h']);
+    expect(unreachablePairs('28d', 50).map((p) => p.longWindow)).toEqual(['1h', '6h', '1d']);
+    expect(unreachablePairs('30d', 99.9)).toEqual([]);
+    expect(lowestReachableObjective('30d')).toBe(93.06);
+    expect(lowestReachableObjective('28d')).toBe(92.56);
+    expect(unreachablePairs('30d', 93.06)).toEqual([]);
+    expect(unreachablePairs('30d', 93.05)).toHaveLength(1);
+    expect(unreachablePairs('28d', 92.56)).toEqual([]);
+    expect(unreachablePairs('28d', 92.55)).toHaveLength(1);
   });
 
   it('records the SLI over every window of the pairs and over the period', () => {
@@ -112,7 +156,16 @@ describe('sloStatus', () => {
   });
 
   it('reports warning when only a slow pair fires, and nothing without data', () => {
-    const slow = sloStatus(99.9, '30d', { '5m': 0, '30m': 0, '1h': 0, '2h': 0.002, '6h': 0.002, '1d': 0.002, '3d': 0.002, '30d': 0.001 });
+    const slow = sloStatus(99.9, '30d', {
+      '5m': 0,
+      '30m': 0,
+      '1h': 0,
+      '2h': 0.002,
+      '6h': 0.002,
+      '1d': 0.002,
+      '3d': 0.002,
+      '30d': 0.001,
+    });
     expect(slow.firing).toBe('warning');
     expect(slow.pairs.filter((p) => p.firing).map((p) => p.pair.longWindow)).toEqual(['3d']);
     const empty = sloStatus(99, '28d', {});

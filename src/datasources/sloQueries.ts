@@ -3,6 +3,7 @@
  * bucket boundaries, and the queries that read the generated recording rules. The names of
  * the recorded series live here (one scheme, docs/slos.md) so rules, pages and dashboards agree.
  */
+import { decimal, div, goFloat, toNumber } from '../slo/numbers';
 import { METRIC_FAMILIES, MetricConventions } from './conventions';
 import { checkWindow, errorRatio, familySelector, LabelMatcher, rate, selector, sumBy } from './promql';
 import { regexAnyOf } from './strings';
@@ -32,18 +33,25 @@ export function promqlNumber(value: number): string {
   return String(value);
 }
 
-/** The threshold in the histogram's own unit (0.5 s → 500 for a millisecond family). */
+/** The threshold in the histogram's own unit (0.5 s → 500 for a millisecond family), divided exactly. */
 export function thresholdInFamilyUnit(conv: MetricConventions, thresholdSeconds: number): number {
-  return Number((thresholdSeconds / METRIC_FAMILIES[conv.family].latencyToSeconds).toPrecision(12));
+  return toNumber(div(decimal(thresholdSeconds), decimal(METRIC_FAMILIES[conv.family].latencyToSeconds)));
 }
 
 /**
- * The ways an `le` value is written for `bound`: Prometheus 2 and most clients write `1`,
- * Prometheus 3 normalises integers to `1.0`. Matching both keeps the rules portable.
+ * The ways an `le` value is written for `bound` (docs/slos.md, Latency thresholds): Prometheus
+ * clients write Go's `FormatFloat(bound, 'g', -1, 64)` (`0.5`, `1e-06`, `1e+06`); Prometheus 3
+ * adds `.0` to that when it has neither `.` nor `e` (`1.0`); the OpenTelemetry translators
+ * (OTLP ingestion, remote write) write `'f'` (`0.000001`, `1000000`). Matching all keeps the
+ * rules portable.
  */
 export function leSpellings(bound: number): string[] {
-  const plain = promqlNumber(bound);
-  return Number.isInteger(bound) ? [plain, `${plain}.0`] : [plain];
+  if (!Number.isFinite(bound)) {
+    throw new Error(`A histogram bound is a finite number, got ${String(bound)}`);
+  }
+  const go = goFloat(bound, 'g');
+  const spellings = [go, /[.e]/.test(go) ? undefined : `${go}.0`, goFloat(bound, 'f')];
+  return [...new Set(spellings.filter((s): s is string => s !== undefined))];
 }
 
 function leMatcher(bound: number): LabelMatcher {

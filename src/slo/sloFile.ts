@@ -1,14 +1,25 @@
 /** The `slos.yaml` file the `slo-rules` and `slo-check` commands read (docs/slos.md). */
-import { parse as parseYaml } from 'yaml';
-import { SloFile, Validated, validateSloFile } from './definition';
+import { LineCounter, parseDocument } from 'yaml';
+import { Locate, SloFile, Validated, validateSloFile } from './definition';
 
-/** YAML text of a `slos.yaml` file; syntax errors are reported with their line. */
-export function parseSloFile(text: string): Validated<SloFile> {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    return { ok: false, errors: [`not valid YAML: ${e instanceof Error ? e.message : String(e)}`] };
+/**
+ * YAML text of a `slos.yaml` file. Syntax errors say their line and column; every other
+ * problem starts with the line of the SLO (or key) it is about: `slos.yaml:12: slos[3] (x)…`
+ * with `source`, `line 12: …` without.
+ */
+export function parseSloFile(text: string, source?: string): Validated<SloFile> {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    return { ok: false, errors: [`not valid YAML: ${doc.errors[0].message}`] };
   }
-  return validateSloFile(raw);
+  const locate: Locate = (path) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    if (!node?.range) {
+      return undefined;
+    }
+    const { line } = lineCounter.linePos(node.range[0]);
+    return source ? `${source}:${line}: ` : `line ${line}: `;
+  };
+  return validateSloFile(doc.toJS(), locate);
 }
