@@ -12,6 +12,7 @@ import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions, MetricFamily } from './conventions';
 import * as promql from './promql';
+import { regexAnyOf } from './strings';
 
 const GRID = { start: 1_700_000_000, end: 1_700_000_000 + 900, step: 15 };
 const AT = GRID.end;
@@ -28,6 +29,11 @@ const TRAFFIC: ServiceTraffic[] = [
   { service: 'new\nline', requestsPerSecond: 1, errorRatio: 0.5, latencyFractions: SLOW },
   { service: '"} or vector(1) # ${x}', requestsPerSecond: 3, errorRatio: 1 / 3, latencyFractions: FAST },
   { service: 'healthy 😀', requestsPerSecond: 8, errorRatio: 0, latencyFractions: SLOW },
+  // Grafana variable syntax: Grafana would rewrite these in a literal that kept the `$` or `[[`.
+  { service: '$__interval', requestsPerSecond: 5, errorRatio: 0.2, latencyFractions: SLOW },
+  { service: '${__from}', requestsPerSecond: 6, errorRatio: 0.5, latencyFractions: FAST },
+  { service: '${__user.login}', requestsPerSecond: 7, errorRatio: 1 / 7, latencyFractions: SLOW },
+  { service: '[[service]]', requestsPerSecond: 9, errorRatio: 1 / 3, latencyFractions: FAST },
 ];
 
 function conv(family: MetricFamily): MetricConventions {
@@ -110,6 +116,26 @@ describeWithPrometheus('PromQL builders against a real Prometheus', () => {
         expect(p95).toBeCloseTo(expectedQuantile(t.latencyFractions, 0.95).interpolated, 6);
       }
     );
+  });
+
+  it('selects exactly the services of a regex alternation of names holding $, [[ and RE2 metacharacters', async () => {
+    const c = conv('otel-spanmetrics');
+    const names = ['$__interval', '[[service]]', '${__from}', '"} or vector(1) # ${x}'];
+    const expr = promql.sumBy(
+      [c.serviceLabel],
+      promql.rate(
+        promql.familySelector(c, 'requests', {
+          matchers: [{ label: c.serviceLabel, op: '=~', value: regexAnyOf(names) }],
+        }),
+        WINDOW
+      )
+    );
+    expect(expr).not.toMatch(/\$|\[\[/);
+    const rates = byService(await prom.instant(expr, AT), c.serviceLabel);
+    expect([...rates.keys()].sort()).toEqual([...names].sort());
+    for (const name of names) {
+      expect(rates.get(name)).toBeCloseTo(TRAFFIC.find((t) => t.service === name)?.requestsPerSecond ?? NaN, 6);
+    }
   });
 
   it('uses bounds that the fixtures cover', () => {
