@@ -51,6 +51,9 @@ export const testIds = {
     rules: 'data-testid pivot-slo-rules',
     investigate: 'data-testid pivot-slo-investigate',
     threshold: 'data-testid pivot-slo-threshold',
+    /** Stored definitions that fail validation, and one of them (by name, or `#<index>` without one). */
+    invalidList: 'data-testid pivot-slos-invalid',
+    invalid: (name: string) => `data-testid pivot-slos-invalid ${name}`,
   },
   service: {
     /** One section of the Service page (error-ratio, latency, logs, traces) in one state. */

@@ -10,6 +10,31 @@ export interface PluginSettingsUpdate {
   jsonData: PivotJsonData;
 }
 
+/** The app's settings as Grafana holds them now (the part of its answer Pivot reads). */
+export interface StoredPluginSettings {
+  enabled?: boolean;
+  pinned?: boolean;
+  jsonData?: PivotJsonData;
+}
+
+/** Reads the current settings: every save starts here, so it changes only its own edit (settingsMerge.ts). */
+export async function readPluginSettings(): Promise<StoredPluginSettings> {
+  const current: unknown = await getBackendSrv().get(`/api/plugins/${PLUGIN_ID}/settings`);
+  return typeof current === 'object' && current !== null ? current : {};
+}
+
+/** The edit cannot be applied to the settings as they are now: nothing was saved; reloading shows why. */
+export class SaveConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SaveConflict';
+  }
+}
+
+export function isSaveConflict(error: unknown): error is SaveConflict {
+  return error instanceof SaveConflict;
+}
+
 /** Grafana's plugin settings API; it replaces `jsonData` as a whole. */
 export async function savePluginSettings(update: PluginSettingsUpdate): Promise<void> {
   await lastValueFrom(

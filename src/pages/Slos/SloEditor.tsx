@@ -1,5 +1,6 @@
 import React, { useState } from 'react';
 import { Alert, Button, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
+import { isSaveConflict, reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
 import { errorMessage } from '../../datasources/probes';
 import { SLO_PERIODS, SloDefinition, SloPeriod, validateSlo } from '../../slo/definition';
@@ -15,6 +16,9 @@ interface Props {
  * not an Error, so its message is read from there; the admin hint only when Grafana refused access.
  */
 export function saveFailure(error: unknown): string {
+  if (isSaveConflict(error)) {
+    return error.message;
+  }
   const message = errorMessage(error).replace(/\.$/, '');
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
   const refused = status === 401 || status === 403;
@@ -26,12 +30,16 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
   const [name, setName] = useState(initial?.name ?? '');
   const [service, setService] = useState(initial?.service ?? '');
   const [type, setType] = useState<'availability' | 'latency'>(initial?.sli.type ?? 'availability');
-  const [threshold, setThreshold] = useState(initial?.sli.type === 'latency' ? String(initial.sli.thresholdSeconds) : '0.5');
+  const [threshold, setThreshold] = useState(
+    initial?.sli.type === 'latency' ? String(initial.sli.thresholdSeconds) : '0.5'
+  );
   const [objective, setObjective] = useState(String(initial?.objective ?? '99.9'));
   const [period, setPeriod] = useState<SloPeriod>(initial?.period ?? '30d');
   const [description, setDescription] = useState(initial?.description ?? '');
   const [errors, setErrors] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
+  /** The settings changed on the server since the page loaded: offer to reload. */
+  const [conflict, setConflict] = useState(false);
 
   const submit = async () => {
     const result = validateSlo({
@@ -48,11 +56,13 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
       return;
     }
     setErrors([]);
+    setConflict(false);
     setSaving(true);
     try {
       await onSave(result.value);
     } catch (e) {
       setErrors([saveFailure(e)]);
+      setConflict(isSaveConflict(e));
     } finally {
       setSaving(false);
     }
@@ -78,7 +88,10 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
           />
         </Field>
         {type === 'latency' && (
-          <Field label="Threshold (seconds)" description="Must be a bucket boundary of the latency histogram, e.g. 0.25, 0.5, 1">
+          <Field
+            label="Threshold (seconds)"
+            description="Must be a bucket boundary of the latency histogram, e.g. 0.25, 0.5, 1"
+          >
             <Input value={threshold} onChange={(e) => setThreshold(e.currentTarget.value)} type="number" />
           </Field>
         )}
@@ -86,7 +99,11 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
           <Input value={objective} onChange={(e) => setObjective(e.currentTarget.value)} type="number" />
         </Field>
         <Field label="Period">
-          <RadioButtonGroup value={period} onChange={(v) => setPeriod(v)} options={SLO_PERIODS.map((p) => ({ label: p, value: p }))} />
+          <RadioButtonGroup
+            value={period}
+            onChange={(v) => setPeriod(v)}
+            options={SLO_PERIODS.map((p) => ({ label: p, value: p }))}
+          />
         </Field>
         <Field label="Description">
           <TextArea value={description} onChange={(e) => setDescription(e.currentTarget.value)} rows={2} />
@@ -98,6 +115,7 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
                 <li key={e}>{e}</li>
               ))}
             </ul>
+            {conflict && <ReloadButton />}
           </Alert>
         )}
         <Stack direction="row" gap={1}>
@@ -110,5 +128,14 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
         </Stack>
       </Stack>
     </div>
+  );
+}
+
+/** Offered when a save met changes made since the page loaded: reloading shows them. */
+export function ReloadButton() {
+  return (
+    <Button size="sm" variant="secondary" icon="sync" onClick={() => reloadPage()}>
+      Reload
+    </Button>
   );
 }

@@ -13,7 +13,17 @@ import {
   SceneTimeRange,
   sceneGraph,
 } from '@grafana/scenes';
-import { Badge, Button, ClipboardButton, ConfirmButton, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
+import {
+  Badge,
+  Button,
+  ClipboardButton,
+  ConfirmButton,
+  LinkButton,
+  LoadingPlaceholder,
+  Stack,
+  Text,
+  useStyles2,
+} from '@grafana/ui';
 import { errorBudget } from '../../analysis/slo';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { Problem } from '../../components/states/PivotStates';
@@ -27,7 +37,7 @@ import { config } from '@grafana/runtime';
 import { serviceUrl, slosUrl } from '../../utils/links';
 import { MetricFamilyGate } from '../Services/MetricFamilyGate';
 import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
-import { saveFailure, SloEditor } from './SloEditor';
+import { ReloadButton, saveFailure, SloEditor } from './SloEditor';
 import {
   applyEdit,
   boundariesFromFrames,
@@ -39,7 +49,9 @@ import {
   sloRows,
 } from './sloRows';
 import { describeSli } from './slosScene';
-import { canEditSlos, saveSlos } from './sloSettingsApi';
+import { canEditSlos, saveSloChange } from './sloSettingsApi';
+import { isSaveConflict } from '../../components/AppConfig/pluginSettingsApi';
+import { InvalidSlos } from './InvalidSlos';
 import { getSloTableStyles } from './sloTableStyles';
 
 export interface SloDetailState extends SceneObjectState {
@@ -50,6 +62,8 @@ export interface SloDetailState extends SceneObjectState {
   editing: boolean;
   /** Why the last delete failed. */
   deleteError?: string;
+  /** The SLO changed on the server since the page loaded: reloading shows how. */
+  deleteConflict?: boolean;
 }
 
 /** The rules file of one SLO, as `slo-rules` would print it, with links to this Grafana. */
@@ -70,12 +84,13 @@ function download(name: string, text: string) {
 export class SloDetail extends SceneObjectBase<SloDetailState> {
   static Component = SloDetailRenderer;
 
+  /** Replaces this SLO in the current settings; stops if someone changed it since the page loaded. */
   async save(slo: SloDefinition) {
     const next = applyEdit(this.state.all, { kind: 'save', slo, replacing: this.state.slo.name });
     if ('error' in next) {
       throw new Error(next.error);
     }
-    await saveSlos(next.slos);
+    await saveSloChange({ kind: 'replace', loaded: { valid: true, slo: this.state.slo }, slo });
   }
 
   /** Called from a click: a failure is shown on the page, not left as an unhandled rejection. */
@@ -86,30 +101,36 @@ export class SloDetail extends SceneObjectBase<SloDetailState> {
       return;
     }
     try {
-      this.setState({ deleteError: undefined });
-      await saveSlos(next.slos);
+      this.setState({ deleteError: undefined, deleteConflict: undefined });
+      await saveSloChange({ kind: 'delete', loaded: { valid: true, slo: this.state.slo } });
     } catch (e) {
-      this.setState({ deleteError: saveFailure(e) });
+      this.setState({ deleteError: saveFailure(e), deleteConflict: isSaveConflict(e) });
     }
   }
 }
 
 function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
-  const { slo, conv, canEdit, editing, deleteError } = model.useState();
+  const { slo, conv, canEdit, editing, deleteError, deleteConflict } = model.useState();
   const { data } = sceneGraph.getData(model).useState();
   const styles = useStyles2(getStyles);
   if (editing) {
-    return <SloEditor initial={slo} onSave={(s) => model.save(s)} onCancel={() => model.setState({ editing: false })} />;
+    return (
+      <SloEditor initial={slo} onSave={(s) => model.save(s)} onCancel={() => model.setState({ editing: false })} />
+    );
   }
   if (data?.state === LoadingState.Error) {
-    return <Problem title="Prometheus could not compute this SLO" message={data.errors?.[0]?.message ?? 'Unknown error'} />;
+    return (
+      <Problem title="Prometheus could not compute this SLO" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+    );
   }
   if (!data || data.state === LoadingState.Loading) {
     return <LoadingPlaceholder text="Computing the error budget…" />;
   }
   const [{ status }] = sloRows(data.series, [slo]);
   const threshold =
-    slo.sli.type === 'latency' ? checkLatencyThreshold(conv, slo.sli.thresholdSeconds, boundariesFromFrames(data.series)) : undefined;
+    slo.sli.type === 'latency'
+      ? checkLatencyThreshold(conv, slo.sli.thresholdSeconds, boundariesFromFrames(data.series))
+      : undefined;
   const rules = sloRulesText(conv, slo);
   return (
     <Stack direction="column" gap={2}>
@@ -123,10 +144,13 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
           {describeSli(slo)} · {slo.objective}% over {slo.period} · service {slo.service}
         </Text>
         <Text weight="medium">
-          Budget remaining {status.budgetRemaining === undefined ? 'unknown (no traffic)' : formatPercent(status.budgetRemaining)}
+          Budget remaining{' '}
+          {status.budgetRemaining === undefined ? 'unknown (no traffic)' : formatPercent(status.budgetRemaining)}
         </Text>
         <Text>Gone in {formatDuration(status.timeToExhaustionSeconds)} at the 1h burn rate</Text>
-        {status.firing && <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={`${status.firing} burn`} icon="fire" />}
+        {status.firing && (
+          <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={`${status.firing} burn`} icon="fire" />
+        )}
         <LinkButton
           icon="search"
           href={serviceUrl(slo.service, investigateRange(status, data.timeRange.to.valueOf()))}
@@ -148,6 +172,7 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
         )}
       </Stack>
       {deleteError && <Problem title="The SLO was not deleted" message={deleteError} />}
+      {deleteError && deleteConflict && <ReloadButton />}
       {slo.description && <Text color="secondary">{slo.description}</Text>}
       <table className={styles.table} data-testid={testIds.slos.pairs}>
         <thead>
@@ -195,7 +220,12 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   ...getSloTableStyles(theme),
-  rules: css({ maxHeight: 320, overflow: 'auto', marginTop: theme.spacing(1), fontSize: theme.typography.bodySmall.fontSize }),
+  rules: css({
+    maxHeight: 320,
+    overflow: 'auto',
+    marginTop: theme.spacing(1),
+    fontSize: theme.typography.bodySmall.fontSize,
+  }),
 });
 
 /** Budget remaining over the last period, each point over its own trailing period. */
@@ -246,6 +276,7 @@ function detailBody(conv: MetricConventions, ds: DataSourceSummary, slo: SloDefi
 
 export function buildSloScene(ctx: PivotContext, name: string): EmbeddedScene {
   const slo = ctx.settings.slos.find((s) => s.name === name);
+  const invalid = ctx.settings.invalidSlos.filter((s) => s.name === name);
   return new EmbeddedScene({
     $timeRange: new SceneTimeRange(DEFAULT_RANGE),
     controls: pageControls(),
@@ -262,7 +293,11 @@ export function buildSloScene(ctx: PivotContext, name: string): EmbeddedScene {
       : new SceneFlexLayout({
           children: [
             new SceneFlexItem({
-              body: new NotFound({ name }),
+              // A stored definition that fails validation: its errors, and Delete for admins.
+              body:
+                invalid.length > 0
+                  ? new InvalidSlos({ entries: invalid, canEdit: canEditSlos() })
+                  : new NotFound({ name }),
             }),
           ],
         }),

@@ -1,8 +1,11 @@
-import { getBackendSrv, config } from '@grafana/runtime';
-import { PLUGIN_ID } from '../../constants';
-import type { SloDefinition } from '../../slo/definition';
-import type { PivotJsonData } from '../../settings';
-import { reloadPage, savePluginSettings } from '../../components/AppConfig/pluginSettingsApi';
+import { config } from '@grafana/runtime';
+import { mergeSloChange, SloChange } from '../../settingsMerge';
+import {
+  readPluginSettings,
+  reloadPage,
+  SaveConflict,
+  savePluginSettings,
+} from '../../components/AppConfig/pluginSettingsApi';
 
 /** Org admins may edit SLO definitions; Grafana's settings API refuses others anyway. */
 export function canEditSlos(): boolean {
@@ -10,22 +13,24 @@ export function canEditSlos(): boolean {
   return user?.orgRole === 'Admin' || user?.isGrafanaAdmin === true;
 }
 
-interface CurrentSettings {
-  enabled?: boolean;
-  pinned?: boolean;
-  jsonData?: PivotJsonData;
-}
-
 /**
- * Saves the definitions into `jsonData.slos`. The API replaces `jsonData` whole, so the
- * current settings are read first and only `slos` changes; the page reloads to apply them.
+ * Saves one SLO change. Grafana's API replaces `jsonData` whole, so the current settings are
+ * read first and only this change is applied to them: SLOs other admins added or changed
+ * meanwhile, and invalid stored ones, are kept. When the SLO being changed is no longer what
+ * this page loaded, nothing is saved and a `SaveConflict` says so. The page reloads to apply.
  */
-export async function saveSlos(slos: SloDefinition[]): Promise<void> {
-  const current: CurrentSettings = await getBackendSrv().get(`/api/plugins/${PLUGIN_ID}/settings`);
-  await savePluginSettings({
-    enabled: current.enabled ?? true,
-    pinned: current.pinned ?? true,
-    jsonData: { ...(current.jsonData ?? {}), slos },
-  });
+export async function saveSloChange(change: SloChange): Promise<void> {
+  const current = await readPluginSettings();
+  const merged = mergeSloChange(current.jsonData, change);
+  if (!merged.ok) {
+    throw new SaveConflict(merged.message);
+  }
+  if (!merged.unchanged) {
+    await savePluginSettings({
+      enabled: current.enabled ?? true,
+      pinned: current.pinned ?? true,
+      jsonData: merged.jsonData,
+    });
+  }
   reloadPage();
 }

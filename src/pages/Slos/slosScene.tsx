@@ -18,19 +18,23 @@ import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import type { MetricConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
+import type { InvalidSlo } from '../../settings';
 import type { SloDefinition } from '../../slo/definition';
 import { sloUrl } from '../../utils/links';
 import { MetricFamilyGate } from '../Services/MetricFamilyGate';
 import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { InvalidSlos } from './InvalidSlos';
 import { SloEditor } from './SloEditor';
 import { applyEdit, formatBurn, formatDuration, formatPercent, sloRows, statusQueries } from './sloRows';
-import { canEditSlos, saveSlos } from './sloSettingsApi';
+import { canEditSlos, saveSloChange } from './sloSettingsApi';
 import { getSloTableStyles } from './sloTableStyles';
 
 export interface SlosTableState extends SceneObjectState {
   slos: SloDefinition[];
   canEdit: boolean;
   adding: boolean;
+  /** Stored definitions that fail validation: listed above the table (InvalidSlos.tsx). */
+  invalid: InvalidSlos;
 }
 
 export function describeSli(slo: SloDefinition): string {
@@ -42,11 +46,12 @@ export class SlosTable extends SceneObjectBase<SlosTableState> {
   static Component = SlosTableRenderer;
 
   async add(slo: SloDefinition) {
+    // A name this page already shows is refused at once; one added elsewhere since, by the merge.
     const next = applyEdit(this.state.slos, { kind: 'save', slo });
     if ('error' in next) {
       throw new Error(next.error);
     }
-    await saveSlos(next.slos);
+    await saveSloChange({ kind: 'add', slo });
   }
 }
 
@@ -68,7 +73,7 @@ const getEmptyStyles = (theme: GrafanaTheme2) => ({
 });
 
 function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
-  const { slos, canEdit, adding } = model.useState();
+  const { slos, invalid, canEdit, adding } = model.useState();
   const { data } = sceneGraph.getData(model).useState();
   const styles = useStyles2(getSloTableStyles);
   const emptyStyles = useStyles2(getEmptyStyles);
@@ -79,10 +84,12 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
       Add SLO
     </Button>
   ) : null;
+  const invalidList = <invalid.Component model={invalid} />;
 
   if (slos.length === 0) {
     return (
       <Stack direction="column" gap={2}>
+        {invalidList}
         <Empty
           message={
             canEdit
@@ -98,7 +105,10 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   }
   if (data?.state === LoadingState.Error) {
     return (
-      <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+      <Stack direction="column" gap={2}>
+        <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+        {invalidList}
+      </Stack>
     );
   }
   if (!data || data.state === LoadingState.Loading) {
@@ -107,6 +117,7 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   const rows = sloRows(data.series, slos);
   return (
     <Stack direction="column" gap={2}>
+      {invalidList}
       <table className={styles.table} data-testid={testIds.slos.table}>
         <thead>
           <tr>
@@ -156,9 +167,15 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   );
 }
 
-export function slosTable(conv: MetricConventions, ds: DataSourceSummary, slos: SloDefinition[]): SlosTable {
+export function slosTable(
+  conv: MetricConventions,
+  ds: DataSourceSummary,
+  slos: SloDefinition[],
+  invalid: InvalidSlo[] = []
+): SlosTable {
   return new SlosTable({
     slos,
+    invalid: new InvalidSlos({ entries: invalid, canEdit: canEditSlos() }),
     canEdit: canEditSlos(),
     adding: false,
     $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: statusQueries(conv, slos) }),
@@ -175,7 +192,7 @@ export function buildSlosScene(ctx: PivotContext): EmbeddedScene {
       children: [
         new SceneFlexItem({
           body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
-            slosTable(conv, ds, ctx.settings.slos)
+            slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos)
           ),
         }),
       ],
