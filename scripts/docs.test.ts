@@ -1,0 +1,75 @@
+/**
+ * @jest-environment node
+ *
+ * The repository stands alone: what its files cite is in it. Every `docs/<page>.md#<heading>`
+ * a comment, doc or config names must be a heading of that page, and no file may cite design
+ * notes that live outside the repository.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+
+/** Tracked text files, as git lists them (untracked work of the moment is left out). */
+function trackedFiles(): string[] {
+  const out = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  return out
+    .split('\0')
+    .filter((f) => /\.(ts|tsx|js|mjs|md|ya?ml|json|sh)$/.test(f) && !f.endsWith('package-lock.json'))
+    .filter((f) => existsSync(join(ROOT, f)));
+}
+
+/** GitHub's anchor for a heading: lowercase, punctuation other than - and _ dropped, spaces to -. */
+export function headingAnchor(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+function anchorsOf(page: string): Set<string> {
+  const text = readFileSync(join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+  return new Set(Array.from(text.matchAll(/^#{1,6}\s+(.+)$/gm), (m) => headingAnchor(m[1])));
+}
+
+describe('the repository stands alone', () => {
+  const files = trackedFiles();
+
+  it('writes anchors as GitHub does', () => {
+    expect(headingAnchor('Where trace_id lives: OTLP, logfmt')).toBe('where-trace_id-lives-otlp-logfmt');
+    expect(headingAnchor('Service-graph metrics')).toBe('service-graph-metrics');
+  });
+
+  it('cites only headings that exist in its docs', () => {
+    const broken: string[] = [];
+    const cache = new Map<string, Set<string>>();
+    for (const file of files) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      // `docs/x.md#a`, and from inside docs/ the relative `x.md#a` (as markdown links write it).
+      for (const m of text.matchAll(/(?:(docs\/)|\()([a-z0-9-]+\.md)#([A-Za-z0-9_-]+)/g)) {
+        const page = file.startsWith('docs/') || m[1] ? `docs/${m[2]}` : m[2];
+        if (!existsSync(join(ROOT, page))) {
+          broken.push(`${file}: ${page} does not exist`);
+          continue;
+        }
+        if (!cache.has(page)) {
+          cache.set(page, anchorsOf(page));
+        }
+        if (!cache.get(page)!.has(m[3])) {
+          broken.push(`${file}: ${page}#${m[3]} is not a heading`);
+        }
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('cites no design notes kept outside the repository', () => {
+    const outside = /CONTRACTS\.md|PRODUCT\.md|STYLE\.md|the source document/;
+    const citing = files.filter(
+      (f) => f !== 'scripts/docs.test.ts' && outside.test(readFileSync(join(ROOT, f), 'utf8'))
+    );
+    expect(citing).toEqual([]);
+  });
+});
