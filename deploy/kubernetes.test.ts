@@ -6,7 +6,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalizeSettings, PivotJsonData, PROVISIONED_UIDS } from '../src/settings';
 import { collectorProblems, memoryMiB } from '../stack/collectorRules';
-import { at, collectorPipelines, isPinnedImage, readYaml, readYamlDocuments, ROOT, valuesOfKey, Yaml } from '../stack/yamlFiles';
+import {
+  at,
+  collectorPipelines,
+  isPinnedImage,
+  readYaml,
+  readYamlDocuments,
+  ROOT,
+  valuesOfKey,
+  Yaml,
+} from '../stack/yamlFiles';
 
 const DIR = 'deploy/kubernetes';
 const manifestFiles = readdirSync(join(ROOT, DIR)).filter((f) => f.endsWith('.yaml') && f !== 'grafana-values.yaml');
@@ -89,12 +98,33 @@ describe('Kubernetes collector tier', () => {
 
   it('runs tail sampling, spanmetrics and servicegraph in the gateway, the connectors before sampling', () => {
     const pipelines = collectorPipelines(gatewayConfig);
-    expect(pipelines.traces.processors).toEqual(['memory_limiter', 'attributes/pii', 'redaction', 'tail_sampling', 'batch']);
+    expect(pipelines.traces.processors).toEqual([
+      'memory_limiter',
+      'attributes/pii',
+      'transform/pii',
+      'redaction',
+      'tail_sampling',
+      'batch',
+    ]);
     const feeding = Object.values(pipelines).filter((p) => p.exporters.includes('spanmetrics'));
     expect(feeding).toHaveLength(1);
     expect(feeding[0].exporters).toContain('servicegraph');
     expect(feeding[0].processors).not.toContain('tail_sampling');
     expect(pipelines.metrics.receivers).toEqual(expect.arrayContaining(['spanmetrics', 'servicegraph']));
+  });
+
+  it("redacts PII in the gateway exactly as the local stack's collector does, salt from an optional Secret", () => {
+    const local = readYaml('stack/otel-collector/config.yaml');
+    for (const processor of ['attributes/pii', 'transform/pii', 'redaction']) {
+      expect({ processor, config: at(gatewayConfig, 'processors', processor) }).toEqual({
+        processor,
+        config: at(local, 'processors', processor),
+      });
+    }
+    const pipelines = collectorPipelines(gatewayConfig);
+    expect(pipelines.logs.processors).toEqual(collectorPipelines(local).logs.processors);
+    const salt = (container(gateway).env as Yaml[]).find((e) => e.name === 'PIVOT_PII_SALT');
+    expect(at(salt, 'valueFrom', 'secretKeyRef')).toEqual({ name: 'pivot-pii-salt', key: 'salt', optional: true });
   });
 
   it('has well-formed collector pipelines in both tiers', () => {
@@ -130,7 +160,10 @@ describe('Kubernetes collector tier', () => {
   it('pins every image', () => {
     const images = valuesOfKey(manifests, 'image') as string[];
     expect(images.length).toBeGreaterThan(1);
-    for (const image of [...images, `${String(at(values, 'image', 'repository'))}:${String(at(values, 'image', 'tag'))}`]) {
+    for (const image of [
+      ...images,
+      `${String(at(values, 'image', 'repository'))}:${String(at(values, 'image', 'tag'))}`,
+    ]) {
       expect({ image, pinned: isPinnedImage(image) }).toEqual({ image, pinned: true });
     }
   });
@@ -161,7 +194,9 @@ describe('Helm values for the Grafana chart', () => {
   });
 
   it("mount Pivot's app settings, which normalise to the provisioned uids", () => {
-    const mount = (values.extraConfigmapMounts as Yaml[]).find((m) => m.mountPath === '/etc/grafana/provisioning/plugins');
+    const mount = (values.extraConfigmapMounts as Yaml[]).find(
+      (m) => m.mountPath === '/etc/grafana/provisioning/plugins'
+    );
     const configMap = find('ConfigMap', String(mount?.configMap));
     const file = parse(String(Object.values(configMap.data as Record<string, string>)[0])) as Yaml;
     const app = (file.apps as Yaml[])[0];

@@ -51,7 +51,7 @@ export function collectorProblems(config: Yaml): string[] {
       problems.push(`${name}: batch must be the last processor`);
     }
     const samplingAt = p.processors.findIndex((x) => isType(x, 'tail_sampling'));
-    for (const scrub of ['attributes', 'redaction']) {
+    for (const scrub of ['attributes', 'transform', 'redaction']) {
       const scrubAt = p.processors.findIndex((x) => isType(x, scrub));
       if (samplingAt >= 0 && scrubAt > samplingAt) {
         problems.push(`${name}: ${scrub} must run before tail_sampling`);

@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import fc from 'fast-check';
 import { collectorProblems, memoryMiB } from './collectorRules';
+import { applyReplacements, parseReplacePattern } from './ottlReplace';
 import { at, collectorPipelines, isPinnedImage, readYaml, resolveDefaults, ROOT, Yaml } from './yamlFiles';
 import { describeWithPrometheus } from '../src/testing/describeWithPrometheus';
 
@@ -79,6 +81,24 @@ describe('docker-compose.yaml', () => {
     expect(Number((services.loadgen.environment as Record<string, string>).LOADGEN_RATE)).toBeLessThanOrEqual(20);
   });
 
+  it('binds every published port to 127.0.0.1, never to the network', () => {
+    const published = Object.entries(services).flatMap(([name, s]) =>
+      ((s.ports as Array<string | number | Yaml> | undefined) ?? []).map((port) => ({ name, port }))
+    );
+    expect(published.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['grafana', 'otel-collector', 'prometheus', 'loki', 'tempo', 'storefront'])
+    );
+    for (const { name, port } of published) {
+      // Short syntax is [HOST_IP:]HOST_PORT:CONTAINER_PORT; long syntax names host_ip.
+      const hostIp = typeof port === 'object' ? port.host_ip : String(port).split(':').slice(0, -2).join(':');
+      expect({ name, port, hostIp }).toEqual({ name, port, hostIp: '127.0.0.1' });
+    }
+    for (const [name, s] of Object.entries(services)) {
+      // Host networking would publish every port the container opens, on every interface.
+      expect({ name, networkMode: s.network_mode }).toEqual({ name, networkMode: undefined });
+    }
+  });
+
   it('gives Prometheus the remote-write receiver and exemplar storage the collector and Tempo need', () => {
     const args = services.prometheus.command as string[];
     expect(args).toEqual(
@@ -96,7 +116,13 @@ describe('OpenTelemetry Collector config', () => {
 
   it('catches a pipeline in the typical starter-template order (batch first, scrubbing after sampling)', () => {
     const broken = JSON.parse(JSON.stringify(collector)) as Yaml;
-    (at(broken, 'service', 'pipelines', 'traces') as Yaml).processors = ['batch', 'memory_limiter', 'tail_sampling', 'attributes/pii', 'redaction'];
+    (at(broken, 'service', 'pipelines', 'traces') as Yaml).processors = [
+      'batch',
+      'memory_limiter',
+      'tail_sampling',
+      'attributes/pii',
+      'redaction',
+    ];
     expect(collectorProblems(broken)).toEqual(
       expect.arrayContaining([
         'traces: memory_limiter must be the first processor, not batch',
@@ -108,8 +134,21 @@ describe('OpenTelemetry Collector config', () => {
 
   it('scrubs PII from traces and logs and samples traces by errors, latency and a share', () => {
     const pipelines = collectorPipelines(collector);
-    expect(pipelines.traces.processors).toEqual(['memory_limiter', 'attributes/pii', 'redaction', 'tail_sampling', 'batch']);
-    expect(pipelines.logs.processors).toEqual(['memory_limiter', 'attributes/pii', 'redaction', 'batch']);
+    expect(pipelines.traces.processors).toEqual([
+      'memory_limiter',
+      'attributes/pii',
+      'transform/pii',
+      'redaction',
+      'tail_sampling',
+      'batch',
+    ]);
+    expect(pipelines.logs.processors).toEqual([
+      'memory_limiter',
+      'attributes/pii',
+      'transform/pii',
+      'redaction',
+      'batch',
+    ]);
 
     const actions = at(collector, 'processors', 'attributes/pii', 'actions') as Array<Record<string, string>>;
     const action = (key: string) => actions.find((a) => a.key === key)?.action;
@@ -121,19 +160,29 @@ describe('OpenTelemetry Collector config', () => {
     expect(headerPattern.test('http.request.header.authorization')).toBe(true);
     expect(headerPattern.test('http.request.header.accept')).toBe(false);
 
-    const blocked = (at(collector, 'processors', 'redaction', 'blocked_values') as string[]).map((p) => new RegExp(p));
-    const masked = (v: string) => blocked.some((r) => r.test(v));
-    expect(masked('4111 1111 1111 1111')).toBe(true);
-    expect(masked('4111-1111-1111-1111')).toBe(true);
-    expect(masked('ada@example.com')).toBe(true);
-    expect(masked('2f1c9a1e-5f2b-4c53-9d0e-0c1a2b3c4d5e')).toBe(false);
-    expect(masked('+1-555-0123')).toBe(false);
-
     const policies = at(collector, 'processors', 'tail_sampling', 'policies') as Yaml[];
     expect(policies.map((p) => p.type).sort()).toEqual(['latency', 'probabilistic', 'status_code']);
-    expect(at(policies.find((p) => p.type === 'status_code'), 'status_code', 'status_codes')).toEqual(['ERROR']);
-    expect(at(policies.find((p) => p.type === 'latency'), 'latency', 'threshold_ms')).toBe(500);
-    const share = Number(at(policies.find((p) => p.type === 'probabilistic'), 'probabilistic', 'sampling_percentage'));
+    expect(
+      at(
+        policies.find((p) => p.type === 'status_code'),
+        'status_code',
+        'status_codes'
+      )
+    ).toEqual(['ERROR']);
+    expect(
+      at(
+        policies.find((p) => p.type === 'latency'),
+        'latency',
+        'threshold_ms'
+      )
+    ).toBe(500);
+    const share = Number(
+      at(
+        policies.find((p) => p.type === 'probabilistic'),
+        'probabilistic',
+        'sampling_percentage'
+      )
+    );
     expect(share).toBeGreaterThan(0);
     expect(share).toBeLessThan(100);
   });
@@ -169,6 +218,155 @@ describe('OpenTelemetry Collector config', () => {
   });
 });
 
+describe('Collector PII redaction', () => {
+  const actions = at(collector, 'processors', 'attributes/pii', 'actions') as Array<Record<string, string>>;
+  const action = (key: string) => actions.find((a) => a.key === key)?.action;
+  const blocked = (at(collector, 'processors', 'redaction', 'blocked_values') as string[]).map((p) => new RegExp(p));
+  const maskedByRedaction = (v: string) => blocked.some((r) => r.test(v));
+  const transform = at(collector, 'processors', 'transform/pii') as Yaml;
+  const statementsOf = (kind: 'trace' | 'log', context: string) =>
+    ((transform[`${kind}_statements`] as Yaml[]) ?? [])
+      .filter((group) => group.context === context)
+      .flatMap((group) => group.statements as string[]);
+  const spanStatements = statementsOf('trace', 'span');
+  const logStatements = statementsOf('log', 'log');
+  const onSpan = (key: string, value: string) => applyReplacements(spanStatements, `attributes["${key}"]`, value);
+
+  it('deletes client addresses and masks the url.query attribute', () => {
+    for (const key of [
+      'client.address',
+      'net.peer.ip',
+      'net.sock.peer.addr',
+      'network.peer.address',
+      'http.client_ip',
+    ]) {
+      expect({ key, action: action(key) }).toEqual({ key, action: 'delete' });
+    }
+    expect(action('url.query')).toBe('update');
+  });
+
+  it.each(['url.full', 'http.url', 'http.target'])('drops the query string of %s and keeps the path', (key) => {
+    const base = key === 'http.target' ? '/search' : 'https://shop.example/search';
+    expect(onSpan(key, `${base}?q=ada%40example.com&token=s3cret`)).toBe(`${base}?***REDACTED***`);
+    expect(onSpan(key, `${base}?q=line\nbreak`)).toBe(`${base}?***REDACTED***`);
+    expect(onSpan(key, base)).toBe(base);
+  });
+
+  it('drops credentials written into full URLs', () => {
+    for (const key of ['url.full', 'http.url']) {
+      expect(onSpan(key, 'https://ada:s3cret@shop.example/a@b')).toBe('https://***REDACTED***@shop.example/a@b');
+    }
+  });
+
+  it.each(['db.statement', 'db.query.text'])('replaces the literals of %s and keeps the statement shape', (key) => {
+    expect(onSpan(key, "SELECT * FROM users WHERE email = 'ada@example.com' AND id = 42 AND score > 3.5")).toBe(
+      'SELECT * FROM users WHERE email = ? AND id = ? AND score > ?'
+    );
+    expect(onSpan(key, "UPDATE t SET name = 'O''Brien' WHERE id IN (1,2,3)")).toBe(
+      'UPDATE t SET name = ? WHERE id IN (?,?,?)'
+    );
+    // Placeholders and identifiers with digits are not literals.
+    expect(onSpan(key, 'INSERT INTO orders2 (id, status) VALUES ($1, $2)')).toBe(
+      'INSERT INTO orders2 (id, status) VALUES ($1, $2)'
+    );
+    expect(onSpan(key, '42')).toBe('?');
+  });
+
+  it('hashes enduser.id with the salt from the environment, and deletes it without one', () => {
+    const statements = spanStatements.filter((s) => s.includes('enduser.id'));
+    expect(statements).toEqual([
+      'delete_key(attributes, "enduser.id") where "${env:PIVOT_PII_SALT}" == ""',
+      'set(attributes["enduser.id"], SHA256(Concat(["${env:PIVOT_PII_SALT}", attributes["enduser.id"]], ":"))) where attributes["enduser.id"] != nil',
+    ]);
+    // The attributes processor's unsalted hash is gone; the compose file passes the salt in.
+    expect(action('enduser.id')).toBeUndefined();
+    expect((services['otel-collector'].environment as Record<string, string>).PIVOT_PII_SALT).toBe(
+      '${PIVOT_PII_SALT:-}'
+    );
+  });
+
+  it('applies the same attribute statements to spans and log records', () => {
+    const logAttributeStatements = logStatements.filter((s) => !s.startsWith('replace_pattern(body'));
+    expect(logAttributeStatements).toEqual(spanStatements);
+    expect(transform.error_mode).toBe('ignore');
+  });
+
+  it('reads every replace_pattern statement', () => {
+    for (const statement of [...spanStatements, ...logStatements].filter((s) => s.startsWith('replace_pattern'))) {
+      expect({ statement, parsed: parseReplacePattern(statement) !== undefined }).toEqual({ statement, parsed: true });
+    }
+  });
+
+  const CARDS = [
+    '4111 1111 1111 1111',
+    '4111-1111-1111-1111',
+    '4111111111111111',
+    '5500000000000004',
+    '378282246310005',
+    '3782 822463 10005',
+    '6011111111111117',
+  ];
+  const KEPT = [
+    '1714564800000',
+    '1714564800000000',
+    '1714564800000000000',
+    '2f1c9a1e-5f2b-4c53-9d0e-0c1a2b3c4d5e',
+    '+1-555-0123',
+    '2024-05-01T12:00:00Z',
+    'order 1234 5678',
+  ];
+
+  it('masks card numbers and emails in attribute values, and keeps timestamps, ids and phone-like numbers', () => {
+    for (const value of [...CARDS, 'ada@example.com', `card ${CARDS[2]} declined`]) {
+      expect({ value, masked: maskedByRedaction(value) }).toEqual({ value, masked: true });
+    }
+    for (const value of KEPT) {
+      expect({ value, masked: maskedByRedaction(value) }).toEqual({ value, masked: false });
+    }
+  });
+
+  it('never masks an epoch time in milliseconds, microseconds or nanoseconds (property)', () => {
+    // Every time from 2001 to 2286 is 13 digits in milliseconds (16 in micro-, 19 in nanoseconds).
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1e12, max: 9_999_999_999_999 }),
+        fc.integer({ min: 0, max: 999_999 }),
+        (ms, fraction) => {
+          const micros = `${ms}${String(fraction).padStart(6, '0').slice(0, 3)}`;
+          const nanos = `${ms}${String(fraction).padStart(6, '0')}`;
+          for (const value of [String(ms), `ts=${ms}`, nanos]) {
+            expect({ value, masked: maskedByRedaction(value) }).toEqual({ value, masked: false });
+          }
+          // Microseconds are 16 digits: masked only when they start like a card (4, 5[1-5], 6011, 65), after 2096.
+          if (Number(micros) < 4e15) {
+            expect({ micros, masked: maskedByRedaction(micros) }).toEqual({ micros, masked: false });
+          }
+        }
+      ),
+      { numRuns: 300, seed: 7 }
+    );
+  });
+
+  it('masks the same card numbers and emails in log bodies', () => {
+    const onBody = (value: string) => applyReplacements(logStatements, 'body', value);
+    for (const card of CARDS) {
+      expect(onBody(`charge failed for card ${card} at 1714564800000`)).toBe(
+        'charge failed for card **** at 1714564800000'
+      );
+    }
+    expect(onBody('mail ada@example.com')).toBe('mail ****');
+    for (const value of KEPT) {
+      expect(onBody(value)).toBe(value);
+    }
+    // The body patterns are the redaction processor's (the email's \. written [.]).
+    const bodyPatterns = logStatements
+      .map(parseReplacePattern)
+      .filter((r) => r?.target === 'body')
+      .map((r) => r!.pattern.source);
+    expect(bodyPatterns).toEqual(blocked.map((r) => r.source.replace('\\.[A-Za-z]', '[.][A-Za-z]')));
+  });
+});
+
 describe('Loki and Tempo configs', () => {
   it('Loki 3 ingests OTLP with structured metadata on a v13 tsdb schema, service.name indexed', () => {
     const loki = readYaml('stack/loki/loki.yaml');
@@ -177,7 +375,9 @@ describe('Loki and Tempo configs', () => {
     expect(schema?.store).toBe('tsdb');
     expect(schema?.schema).toBe('v13');
     const indexed = at(loki, 'limits_config', 'otlp_config', 'resource_attributes', 'attributes_config') as Yaml[];
-    expect(indexed.some((a) => a.action === 'index_label' && (a.attributes as string[]).includes('service.name'))).toBe(true);
+    expect(indexed.some((a) => a.action === 'index_label' && (a.attributes as string[]).includes('service.name'))).toBe(
+      true
+    );
     expect(resolveDefaults(String(services.loki.image))).toMatch(/^grafana\/loki:3\./);
   });
 
@@ -200,7 +400,7 @@ describe('GitHub Actions', () => {
     const steps = (job: string) => (at(ci, 'jobs', job, 'steps') as Yaml[]).map((s) => String(s.run ?? s.uses ?? ''));
     expect(steps('test')).toEqual(expect.arrayContaining(['npm test']));
     expect(steps('test').join('\n')).toContain('npm ci --prefix demo');
-    const e2e = (at(ci, 'jobs', 'e2e', 'steps') as Yaml[]);
+    const e2e = at(ci, 'jobs', 'e2e', 'steps') as Yaml[];
     const upAt = e2e.findIndex((s) => String(s.run ?? '').includes('docker compose up'));
     const specsAt = e2e.findIndex((s) => s.run === 'npm run e2e');
     expect(upAt).toBeGreaterThan(-1);
@@ -237,6 +437,8 @@ describeWithPrometheus('Prometheus config', () => {
   });
 
   it('keeps exemplars', () => {
-    expect(Number(at(readYaml('stack/prometheus/prometheus.yml'), 'storage', 'exemplars', 'max_exemplars'))).toBeGreaterThan(0);
+    expect(
+      Number(at(readYaml('stack/prometheus/prometheus.yml'), 'storage', 'exemplars', 'max_exemplars'))
+    ).toBeGreaterThan(0);
   });
 });
