@@ -66,7 +66,7 @@ describe('the repository stands alone', () => {
     const cache = new Map<string, Set<string>>();
     for (const file of files) {
       const text = readFileSync(join(ROOT, file), 'utf8');
-      // `docs/x.md#a`, and from inside docs/ the relative `x.md#a` (as markdown links write it).
+      // `docs/<page>.md#<anchor>`, and inside docs/ the relative `(<page>.md#<anchor>)` of a markdown link.
       for (const m of text.matchAll(/(?:(docs\/)|\()([a-z0-9-]+\.md)#([A-Za-z0-9_-]+)/g)) {
         const page = file.startsWith('docs/') || m[1] ? `docs/${m[2]}` : m[2];
         if (!existsSync(join(ROOT, page))) {
