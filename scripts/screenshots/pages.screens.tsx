@@ -22,6 +22,8 @@ import {
 } from '../../src/pages/Services/testing/fakeGrafana';
 import { promSeries } from '../../src/pages/Services/testing/frames';
 import { buildSlosScene } from '../../src/pages/Slos/slosScene';
+import { buildTraceScene } from '../../src/pages/Trace/traceScene';
+import { checkoutFailureFrame, FIXTURE_TRACE_ID } from '../../src/analysis/fixtures/traceFrames';
 import { ratioRef } from '../../src/pages/Slos/sloRows';
 import type { SloDefinition } from '../../src/slo/definition';
 
@@ -152,7 +154,8 @@ function snapshot(title: string): string {
 <style>${css}</style>
 <style>html, body { margin: 0; overflow: hidden; }
 .pivot-screen { padding: 16px 24px; }
-.pivot-screen-title { font-size: 22px; font-weight: 500; margin: 4px 0 16px; }</style>
+.pivot-screen-title { font-size: 22px; font-weight: 500; margin: 4px 0 16px; }
+svg:empty { width: 16px; height: 16px; } /* jest's icon stand-ins carry no size */</style>
 </head><body><div class="pivot-screen"><div class="pivot-screen-title">${title}</div>${document.body.innerHTML}</div></body></html>`;
 }
 
@@ -175,6 +178,12 @@ describe('screenshots', () => {
     installFakeGrafana(byRefId(servicesFrames()));
     const scene = buildServicesScene(pivotContext({ metrics: CONVENTIONS }));
     await photograph('services', 'Pivot · Services', scene, () => screen.findAllByTestId(/pivot-services-row /));
+  });
+
+  it('renders the Trace page', async () => {
+    installFakeGrafana((ds) => (ds.type === 'tempo' ? { frames: [checkoutFailureFrame()] } : { frames: [] }));
+    const scene = buildTraceScene(pivotContext({ metrics: CONVENTIONS }), FIXTURE_TRACE_ID);
+    await photograph('trace', 'Pivot · Trace', scene, () => screen.findByTestId(testIds.trace.summary));
   });
 
   it('renders the SLOs page', async () => {
