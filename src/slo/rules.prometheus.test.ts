@@ -9,6 +9,11 @@
  *
  * Recording rules evaluate only from Prometheus' start, so the check is made at the time the
  * rule last ran (read with `timestamp()`), over the samples a range selector sees then.
+ *
+ * The same server loads the rules of SLOs whose service names and labels look like Go
+ * templates (Prometheus would refuse to start on a template that does not parse), and their
+ * alerts fire with those values verbatim; a latency histogram whose `le` is written as Go
+ * clients write it (`1e-06`) is counted by the SLI query.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +26,10 @@ import type { MetricConventions } from '../datasources/conventions';
 import { counterFamily, histogramFamily, openMetricsText } from '../testing/openmetrics';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import { sliErrorRatio } from '../datasources/sloQueries';
 import type { SloDefinition } from './definition';
-import { generateRules, rulesYaml } from './rules';
+import { templateLikeSlos } from './hostileNames';
+import { AlertingRule, generateRules, rulesYaml, sloRuleGroup } from './rules';
 
 const ROOT = join(__dirname, '../..');
 const CONV: MetricConventions = { family: 'tempo-spanmetrics', serviceLabel: 'service' };
@@ -33,7 +40,13 @@ const SERVER = { service: 'checkout', span_kind: 'SPAN_KIND_SERVER' };
 const SLOS: SloDefinition[] = [
   { name: 'avail-30d', service: 'checkout', sli: { type: 'availability' }, objective: 99.9, period: '30d' },
   { name: 'avail-28d', service: 'checkout', sli: { type: 'availability' }, objective: 99.9, period: '28d' },
-  { name: 'latency-30d', service: 'checkout', sli: { type: 'latency', thresholdSeconds: 0.5 }, objective: 99, period: '30d' },
+  {
+    name: 'latency-30d',
+    service: 'checkout',
+    sli: { type: 'latency', thresholdSeconds: 0.5 },
+    objective: 99,
+    period: '30d',
+  },
   { name: 'avail-strict', service: 'checkout', sli: { type: 'availability' }, objective: 99.99, period: '30d' },
 ];
 
@@ -64,13 +77,24 @@ function generate(start: number, end: number): Data {
   return data;
 }
 
+const TEMPLATE_CASES = templateLikeSlos();
+/** Served in the last hours of the data: every request fails, and 90% take at most 1 µs. */
+const TINY = { service: 'tiny', span_kind: 'SPAN_KIND_SERVER' };
+const RECENT_HOURS = 7;
+
 function openMetrics(d: Data): string {
   const at = (values: number[]) => d.times.map((t, i) => [t, values[i]] as [number, number]);
   const ok = d.requests.map((r, i) => r - d.errors[i]);
-  return openMetricsText([
+  const recent = d.times.slice(-(RECENT_HOURS * 3600) / STEP).map((time, k) => ({ time, k }));
+  const failing = TEMPLATE_CASES.map((c) => ({
+    labels: { service: c.slo.service, span_kind: 'SPAN_KIND_SERVER', status_code: 'STATUS_CODE_ERROR' },
+    points: recent.map(({ time, k }) => [time, 100 * k] as [number, number]),
+  }));
+  const text = openMetricsText([
     counterFamily('traces_spanmetrics_calls_total', [
       { labels: { ...SERVER, status_code: 'STATUS_CODE_UNSET' }, points: at(ok) },
       { labels: { ...SERVER, status_code: 'STATUS_CODE_ERROR' }, points: at(d.errors) },
+      ...failing,
     ]),
     histogramFamily('traces_spanmetrics_latency', [
       {
@@ -86,8 +110,14 @@ function openMetrics(d: Data): string {
           sum: d.requests[i] * 0.2,
         })),
       },
+      {
+        labels: TINY,
+        points: recent.map(({ time, k }) => ({ time, buckets: [[1e-6, 900 * k]], count: 1000 * k, sum: k })),
+      },
     ]),
   ]);
+  // Prometheus clients write bounds with Go's FormatFloat(v, 'g', -1, 64): 1e-06, not 0.000001.
+  return text.replaceAll('le="0.000001"', 'le="1e-06"');
 }
 
 /** The SLI error ratio a range selector over (at - period, at] sees: first to last sample in it. */
@@ -126,7 +156,13 @@ describeWithPrometheus('generated SLO rules in a real Prometheus', () => {
     const end = Math.floor(Date.now() / 1000 / STEP) * STEP - STEP + 0.5;
     data = generate(end - 31 * 24 * 3600, end);
     dir = mkdtempSync(join(tmpdir(), 'pivot-slo-prom-'));
-    prom = await startPrometheus({ openMetrics: openMetrics(data), rules: [rulesYaml(generateRules(CONV, SLOS))] });
+    const templateRules = {
+      groups: TEMPLATE_CASES.map((c) => sloRuleGroup(CONV, c.slo, { grafanaUrl: c.grafanaUrl })),
+    };
+    prom = await startPrometheus({
+      openMetrics: openMetrics(data),
+      rules: [rulesYaml(generateRules(CONV, SLOS)), rulesYaml(templateRules)],
+    });
   }, 180000);
 
   afterAll(async () => {
@@ -146,6 +182,75 @@ describeWithPrometheus('generated SLO rules in a real Prometheus', () => {
     60000
   );
 
+  it('counts a bucket whose le is written as Go clients write it (1e-06) for a 1 µs latency threshold', async () => {
+    const at = data.times[data.times.length - 1];
+    expect(await prom.instant('traces_spanmetrics_latency_bucket{service="tiny", le="1e-06"}', at)).toHaveLength(1);
+    const expr = sliErrorRatio(CONV, { type: 'latency', thresholdSeconds: 1e-6 }, 'tiny', '1h');
+    const result = await prom.instant(expr, at);
+    expect(result).toHaveLength(1);
+    expect(result[0].value).toBeCloseTo(0.1, 9);
+  });
+
+  it('fires the alerts of template-like service names and labels with those values verbatim', async () => {
+    // Pairs whose short window sees the backfilled samples: the 5m one ends before Prometheus started.
+    const pairs: Array<[string, string, string, string]> = [
+      ['critical', '6h', '30m', '6x'],
+      ['warning', '1d', '2h', '3x'],
+      ['warning', '3d', '6h', '1x'],
+    ];
+    const expected = TEMPLATE_CASES.flatMap(({ slo: { name, service }, grafanaUrl }) =>
+      pairs.map(([severity, long, short, factor]) => ({
+        labels: {
+          alertname: 'PivotSLOBurnRate',
+          service,
+          slo: name,
+          team: service,
+          severity,
+          long_window: long,
+          short_window: short,
+        },
+        annotations: {
+          summary: `SLO ${name} (${service}) is burning its error budget ${factor} too fast`,
+          description: descriptionAt100Percent(long),
+          pivot_url: `${grafanaUrl}/a/pivot-correlation-app/slos/${name}`,
+        },
+      }))
+    );
+    const firing = await templateAlerts(expected.length);
+    const key = (a: { labels: Record<string, string> }) => `${a.labels.slo} ${a.labels.long_window}`;
+    const byKey = (a: { labels: Record<string, string> }, b: { labels: Record<string, string> }) =>
+      key(a).localeCompare(key(b));
+    expect(firing.sort(byKey)).toEqual(expected.sort(byKey));
+  }, 60000);
+
+  /** The description the generator writes for a pair (it holds no value from the definition), expanded for a ratio of 1. */
+  function descriptionAt100Percent(longWindow: string): string {
+    const alert = sloRuleGroup(CONV, SLOS[0]).rules.find(
+      (r): r is AlertingRule => 'alert' in r && r.labels.long_window === longWindow
+    );
+    return alert!.annotations.description.replace('{{ $value | humanizePercentage }}', '100%');
+  }
+
+  interface ApiAlert {
+    labels: Record<string, string>;
+    annotations: Record<string, string>;
+    state: string;
+  }
+
+  /** The firing alerts of the template-like SLOs, once `count` of them fire (rules run every second; at most 30 s). */
+  async function templateAlerts(count: number): Promise<Array<Omit<ApiAlert, 'state'>>> {
+    let firing: ApiAlert[] = [];
+    for (let attempt = 0; attempt < 60 && firing.length < count; attempt++) {
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const response = await fetch(`${prom.url}/api/v1/alerts`);
+      const body = (await response.json()) as { data: { alerts: ApiAlert[] } };
+      firing = body.data.alerts.filter((a) => a.state === 'firing' && a.labels.slo?.startsWith('template-'));
+    }
+    return firing.map(({ labels, annotations }) => ({ labels, annotations }));
+  }
+
   function sloCheck(slos: SloDefinition[], args: string[]) {
     const file = join(dir, 'slos.yaml');
     writeFileSync(file, stringify({ conventions: CONV, slos }));
@@ -162,7 +267,9 @@ describeWithPrometheus('generated SLO rules in a real Prometheus', () => {
     const healthy = sloCheck([SLOS[0], SLOS[2]], []);
     expect(healthy.stderr).toBe('');
     expect(healthy.status).toBe(0);
-    expect(healthy.stdout).toMatch(new RegExp(`^ok {3}avail-30d: budget remaining ${(remaining * 100).toFixed(1)}\\d%`));
+    expect(healthy.stdout).toMatch(
+      new RegExp(`^ok {3}avail-30d: budget remaining ${(remaining * 100).toFixed(1)}\\d%`)
+    );
     expect(healthy.stdout).toContain('ok   latency-30d: budget remaining');
 
     const exhausted = sloCheck([SLOS[0], SLOS[3]], []);

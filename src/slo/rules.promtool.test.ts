@@ -2,7 +2,8 @@
  * The generated rules under Prometheus' own tooling: `promtool check rules` for every metric
  * family, SLI kind and period, and `promtool test rules` suites whose input series drive each
  * window pair across its threshold. Alerts are asserted through `ALERTS`: the right severity
- * fires at the right time, and nothing fires below the threshold.
+ * fires at the right time, and nothing fires below the threshold. Service names, label values
+ * and Grafana URLs that look like Go templates reach the firing alerts verbatim.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
+import { promqlString } from '../datasources/strings';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import type { SloDefinition, SloPeriod } from './definition';
-import { generateRules, rulesYaml } from './rules';
+import { templateLikeSlos } from './hostileNames';
+import { AlertingRule, generateRules, rulesYaml, sloRuleGroup } from './rules';
 
 const CONV: MetricConventions = { family: 'http-semconv', serviceLabel: 'job' };
 const COUNT = 'http_server_request_duration_seconds_count';
@@ -100,21 +103,99 @@ const PAIRS: Record<string, [string, string, string]> = {
  */
 const SCENARIOS: Scenario[] = [
   // 20x on a 99.9% 30d SLO: 1h/5m (14.4) crosses at 43.2 min; nothing else by 50 min.
-  { speed: 'fast', slo: slo('burn20', 99.9, '30d'), badShare: 0.02, expect: [[40, []], [50, [['critical', '1h']]]] },
+  {
+    speed: 'fast',
+    slo: slo('burn20', 99.9, '30d'),
+    badShare: 0.02,
+    expect: [
+      [40, []],
+      [50, [['critical', '1h']]],
+    ],
+  },
   // 8x: 6h/30m (6) crosses at 270 min; 1h/5m never; the warnings only after 540 min.
-  { speed: 'fast', slo: slo('burn8', 99.9, '30d'), badShare: 0.008, expect: [[260, []], [280, [['critical', '6h']]]] },
+  {
+    speed: 'fast',
+    slo: slo('burn8', 99.9, '30d'),
+    badShare: 0.008,
+    expect: [
+      [260, []],
+      [280, [['critical', '6h']]],
+    ],
+  },
   // 4x: 1d/2h (3) and 3d/6h (1) cross at 1080 min; no critical.
-  { speed: 'slow', slo: slo('burn4', 99.9, '30d'), badShare: 0.004, expect: [[1060, []], [1100, [['warning', '1d'], ['warning', '3d']]]] },
+  {
+    speed: 'slow',
+    slo: slo('burn4', 99.9, '30d'),
+    badShare: 0.004,
+    expect: [
+      [1060, []],
+      [
+        1100,
+        [
+          ['warning', '1d'],
+          ['warning', '3d'],
+        ],
+      ],
+    ],
+  },
   // 1.5x: only 3d/6h (1), at 2880 min.
-  { speed: 'slow', slo: slo('burn1.5', 99.9, '30d'), badShare: 0.0015, expect: [[2860, []], [2900, [['warning', '3d']]]] },
+  {
+    speed: 'slow',
+    slo: slo('burn1.5', 99.9, '30d'),
+    badShare: 0.0015,
+    expect: [
+      [2860, []],
+      [2900, [['warning', '3d']]],
+    ],
+  },
   // 0.9x never fires anything.
-  { speed: 'fast', slo: slo('burn0.9', 99.9, '30d'), badShare: 0.0009, expect: [[60, []], [280, []]] },
-  { speed: 'slow', slo: slo('burn0.9-slow', 99.9, '30d'), badShare: 0.0009, expect: [[1100, []], [2900, []]] },
+  {
+    speed: 'fast',
+    slo: slo('burn0.9', 99.9, '30d'),
+    badShare: 0.0009,
+    expect: [
+      [60, []],
+      [280, []],
+    ],
+  },
+  {
+    speed: 'slow',
+    slo: slo('burn0.9-slow', 99.9, '30d'),
+    badShare: 0.0009,
+    expect: [
+      [1100, []],
+      [2900, []],
+    ],
+  },
   // 14x: above 28d's 13.44 (crosses at 57.6 min) but below 30d's 14.4 on the same traffic.
-  { speed: 'fast', slo: slo('burn14-28d', 99.9, '28d'), badShare: 0.014, expect: [[55, []], [65, [['critical', '1h']]]] },
-  { speed: 'fast', slo: { ...slo('burn14-30d', 99.9, '30d'), service: 'burn14-28d' }, badShare: 0.014, expect: [[65, []], [120, []]] },
+  {
+    speed: 'fast',
+    slo: slo('burn14-28d', 99.9, '28d'),
+    badShare: 0.014,
+    expect: [
+      [55, []],
+      [65, [['critical', '1h']]],
+    ],
+  },
+  {
+    speed: 'fast',
+    slo: { ...slo('burn14-30d', 99.9, '30d'), service: 'burn14-28d' },
+    badShare: 0.014,
+    expect: [
+      [65, []],
+      [120, []],
+    ],
+  },
   // Latency, 99% under 0.5s, 20x: 20% slow requests; 1h/5m crosses at 43.2 min.
-  { speed: 'fast', slo: slo('slow20', 99, '30d', true), badShare: 0.2, expect: [[40, []], [50, [['critical', '1h']]]] },
+  {
+    speed: 'fast',
+    slo: slo('slow20', 99, '30d', true),
+    badShare: 0.2,
+    expect: [
+      [40, []],
+      [50, [['critical', '1h']]],
+    ],
+  },
 ];
 
 function inputSeries(s: Scenario, minutes: number) {
@@ -122,13 +203,22 @@ function inputSeries(s: Scenario, minutes: number) {
   const job = s.slo.service;
   if (s.slo.sli.type === 'availability') {
     return [
-      { series: `${COUNT}{job="${job}", http_response_status_code="200"}`, values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE - bad, minutes) },
+      {
+        series: `${COUNT}{job="${job}", http_response_status_code="200"}`,
+        values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE - bad, minutes),
+      },
       { series: `${COUNT}{job="${job}", http_response_status_code="500"}`, values: counter(s.speed, 0, bad, minutes) },
     ];
   }
   return [
-    { series: `${BUCKET}{job="${job}", le="0.5"}`, values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE - bad, minutes) },
-    { series: `${BUCKET}{job="${job}", le="+Inf"}`, values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE, minutes) },
+    {
+      series: `${BUCKET}{job="${job}", le="0.5"}`,
+      values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE - bad, minutes),
+    },
+    {
+      series: `${BUCKET}{job="${job}", le="+Inf"}`,
+      values: counter(s.speed, REQUESTS_PER_MINUTE, REQUESTS_PER_MINUTE, minutes),
+    },
   ];
 }
 
@@ -148,6 +238,7 @@ describeWithPrometheus('generated SLO rules under promtool', () => {
     for (const period of ['28d', '30d'] as const) {
       slos.push(slo(`availability-${period}`, 99.9, period), slo(`latency-${period}`, 99, period, true));
     }
+    slos.push(...templateLikeSlos().map((c) => c.slo));
     for (const family of METRIC_FAMILY_LIST) {
       const file = join(dir, `${family}.rules.yaml`);
       writeFileSync(file, rulesYaml(generateRules({ family, serviceLabel: 'service_name' }, slos)));
@@ -157,12 +248,72 @@ describeWithPrometheus('generated SLO rules under promtool', () => {
     }
   });
 
+  it('render template-like service names, label values and Grafana URLs verbatim in the firing alerts (promtool test rules)', () => {
+    const cases = templateLikeSlos();
+    const file = { groups: cases.map((c) => sloRuleGroup(CONV, c.slo, { grafanaUrl: c.grafanaUrl })) };
+    writeFileSync(join(dir, 'template.rules.yaml'), rulesYaml(file));
+    // Every request fails from the start, so all four pairs fire within minutes.
+    const inputs = cases.map((c) => ({
+      series: `${COUNT}{job=${promqlString(c.slo.service)}, http_response_status_code="500"}`,
+      values: '0+60x15',
+    }));
+    // The description holds no value from the definition: the same text for every case.
+    const descriptions = new Map(
+      file.groups[0].rules
+        .filter((r): r is AlertingRule => 'alert' in r)
+        .map((r) => [
+          r.labels.long_window,
+          r.annotations.description.replace('{{ $value | humanizePercentage }}', '100%'),
+        ])
+    );
+    const factors: Record<string, string> = { '1h': '14.4x', '6h': '6x', '1d': '3x', '3d': '1x' };
+    const expAlerts = cases.flatMap(({ slo: { name, service }, grafanaUrl }) =>
+      Object.values(PAIRS).map(([severity, long, short]) => ({
+        exp_labels: {
+          job: service,
+          slo: name,
+          service,
+          team: service,
+          severity,
+          long_window: long,
+          short_window: short,
+        },
+        exp_annotations: {
+          summary: `SLO ${name} (${service}) is burning its error budget ${factors[long]} too fast`,
+          description: descriptions.get(long),
+          pivot_url: `${grafanaUrl}/a/pivot-correlation-app/slos/${name}`,
+        },
+      }))
+    );
+    const tests = {
+      rule_files: ['template.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: inputs,
+          alert_rule_test: [{ eval_time: '10m', alertname: 'PivotSLOBurnRate', exp_alerts: expAlerts }],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'template.test.yaml'), stringify(tests, { lineWidth: 0 }));
+    expect(promtool(['test', 'rules', 'template.test.yaml'])).toContain('SUCCESS');
+  });
+
   it.each(['fast', 'slow'] as const)(
     'fire the right severity at the right time and nothing below threshold: %s burns (promtool test rules)',
     (speed) => {
       const scenarios = SCENARIOS.filter((s) => s.speed === speed);
       const minutes = Math.max(...scenarios.flatMap((s) => s.expect.map(([m]) => m)));
-      writeFileSync(join(dir, `${speed}.rules.yaml`), rulesYaml(generateRules(CONV, scenarios.map((s) => s.slo))));
+      writeFileSync(
+        join(dir, `${speed}.rules.yaml`),
+        rulesYaml(
+          generateRules(
+            CONV,
+            scenarios.map((s) => s.slo)
+          )
+        )
+      );
       const seen = new Set<string>();
       const inputs = scenarios.flatMap((s) => {
         if (seen.has(s.slo.service)) {

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 
 import { expectValidPromQL } from '../testing/grammar';
 import type { SloDefinition } from './definition';
-import { AlertingRule, generateRules, RecordingRule, rulesYaml, sloRuleGroup } from './rules';
+import { AlertingRule, generateRules, RecordingRule, rulesYaml, sloRuleGroup, templateText } from './rules';
 
 const ROOT = join(__dirname, '../..');
 const CONV = { family: 'http-semconv' as const, serviceLabel: 'job' };
@@ -84,9 +84,78 @@ describe('sloRuleGroup', () => {
     }
   });
 
+  it('prints thresholds and constants in the shortest form of the exact value, without binary noise', () => {
+    const rules = (objective: number) => sloRuleGroup(CONV, { ...AVAILABILITY, objective }).rules;
+    const [fast] = rules(99.9999).filter(isAlert);
+    // Was `> 0.0000144000000004`, from (100 - 99.9999) / 100 = 0.0000010000000000331966.
+    expect(fast.expr).toContain('} > 0.0000144) and (');
+    const strict = rules(99.99999999999999);
+    // Was vector(1): 0.9999999999999999 rounded to 12 digits.
+    expect(strict.find((r) => 'record' in r && r.record === 'pivot_slo:objective:ratio')?.expr).toBe(
+      'vector(0.9999999999999999)'
+    );
+    expect(strict.find((r) => 'record' in r && r.record === 'pivot_slo:error_budget:ratio')?.expr).toBe(
+      'vector(1e-16)'
+    );
+    for (const rule of strict) {
+      expectValidPromQL(rule.expr);
+    }
+  });
+
   it('keeps links relative without a Grafana URL, and the escaped name in the URL', () => {
     const [alert] = sloRuleGroup(CONV, { ...AVAILABILITY, name: 'a.b_c' }).rules.filter(isAlert);
     expect(alert.annotations.pivot_url).toBe('/a/pivot-correlation-app/slos/a.b_c');
+  });
+});
+
+describe('templateText', () => {
+  it('keeps text without a brace as it is, $ included', () => {
+    expect(templateText('checkout')).toBe('checkout');
+    expect(templateText('$labels $value')).toBe('$labels $value');
+    expect(templateText('}} closes nothing')).toBe('}} closes nothing');
+  });
+
+  it('writes text holding a brace as one Go string literal action', () => {
+    expect(templateText('checkout{{')).toBe('{{ "checkout{{" }}');
+    expect(templateText('ends in {')).toBe('{{ "ends in {" }}');
+    expect(templateText('{{ "a" }}\\\n')).toBe('{{ "{{ \\"a\\" }}\\\\\\n" }}');
+    expect(() => templateText('{\uD800')).toThrow('lone UTF-16 surrogate');
+  });
+});
+
+describe('sloRuleGroup with values that look like templates', () => {
+  const service = 'checkout{{ range query "up" }}{{ .Labels.instance }}{{ end }}';
+  const group = sloRuleGroup(
+    CONV,
+    { ...AVAILABILITY, service, labels: { team: '{{ . }}', owner: '$labels' } },
+    { grafanaUrl: 'https://grafana.example.com/{{' }
+  );
+  const recordings = group.rules.filter((r): r is RecordingRule => !isAlert(r));
+  const alerts = group.rules.filter(isAlert);
+
+  it('keeps recording rule labels as written: Prometheus does not expand them', () => {
+    for (const r of recordings) {
+      expect(r.labels).toEqual({ team: '{{ . }}', owner: '$labels', slo: 'checkout-availability', service });
+    }
+  });
+
+  it('writes alert labels and annotations as literals that render the values', () => {
+    for (const a of alerts) {
+      expect(a.labels).toMatchObject({
+        team: '{{ "{{ . }}" }}',
+        owner: '$labels',
+        slo: 'checkout-availability',
+        service: `{{ ${JSON.stringify(service)} }}`,
+      });
+      expect(a.annotations.summary).toMatch(
+        /^SLO checkout-availability \(\{\{ "checkout\{\{ range query \\"up\\" \}\}/
+      );
+      expect(a.annotations.pivot_url).toBe(
+        '{{ "https://grafana.example.com/{{/a/pivot-correlation-app/slos/checkout-availability" }}'
+      );
+      // The one template Pivot means: the error ratio that fired.
+      expect(a.annotations.description).toContain('{{ $value | humanizePercentage }}');
+    }
   });
 });
 
@@ -118,7 +187,10 @@ describe('npm run slo-rules', () => {
   it('exits non-zero with what to fix on an invalid definition', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pivot-slo-'));
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'conventions: { family: http-semconv }\nslos:\n  - { name: x, service: s, sli: { type: availability }, objective: 120, period: 30d }\n');
+    writeFileSync(
+      file,
+      'conventions: { family: http-semconv }\nslos:\n  - { name: x, service: s, sli: { type: availability }, objective: 120, period: 30d }\n'
+    );
     const run = cli('slo-rules.ts', [file]);
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');

@@ -3,9 +3,14 @@
  * `npm run slo-rules`. One group per SLO, evaluated in order: the SLI error ratio over every
  * window, the budget constants and budget remaining, then the four multi-window
  * multi-burn-rate alerts (Google SRE Workbook ch. 5). Names: docs/slos.md.
+ *
+ * Prometheus expands an alerting rule's labels and annotations as Go templates (recording
+ * rules' labels are kept as written), so every value from a definition that goes into them
+ * passes through `templateText`: a service named `checkout{{ range query "up" }}…` must reach
+ * the pager as that text, not run a query.
  */
 import { stringify } from 'yaml';
-import { alertThreshold, errorBudget, sliWindows, windowPairs } from '../analysis/slo';
+import { alertThreshold, errorBudget, objectiveRatio, sliWindows, windowPairs } from '../analysis/slo';
 import type { MetricConventions } from '../datasources/conventions';
 import {
   budgetRemainingFromRecorded,
@@ -45,14 +50,37 @@ export interface RuleOptions {
   grafanaUrl?: string;
 }
 
+/**
+ * `value` as Go template text that renders exactly `value`. Only `{{` starts an action, but a
+ * value ending in `{` would open one with the `{{` written after it, so any value holding `{`
+ * is written as one Go string literal action, `{{ "…" }}` (JSON's escapes are Go's, for text
+ * without lone surrogates, which validation refuses); other text stays as it is, `$` included.
+ */
+export function templateText(value: string): string {
+  if (!value.includes('{')) {
+    return value;
+  }
+  if (/[\uD800-\uDFFF]/.test(value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''))) {
+    throw new Error(`${JSON.stringify(value)} holds a lone UTF-16 surrogate, which is not Unicode text`);
+  }
+  return `{{ ${JSON.stringify(value)} }}`;
+}
+
+function templateLabels(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([name, value]) => [name, templateText(value)]));
+}
+
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toPrecision(6))}%`;
 }
 
+/** A burn-rate factor for people: 14.4x, 0.9333x (the exact 14/15 is in the expression). */
+function times(factor: number): string {
+  return `${Number(factor.toPrecision(4))}x`;
+}
+
 function describeSli(slo: SloDefinition): string {
-  return slo.sli.type === 'availability'
-    ? 'failed requests'
-    : `requests slower than ${slo.sli.thresholdSeconds}s`;
+  return slo.sli.type === 'availability' ? 'failed requests' : `requests slower than ${slo.sli.thresholdSeconds}s`;
 }
 
 /** The rule group of one SLO. */
@@ -66,7 +94,7 @@ export function sloRuleGroup(conv: MetricConventions, slo: SloDefinition, option
     labels,
   }));
   recordings.push(
-    { record: SLO_SERIES.objective, expr: constant(Number((slo.objective / 100).toPrecision(12))), labels },
+    { record: SLO_SERIES.objective, expr: constant(objectiveRatio(slo.objective)), labels },
     { record: SLO_SERIES.errorBudget, expr: constant(budget), labels },
     { record: SLO_SERIES.budgetRemaining, expr: budgetRemainingFromRecorded(slo.name, slo.period, budget), labels }
   );
@@ -76,19 +104,19 @@ export function sloRuleGroup(conv: MetricConventions, slo: SloDefinition, option
       alert: SLO_ALERT_NAME,
       expr: burnAlertCondition(slo.name, pair.longWindow, pair.shortWindow, threshold),
       labels: {
-        ...labels,
+        ...templateLabels(labels),
         severity: pair.severity,
         long_window: pair.longWindow,
         short_window: pair.shortWindow,
       },
       annotations: {
-        summary: `SLO ${slo.name} (${slo.service}) is burning its error budget ${pair.factor}x too fast`,
+        summary: `SLO ${templateText(slo.name)} (${templateText(slo.service)}) is burning its error budget ${times(pair.factor)} too fast`,
         description:
           `The share of ${describeSli(slo)} is {{ $value | humanizePercentage }} over ${pair.longWindow} and above ` +
-          `${percent(threshold)} over ${pair.shortWindow} as well (${pair.factor}x the ${percent(budget)} budget of a ` +
+          `${percent(threshold)} over ${pair.shortWindow} as well (${times(pair.factor)} the ${percent(budget)} budget of a ` +
           `${slo.objective}% objective): at this rate ${percent(pair.budgetConsumed)} of the ${slo.period} error budget ` +
           `is spent in ${pair.longWindow}.`,
-        pivot_url: link,
+        pivot_url: templateText(link),
       },
     };
   });
