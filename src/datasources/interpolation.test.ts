@@ -5,7 +5,16 @@
  * variables a query runner and the Prometheus data source add: the query must come out
  * unchanged, and its literals must still decode (Go's strconv.Unquote) to the names.
  */
-import { dateTime, LoadingState, ScopedVars } from '@grafana/data';
+import {
+  applyFieldOverrides,
+  createTheme,
+  DataLink,
+  dateTime,
+  FieldType,
+  LoadingState,
+  ScopedVars,
+  toDataFrame,
+} from '@grafana/data';
 import { config } from '@grafana/runtime';
 import {
   ConstantVariable,
@@ -18,6 +27,12 @@ import {
 } from '@grafana/scenes';
 import fc from 'fast-check';
 
+import { serviceUrlTemplate } from '../components/NeighbourhoodGraph/graphLinks';
+import serviceOverview from '../dashboards/service-overview.json';
+import sloDetail from '../dashboards/slo-detail.json';
+import sloOverview from '../dashboards/slo-overview.json';
+import { traceDataLink } from '../pages/Services/traceLinks';
+import { fromPathSegment } from '../utils/links';
 import { goUnquote } from '../testing/goUnquote';
 import { nodeTexts, QueryLanguage } from '../testing/grammar';
 import { LogConventions, METRIC_FAMILY_LIST, MetricConventions } from './conventions';
@@ -296,5 +311,77 @@ describe('the quoting functions alone', () => {
       }),
       { numRuns: 1000 }
     );
+  });
+});
+
+/**
+ * The href Grafana makes of a data link for one value: field overrides bind the links to the
+ * field (`getLinksSupplier`, default format `encodeURI`), and the panel's interpolation is the
+ * scene's, as in a VizPanel.
+ */
+function dataLinkHref(link: DataLink, value: string, labels: Record<string, string> = {}): string {
+  const frame = toDataFrame({
+    fields: [{ name: 'value', type: FieldType.string, values: [value], labels, config: { links: [link] } }],
+  });
+  const [processed] = applyFieldOverrides({
+    data: [frame],
+    fieldConfig: { defaults: {}, overrides: [] },
+    theme: createTheme(),
+    timeZone: 'utc',
+    // As VizPanel does: Grafana's formats are names or formatter functions, both of which Scenes takes.
+    replaceVariables: (text, vars, format) =>
+      sceneGraph.interpolate(scene, text, vars, format as Parameters<typeof sceneGraph.interpolate>[3]),
+  });
+  const links = processed.fields[0].getLinks?.({ valueRowIndex: 0 }) ?? [];
+  expect(links).toHaveLength(1);
+  return links[0].href;
+}
+
+/** The page and the value of the path segment after it, as the app's route reads them. */
+function routeOf(href: string): { page: string; value: string; search: URLSearchParams } {
+  const url = new URL(href, 'https://grafana.example.com');
+  const segments = url.pathname.split('/');
+  expect(segments.slice(0, 3)).toEqual(['', 'a', 'pivot-correlation-app']);
+  expect(segments).toHaveLength(5);
+  return { page: segments[3], value: fromPathSegment(decodeURIComponent(segments[4])), search: url.searchParams };
+}
+
+// Values a link must carry whole: variable syntax, and what ends a path segment or a URL part.
+const LINK_VALUES = [
+  '4bf92f3577b34da6a3ce929d0e0e4736',
+  '$__interval',
+  '${__from}',
+  '[[service]]',
+  '${__user.login}',
+  'a/b?c=d&e#f',
+  '%2F 50% off',
+  '../../admin',
+  'päyment 🚀',
+];
+
+describe('data links Pivot builds come back unchanged through Grafana’s link interpolation', () => {
+  it.each(LINK_VALUES)('the trace link of log lines and exemplars carries %j whole', (value) => {
+    const href = dataLinkHref(traceDataLink(), value);
+    expect(routeOf(href)).toMatchObject({ page: 'trace', value });
+    expect(routeOf(href).search.get('from')).toBe(String(FROM.valueOf()));
+    expect(routeOf(href).search.get('to')).toBe(String(TO.valueOf()));
+  });
+
+  it.each(LINK_VALUES)('the service graph’s node link carries %j whole', (value) => {
+    const href = dataLinkHref({ title: 'Service', url: serviceUrlTemplate({ from: '$__from', to: 'now' }) }, value);
+    expect(routeOf(href)).toMatchObject({ page: 'services', value });
+    expect(routeOf(href).search.get('from')).toBe('$__from');
+  });
+
+  const DASHBOARD_LINKS = [serviceOverview, sloDetail, sloOverview].flatMap((d) =>
+    d.panels.flatMap((p) => (p.fieldConfig.defaults.links ?? []).map((l) => ({ dashboard: d.uid, ...l })))
+  );
+
+  it.each(LINK_VALUES.slice(1))('the shipped dashboards’ links carry a label value %j whole', (value) => {
+    expect(DASHBOARD_LINKS.length).toBeGreaterThan(0);
+    for (const link of DASHBOARD_LINKS) {
+      const href = dataLinkHref(link, '1', { service_name: value, service: value, slo: value });
+      expect({ url: link.url, value: routeOf(href).value }).toEqual({ url: link.url, value });
+    }
   });
 });

@@ -1,4 +1,16 @@
-import { graphUrl, serviceUrl, servicesUrl, sloUrl, slosUrl, traceUrl, URL_KEYS } from './links';
+import fc from 'fast-check';
+
+import {
+  fromPathSegment,
+  graphUrl,
+  pathSegment,
+  serviceUrl,
+  servicesUrl,
+  sloUrl,
+  slosUrl,
+  traceUrl,
+  URL_KEYS,
+} from './links';
 
 const BASE = '/a/pivot-correlation-app';
 
@@ -43,6 +55,54 @@ describe('page links', () => {
     expect(params.get(URL_KEYS.focus)).toBe('checkout');
     expect(params.get(URL_KEYS.depth)).toBe('2');
     expect(params.get(URL_KEYS.unhealthy)).toBe('true');
+  });
+
+  // What a browser does with a link: its URL parser resolves it against the page, removing dot segments.
+  const asBrowserOpens = (url: string) => new URL(url, 'https://grafana.example.com/a/pivot-correlation-app/services');
+
+  it('the browser removes . and .. even percent-encoded, so they cannot be written as %2E', () => {
+    expect(asBrowserOpens(`${BASE}/services/%2E%2E`).pathname).toBe(`${BASE}/`);
+    expect(asBrowserOpens(`${BASE}/services/%2e`).pathname).toBe(`${BASE}/services/`);
+  });
+
+  it.each(['.', '..', '~.', '~..', '~~.', '...', '~', '.~', 'a.', '~a.'])(
+    'writes %p as a segment the browser keeps, which the route reads back exactly',
+    (name) => {
+      for (const [url, page] of [
+        [serviceUrl(name, { from: 'now-1h', to: 'now' }), 'services'],
+        [sloUrl(name), 'slos'],
+        [traceUrl(name), 'trace'],
+      ] as const) {
+        const { pathname } = asBrowserOpens(url);
+        const segments = pathname.split('/');
+        expect(segments.slice(0, 4).join('/')).toBe(`${BASE}/${page}`);
+        expect(segments).toHaveLength(5);
+        // The router percent-decodes the parameter; the page then undoes the dot escape.
+        expect(fromPathSegment(decodeURIComponent(segments[4]))).toBe(name);
+      }
+    }
+  );
+
+  it('writes . and .. with a ~ in front and leaves every other name as encodeURIComponent writes it', () => {
+    expect([pathSegment('.'), pathSegment('..'), pathSegment('~.')]).toEqual(['~.', '~..', '~~.']);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('.', '~', '/', '%', 'a', '$', '['), maxLength: 8 }), (name) => {
+        const segment = pathSegment(name);
+        expect(fromPathSegment(decodeURIComponent(segment))).toBe(name);
+        expect(asBrowserOpens(`${BASE}/services/${segment}`).pathname).toBe(`${BASE}/services/${segment}`);
+        if (!/^~*\.{1,2}$/.test(name)) {
+          expect(segment).toBe(encodeURIComponent(name));
+        }
+      }),
+      { numRuns: 1000 }
+    );
+  });
+
+  it('percent-encodes Grafana variable syntax, so a link Grafana interpolates keeps the value', () => {
+    const { path, params } = parse(serviceUrl('$__interval[[x]]${__from}', { from: '$__from', to: 'now' }));
+    expect(path).toBe(`${BASE}/services/%24__interval%5B%5Bx%5D%5D%24%7B__from%7D`);
+    expect(params.get(URL_KEYS.from)).toBe('$__from');
+    expect(graphUrl({ focus: '$x' })).toBe(`${BASE}/graph?focus=%24x`);
   });
 
   it('encodes SLO names in the path', () => {

@@ -3,7 +3,9 @@ import { prefixRoute } from './routing';
 
 /**
  * Links between Pivot's pages. Every page reads the same URL keys, so a link built here
- * and a URL pasted into an incident channel open the same view.
+ * and a URL pasted into an incident channel open the same view. Every value is
+ * percent-encoded (`$` as `%24`, `[` as `%5B`), so a link Grafana interpolates, such as a
+ * data link, keeps it as it is.
  */
 export const URL_KEYS = {
   from: 'from',
@@ -38,6 +40,23 @@ function withQuery(path: string, params: Params): string {
   return text ? `${path}?${text}` : path;
 }
 
+// `.` and `..` are dot segments: the browser's URL parser removes them, and `%2E`, `.%2e` or
+// `%2e%2e` too (it reads them the same way), so a service named `..` would open the Services
+// list. They are written with a `~` in front, and every name of `~`s then one or two dots gets one
+// more `~`: `.` → `~.`, `~.` → `~~.`; no other name changes, and each decodes back to itself.
+const DOT_SEGMENT = /^~*\.{1,2}$/;
+const ESCAPED_DOT_SEGMENT = /^~+\.{1,2}$/;
+
+/** A value as one path segment of a Pivot URL; the route reads it back with `fromPathSegment`. */
+export function pathSegment(value: string): string {
+  return encodeURIComponent(DOT_SEGMENT.test(value) ? `~${value}` : value);
+}
+
+/** The value `pathSegment` wrote, from the route parameter (which the router has percent-decoded). */
+export function fromPathSegment(param: string): string {
+  return ESCAPED_DOT_SEGMENT.test(param) ? param.slice(1) : param;
+}
+
 function rangeParams(range?: UrlTimeRange): Params {
   return range ? { [URL_KEYS.from]: range.from, [URL_KEYS.to]: range.to } : {};
 }
@@ -47,17 +66,19 @@ export function servicesUrl(range?: UrlTimeRange): string {
 }
 
 export function serviceUrl(service: string, range?: UrlTimeRange): string {
-  return withQuery(`${prefixRoute(ROUTES.Services)}/${encodeURIComponent(service)}`, rangeParams(range));
+  return withQuery(`${prefixRoute(ROUTES.Services)}/${pathSegment(service)}`, rangeParams(range));
 }
 
 export function traceUrl(traceId: string, options: { range?: UrlTimeRange; spanId?: string } = {}): string {
-  return withQuery(`${prefixRoute(ROUTES.Trace)}/${encodeURIComponent(traceId)}`, {
+  return withQuery(`${prefixRoute(ROUTES.Trace)}/${pathSegment(traceId)}`, {
     ...rangeParams(options.range),
     [URL_KEYS.span]: options.spanId,
   });
 }
 
-export function graphUrl(options: { range?: UrlTimeRange; focus?: string; depth?: number; unhealthy?: boolean } = {}): string {
+export function graphUrl(
+  options: { range?: UrlTimeRange; focus?: string; depth?: number; unhealthy?: boolean } = {}
+): string {
   return withQuery(prefixRoute(ROUTES.Graph), {
     ...rangeParams(options.range),
     [URL_KEYS.focus]: options.focus,
@@ -71,5 +92,5 @@ export function slosUrl(range?: UrlTimeRange): string {
 }
 
 export function sloUrl(name: string, range?: UrlTimeRange): string {
-  return withQuery(`${prefixRoute(ROUTES.Slos)}/${encodeURIComponent(name)}`, rangeParams(range));
+  return withQuery(`${prefixRoute(ROUTES.Slos)}/${pathSegment(name)}`, rangeParams(range));
 }

@@ -12,10 +12,14 @@ import type { PivotContext } from '../App/pivotContext';
 // A name no service has: `serviceUrl` encodes it, and the encoded form is then swapped for
 // Grafana's row placeholder, so the link keeps the builder's path and query.
 const SENTINEL = '\u0000pivot-node\u0000';
+const ROW_VALUE_IN_URL = ROW_VALUE.replace(/\}$/, ':percentencode}');
 
-/** The Service page link with Grafana's `${__value.raw}` in place of the service. */
+/**
+ * The Service page link with the clicked node's id in place of the service, percent-encoded: a
+ * data link's default format (`encodeURI`) would leave a `/`, `?` or `#` of a name as it is.
+ */
 export function serviceUrlTemplate(range: UrlTimeRange): string {
-  return serviceUrl(SENTINEL, range).replace(encodeURIComponent(SENTINEL), ROW_VALUE);
+  return serviceUrl(SENTINEL, range).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
 }
 
 /** What the node graph links to: Service pages always, Tempo and Loki when they are set up. */

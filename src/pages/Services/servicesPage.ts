@@ -1,7 +1,7 @@
 import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { ROUTES } from '../../constants';
-import { serviceUrl, URL_KEYS } from '../../utils/links';
+import { fromPathSegment, serviceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { buildServiceScene } from './serviceScene';
 import { buildServicesScene } from './servicesScene';
@@ -21,7 +21,7 @@ export function servicesPage(ctx: PivotContext): SceneAppPage {
       {
         routePath: ':service',
         getPage: (routeMatch: SceneRouteMatch<{ service?: string }>, parent: SceneAppPageLike) =>
-          servicePage(ctx, routeMatch.params.service ?? '', parent),
+          servicePage(ctx, fromPathSegment(routeMatch.params.service ?? ''), parent),
       },
     ],
   });

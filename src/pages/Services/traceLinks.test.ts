@@ -13,14 +13,19 @@ import { LogLine, lokiDataplaneFrame, lokiLogsFrame } from './testing/frames';
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const T = 1_700_000_000_000;
 
-/** Fills a template the way Grafana fills a data link for one value and the panel's range. */
+/** Fills a template the way Grafana fills a data link for one value and the panel's range (the real one: interpolation.test.ts). */
 function fill(template: string, value: string, from: number, to: number): string {
-  return template.replace('${__value.raw}', value).replace('${__from}', String(from)).replace('${__to}', String(to));
+  return template
+    .replace('${__value.raw:percentencode}', encodeURIComponent(value))
+    .replace('${__from}', String(from))
+    .replace('${__to}', String(to));
 }
 
 describe('traceLinkTemplate', () => {
   it('is the Trace page URL with Grafana variables for the trace id and time range', () => {
-    expect(traceLinkTemplate()).toBe(`${PLUGIN_BASE_URL}/trace/\${__value.raw}?from=\${__from}&to=\${__to}`);
+    expect(traceLinkTemplate()).toBe(
+      `${PLUGIN_BASE_URL}/trace/\${__value.raw:percentencode}?from=\${__from}&to=\${__to}`
+    );
   });
 
   it('fills to the same URL the link builder makes for that trace', () => {

@@ -16,12 +16,14 @@ const TOKENS = {
 } as const;
 
 /**
- * The Trace page URL as a Grafana data-link template: `${__value.raw}` is the trace id of
- * the clicked value, `${__from}`/`${__to}` the panel's time range (where to look for the trace).
+ * The Trace page URL as a Grafana data-link template: `${__value.raw:percentencode}` is the
+ * trace id of the clicked value, `${__from}`/`${__to}` the panel's time range (where to look for
+ * the trace). A data link's default format is `encodeURI`, which leaves `/`, `?` and `#` as
+ * they are: a trace id read from a log line can hold anything, so it is percent-encoded whole.
  */
 export function traceLinkTemplate(): string {
   return traceUrl(TOKENS.traceId, { range: { from: TOKENS.from, to: TOKENS.to } })
-    .replace(TOKENS.traceId, '${__value.raw}')
+    .replace(TOKENS.traceId, '${__value.raw:percentencode}')
     .replace(TOKENS.from, '${__from}')
     .replace(TOKENS.to, '${__to}');
 }

@@ -92,4 +92,21 @@ describe('URL state', () => {
       prom.some((r) => r.request.targets.some((t) => 'expr' in t && String(t.expr).includes('service="a b/c"')))
     ).toBe(true);
   });
+
+  it.each(['.', '..', '~.'])(
+    'opens the Service page of a service named %p (dot segments survive the browser)',
+    async (service) => {
+      const requests = answerServices();
+      // As a browser opens a clicked link: its URL parser removes dot segments before the router sees the path.
+      const link = new URL(
+        serviceUrl(service, { from: String(T - 600_000), to: String(T) }),
+        'https://grafana.example.com'
+      );
+      openUrl(`${link.pathname}${link.search}`);
+      await screen.findByTestId(testIds.service.section('logs', 'empty'));
+      const exprs = requests.flatMap((r) => r.request.targets.map((t) => ('expr' in t ? String(t.expr) : '')));
+      expect(exprs.some((e) => e.includes(`service=${JSON.stringify(service)}`))).toBe(true);
+      expect(screen.queryByTestId(testIds.services.table)).toBeNull();
+    }
+  );
 });

@@ -1,7 +1,7 @@
 import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { ROUTES } from '../../constants';
-import { sloUrl } from '../../utils/links';
+import { fromPathSegment, sloUrl } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { buildSloScene } from './sloScene';
 import { buildSlosScene } from './slosScene';
@@ -10,7 +10,8 @@ import { buildSlosScene } from './slosScene';
 export function slosPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
     title: 'SLOs',
-    subTitle: 'Each SLO with its error budget, burn rate over the standard windows, and the rules that page on fast burn.',
+    subTitle:
+      'Each SLO with its error budget, burn rate over the standard windows, and the rules that page on fast burn.',
     url: prefixRoute(ROUTES.Slos),
     routePath: `${ROUTES.Slos}/*`,
     getScene: () => buildSlosScene(ctx),
@@ -18,7 +19,7 @@ export function slosPage(ctx: PivotContext): SceneAppPage {
       {
         routePath: ':slo',
         getPage: (routeMatch: SceneRouteMatch<{ slo?: string }>, parent: SceneAppPageLike) =>
-          sloPage(ctx, routeMatch.params.slo ?? '', parent),
+          sloPage(ctx, fromPathSegment(routeMatch.params.slo ?? ''), parent),
       },
     ],
   });

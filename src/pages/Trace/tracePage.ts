@@ -1,7 +1,7 @@
 import { EmbeddedScene, SceneAppPage, SceneAppPageLike, SceneReactObject, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { ROUTES } from '../../constants';
-import { traceUrl, URL_KEYS } from '../../utils/links';
+import { fromPathSegment, traceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { OpenTraceForm } from './OpenTraceForm';
 import { buildTraceScene } from './traceScene';
@@ -19,7 +19,7 @@ export function tracePage(ctx: PivotContext): SceneAppPage {
       {
         routePath: ':traceId',
         getPage: (routeMatch: SceneRouteMatch<{ traceId?: string }>, parent: SceneAppPageLike) =>
-          traceDetailPage(ctx, routeMatch.params.traceId ?? '', parent),
+          traceDetailPage(ctx, fromPathSegment(routeMatch.params.traceId ?? ''), parent),
       },
     ],
   });
