@@ -51,6 +51,8 @@ export const testIds = {
     rules: 'data-testid pivot-slo-rules',
     investigate: 'data-testid pivot-slo-investigate',
     threshold: 'data-testid pivot-slo-threshold',
+    /** Burn-rate alerts of the SLO that can never fire (objective too low). */
+    unreachable: 'data-testid pivot-slo-unreachable',
     /** Stored definitions that fail validation, and one of them (by name, or `#<index>` without one). */
     invalidList: 'data-testid pivot-slos-invalid',
     invalid: (name: string) => `data-testid pivot-slos-invalid ${name}`,

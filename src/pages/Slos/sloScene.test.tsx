@@ -258,6 +258,26 @@ describe('SLO page', () => {
     expect(screen.queryByTestId(testIds.slos.threshold)).not.toBeInTheDocument();
   });
 
+  it('warns which burn-rate alerts can never fire when the objective is too low', async () => {
+    const loose: SloDefinition = { ...AVAILABILITY, name: 'loose', objective: 90 };
+    installFakeGrafana(answers(AVAILABILITY_RATIOS));
+    renderScene(buildSloScene(pivotContext(jsonData([loose])), loose.name));
+    const warning = await screen.findByTestId(testIds.slos.unreachable);
+    expect(warning).toHaveTextContent('Some burn-rate alerts can never fire');
+    expect(warning).toHaveTextContent(
+      'With 90% over 30d, this burn-rate alert can never fire, since at most 100% of requests can fail: critical 1h/5m ' +
+        '(needs more than 144% of requests failing, 14.4x the 10% budget). Every alert can fire from an objective of 93.06% up.'
+    );
+  });
+
+  it('shows the 28d factors rounded for reading (the threshold itself is exact), and no such warning at 99%', async () => {
+    installFakeGrafana(answers(LATENCY_RATIOS, ['0.25', '0.5', '+Inf']));
+    renderScene(buildSloScene(pivotContext(jsonData([LATENCY])), LATENCY.name));
+    const pairs = await screen.findByTestId(testIds.slos.pairs);
+    expect(within(pairs).getByText('0.9333x (0.933% errors)')).toBeInTheDocument();
+    expect(screen.queryByTestId(testIds.slos.unreachable)).not.toBeInTheDocument();
+  });
+
   it('says clearly that no SLO has an unknown name, links back to the list and queries nothing', async () => {
     const requests = installFakeGrafana(answers(AVAILABILITY_RATIOS));
     renderScene(buildSloScene(pivotContext(jsonData([AVAILABILITY])), 'checkout-availabilty'));

@@ -31,7 +31,7 @@ import { testIds } from '../../components/testIds';
 import type { MetricConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { budgetRemainingDirect, checkLatencyThreshold } from '../../datasources/sloQueries';
-import type { SloDefinition } from '../../slo/definition';
+import { SloDefinition, sloWarnings } from '../../slo/definition';
 import { generateRules, rulesYaml } from '../../slo/rules';
 import { config } from '@grafana/runtime';
 import { serviceUrl, slosUrl } from '../../utils/links';
@@ -132,11 +132,21 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
       ? checkLatencyThreshold(conv, slo.sli.thresholdSeconds, boundariesFromFrames(data.series))
       : undefined;
   const rules = sloRulesText(conv, slo);
+  const [unreachable] = sloWarnings(slo);
   return (
     <Stack direction="column" gap={2}>
       {threshold && !threshold.ok && (
         <div data-testid={testIds.slos.threshold}>
           <Problem title="Latency threshold is not a bucket boundary" message={threshold.message} severity="warning" />
+        </div>
+      )}
+      {unreachable && (
+        <div data-testid={testIds.slos.unreachable}>
+          <Problem
+            title="Some burn-rate alerts can never fire"
+            message={unreachable.charAt(0).toUpperCase() + unreachable.slice(1)}
+            severity="warning"
+          />
         </div>
       )}
       <Stack direction="row" gap={4} wrap="wrap" alignItems="center">
@@ -195,7 +205,7 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
               <td>{formatBurn(p.longBurnRate)}</td>
               <td>{formatBurn(p.shortBurnRate)}</td>
               <td>
-                {p.pair.factor}x ({formatPercent(p.threshold, 3)} errors)
+                {Number(p.pair.factor.toPrecision(4))}x ({formatPercent(p.threshold, 3)} errors)
               </td>
               <td>{p.firing ? <Badge color="red" text="firing" icon="fire" /> : <Badge color="green" text="ok" />}</td>
             </tr>
