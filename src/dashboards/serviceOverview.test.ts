@@ -2,10 +2,11 @@ import dashboard from './service-overview.json';
 import pluginJson from '../plugin.json';
 import { promql } from '../datasources';
 import { PROVISIONED_UIDS } from '../settings';
-import { expectValidPromQL } from '../testing/grammar';
+import { expectValidPromQL, nodeTexts, syntaxErrors } from '../testing/grammar';
+import { HOSTILE_SERVICES, interpolateForService } from './serviceVariableTesting';
 
 const conv = { family: 'otel-spanmetrics' as const, serviceLabel: 'service_name' };
-const perService = { service: '$service', window: '$__rate_interval' };
+const perService = { service: { variable: 'service' }, window: '$__rate_interval' };
 const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
 
 describe('the shipped service overview dashboard', () => {
@@ -30,9 +31,51 @@ describe('the shipped service overview dashboard', () => {
     expect(service?.definition).toBe(`label_values(${promql.familySelector(conv, 'requests')}, service_name)`);
   });
 
+  it("matches exactly the selected service, whatever its name holds, after Grafana's interpolation", () => {
+    for (const service of HOSTILE_SERVICES) {
+      for (const expr of exprs.slice(1)) {
+        const sent = interpolateForService(expr, service);
+        expect({ service, errors: syntaxErrors('PromQL', sent.replace(/\$__rate_interval/g, '1m')) }).toEqual({
+          service,
+          errors: [],
+        });
+        // The raw string holds an RE2 pattern; Prometheus anchors it. JavaScript reads these
+        // escaped literals the same way.
+        const patterns = nodeTexts('PromQL', sent.replace(/\$__rate_interval/g, '1m'), 'StringLiteral')
+          .filter((text) => text.startsWith('`'))
+          .map((text) => new RegExp(`^(?:${text.slice(1, -1)})$`, 'u'));
+        expect(patterns.length).toBeGreaterThan(0);
+        for (const pattern of patterns) {
+          expect({ service, matches: pattern.test(service) }).toEqual({ service, matches: true });
+          for (const other of HOSTILE_SERVICES.filter((o) => o !== service).concat(['aXb', 'x', 'y', 'yyy', ''])) {
+            expect({ service, other, matches: pattern.test(other) }).toEqual({ service, other, matches: false });
+          }
+        }
+      }
+    }
+  });
+
+  it('writes the regex format only where a regex is read', () => {
+    expect(promql.matcher({ label: 'service_name', op: '=~', variable: 'service', format: 'regex' })).toBe(
+      'service_name=~`${service:regex}`'
+    );
+    expect(() => promql.matcher({ label: 'service_name', op: '=', variable: 'service', format: 'regex' })).toThrow(
+      /needs =~ or !~/
+    );
+  });
+
+  it('fails loudly, never on another series, for a service name with a backtick', () => {
+    const sent = interpolateForService(exprs[1], 'back`tick');
+    expect(syntaxErrors('PromQL', sent.replace(/\$__rate_interval/g, '1m')).length).toBeGreaterThan(0);
+  });
+
   it('reads Prometheus through its data source variable, defaulting to the provisioned uid', () => {
     const variable = dashboard.templating.list.find((v) => v.name === 'datasource');
-    expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus', current: { value: PROVISIONED_UIDS.prometheus } });
+    expect(variable).toMatchObject({
+      type: 'datasource',
+      query: 'prometheus',
+      current: { value: PROVISIONED_UIDS.prometheus },
+    });
     for (const panel of dashboard.panels) {
       expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
       panel.targets.forEach((t) => expect(t.datasource).toEqual(panel.datasource));

@@ -25,7 +25,18 @@ export interface VariableMatcher {
   op: MatchOp;
   /** The variable's name, without `$`. */
   variable: string;
+  /**
+   * `regex`: `` label=~`${name:regex}` ``, for a variable whose values are arbitrary text (a
+   * service name). Grafana's `regex` format escapes every RE2 metacharacter, and a raw string
+   * keeps the result as it is, quotes and backslashes included; `"$name"` would break on a
+   * `"` or `\`. A backtick in the value still ends the string (a query error, never another
+   * series). Only with `=~` and `!~`.
+   */
+  format?: 'regex';
 }
+
+/** A service: its name, or the dashboard variable that holds it (written as a `regex`-format VariableMatcher). */
+export type ServiceRef = string | { variable: string };
 
 export type LabelMatcher = ValueMatcher | VariableMatcher;
 
@@ -63,14 +74,20 @@ export function matcher(m: LabelMatcher): string {
   if (!MATCH_OPS.includes(m.op)) {
     throw new Error(`Invalid label matcher operator ${JSON.stringify(m.op)}`);
   }
-  return `${checkLabelName(m.label)}${m.op}${'variable' in m ? variableLiteral(m.variable) : promqlString(m.value)}`;
+  return `${checkLabelName(m.label)}${m.op}${'variable' in m ? variableLiteral(m) : promqlString(m.value)}`;
 }
 
-function variableLiteral(name: string): string {
+function variableLiteral({ variable: name, op, format }: VariableMatcher): string {
   if (typeof name !== 'string' || !VARIABLE_NAME.test(name)) {
     throw new Error(`Invalid Grafana variable name ${JSON.stringify(name)}: use letters, digits and _`);
   }
-  return `"$${name}"`;
+  if (format === undefined) {
+    return `"$${name}"`;
+  }
+  if (format !== 'regex' || (op !== '=~' && op !== '!~')) {
+    throw new Error(`Variable format ${JSON.stringify(format)} needs =~ or !~ and is one of: regex`);
+  }
+  return `\`\${${name}:regex}\``;
 }
 
 /** `metric{a="x", b=~"y"}`; `metric` alone when there are no matchers. */
@@ -96,7 +113,7 @@ function fixed(m: FixedMatcher): LabelMatcher {
 export type FamilySeries = 'requests' | 'errors' | 'latencyBucket';
 
 export interface FamilySelectorOptions {
-  service?: string;
+  service?: ServiceRef;
   /** More matchers, e.g. an endpoint or a route. */
   matchers?: LabelMatcher[];
 }
@@ -116,8 +133,11 @@ export function familySelector(
   if (series === 'errors') {
     matchers.push(...info.errorMatchers.map(fixed));
   }
-  if (options.service !== undefined) {
-    matchers.push({ label: conv.serviceLabel, op: '=', value: options.service });
+  const { service } = options;
+  if (typeof service === 'object') {
+    matchers.push({ label: conv.serviceLabel, op: '=~', variable: service.variable, format: 'regex' });
+  } else if (service !== undefined) {
+    matchers.push({ label: conv.serviceLabel, op: '=', value: service });
   }
   matchers.push(...(options.matchers ?? []));
   const metric = series === 'latencyBucket' ? info.latencyBucket : info.requests;
@@ -134,8 +154,8 @@ function familyInfo(conv: MetricConventions): MetricFamilyInfo {
 }
 
 export interface StatisticOptions {
-  /** One service; all services, one series each, when absent. */
-  service?: string;
+  /** One service (or a dashboard variable holding one); all services, one series each, when absent. */
+  service?: ServiceRef;
   window: string;
 }
 
