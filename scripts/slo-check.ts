@@ -3,28 +3,50 @@
  * [--min-budget <fraction or percent>] [--allow-no-data]`. Computes each SLO's budget remaining
  * over its period straight from the raw metrics (the rules need not be loaded), prints one
  * line per SLO and exits 1 when any budget is exhausted or below the minimum, 2 on bad input
- * or when Prometheus cannot answer. docs/slos.md.
+ * or when Prometheus cannot answer. The SLOs come from a `slos.yaml` or from the app's
+ * provisioning file (scripts/sloSource.ts). docs/slos.md.
  */
 import { readFileSync } from 'node:fs';
 
 import { budgetRemaining } from '../src/analysis/slo';
 import { checkLatencyThreshold, latencyBoundaries, sliErrorRatio } from '../src/datasources/sloQueries';
 import type { SloDefinition } from '../src/slo/definition';
-import { parseSloFile } from '../src/slo/sloFile';
+import { readSloSource } from './sloSource';
 
 const USAGE =
-  'usage: npm run --silent slo-check -- <slos.yaml> --prometheus <url> [--min-budget <0..1 or N%>] [--allow-no-data]';
+  'usage: npm run --silent slo-check -- <slos.yaml | provisioning/plugins/app.yaml> --prometheus <url> [--min-budget <0..1 or N%>] [--allow-no-data]';
 
-interface Args {
+const HELP = `${USAGE}
+
+Prints each SLO's error budget remaining over its period, computed from the raw metrics in
+Prometheus (the generated rules need not be loaded), and exits:
+  0  every budget is left
+  1  a budget is exhausted or below --min-budget, a latency threshold is not a bucket
+     boundary, or an SLO has no data (no requests, or no latency histogram) in its period
+  2  bad arguments or SLO file, or Prometheus cannot answer
+
+  --prometheus <url>    Prometheus' root URL, e.g. http://localhost:9090
+  --min-budget <value>  the least budget to keep, as a fraction (0.25) or a percentage (25%)
+  --allow-no-data       an SLO without data passes (a new service, a quiet environment)
+  -h, --help            this text
+
+docs/slos.md`;
+
+/** How long one query may take: a 30-day SLI over many series is slow on a large Prometheus. */
+const QUERY_TIMEOUT_MS = 60000;
+
+export interface Args {
   file: string;
   prometheus: string;
   minBudget: number;
   allowNoData: boolean;
 }
 
+/** Bad arguments: the message and the usage go to stderr, exit status 2. */
+class UsageError extends Error {}
+
 function usageError(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
+  throw new UsageError(message);
 }
 
 function parseMinBudget(text: string | undefined): number {
@@ -72,18 +94,82 @@ interface VectorSample {
   value: [number, string];
 }
 
+/**
+ * Why a request got no answer, from the error fetch throws: its `cause` names the network
+ * error (`connect ECONNREFUSED 127.0.0.1:9090`, `getaddrinfo ENOTFOUND prometheus`); a name
+ * with several addresses fails with one error per address.
+ */
+export function unreachableCause(error: unknown): string {
+  const failure = errorLike(error);
+  // AbortSignal.timeout rejects with a DOMException named TimeoutError.
+  if (failure?.name === 'TimeoutError') {
+    return `no answer within ${QUERY_TIMEOUT_MS / 1000} s`;
+  }
+  const cause = errorLike(failure?.cause);
+  if (Array.isArray(cause?.errors) && cause.errors.length > 0) {
+    return cause.errors.map((e) => errorLike(e)?.message ?? String(e)).join('; ');
+  }
+  if (cause) {
+    return cause.message || String(cause.code ?? cause.name);
+  }
+  return failure?.message ?? String(error);
+}
+
+interface ErrorLike {
+  name?: string;
+  message: string;
+  code?: unknown;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+/**
+ * Errors are read by shape, not `instanceof`: fetch's come from Node's own realm, which is not
+ * the realm of a caller running in a sandbox (jest).
+ */
+function errorLike(value: unknown): ErrorLike | undefined {
+  return typeof value === 'object' && value !== null && typeof (value as ErrorLike).message === 'string'
+    ? (value as ErrorLike)
+    : undefined;
+}
+
+/** The start of a body that is not Prometheus' JSON, on one line, for a message. */
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 120)}…` : line || '(empty body)';
+}
+
 async function instant(base: string, query: string): Promise<VectorSample[]> {
-  const response = await fetch(`${base}/api/v1/query`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ query }).toString(),
-    signal: AbortSignal.timeout(60000),
-  });
-  const body = (await response.json().catch(() => undefined)) as
-    | { status: string; error?: string; data?: { resultType: string; result: VectorSample[] } }
-    | undefined;
-  if (!body || body.status !== 'success' || body.data?.resultType !== 'vector') {
-    throw new Error(`Prometheus answered ${response.status} to ${query}: ${body?.error ?? 'not a vector result'}`);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${base}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query }).toString(),
+      signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
+    });
+    text = await response.text();
+  } catch (error) {
+    throw new Error(`cannot reach Prometheus at ${base}: ${unreachableCause(error)}`);
+  }
+  let body: { status?: string; error?: string; data?: { resultType: string; result: VectorSample[] } } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(
+      `${base}/api/v1/query answered ${response.status} ${response.statusText} with something that is not Prometheus' JSON (is ${base} Prometheus' root URL?): ${excerpt(text)}`
+    );
+  }
+  if (body?.status !== 'success') {
+    throw new Error(
+      `Prometheus at ${base} answered ${response.status}: ${body?.error ?? excerpt(text)}; query: ${query}`
+    );
+  }
+  if (body.data?.resultType !== 'vector') {
+    throw new Error(
+      `Prometheus at ${base} answered a ${body.data?.resultType ?? 'missing'} result, not a vector; query: ${query}`
+    );
   }
   return body.data.result;
 }
@@ -94,10 +180,23 @@ function pct(fraction: number): string {
 
 type Verdict = 'ok' | 'exhausted' | 'below minimum' | 'no data' | 'invalid';
 
-async function checkSlo(args: Args, conv: Parameters<typeof sliErrorRatio>[0], slo: SloDefinition): Promise<[Verdict, string]> {
+async function checkSlo(
+  args: Args,
+  conv: Parameters<typeof sliErrorRatio>[0],
+  slo: SloDefinition
+): Promise<[Verdict, string]> {
   if (slo.sli.type === 'latency') {
     const probe = await instant(args.prometheus, latencyBoundaries(conv, slo.service, slo.period));
-    const check = checkLatencyThreshold(conv, slo.sli.thresholdSeconds, probe.map((s) => s.metric.le ?? ''));
+    if (probe.length === 0) {
+      // No histogram series at all in the period is missing data, as for an availability SLI
+      // without requests (--allow-no-data); a histogram without the threshold is a mistake.
+      return ['no data', `no latency histogram series of ${slo.service} in the last ${slo.period}`];
+    }
+    const check = checkLatencyThreshold(
+      conv,
+      slo.sli.thresholdSeconds,
+      probe.map((s) => s.metric.le ?? '')
+    );
     if (!check.ok) {
       return ['invalid', check.message];
     }
@@ -118,33 +217,58 @@ async function checkSlo(args: Args, conv: Parameters<typeof sliErrorRatio>[0], s
   return ['ok', detail];
 }
 
-async function main(argv: string[]): Promise<number> {
-  const args = parseArgs(argv);
+export interface Output {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** The command: writes its report to `out` and resolves to the exit status. */
+export async function sloCheck(argv: string[], out: Output): Promise<number> {
+  if (argv.includes('-h') || argv.includes('--help')) {
+    out.stdout(`${HELP}\n`);
+    return 0;
+  }
+  try {
+    return await check(parseArgs(argv), out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      out.stderr(`slo-check: ${error.message}\n${USAGE}\n`);
+    } else {
+      out.stderr(`slo-check: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+    return 2;
+  }
+}
+
+async function check(args: Args, out: Output): Promise<number> {
   let text: string;
   try {
     text = readFileSync(args.file, 'utf8');
   } catch (e) {
     usageError(`cannot read ${args.file}: ${e instanceof Error ? e.message : String(e)}`);
   }
-  const parsed = parseSloFile(text);
+  const parsed = readSloSource(text, args.file);
   if (!parsed.ok) {
-    process.stderr.write(`${args.file}: invalid SLO definitions:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    out.stderr(`${args.file}: invalid SLO definitions:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     return 2;
   }
   let failed = false;
   for (const slo of parsed.value.slos) {
     const [verdict, detail] = await checkSlo(args, parsed.value.conventions, slo);
-    const bad = verdict === 'exhausted' || verdict === 'below minimum' || verdict === 'invalid' || (verdict === 'no data' && !args.allowNoData);
+    const bad =
+      verdict === 'exhausted' ||
+      verdict === 'below minimum' ||
+      verdict === 'invalid' ||
+      (verdict === 'no data' && !args.allowNoData);
     failed ||= bad;
-    process.stdout.write(`${bad ? 'FAIL' : 'ok  '} ${slo.name}: ${verdict === 'ok' ? '' : `${verdict}: `}${detail}\n`);
+    out.stdout(`${bad ? 'FAIL' : 'ok  '} ${slo.name}: ${verdict === 'ok' ? '' : `${verdict}: `}${detail}\n`);
   }
   return failed ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`slo-check: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(2);
-  }
-);
+if (require.main === module) {
+  sloCheck(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+  }).then((code) => process.exit(code));
+}

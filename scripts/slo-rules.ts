@@ -1,14 +1,16 @@
 /**
- * `npm run --silent slo-rules -- <slos.yaml> [--grafana-url <url>]`: prints the Prometheus
- * rules file (recording rules and burn-rate alerts) generated from the SLO definitions.
- * An invalid file exits with status 2 and says what to fix. docs/slos.md.
+ * `npm run --silent slo-rules -- <slos.yaml | app provisioning file> [--grafana-url <url>]`:
+ * prints the Prometheus rules file (recording rules and burn-rate alerts) generated from the SLO
+ * definitions of a `slos.yaml` file, or of the Pivot app entry of a Grafana provisioning file
+ * (`jsonData.slos`, as the SLO pages store them; scripts/sloSource.ts). An invalid file exits
+ * with status 2 and says what to fix. docs/slos.md.
  */
 import { readFileSync } from 'node:fs';
 
-import { parseSloFile } from '../src/slo/sloFile';
 import { generateRules, rulesYaml } from '../src/slo/rules';
+import { readSloSource } from './sloSource';
 
-const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml> [--grafana-url <url>]';
+const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml | provisioning/plugins/app.yaml> [--grafana-url <url>]';
 
 function fail(lines: string[]): never {
   process.stderr.write(`${lines.join('\n')}\n`);
@@ -43,12 +45,14 @@ function main(argv: string[]): void {
   } catch (e) {
     fail([`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`]);
   }
-  const parsed = parseSloFile(text);
+  const parsed = readSloSource(text, file);
   if (!parsed.ok) {
     fail([`${file}: invalid SLO definitions:`, ...parsed.errors.map((e) => `  - ${e}`)]);
   }
   const { conventions, slos } = parsed.value;
-  process.stdout.write(rulesYaml(generateRules(conventions, slos, { grafanaUrl: grafanaUrl ?? parsed.value.grafanaUrl })));
+  process.stdout.write(
+    rulesYaml(generateRules(conventions, slos, { grafanaUrl: grafanaUrl ?? parsed.value.grafanaUrl }))
+  );
 }
 
 main(process.argv.slice(2));
