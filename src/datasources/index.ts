@@ -3,7 +3,7 @@
  */
 export * from './conventions';
 export { promqlString, logqlString, traceqlString, regexAnyOf, checkLabelName } from './strings';
-export { isTraceId, normalizeTraceId, traceIdHex32 } from './traceql';
+export { isTraceId, normalizeTraceId, quoteTraceIdInput, shortTraceId, traceIdHex32 } from './traceql';
 export * as promql from './promql';
 export * as logql from './logql';
 export * as traceql from './traceql';

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 
 import { expectValidTraceQL, nodeCounts, nodeTexts } from '../testing/grammar';
 import { goUnquote } from '../testing/goUnquote';
-import { byService, failingSpans, isTraceId, normalizeTraceId, traceById, traceIdHex32 } from './traceql';
+import {
+  byService,
+  failingSpans,
+  isTraceId,
+  normalizeTraceId,
+  quoteTraceIdInput,
+  shortTraceId,
+  traceById,
+  traceIdHex32,
+} from './traceql';
 
 describe('trace ids', () => {
   it.each([
@@ -27,6 +36,28 @@ describe('trace ids', () => {
       expect(() => normalizeTraceId(input)).toThrow(/Invalid trace id/);
     }
   );
+
+  it.each([
+    ['x'.repeat(10_000), 'a trace id is 1 to 32 hexadecimal digits'],
+    ['a'.repeat(10_000), 'longer than 128 bits (32 hex digits)'],
+  ])('quotes at most 40 characters of a 10,000-character input in its message', (input, why) => {
+    const message = (() => {
+      try {
+        normalizeTraceId(input);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toBe(`Invalid trace id "${input.slice(0, 40)}"… (10000 characters): ${why}`);
+  });
+
+  it('cuts echoes by characters, never inside one', () => {
+    expect(quoteTraceIdInput('abc')).toBe('"abc"');
+    expect(quoteTraceIdInput('😀'.repeat(41))).toBe(`"${'😀'.repeat(40)}"… (41 characters)`);
+    expect(shortTraceId('4bf92f3577b34da6a3ce929d0e0e4736')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(shortTraceId('z'.repeat(41))).toBe(`${'z'.repeat(40)}…`);
+  });
 
   it('pads to the 32 digits OpenTelemetry writes in logs', () => {
     expect(traceIdHex32('00ABC')).toBe(`${'0'.repeat(29)}abc`);

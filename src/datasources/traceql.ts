@@ -6,6 +6,27 @@ import { traceqlString } from './strings';
 
 const HEX = /^[0-9a-fA-F]+$/;
 
+/** The most of a rejected id a page shows back: a pasted 10,000-character "id" is not echoed whole. */
+const ECHO_CHARACTERS = 40;
+
+/**
+ * `id` as a message quotes it: JSON-quoted, and when longer than 40 characters only its first
+ * 40, then `…` and its length.
+ */
+export function quoteTraceIdInput(id: unknown): string {
+  const chars = Array.from(typeof id === 'string' ? id : String(id));
+  if (chars.length <= ECHO_CHARACTERS) {
+    return JSON.stringify(chars.join(''));
+  }
+  return `${JSON.stringify(chars.slice(0, ECHO_CHARACTERS).join(''))}… (${chars.length} characters)`;
+}
+
+/** `id` as a heading shows it: whole up to 40 characters (every valid id), else its first 40 and `…`. */
+export function shortTraceId(id: string): string {
+  const chars = Array.from(id);
+  return chars.length <= ECHO_CHARACTERS ? id : `${chars.slice(0, ECHO_CHARACTERS).join('')}…`;
+}
+
 /**
  * Tempo's form of a trace id: lowercase hex without leading zeros (Tempo pads ids to 128 bits
  * when reading and trims the zeros when writing them out). Surrounding whitespace, as pasted,
@@ -15,15 +36,15 @@ const HEX = /^[0-9a-fA-F]+$/;
 export function normalizeTraceId(id: string): string {
   const text = typeof id === 'string' ? id.trim() : '';
   if (!HEX.test(text)) {
-    throw new Error(`Invalid trace id ${JSON.stringify(id)}: a trace id is 1 to 32 hexadecimal digits`);
+    throw new Error(`Invalid trace id ${quoteTraceIdInput(id)}: a trace id is 1 to 32 hexadecimal digits`);
   }
   // Like Tempo, which decodes every digit given: leading zeros count towards the 128 bits.
   if (text.length > 32) {
-    throw new Error(`Invalid trace id ${JSON.stringify(id)}: longer than 128 bits (32 hex digits)`);
+    throw new Error(`Invalid trace id ${quoteTraceIdInput(id)}: longer than 128 bits (32 hex digits)`);
   }
   const trimmed = text.replace(/^0+/, '').toLowerCase();
   if (trimmed === '') {
-    throw new Error(`Invalid trace id ${JSON.stringify(id)}: the all-zero trace id is not valid`);
+    throw new Error(`Invalid trace id ${quoteTraceIdInput(id)}: the all-zero trace id is not valid`);
   }
   return trimmed;
 }

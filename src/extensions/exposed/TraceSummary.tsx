@@ -5,7 +5,7 @@ import { LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafan
 import { analyzeTrace, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
-import { isTraceId, normalizeTraceId } from '../../datasources';
+import { isTraceId, normalizeTraceId, quoteTraceIdInput } from '../../datasources';
 import { loadPivotContext, queryFrames, toEpochRange } from './runtime';
 import { traceFrameOf, TraceLinks, traceLinks, traceQuery } from './traceSummary';
 import { Loaded as LoadResult, useLoad } from './useLoad';
@@ -26,7 +26,7 @@ async function loadSummary(rawId: string, range: { from: string; to: string }): 
     return {
       state: 'problem',
       title: 'Invalid trace id',
-      message: `"${rawId}" is not a trace id: a trace id is 1 to 32 hexadecimal digits.`,
+      message: `${quoteTraceIdInput(rawId)} is not a trace id: a trace id is 1 to 32 hexadecimal digits.`,
     };
   }
   const traceId = normalizeTraceId(rawId);

@@ -248,4 +248,14 @@ describe('pivot-correlation-app/trace-summary/v1', () => {
     expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent('not a trace id');
     expect(fetch).not.toHaveBeenCalled();
   });
+
+  it('echoes at most 40 characters of a 10,000-character trace id', async () => {
+    mockGrafana({}, () => ({ results: {} }));
+    const id = 'z'.repeat(10_000);
+    render(<TraceSummary traceId={id} />);
+    expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent(
+      `"${id.slice(0, 40)}"… (10000 characters) is not a trace id`
+    );
+    expect(document.body.textContent).not.toContain(id.slice(0, 41));
+  });
 });

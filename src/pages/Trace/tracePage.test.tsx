@@ -41,6 +41,16 @@ describe('Trace page routes', () => {
     expect(await screen.findByTestId(testIds.trace.state('invalid-id'))).toHaveTextContent('Invalid trace id');
   });
 
+  it.each([
+    ['f'.repeat(10_000), 'longer than 128 bits'],
+    ['g'.repeat(10_000), 'a trace id is 1 to 32 hexadecimal digits'],
+  ])('echoes at most 40 characters of a 10,000-character id, and says it is not a trace id', async (id, why) => {
+    renderAt(`${PLUGIN_BASE_URL}/trace/${id}`);
+    const state = await screen.findByTestId(testIds.trace.state('invalid-id'));
+    expect(state).toHaveTextContent(`Invalid trace id "${id.slice(0, 40)}"… (10000 characters): ${why}`);
+    expect(document.body.textContent).not.toContain(id.slice(0, 41));
+  });
+
   it('asks for a trace id at the bare trace route and opens what is pasted', async () => {
     renderAt(`${PLUGIN_BASE_URL}/trace?from=now-6h&to=now`);
     const input = await screen.findByTestId(testIds.trace.openInput);

@@ -1,6 +1,7 @@
 import { EmbeddedScene, SceneAppPage, SceneAppPageLike, SceneReactObject, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../components/App/pivotContext';
 import { ROUTES } from '../../constants';
+import { shortTraceId } from '../../datasources/traceql';
 import { fromPathSegment, traceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { OpenTraceForm } from './OpenTraceForm';
@@ -27,7 +28,7 @@ export function tracePage(ctx: PivotContext): SceneAppPage {
 
 export function traceDetailPage(ctx: PivotContext, traceId: string, parent: SceneAppPageLike): SceneAppPage {
   return new SceneAppPage({
-    title: `Trace ${traceId}`,
+    title: `Trace ${shortTraceId(traceId)}`,
     subTitle: 'Where the trace failed, its critical path, its logs and the services it crossed.',
     url: traceUrl(traceId),
     routePath: ':traceId',
