@@ -38,7 +38,7 @@ describe('mergeSloChange', () => {
   it('two admins editing different SLOs: each replaces only its own', () => {
     const mine = { ...CHECKOUT, objective: 99.5 };
     const theirs = { ...PAYMENTS, description: 'edited by the other admin' };
-    const server = { ...SERVER, slos: [CHECKOUT, theirs, LEGACY] };
+    const server = { ...SERVER, slos: [CHECKOUT, theirs, LEGACY] } as PivotJsonData;
     expect(mergeSloChange(server, { kind: 'replace', loaded: valid(CHECKOUT), slo: mine })).toEqual({
       ok: true,
       jsonData: { ...server, slos: [mine, theirs, LEGACY] },
@@ -97,7 +97,7 @@ describe('mergeSloChange', () => {
       ok: true,
       jsonData: { ...SERVER, slos: [CHECKOUT, PAYMENTS] },
     });
-    const fixed = { ...SERVER, slos: [CHECKOUT, { ...LEGACY, objective: 99 }] };
+    const fixed = { ...SERVER, slos: [CHECKOUT, { ...LEGACY, objective: 99 }] } as PivotJsonData;
     expect(mergeSloChange(fixed, { kind: 'delete', loaded: { valid: false, entry } })).toMatchObject({ ok: false });
   });
 
@@ -169,7 +169,7 @@ describe('mergeSloChange', () => {
 describe('mergeConfigChange', () => {
   const loaded = normalizeSettings(LOADED);
 
-  it('writes only the fields this admin changed; slos and unknown keys stay as on the server', () => {
+  it("writes the fields this admin changed, keeps the server's value of the others; slos and unknown keys stay", () => {
     const draft = { ...loaded, logs: { ...loaded.logs, serviceLabel: 'app' } };
     const server = {
       ...SERVER,
@@ -185,14 +185,20 @@ describe('mergeConfigChange', () => {
   it('saves while SLOs change: the other admin’s SLOs are kept', () => {
     const draft = { ...loaded, datasources: { prometheus: 'prom-2' } };
     const result = mergeConfigChange(SERVER, loaded, draft);
-    expect(result).toEqual({ ok: true, jsonData: { ...SERVER, datasources: { prometheus: 'prom-2' } } });
+    expect(result).toEqual({
+      ok: true,
+      jsonData: { ...SERVER, datasources: { prometheus: 'prom-2' }, logs: normalizeSettings(SERVER).logs },
+    });
   });
 
   it('removes a cleared data source so the default applies', () => {
     const server: PivotJsonData = { datasources: { loki: 'l', tempo: 't' } };
     const before = normalizeSettings(server);
     const draft = { ...before, datasources: { tempo: 't' } };
-    expect(mergeConfigChange(server, before, draft)).toEqual({ ok: true, jsonData: { datasources: { tempo: 't' } } });
+    expect(mergeConfigChange(server, before, draft)).toMatchObject({
+      ok: true,
+      jsonData: { datasources: { tempo: 't' } },
+    });
   });
 
   it('stops when someone else changed the same field to something else', () => {
@@ -207,7 +213,19 @@ describe('mergeConfigChange', () => {
     expect(mergeConfigChange({ logs: { serviceLabel: 'app' } }, loaded, draft)).toMatchObject({ ok: true });
   });
 
-  it('reads every form field', () => {
+  it("keeps another admin's change to a field this admin did not touch", () => {
+    const draft = { ...loaded, metrics: { ...loaded.metrics, family: 'otel-spanmetrics' as const } };
+    const server = { ...LOADED, logs: { serviceLabel: 'app', traceId: 'json' } } as PivotJsonData;
+    expect(mergeConfigChange(server, loaded, draft)).toMatchObject({
+      ok: true,
+      jsonData: {
+        metrics: { family: 'otel-spanmetrics', serviceLabel: 'job' },
+        logs: { serviceLabel: 'app', traceId: 'json' },
+      },
+    });
+  });
+
+  it('reads every form field as it would be saved', () => {
     expect(configFieldValues(loaded)).toEqual({
       'datasources.prometheus': '',
       'datasources.loki': '',

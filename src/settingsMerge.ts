@@ -6,6 +6,7 @@
  * configuration fields this admin changed. When the thing being edited changed on the server
  * since the page loaded, the merge refuses and says so (docs/configuration.md#saving).
  */
+import { DEFAULT_LOG_CONVENTIONS } from './datasources/conventions';
 import { InvalidSlo, normalizeSettings, PivotJsonData, PivotSettings } from './settings';
 import { SloDefinition, validateSlo } from './slo/definition';
 
@@ -153,16 +154,20 @@ export const FIELD_TITLES: Record<ConfigField, string> = {
   'logs.traceId': 'trace_id in logs',
 };
 
-/** The configuration form's fields, each as the text the form holds ('' for an empty picker). */
+/**
+ * The configuration form's fields as they would be saved: trimmed, '' for an empty data
+ * source picker (the default applies), the default Loki label for an empty one.
+ */
 export function configFieldValues(settings: PivotSettings): Record<ConfigField, string> {
+  const { datasources, metrics, logs } = settings;
   return {
-    'datasources.prometheus': settings.datasources.prometheus ?? '',
-    'datasources.loki': settings.datasources.loki ?? '',
-    'datasources.tempo': settings.datasources.tempo ?? '',
-    'metrics.family': settings.metrics.family,
-    'metrics.serviceLabel': settings.metrics.serviceLabel,
-    'logs.serviceLabel': settings.logs.serviceLabel,
-    'logs.traceId': settings.logs.traceId,
+    'datasources.prometheus': datasources.prometheus?.trim() ?? '',
+    'datasources.loki': datasources.loki?.trim() ?? '',
+    'datasources.tempo': datasources.tempo?.trim() ?? '',
+    'metrics.family': metrics.family,
+    'metrics.serviceLabel': metrics.serviceLabel.trim(),
+    'logs.serviceLabel': logs.serviceLabel.trim() || DEFAULT_LOG_CONVENTIONS.serviceLabel,
+    'logs.traceId': logs.traceId,
   };
 }
 
@@ -180,9 +185,10 @@ function withField(jsonData: PivotJsonData, field: ConfigField, value: string): 
 
 /**
  * Applies the fields this admin changed on the configuration page (`draft` against `loaded`,
- * the settings the page opened with) to the current settings; every other key, `slos`
- * included, stays as it is on the server. A field that both this admin and someone else
- * changed since the page loaded stops the save.
+ * the settings the page opened with) to the current settings. The form's other fields keep
+ * their current value (written normalised), and every key the form does not edit, `slos`
+ * and unknown ones included, stays as it is on the server. A field that both this admin and
+ * someone else changed since the page loaded stops the save.
  */
 export function mergeConfigChange(
   current: PivotJsonData | undefined | null,
@@ -202,5 +208,9 @@ export function mergeConfigChange(
       message: `Someone else changed ${list} since this page loaded. Nothing was saved: reload to see their change, then make yours again.`,
     };
   }
-  return { ok: true, jsonData: changed.reduce((data, f) => withField(data, f, mine[f]), base) };
+  const jsonData = CONFIG_FIELDS.reduce(
+    (data, f) => withField(data, f, changed.includes(f) ? mine[f] : theirs[f]),
+    base
+  );
+  return { ok: true, jsonData };
 }

@@ -17,10 +17,12 @@ const DATASOURCES = [
 ] as unknown as DataSourceInstanceSettings[];
 
 const mockFetch = jest.fn();
+/** Reads the current settings before a save (readPluginSettings). */
+const mockGet = jest.fn();
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ fetch: mockFetch }),
+  getBackendSrv: () => ({ fetch: mockFetch, get: mockGet }),
   getDataSourceSrv: () => ({ getList: () => DATASOURCES }),
   // Grafana's picker needs the running app; a native select keeps the same contract:
   // type filter, current uid, onChange with the instance settings, labelled by inputId.
@@ -76,6 +78,8 @@ function pluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJso
 }
 
 function renderConfig(jsonData: PivotJsonData, enabled = true) {
+  // The server holds what the page loaded (configSave.test.tsx covers changes made meanwhile).
+  mockGet.mockResolvedValue({ enabled, pinned: enabled, jsonData });
   return render(<AppConfig plugin={pluginWith(jsonData, enabled)} query={{}} />);
 }
 

@@ -8,7 +8,7 @@ import type { MetricsDetection } from '../../datasources/detect';
 import { PILLAR_TITLES, PILLAR_TYPES, resolveDataSource } from '../../datasources/lookup';
 import { errorMessage } from '../../datasources/probes';
 import { grafanaProbeClient } from './grafanaProbeClient';
-import { PILLARS, Pillar, PivotJsonData } from '../../settings';
+import { LABEL_NAME_RULE, PILLARS, Pillar, PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import { PillarCheck, PillarCheckState } from './CheckResults';
 import {
@@ -19,13 +19,14 @@ import {
   describeMetricsDetection,
   draftFromJsonData,
   FAMILY_OPTIONS,
-  jsonDataFromDraft,
   logsDetectionDiffers,
   metricsDetectionDiffers,
   resolutionText,
   TRACE_ID_OPTIONS,
+  validateDraft,
 } from './configForm';
-import { reloadPage, savePluginSettings } from './pluginSettingsApi';
+import { readPluginSettings, reloadPage, savePluginSettings } from './pluginSettingsApi';
+import { mergeConfigChange } from '../../settingsMerge';
 import { checkPillar } from './runCheck';
 
 export interface AppConfigProps extends PluginConfigPageProps<AppPluginMeta<PivotJsonData>> {}
@@ -39,10 +40,13 @@ interface CheckStates {
 export default function AppConfig({ plugin }: AppConfigProps) {
   const styles = useStyles2(getStyles);
   const { enabled = false, pinned = false, jsonData } = plugin.meta;
-  const [draft, setDraft] = useState<ConfigDraft>(() => draftFromJsonData(jsonData));
+  // What the page loaded: a save applies only the fields changed since (settingsMerge.ts).
+  const loaded = useMemo(() => draftFromJsonData(jsonData), [jsonData]);
+  const [draft, setDraft] = useState<ConfigDraft>(loaded);
   const [checks, setChecks] = useState<CheckStates>({});
   const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | undefined>();
+  const [saveError, setSaveError] = useState<{ message: string; conflict?: boolean } | undefined>();
+  const problems = validateDraft(draft);
 
   const available = useMemo(() => getDataSourceSrv().getList(), []);
   const resolutions = useMemo(
@@ -81,14 +85,34 @@ export default function AppConfig({ plugin }: AppConfigProps) {
     }
   };
 
-  const save = async (update: { enabled: boolean; pinned: boolean }) => {
+  /**
+   * Reads the current settings and applies this page's changes to them, so what other admins
+   * saved meanwhile (SLOs, or fields this admin did not touch) is kept.
+   */
+  const save = async (enable: boolean) => {
+    if (enable && Object.keys(problems).length > 0) {
+      setSaveError({ message: 'Nothing was saved: fix the fields marked above first.' });
+      return;
+    }
     setSaving(true);
     setSaveError(undefined);
     try {
-      await savePluginSettings({ ...update, jsonData: jsonDataFromDraft(jsonData, draft) });
+      const current = await readPluginSettings();
+      // Disabling changes only the switch: the form's unsaved edits are not written with it.
+      const merged = mergeConfigChange(current.jsonData, loaded, enable ? draft : loaded);
+      if (!merged.ok) {
+        setSaveError({ message: merged.message, conflict: true });
+        setSaving(false);
+        return;
+      }
+      // Enabling pins the app to the menu the first time; a save keeps whatever pin it has now.
+      const pinnedNow = enable && (current.enabled ? (current.pinned ?? pinned) : true);
+      await savePluginSettings({ enabled: enable, pinned: pinnedNow, jsonData: merged.jsonData });
       reloadPage();
     } catch (error) {
-      setSaveError(`Saving failed: ${errorMessage(error)}. Check that you are an organisation admin, then try again.`);
+      setSaveError({
+        message: `Saving failed: ${errorMessage(error)}. Check that you are an organisation admin, then try again.`,
+      });
       setSaving(false);
     }
   };
@@ -145,6 +169,8 @@ export default function AppConfig({ plugin }: AppConfigProps) {
           label="Metric family"
           htmlFor="pivot-metric-family"
           description="Which metrics carry request rate, errors and latency. Auto detects them from the data."
+          invalid={problems['metrics.family'] !== undefined}
+          error={problems['metrics.family']}
         >
           <Combobox
             id="pivot-metric-family"
@@ -157,7 +183,9 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         <Field
           label="Service label in metrics"
           htmlFor="pivot-metrics-service-label"
-          description="The Prometheus label that names a service. Empty uses the family's default."
+          description={`The Prometheus label that names a service, a label name (${LABEL_NAME_RULE}). Empty uses the family's default.`}
+          invalid={problems['metrics.serviceLabel'] !== undefined}
+          error={problems['metrics.serviceLabel']}
         >
           <Input
             id="pivot-metrics-service-label"
@@ -173,7 +201,9 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         <Field
           label="Service label in logs"
           htmlFor="pivot-logs-service-label"
-          description="The Loki index label that names a service (service_name with OTLP ingestion)."
+          description={`The Loki index label that names a service, a label name (${LABEL_NAME_RULE}): service_name with OTLP ingestion.`}
+          invalid={problems['logs.serviceLabel'] !== undefined}
+          error={problems['logs.serviceLabel']}
         >
           <Input
             id="pivot-logs-service-label"
@@ -189,6 +219,8 @@ export default function AppConfig({ plugin }: AppConfigProps) {
           label="trace_id in logs"
           htmlFor="pivot-logs-trace-id"
           description="Where each log line's trace_id lives, so logs of a trace can be found cheaply."
+          invalid={problems['logs.traceId'] !== undefined}
+          error={problems['logs.traceId']}
         >
           <Combobox
             id="pivot-logs-trace-id"
@@ -245,24 +277,20 @@ export default function AppConfig({ plugin }: AppConfigProps) {
 
       {saveError && (
         <Alert title="Settings not saved" severity="error" data-testid={testIds.appConfig.saveError}>
-          {saveError}
+          <div>{saveError.message}</div>
+          {saveError.conflict && (
+            <Button size="sm" variant="secondary" icon="sync" onClick={() => reloadPage()}>
+              Reload
+            </Button>
+          )}
         </Alert>
       )}
       <div className={styles.actions}>
-        <Button
-          onClick={() => save({ enabled: true, pinned: enabled ? pinned : true })}
-          disabled={saving}
-          data-testid={testIds.appConfig.save}
-        >
+        <Button onClick={() => save(true)} disabled={saving} data-testid={testIds.appConfig.save}>
           {saving ? 'Saving…' : enabled ? 'Save settings' : 'Enable and save'}
         </Button>
         {enabled && (
-          <Button
-            variant="destructive"
-            fill="outline"
-            onClick={() => save({ enabled: false, pinned: false })}
-            disabled={saving}
-          >
+          <Button variant="destructive" fill="outline" onClick={() => save(false)} disabled={saving}>
             Disable Pivot
           </Button>
         )}

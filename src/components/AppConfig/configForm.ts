@@ -1,11 +1,20 @@
 /**
- * The configuration page's form logic, out of React: the draft it edits, the `jsonData` it
- * saves, and the texts that say which data source applies and why.
+ * The configuration page's form logic, out of React: the draft it edits, its validation
+ * (saving itself merges into the current settings: settingsMerge.ts), and the texts that say
+ * which data source applies and why.
  */
-import { LogConventions, METRIC_FAMILIES, MetricFamily, TraceIdLocation } from '../../datasources/conventions';
+import {
+  isMetricFamily,
+  isTraceIdLocation,
+  LogConventions,
+  METRIC_FAMILIES,
+  MetricFamily,
+  TraceIdLocation,
+} from '../../datasources/conventions';
 import type { MetricsDetection } from '../../datasources/detect';
 import { DataSourceResolution, PILLAR_TITLES } from '../../datasources/lookup';
-import { normalizeSettings, PILLARS, PivotJsonData, PivotSettings, PROVISIONED_UIDS } from '../../settings';
+import { labelNameProblem, normalizeSettings, PivotJsonData, PivotSettings, PROVISIONED_UIDS } from '../../settings';
+import { ConfigField, configFieldValues } from '../../settingsMerge';
 
 export type ConfigDraft = PivotSettings;
 
@@ -13,24 +22,32 @@ export function draftFromJsonData(jsonData: PivotJsonData | undefined | null): C
   return normalizeSettings(jsonData);
 }
 
+export type DraftProblems = Partial<Record<ConfigField, string>>;
+
 /**
- * The `jsonData` to save. Keys this page does not edit (other features' settings) are kept;
- * empty data source choices are left out so the defaults keep applying.
+ * Every field checked before saving, with the rule it breaks: a value saved here is read by
+ * every page, so one that cannot be written into a query is refused here, not found there.
+ * (Data sources are picked from a list; the line under each picker says whether it resolves.)
  */
-export function jsonDataFromDraft(previous: PivotJsonData | undefined | null, draft: ConfigDraft): PivotJsonData {
-  const datasources: PivotJsonData['datasources'] = {};
-  for (const pillar of PILLARS) {
-    const uid = draft.datasources[pillar]?.trim();
-    if (uid) {
-      datasources[pillar] = uid;
-    }
+export function validateDraft(draft: ConfigDraft): DraftProblems {
+  const problems: DraftProblems = {};
+  const values = configFieldValues(draft);
+  if (!isMetricFamily(values['metrics.family']) && values['metrics.family'] !== 'auto') {
+    problems['metrics.family'] = 'Choose a metric family from the list, or Auto.';
   }
-  return {
-    ...(previous ?? {}),
-    datasources,
-    metrics: { family: draft.metrics.family, serviceLabel: draft.metrics.serviceLabel.trim() },
-    logs: { serviceLabel: draft.logs.serviceLabel.trim(), traceId: draft.logs.traceId },
-  };
+  const metricsLabel = values['metrics.serviceLabel'];
+  const metricsProblem = metricsLabel === '' ? undefined : labelNameProblem(metricsLabel, 'The label');
+  if (metricsProblem) {
+    problems['metrics.serviceLabel'] = metricsProblem;
+  }
+  const logsProblem = labelNameProblem(values['logs.serviceLabel'], 'The label');
+  if (logsProblem) {
+    problems['logs.serviceLabel'] = logsProblem;
+  }
+  if (!isTraceIdLocation(values['logs.traceId'])) {
+    problems['logs.traceId'] = 'Choose where trace_id lives from the list.';
+  }
+  return problems;
 }
 
 /** One line under a data source picker: which data source Pivot uses, and why that one. */
