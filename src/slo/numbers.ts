@@ -18,10 +18,18 @@ export interface Fraction {
   den: bigint;
 }
 
-const TEN = BigInt(10);
 const ZERO = BigInt(0);
 const ONE = BigInt(1);
 const TWO = BigInt(2);
+
+// Powers without `**`: the bundle targets ES2015, where `**` becomes Math.pow, which throws on BigInt.
+function pow10(n: number): bigint {
+  return BigInt(`1${'0'.repeat(n)}`);
+}
+
+function pow2(n: number): bigint {
+  return ONE << BigInt(n);
+}
 
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < ZERO ? -a : a;
@@ -53,7 +61,7 @@ export function decimal(value: number): Fraction {
   const [, sign, whole, fraction = '', exponent = '0'] = match;
   const digits = BigInt(`${sign}${whole}${fraction}`);
   const shift = Number(exponent) - fraction.length;
-  return shift >= 0 ? reduced(digits * TEN ** BigInt(shift), ONE) : reduced(digits, TEN ** BigInt(-shift));
+  return shift >= 0 ? reduced(digits * pow10(shift), ONE) : reduced(digits, pow10(-shift));
 }
 
 export function sub(a: Fraction, b: Fraction): Fraction {
@@ -90,9 +98,9 @@ export function toNumber(f: Fraction): number {
   const num = negative ? -f.num : f.num;
   // Scale by 2^-e so the quotient has 53 bits; below 2^-1074 (subnormals) the scale stops.
   let e = Math.max(bitLength(num) - bitLength(f.den) - 53, -1074);
-  const quotient = (exp: number) => (exp >= 0 ? [num, f.den * TWO ** BigInt(exp)] : [num * TWO ** BigInt(-exp), f.den]);
+  const quotient = (exp: number) => (exp >= 0 ? [num, f.den * pow2(exp)] : [num * pow2(-exp), f.den]);
   let [n, d] = quotient(e);
-  if (n / d >= TWO ** BigInt(53)) {
+  if (n / d >= pow2(53)) {
     e += 1;
     [n, d] = quotient(e);
   }
