@@ -5,6 +5,8 @@ const base = require('./.config/jest.config');
 
 module.exports = {
   ...base,
+  // jsdom with a memoised style cascade: see the comment at the top of jest-environment.js.
+  testEnvironment: '<rootDir>/jest-environment.js',
   testMatch: ['<rootDir>/{src,scripts,stack,deploy}/**/*.test.{ts,tsx}'],
   transform: {
     ...base.transform,
