@@ -1,4 +1,8 @@
+import { transformSync } from '@swc/core';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 
 import { leSpellings } from '../datasources/sloQueries';
 import { compare, decimal, div, goFloat, mul, sub, toNumber } from './numbers';
@@ -45,6 +49,23 @@ describe('exact decimals', () => {
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => Object.is(toNumber(decimal(x)), x || 0)),
       { numRuns: 5000 }
     );
+  });
+});
+
+describe('numbers.ts as the bundle compiles it', () => {
+  it('still computes with BigInt at the ES2015 target, where ** would become Math.pow and throw', () => {
+    const { code } = transformSync(readFileSync(join(__dirname, 'numbers.ts'), 'utf8'), {
+      filename: 'numbers.ts',
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2015' },
+      module: { type: 'commonjs' },
+    });
+    const module = { exports: {} as typeof import('./numbers') };
+    runInNewContext(code, { module, exports: module.exports });
+    const es2015 = module.exports;
+    expect(es2015.toNumber(es2015.mul(es2015.decimal(14.4), es2015.decimal(0.001)))).toBe(0.0144);
+    expect(es2015.toNumber(es2015.sub(es2015.decimal(100), es2015.decimal(99.9999)))).toBe(0.0001);
+    expect(es2015.toNumber({ num: BigInt(3), den: BigInt(1) << BigInt(1076) })).toBe(5e-324);
+    expect(es2015.goFloat(1e-6)).toBe('1e-06');
   });
 });
 
