@@ -2,7 +2,14 @@ import { getDefaultTimeRange, LoadingState, PanelData } from '@grafana/data';
 import { analyzeTrace } from '../../analysis/traceAnalysis';
 import { chainSpans, checkoutFailureFrame, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
 import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary';
-import { pickTraceFrame, traceLoadState, traceLogWindow } from './traceState';
+import {
+  boundedLogWindow,
+  logWindowNote,
+  pickTraceFrame,
+  traceLoadState,
+  traceLogWindow,
+  UNKNOWN_TRACE_LOG_WINDOW_MS,
+} from './traceState';
 
 const data = (state: LoadingState, series = [checkoutFailureFrame()], message?: string): PanelData => ({
   state,
@@ -48,6 +55,30 @@ describe('traceLoadState', () => {
 
   it('widens the trace by five minutes each side for its logs', () => {
     expect(traceLogWindow(1000.4, 2000.2)).toEqual({ fromMs: 1000 - 300000, toMs: 2001 + 300000 });
+  });
+
+  it('keeps a page range of an hour or less for a trace of unknown time, and cuts a longer one to its last hour', () => {
+    const to = 1_714_564_800_000;
+    expect(boundedLogWindow(to - 15 * 60_000, to)).toEqual({ fromMs: to - 15 * 60_000, toMs: to, source: 'page' });
+    expect(boundedLogWindow(to - UNKNOWN_TRACE_LOG_WINDOW_MS, to)).toMatchObject({ source: 'page' });
+    expect(boundedLogWindow(to - 7 * 24 * 3_600_000, to)).toEqual({
+      fromMs: to - UNKNOWN_TRACE_LOG_WINDOW_MS,
+      toMs: to,
+      source: 'page-cut',
+    });
+  });
+
+  it('says which window the logs were searched in, and why', () => {
+    const format = (ms: number) => `t${ms}`;
+    expect(logWindowNote({ fromMs: 1, toMs: 2, source: 'trace' }, format)).toBe(
+      "Logs searched from t1 to t2: the trace's time, 5 minutes either side."
+    );
+    expect(logWindowNote({ fromMs: 1, toMs: 2, source: 'page' }, format)).toBe(
+      "Logs searched from t1 to t2, the selected time range: the trace's own time is unknown."
+    );
+    expect(logWindowNote({ fromMs: 1, toMs: 2, source: 'page-cut' }, format)).toMatch(
+      /^Logs searched from t1 to t2, the last hour of the selected time range: .* Narrow the time range/
+    );
   });
 });
 
