@@ -11,7 +11,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-STEPS="${TEST_ALL_STEPS:-typecheck lint jest demo build bundle compat e2e}"
+ALL_STEPS="typecheck lint jest demo build bundle compat e2e"
+STEPS="${TEST_ALL_STEPS:-$ALL_STEPS}"
+for name in $STEPS; do
+  if [[ " $ALL_STEPS " != *" $name "* ]]; then
+    echo "npm test: TEST_ALL_STEPS names no step \"$name\"; the steps are: $ALL_STEPS" >&2
+    exit 2
+  fi
+done
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
