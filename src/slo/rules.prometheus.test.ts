@@ -28,7 +28,7 @@ import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
 import { sliErrorRatio } from '../datasources/sloQueries';
 import type { SloDefinition } from './definition';
-import { templateLikeSlos } from './hostileNames';
+import { templateLikeSlos } from './templateLikeNames';
 import { AlertingRule, generateRules, rulesYaml, sloRuleGroup } from './rules';
 
 const ROOT = join(__dirname, '../..');

@@ -15,7 +15,7 @@ import { METRIC_FAMILY_LIST, MetricConventions } from '../datasources/convention
 import { promqlString } from '../datasources/strings';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import type { SloDefinition, SloPeriod } from './definition';
-import { templateLikeSlos } from './hostileNames';
+import { templateLikeSlos } from './templateLikeNames';
 import { AlertingRule, generateRules, rulesYaml, sloRuleGroup } from './rules';
 
 const CONV: MetricConventions = { family: 'http-semconv', serviceLabel: 'job' };
@@ -29,7 +29,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pivot-promtool-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => console.log('DIR', dir));
 
 function promtool(args: string[]): string {
   try {
