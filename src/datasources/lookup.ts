@@ -22,7 +22,13 @@ export interface DataSourceSummary {
 
 export type DataSourceResolution =
   | { ok: true; pillar: Pillar; ds: DataSourceSummary; how: 'configured' | 'provisioned' | 'only-candidate' }
-  | { ok: false; pillar: Pillar; reason: 'missing' | 'wrong-type' | 'none' | 'ambiguous'; message: string };
+  | {
+      ok: false;
+      pillar: Pillar;
+      /** `invalid-setting`: the data source is fine, but Pivot's settings cannot build its queries. */
+      reason: 'missing' | 'wrong-type' | 'none' | 'ambiguous' | 'invalid-setting';
+      message: string;
+    };
 
 /**
  * Finds the data source a pillar uses: the configured uid; else the uid the shipped

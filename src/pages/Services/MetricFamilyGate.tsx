@@ -18,7 +18,8 @@ import { METRIC_FAMILY_LIST, METRIC_FAMILIES, MetricConventions } from '../../da
 import { prometheusProbeQueries } from '../../datasources/probes';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
-import { metricConventionsFor, PivotSettings } from '../../settings';
+import { metricConventionsFor, PivotSettings, settingsProblems } from '../../settings';
+import { buildQueries } from './dataState';
 
 export interface MetricFamilyGateState extends SceneObjectState {
   /** The Prometheus data source cannot be used: its message. */
@@ -26,6 +27,8 @@ export interface MetricFamilyGateState extends SceneObjectState {
   choice?: FamilyChoice;
   /** The probe failed: its message. */
   error?: string;
+  /** The settings cannot build the metric queries (e.g. the service label is not a label name). */
+  invalid?: string;
   /** Built once the family is known. */
   body?: SceneObject;
 }
@@ -43,12 +46,12 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     private readonly prometheus: DataSourceResolution,
     private readonly build: (conv: MetricConventions, prometheus: DataSourceSummary) => SceneObject
   ) {
-    super({ problem: prometheus.ok ? undefined : prometheus.message });
+    super({ problem: prometheus.ok ? undefined : prometheus.message, invalid: settingsProblems(settings).prometheus });
     this.addActivationHandler(() => this.onActivate());
   }
 
   private onActivate() {
-    if (this.state.choice || !this.prometheus.ok) {
+    if (this.state.choice || !this.prometheus.ok || this.state.invalid !== undefined) {
       return;
     }
     const configured = this.settings.metrics.family;
@@ -71,10 +74,16 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     if (!this.prometheus.ok) {
       return;
     }
-    const body =
+    const ds = this.prometheus.ds;
+    const built =
       choice.kind === 'none'
         ? undefined
-        : this.build(metricConventionsFor(this.settings, choice.family), this.prometheus.ds);
+        : buildQueries(() => this.build(metricConventionsFor(this.settings, choice.family), ds));
+    if (built && !built.ok) {
+      this.setState({ choice, invalid: built.message });
+      return;
+    }
+    const body = built?.queries;
     this.setState({ choice, body, error: undefined });
     if (body) {
       // The body is built after the page synced its state from the URL: let it read its keys now.
@@ -131,10 +140,19 @@ const NO_FAMILY = `No requests under any metric family in the last hour (looked 
 ).join(', ')}): check that RED metrics reach this Prometheus, and the metric family in Configuration.`;
 
 function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGate>) {
-  const { problem, choice, error, body } = model.useState();
+  const { problem, choice, error, invalid, body } = model.useState();
   const styles = useStyles2(getStyles);
   if (problem !== undefined) {
     return <Problem title="Prometheus data source unavailable: no metrics" message={problem} showConfigLink />;
+  }
+  if (invalid !== undefined) {
+    return (
+      <Problem
+        title="Prometheus cannot be queried with Pivot's settings: no metrics"
+        message={invalid}
+        showConfigLink
+      />
+    );
   }
   if (error !== undefined) {
     return (

@@ -23,7 +23,10 @@ export interface PillarSectionState extends SceneObjectState {
   pillar: Pillar;
   /** The panel or list drawn when there is data; it reads this section's `$data`. */
   body?: SceneObject;
-  /** Set when the pillar's data source cannot be used: shown instead of running anything. */
+  /**
+   * Set when the pillar cannot be queried (its data source is missing, or the settings cannot
+   * build its query): shown instead of running anything.
+   */
   problem?: string;
   /** No data, with the likely cause and what to do. */
   emptyMessage: string;
@@ -50,7 +53,7 @@ function PillarSectionRenderer({ model }: SceneComponentProps<PillarSection>) {
   if (problem !== undefined || !$data) {
     return (
       <div className={styles.section} data-testid={testIds.service.section(name, 'problem')}>
-        <Problem title={`${title} data source unavailable: no ${what}`} message={problem ?? ''} showConfigLink />
+        <Problem title={`${title} cannot be queried: no ${what}`} message={problem ?? ''} showConfigLink />
       </div>
     );
   }

@@ -39,6 +39,23 @@ export function sectionDataState(data: PanelData | undefined): SectionDataState 
   return hasRows(data) ? { kind: 'data' } : { kind: 'empty' };
 }
 
+/** A section's queries, or why they cannot be built. */
+export type BuiltQueries<T> = { ok: true; queries: T } | { ok: false; message: string };
+
+/**
+ * Builds a section's queries. The builders throw on a value their language cannot hold (a
+ * stored label name that is not one, text that is not Unicode): that becomes the section's
+ * message, so the section fails on its own instead of an uncaught throw blanking the page.
+ */
+export function buildQueries<T>(build: () => T): BuiltQueries<T> {
+  try {
+    return { ok: true, queries: build() };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `Pivot could not build the query: ${reason}` };
+  }
+}
+
 /** The refIds whose queries failed: the other queries of the same request still answered. */
 export function failedRefIds(data: PanelData | undefined): string[] {
   return (data?.errors ?? []).map((e) => e.refId).filter((r): r is string => typeof r === 'string');

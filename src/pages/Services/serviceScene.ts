@@ -19,6 +19,7 @@ import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLoca
 import type { DataSourceSummary } from '../../datasources/lookup';
 import type { PivotSettings } from '../../settings';
 import { MetricFamilyGate } from './MetricFamilyGate';
+import { buildQueries } from './dataState';
 import { PillarSection } from './PillarSection';
 import { DEFAULT_RANGE, dsRef, pageControls, PromQuery } from './servicesScene';
 import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
@@ -178,6 +179,10 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
   if (!loki.ok) {
     return new PillarSection({ ...common, problem: loki.message });
   }
+  const query = buildQueries(() => serviceLogsQuery(ctx.settings, service));
+  if (!query.ok) {
+    return new PillarSection({ ...common, problem: query.message });
+  }
   return new PillarSection({
     ...common,
     height: 420,
@@ -186,7 +191,7 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
         ? `No log line here carries a trace_id in ${LOCATION_TITLES[logs.traceId]}: check the Loki convention ("trace_id in logs") in Configuration.`
         : undefined,
     $data: new SceneDataTransformer({
-      $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [serviceLogsQuery(ctx.settings, service)] }),
+      $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [query.queries] }),
       transformations: [traceIdLinksOperator(logs.traceId)],
     }),
     body: withAddToDashboard(
@@ -212,10 +217,14 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
   if (!tempo.ok) {
     return new PillarSection({ ...common, problem: tempo.message });
   }
+  const query = buildQueries(() => failingTracesQuery(service));
+  if (!query.ok) {
+    return new PillarSection({ ...common, problem: query.message });
+  }
   return new PillarSection({
     ...common,
     height: 360,
-    $data: new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [failingTracesQuery(service)] }),
+    $data: new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [query.queries] }),
     body: withAddToDashboard(
       PanelBuilders.table()
         .setTitle(`Failing traces of ${service}`)

@@ -29,6 +29,7 @@ import type { PivotContext } from '../../components/App/pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
+import { buildQueries } from '../Services/dataState';
 import { PillarSection } from '../Services/PillarSection';
 import { dsRef } from '../Services/servicesScene';
 import { TraceSummary } from './TraceSummary';
@@ -237,14 +238,16 @@ function buildLogsSection(
   if (!loki.ok) {
     return new PillarSection({ ...common, problem: loki.message });
   }
+  // Built while Tempo's answer is handled: a throw here would leave the page without logs.
+  const query = buildQueries(() => traceLogsQuery(ctx.settings, traceId, services));
+  if (!query.ok) {
+    return new PillarSection({ ...common, problem: query.message });
+  }
   return new PillarSection({
     ...common,
     height: 380,
     $timeRange: window,
-    $data: new SceneQueryRunner({
-      datasource: dsRef(loki.ds),
-      queries: [traceLogsQuery(ctx.settings, traceId, services)],
-    }),
+    $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [query.queries] }),
     body: withAddToDashboard(
       PanelBuilders.logs()
         .setTitle(
