@@ -29,7 +29,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pivot-promtool-'));
 });
-afterAll(() => console.log('DIR', dir));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function promtool(args: string[]): string {
   try {
