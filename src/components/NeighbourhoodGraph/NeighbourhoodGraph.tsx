@@ -92,13 +92,18 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
   if (!prometheus.ok) {
     return new NeighbourhoodGraph({ service, problem: prometheus.message });
   }
+  let queries;
+  try {
+    queries = graphQueries({ window: '$__range', service }).map((q) => ({ ...q, instant: true, range: false }));
+  } catch (error) {
+    // A name PromQL cannot hold: this section says so, the rest of the page still renders.
+    const reason = error instanceof Error ? error.message : String(error);
+    return new NeighbourhoodGraph({ service, problem: `Pivot could not build the query: ${reason}` });
+  }
   return new NeighbourhoodGraph(
     {
       service,
-      $data: new SceneQueryRunner({
-        datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
-        queries: graphQueries({ window: '$__range', service }).map((q) => ({ ...q, instant: true, range: false })),
-      }),
+      $data: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
       panel: PanelBuilders.nodegraph()
         .setTitle(`Around ${service}`)
         .setDescription(

@@ -146,13 +146,7 @@ function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGat
     return <Problem title="Prometheus data source unavailable: no metrics" message={problem} showConfigLink />;
   }
   if (invalid !== undefined) {
-    return (
-      <Problem
-        title="Prometheus cannot be queried with Pivot's settings: no metrics"
-        message={invalid}
-        showConfigLink
-      />
-    );
+    return <Problem title="Prometheus cannot be queried: no metrics" message={invalid} showConfigLink />;
   }
   if (error !== undefined) {
     return (
