@@ -83,7 +83,9 @@ describe('mergeSloChange', () => {
   it('refuses a name another admin took since the page loaded, for a new or renamed SLO', () => {
     expect(mergeSloChange(SERVER, { kind: 'add', slo: PAYMENTS })).toMatchObject({
       ok: false,
-      message: expect.stringContaining('An SLO named payments was added by someone else'),
+      message: expect.stringContaining(
+        'An SLO named payments exists already (it may have been added since this page loaded)'
+      ),
     });
     expect(
       mergeSloChange(SERVER, { kind: 'replace', loaded: valid(CHECKOUT), slo: { ...CHECKOUT, name: 'payments' } })

@@ -94,7 +94,7 @@ export function mergeSloChange(current: PivotJsonData | undefined | null, change
     if (takenBy(change.slo.name) >= 0) {
       return {
         ok: false,
-        message: `An SLO named ${change.slo.name} was added by someone else since this page loaded. Reload to see it, then choose another name or edit that SLO.`,
+        message: `An SLO named ${change.slo.name} exists already (it may have been added since this page loaded). Nothing was saved: choose another name, or reload to see it.`,
       };
     }
     return withSlos([...stored, change.slo]);

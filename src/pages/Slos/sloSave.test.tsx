@@ -109,7 +109,9 @@ describe('saving on the SLOs page', () => {
     serverHolds(settings([CHECKOUT, { ...CART, objective: 99 }]));
     const editor = await addCart();
     const alert = editor.getByRole('alert');
-    expect(alert).toHaveTextContent('An SLO named cart was added by someone else since this page loaded.');
+    expect(alert).toHaveTextContent(
+      'An SLO named cart exists already (it may have been added since this page loaded). Nothing was saved'
+    );
     expect(mockFetch).not.toHaveBeenCalled();
     fireEvent.click(within(alert).getByRole('button', { name: 'Reload' }));
     expect(reloadPage).toHaveBeenCalledTimes(1);
