@@ -28,6 +28,12 @@ export interface RunningPrometheus {
   /** Evaluates `expr` at `timeSec` (Unix seconds); a scalar comes back as one sample with no labels. */
   instant(expr: string, timeSec: number): Promise<Sample[]>;
   range(expr: string, startSec: number, endSec: number, stepSec: number): Promise<RangeSeries[]>;
+  /**
+   * Resolves once every loaded rule group has been evaluated at least once since start, so
+   * recorded series and alert states exist. Rules run on Prometheus' own clock: this asks once
+   * per evaluation interval, for at most RULE_WAIT_INTERVALS intervals.
+   */
+  rulesEvaluated(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,9 +78,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function httpGetJson(url: string, timeoutMs = 15000): Promise<{ status: number; body: unknown }> {
+/** One GET to the local server; no timeout of its own (a hung server is jest's timeout to report). */
+function httpGetJson(url: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs }, (res) => {
+    const req = request(url, { method: 'GET' }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -86,7 +93,6 @@ function httpGetJson(url: string, timeoutMs = 15000): Promise<{ status: number; 
         }
       });
     });
-    req.on('timeout', () => req.destroy(new Error(`timed out: ${url}`)));
     req.on('error', reject);
     req.end();
   });
@@ -112,35 +118,74 @@ function toNumber(text: string): number {
   return Number(text);
 }
 
+/** The line Prometheus logs (level info) once it serves its API: the readiness event. */
+const READY_LINE = 'Server is ready to receive web requests.';
+/** Only a guard against a hung process: readiness itself is the event above, whatever the load. */
+const HANG_GUARD_MS = 120000;
+/** How many evaluation intervals `rulesEvaluated` waits for the first evaluation of every group. */
+const RULE_WAIT_INTERVALS = 120;
+
+/**
+ * Resolves when Prometheus logs that it is ready, rejects as soon as it exits (or cannot be
+ * started) with its output; no polling. `/-/ready` is then asked once, to be sure.
+ */
 async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`prometheus exited with ${child.exitCode}: ${output()}`);
-    }
-    try {
-      const { status } = await httpGetJson(`${url}/-/ready`, 2000);
-      if (status === 200) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(guard);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('exit', exited);
+      child.off('error', done);
+      error ? reject(error) : resolve();
+    };
+    // `output()` already holds this chunk: the `keep` listener was attached first.
+    const check = () => output().includes(READY_LINE) && done();
+    const exited = (code: number | null, signal: string | null) =>
+      done(new Error(`prometheus exited (${code ?? signal}) before it was ready: ${output()}`));
+    const guard = setTimeout(
+      () => done(new Error(`prometheus neither became ready nor exited in ${HANG_GUARD_MS / 1000} s: ${output()}`)),
+      HANG_GUARD_MS
+    );
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.once('exit', exited);
+    child.once('error', done);
+    check();
+  });
+  const { status, body } = await httpGetJson(`${url}/-/ready`);
+  if (status !== 200) {
+    throw new Error(`prometheus logged readiness but /-/ready answered ${status}: ${JSON.stringify(body)}`);
   }
-  throw new Error(`prometheus did not become ready within 60s: ${output()}`);
+}
+
+interface RuleGroupStatus {
+  name: string;
+  lastEvaluation: string;
+}
+
+/** Whether every rule group has run: Prometheus reports Go's zero time before the first run. */
+function allEvaluated(groups: RuleGroupStatus[]): boolean {
+  return groups.every((g) => !g.lastEvaluation.startsWith('0001-01-01'));
 }
 
 export async function startPrometheus(options: StartOptions = {}): Promise<RunningPrometheus> {
+  if (options.flags?.some((f) => f.startsWith('--log.level'))) {
+    throw new Error('startPrometheus reads readiness from the info-level log: do not pass --log.level');
+  }
   const dir = mkdtempSync(join(tmpdir(), 'pivot-prom-'));
   const dataDir = join(dir, 'data');
   if (options.openMetrics) {
     const input = join(dir, 'input.om');
     writeFileSync(input, options.openMetrics);
     // Large blocks keep the backfill to a few blocks even when the data spans weeks.
-    execFileSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', input, dataDir], {
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'promtool',
+      ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', input, dataDir],
+      {
+        stdio: 'pipe',
+      }
+    );
   }
   const ruleFiles = (options.rules ?? []).map((content, i) => {
     const file = join(dir, `rules-${i}.yaml`);
@@ -179,7 +224,8 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
       `--web.listen-address=127.0.0.1:${port}`,
       // Backfilled samples are old: keep them, and let queries see them.
       '--storage.tsdb.retention.time=100y',
-      '--log.level=warn',
+      // Info level: readiness is read from the log (waitReady).
+      '--log.level=info',
       ...(options.flags ?? []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] }
@@ -211,9 +257,22 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
     throw e;
   }
 
+  const intervalMs = (options.intervalSeconds ?? 1) * 1000;
   return {
     url,
     stop,
+    async rulesEvaluated() {
+      for (let attempt = 0; attempt < RULE_WAIT_INTERVALS; attempt++) {
+        const { body } = await httpGetJson(`${url}/api/v1/rules`);
+        const groups = (body as { data?: { groups?: RuleGroupStatus[] } })?.data?.groups ?? [];
+        if (allEvaluated(groups)) {
+          return;
+        }
+        // The next evaluation is at most one interval away.
+        await new Promise((r) => setTimeout(r, intervalMs));
+      }
+      throw new Error(`prometheus did not evaluate every rule group within ${RULE_WAIT_INTERVALS} intervals: ${log}`);
+    },
     async instant(expr, timeSec) {
       const data = await api(url, '/api/v1/query', { query: expr, time: String(timeSec) });
       if (data?.resultType === 'scalar') {
