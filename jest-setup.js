@@ -19,4 +19,12 @@ if (typeof window !== 'undefined') {
     }
   }
   global.IntersectionObserver = VisibleIntersectionObserver;
+
+  // `findBy*` and `waitFor` give up after 1 s by default, which a busy machine can spend
+  // rendering a page of Grafana UI: tests failed that way while the element was on its way.
+  // Every wait in these tests is for something an event brings (the fake data sources answer
+  // at once, no app code uses timers), so this limit is only a safety net for an element that
+  // never comes, and stays under jest's 30 s testTimeout so RTL's message (with the DOM) is
+  // the one reported.
+  require('@testing-library/react').configure({ asyncUtilTimeout: 20000 });
 }
