@@ -15,9 +15,10 @@
 # - levitate/: the tarballs levitate downloads (it keeps them when LEVITATE_CACHE is set, in
 #   its temporary directory, which TMPDIR points here); published versions never change;
 # - passed/: one file per check that passed, named by a hash of everything the result depends
-#   on (the sources but their tests, package-lock.json, .levignore.js, the levitate version, this script, the
-#   target versions). A check with the same inputs passes again without running; only passes
-#   are kept, so a failure is re-checked (and fails) on every run. COMPAT_FRESH=1 ignores them.
+#   on (the sources that import the packages, package-lock.json, .levignore.js, the levitate
+#   version, this script, the target versions). A check with the same inputs passes again
+#   without running; only passes are kept, so a failure is re-checked (and fails) on every
+#   run. COMPAT_FRESH=1 ignores them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -64,10 +65,13 @@ newest_in_range() {
   ' "$1" "$2" "$versions"
 }
 
-# A hash of every input the check's result depends on, besides the target versions.
+# A hash of every input the check's result depends on, besides the target versions. levitate
+# reports the uses of each package in the files that import it, so only sources naming one of
+# the packages count (tests excluded: module.tsx does not reach them).
 inputs_hash() {
   {
-    find src -type f \( -name '*.ts' -o -name '*.tsx' \) ! -name '*.test.ts' ! -name '*.test.tsx' -print0 | sort -z | xargs -0 sha256sum
+    find src -type f \( -name '*.ts' -o -name '*.tsx' \) ! -name '*.test.ts' ! -name '*.test.tsx' -print0 |
+      xargs -0 grep -lZE '@grafana/(data|ui|runtime)' | sort -z | xargs -0 sha256sum
     sha256sum package-lock.json tsconfig.json .config/tsconfig.json scripts/compat.sh
     if [ -f .levignore.js ]; then sha256sum .levignore.js; fi
     node -p 'require("./node_modules/@grafana/levitate/package.json").version'
