@@ -21,6 +21,7 @@ import { sectionDataState } from '../../pages/Services/dataState';
 import { graphUrl } from '../../utils/links';
 import type { PivotContext } from '../App/pivotContext';
 import { Empty, Problem } from '../states/PivotStates';
+import { withVerbatimTitle } from '../verbatimTitle';
 import { testIds } from '../testIds';
 import { graphLinks, graphPalette } from './graphLinks';
 import { Neighbours, neighbourRows } from './neighbourRows';
@@ -104,13 +105,15 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
     {
       service,
       $data: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
-      panel: PanelBuilders.nodegraph()
-        .setTitle(`Around ${service}`)
-        .setDescription(
-          'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
-        )
-        .setData(new SceneDataNode())
-        .build(),
+      panel: withVerbatimTitle(
+        PanelBuilders.nodegraph()
+          .setDescription(
+            'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
+          )
+          .setData(new SceneDataNode())
+          .build(),
+        `Around ${service}`
+      ),
     },
     ctx
   );

@@ -14,6 +14,7 @@ import {
 } from '@grafana/scenes';
 import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
 import type { PivotContext } from '../../components/App/pivotContext';
+import { withVerbatimTitle } from '../../components/verbatimTitle';
 import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
 import type { DataSourceSummary } from '../../datasources/lookup';
@@ -195,13 +196,15 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
       transformations: [traceIdLinksOperator(logs.traceId)],
     }),
     body: withAddToDashboard(
-      PanelBuilders.logs()
-        .setTitle(`Error logs of ${service}`)
-        .setDescription('Open a line and follow its trace_id to the Trace page.')
-        .setOption('showTime', true)
-        .setOption('wrapLogMessage', true)
-        .setOption('enableLogDetails', true)
-        .build()
+      withVerbatimTitle(
+        PanelBuilders.logs()
+          .setDescription('Open a line and follow its trace_id to the Trace page.')
+          .setOption('showTime', true)
+          .setOption('wrapLogMessage', true)
+          .setOption('enableLogDetails', true)
+          .build(),
+        `Error logs of ${service}`
+      )
     ),
   });
 }
@@ -226,11 +229,13 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
     height: 360,
     $data: new SceneQueryRunner({ datasource: dsRef(tempo.ds), queries: [query.queries] }),
     body: withAddToDashboard(
-      PanelBuilders.table()
-        .setTitle(`Failing traces of ${service}`)
-        .setDescription('Server spans with error status. A trace id opens the Trace page.')
-        .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
-        .build()
+      withVerbatimTitle(
+        PanelBuilders.table()
+          .setDescription('Server spans with error status. A trace id opens the Trace page.')
+          .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
+          .build(),
+        `Failing traces of ${service}`
+      )
     ),
   });
 }

@@ -1,0 +1,121 @@
+import React from 'react';
+import { screen } from '@testing-library/react';
+import type { DataQueryRequest } from '@grafana/data';
+import { EmbeddedScene } from '@grafana/scenes';
+import { graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
+import {
+  checkoutFailureSpans,
+  FIXTURE_START_MS,
+  FIXTURE_TRACE_ID,
+  tempoTraceFrame,
+} from '../analysis/fixtures/traceFrames';
+import type { PivotContext } from '../components/App/pivotContext';
+import { TITLE_VARIABLE } from '../components/verbatimTitle';
+import { testIds } from '../components/testIds';
+import type { DataSourceSummary } from '../datasources/lookup';
+import { buildGraphScene } from './Graph/graphPage';
+import { buildServiceScene } from './Services/serviceScene';
+import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from './Services/testing/fakeGrafana';
+import { lokiLogsFrame, promSeries, tempoTracesFrame } from './Services/testing/frames';
+import { buildSloScene } from './Slos/sloScene';
+import { AVAILABILITY } from './Slos/sloTestFixtures';
+import { TRACE_REFS } from './Trace/traceQueries';
+import { buildTraceScene } from './Trace/traceScene';
+
+/**
+ * Scenes interpolates every panel title (VizPanelRenderer), and Grafana's template syntax has
+ * no escape: before, a service named `${__from}` titled its logs panel "Error logs of
+ * 1699996400000". Each page is rendered through the real Scenes renderer with services named
+ * like Grafana variables, and every panel title must read exactly as the name is written.
+ */
+
+const T = FIXTURE_START_MS;
+
+// Built-in macros, a variable that does not exist, and the variable the titles refer to.
+const NAMES = ['$__interval', '${__from}', '[[x]]', `\${${TITLE_VARIABLE}}`, `[[${TITLE_VARIABLE}]]`];
+
+/** Every data source answers with one plausible frame about `service`. */
+function respond(service: string) {
+  return (ds: DataSourceSummary, request: DataQueryRequest): Answer => {
+    const refIds = request.targets.map((t) => t.refId);
+    if (ds.type === 'loki') {
+      return {
+        frames: [lokiLogsFrame(refIds[0], [{ timeMs: T, line: 'level=error', labels: { service_name: service } }])],
+      };
+    }
+    if (ds.type === 'tempo') {
+      if (refIds.includes(TRACE_REFS.trace)) {
+        const spans = checkoutFailureSpans().map((s) => ({ ...s, serviceName: `${s.serviceName} ${service}` }));
+        return { frames: [tempoTraceFrame(spans)] };
+      }
+      const row = { traceID: FIXTURE_TRACE_ID, startTimeMs: T, service, name: 'GET', durationMs: 5 };
+      return { frames: [tempoTracesFrame(refIds[0], [row])] };
+    }
+    const graph = graphMetricFrames([{ client: 'frontend', server: service, rate: 10, p95: 0.2 }], {}).filter((f) =>
+      refIds.includes(f.refId ?? '')
+    );
+    const others = refIds
+      .filter((r) => !graph.some((f) => f.refId === r))
+      .map((r) => promSeries(r, { job: service }, [[T, 0.01]]));
+    return { frames: [...graph, ...others] };
+  };
+}
+
+function render(service: string, build: (ctx: PivotContext) => EmbeddedScene) {
+  installFakeGrafana(respond(service));
+  const ctx = pivotContext({
+    metrics: { family: 'http-semconv' },
+    slos: [{ ...AVAILABILITY, service }],
+  });
+  const scene = build(ctx);
+  renderInGrafana(<scene.Component model={scene} />);
+}
+
+/** The title of every panel on the page, as the panel header shows it. */
+function panelTitles(): string[] {
+  return Array.from(document.querySelectorAll('[data-viz-panel-key] h2')).map((h) => h.textContent ?? '');
+}
+
+/** Waits for each panel header (a panel shows once its plugin has loaded), then compares them all. */
+async function expectPanelTitles(expected: string[]) {
+  for (const title of expected) {
+    await screen.findAllByTitle(title, { exact: true });
+  }
+  expect(panelTitles()).toEqual(expected);
+}
+
+describe.each(NAMES)('a service named %s', (service) => {
+  it('Service page: the logs, traces and neighbourhood titles hold the name verbatim', async () => {
+    render(service, (ctx) => buildServiceScene(ctx, service));
+    await screen.findByTestId(testIds.service.section('logs', 'data'));
+    await screen.findByTestId(testIds.service.section('traces', 'data'));
+    await screen.findByTestId(testIds.graph.neighbourhood('data'));
+    await expectPanelTitles([
+      'Error ratio',
+      'p95 latency',
+      `Error logs of ${service}`,
+      `Failing traces of ${service}`,
+      `Around ${service}`,
+    ]);
+  });
+
+  it('Trace page: its titles are unchanged by the services the trace crossed', async () => {
+    render(service, (ctx) => buildTraceScene(ctx, FIXTURE_TRACE_ID));
+    await screen.findByTestId(testIds.trace.state('data'));
+    await screen.findByTestId(testIds.service.section(testIds.trace.sections.logs, 'data'));
+    await expectPanelTitles(['Trace', 'Logs of this trace', 'Services this trace crossed']);
+  });
+
+  it('Graph page: the graph and the edge list keep the name', async () => {
+    render(service, buildGraphScene);
+    const page = await screen.findByTestId(testIds.graph.page('data'));
+    await expectPanelTitles(['Service graph']);
+    expect(page).toHaveTextContent(`Error logs of ${service}`, { normalizeWhitespace: false });
+  });
+
+  it('SLO page: the burn-down title', async () => {
+    render(service, (ctx) => buildSloScene(ctx, AVAILABILITY.name));
+    await screen.findByTestId(testIds.slos.pairs);
+    await expectPanelTitles([`Error budget remaining over the last ${AVAILABILITY.period}`]);
+  });
+});
