@@ -7,6 +7,7 @@ import {
   PanelBuilders,
   SceneDataTransformer,
   SceneFlexItem,
+  sceneGraph,
   SceneFlexLayout,
   SceneQueryRunner,
   SceneTimeRange,
@@ -15,8 +16,10 @@ import {
 } from '@grafana/scenes';
 import type { DataQuery, Panel } from '@grafana/schema';
 import { promql } from '../../datasources';
+import { goUnquote } from '../../testing/goUnquote';
 import { ADD_TO_DASHBOARD_FORM_ID } from '../../extensions/ids';
 import { testIds } from '../testIds';
+import { withVerbatimTitle } from '../verbatimTitle';
 import { AddToDashboardButton, dashboardPanelOf, withAddToDashboard } from './AddToDashboardButton';
 import { interpolateKeepingMacros, toDashboardPanel } from './dashboardPanel';
 
@@ -39,6 +42,9 @@ beforeEach(() => {
 
 const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
 
+// A query reading a scene variable on purpose (builders quote values, so `$service` is written here).
+const BY_VARIABLE = 'sum(rate(http_requests_total{service="$service"}[$__rate_interval]))';
+
 /** A Pivot page panel: error ratio of `$service` (a scene variable), rate window a Grafana macro. */
 function pivotPanel(): { scene: EmbeddedScene; panel: VizPanel } {
   const panel = PanelBuilders.timeseries()
@@ -48,7 +54,7 @@ function pivotPanel(): { scene: EmbeddedScene; panel: VizPanel } {
       new SceneDataTransformer({
         $data: new SceneQueryRunner({
           datasource: { uid: 'pivot-prometheus' },
-          queries: [{ refId: 'A', expr: promql.errorRatio(conv, { service: '$service', window: '$__rate_interval' }) }],
+          queries: [{ refId: 'A', expr: BY_VARIABLE }],
         }),
         transformations: [{ id: 'organize', options: {} }, () => (source) => source],
       })
@@ -77,7 +83,7 @@ describe('the panel handed to Grafana’s add-to-dashboard form', () => {
         {
           refId: 'A',
           datasource: { uid: 'pivot-prometheus', type: 'prometheus' },
-          expr: promql.errorRatio(conv, { service: 'checkout', window: '$__rate_interval' }),
+          expr: 'sum(rate(http_requests_total{service="checkout"}[$__rate_interval]))',
         },
       ],
       // Function transformers live in Pivot's code only; the standard one is kept.
@@ -85,6 +91,29 @@ describe('the panel handed to Grafana’s add-to-dashboard form', () => {
     });
     expect(built.fieldConfig?.defaults).toMatchObject({ unit: 'percentunit' });
   });
+
+  it.each(['$__interval', '${__from}', '[[service]]', '${service}'])(
+    'copies the queries of a service named %s with their escapes, and a title the dashboard shows as written',
+    (service) => {
+      const expr = promql.errorRatio(conv, { service, window: '$__rate_interval' });
+      const { scene, panel } = pivotPanel();
+      panel.setState({ description: 'Share of $service requests' });
+      const runner = (panel.state.$data as SceneDataTransformer).state.$data as SceneQueryRunner;
+      runner.setState({ queries: [{ refId: 'A', expr }] });
+      withVerbatimTitle(panel, `Error ratio of ${service}`);
+      scene.activate();
+      const built = dashboardPanelOf(panel);
+      // The \u0024 and \u005b escapes are not variable syntax: the copy is the query Pivot sends.
+      expect(built.targets?.[0]).toMatchObject({ expr });
+      expect(goUnquote(/service="((?:[^"\\]|\\.)*)"/.exec(expr)![0].slice(8))).toBe(service);
+      // What the dashboard will interpolate finds no variable, and reads as Pivot's title.
+      const asShown = (text: string) => text.replaceAll('\u2060', '');
+      expect(asShown(built.title ?? '')).toBe(`Error ratio of ${service}`);
+      expect(sceneGraph.interpolate(scene, built.title)).toBe(built.title);
+      expect(asShown(built.description ?? '')).toBe('Share of $service requests');
+      expect(sceneGraph.interpolate(scene, built.description)).toBe(built.description);
+    }
+  );
 
   it('uses the mixed data source for queries of different sources, resolving names to uids', () => {
     const queries: Array<DataQuery & Record<string, unknown>> = [

@@ -41,6 +41,17 @@ export function interpolateKeepingMacros(text: string, interpolate: (text: strin
   return done.replace(/\u0000(\d+)\u0000/g, (_, i: string) => macros[Number(i)]);
 }
 
+// A dashboard interpolates a panel's title and description again, and Grafana's template syntax
+// has no escape: a title Pivot shows as "Error logs of $__interval" would read "… of 15s".
+// A WORD JOINER (U+2060, invisible, no width) after each `$` and between `[[` leaves no
+// variable syntax to match, and the title reads the same.
+const VARIABLE_START = /\$|\[(?=\[)/g;
+
+/** `text` as a dashboard title or description that Grafana shows as it is written. */
+export function shownAsWritten(text: string): string {
+  return text.replace(VARIABLE_START, (c) => `${c}\u2060`);
+}
+
 function interpolateValue(value: unknown, interpolate: (text: string) => string): unknown {
   if (typeof value === 'string') {
     return interpolateKeepingMacros(value, interpolate);
@@ -85,7 +96,8 @@ export function toDashboardPanel(source: PanelSource, deps: PanelDeps): Panel {
   const datasources = new Set(targets.map((t) => t.datasource?.uid));
   const panel: Panel = {
     type: source.pluginId,
-    title: interpolateKeepingMacros(source.title, deps.interpolate),
+    // Interpolated here (Pivot's own variables, such as a verbatim title's), never again there.
+    title: shownAsWritten(deps.interpolate(source.title)),
     gridPos: NEW_PANEL_GRID,
     // One data source for all queries, or Grafana's mixed data source.
     datasource:
@@ -95,7 +107,7 @@ export function toDashboardPanel(source: PanelSource, deps: PanelDeps): Panel {
     fieldConfig: source.fieldConfig ?? { defaults: {}, overrides: [] },
   };
   if (source.description) {
-    panel.description = source.description;
+    panel.description = shownAsWritten(source.description);
   }
   if (source.transformations && source.transformations.length > 0) {
     panel.transformations = source.transformations;
