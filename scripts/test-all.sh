@@ -28,7 +28,11 @@ install_if_needed() {
   if why=$(node scripts/install-state.mjs "$dir"); then
     return 0
   fi
-  printf '\n=== installing the dependencies in %s/ (%s) ===\n' "$dir" "$why"
+  if [ "$dir" = . ]; then
+    printf "\n=== installing the plugin's npm dependencies: %s ===\n" "$why"
+  else
+    printf '\n=== installing the npm dependencies of %s/: %s ===\n' "$dir" "$why"
+  fi
   echo "npm ci --prefix $dir --no-audit --no-fund"
   npm ci --prefix "$dir" --no-audit --no-fund
 }
