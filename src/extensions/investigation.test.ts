@@ -9,6 +9,7 @@ import {
   hasTemplateVariable,
   Investigation,
   logqlFindings,
+  QueryFindings,
   promqlFindings,
   regexAlternatives,
   regexLiteral,
@@ -304,6 +305,34 @@ describe('query findings, per grammar', () => {
     ]);
   });
 
+  describe('a $ in a service name', () => {
+    // Written as Pivot writes it (\u0024), a real `$x` is a value; a raw `$x` left in the text
+    // after Grafana's interpolation is a variable the panel's dashboard does not have.
+    const cases: Array<[string, (literal: string) => QueryFindings]> = [
+      ['PromQL', (l) => promqlFindings(`sum(rate(traces_spanmetrics_calls_total{service=${l}}[5m]))`, labels.promql)],
+      ['LogQL', (l) => logqlFindings(`{service_name=${l}} |= "error"`, labels.logql)],
+      ['TraceQL', (l) => traceqlFindings(`{ resource.service.name = ${l} }`)],
+    ];
+
+    it.each(cases)('%s: a name written \\u0024x is the service $x', (_, findings) => {
+      for (const name of ['$x', '${x}', '[[x]]', 'a$__interval']) {
+        expect(findings(promqlString(name))).toEqual({ services: [name], broad: false, traceIds: [] });
+      }
+    });
+
+    it.each(cases)('%s: a raw $x, ${x} or [[x]] in the literal is a leftover variable', (_, findings) => {
+      for (const raw of ['"$x"', '"${x}"', '"${x:raw}"', '"[[x]]"', '"a-$x"']) {
+        expect(findings(raw)).toMatchObject({ services: [], broad: true });
+      }
+    });
+
+    it('opens the Service page of a service named $x from a panel query', () => {
+      const expr = promql.requestRate(conv, { service: '$x', window: '5m' });
+      const result = investigate(panelContext([{ refId: 'A', datasource: prom, expr }]));
+      expect(result).toMatchObject({ page: 'service', service: '$x' });
+    });
+  });
+
   it('says so when the link carried nothing', () => {
     expect(decideInvestigation([], settings)).toMatchObject({ page: 'none' });
   });
@@ -312,9 +341,13 @@ describe('query findings, per grammar', () => {
     fc.assert(
       fc.property(
         fc
-          .string({ minLength: 1, maxLength: 30 })
-          // Lone surrogates have no UTF-8 form; `$name` reads as a Grafana variable by design.
-          .filter((s) => !/[\uD800-\uDFFF]/.test(s) && !hasTemplateVariable(s)),
+          .array(fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('$', '${', '}', '[[', ']]', '$x', ':raw')), {
+            minLength: 1,
+            maxLength: 6,
+          })
+          .map((parts) => parts.join(''))
+          // Lone surrogates have no UTF-8 form.
+          .filter((s) => s !== '' && !/[\uD800-\uDFFF]/.test(s)),
         (service) => {
           const expr = promql.requestRate(conv, { service, window: '5m' });
           expect(promqlFindings(expr, labels.promql).services).toEqual([service]);

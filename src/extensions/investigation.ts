@@ -68,11 +68,17 @@ export function serviceLabels(settings: PivotSettings): ServiceLabels {
   };
 }
 
-// A Grafana variable left in a value: $name, ${name}, ${name:format}, [[name]].
+// A Grafana variable left in a query's text: $name, ${name}, ${name:format}, [[name]].
 const VARIABLE = /\$\{[^}]*\}|\$[A-Za-z_]\w*|\[\[[^\]]*\]\]/;
 
-export function hasTemplateVariable(value: string): boolean {
-  return VARIABLE.test(value);
+/**
+ * Whether a literal, as written in the query's text, holds a variable Grafana left there
+ * (unknown to the panel's dashboard). Read on the raw text, not on the decoded value: Pivot and
+ * careful authors write a real `$` as `\u0024` (docs/conventions.md, Grafana variables in query
+ * text), which Grafana leaves alone, so a service named `$x` decodes to `$x` but is no variable.
+ */
+export function hasTemplateVariable(literalText: string): boolean {
+  return VARIABLE.test(literalText);
 }
 
 // RE2 metacharacters; a regex without any unescaped one matches exactly its own text.
@@ -129,6 +135,8 @@ interface Matcher {
   op: string;
   /** Undefined when the literal is malformed or not a string. */
   value: string | undefined;
+  /** The literal's text holds a Grafana variable left unreplaced. */
+  variable: boolean;
 }
 
 function emptyFindings(): QueryFindings {
@@ -136,8 +144,8 @@ function emptyFindings(): QueryFindings {
 }
 
 /** Adds what one positive service matcher says to `findings`. */
-function addServiceMatcher(findings: QueryFindings, op: string, value: string | undefined): void {
-  if (value === undefined || value === '' || hasTemplateVariable(value)) {
+function addServiceMatcher(findings: QueryFindings, op: string, value: string | undefined, variable: boolean): void {
+  if (value === undefined || value === '' || variable) {
     findings.broad = true;
     return;
   }
@@ -159,7 +167,7 @@ function addSelector(findings: QueryFindings, matchers: Matcher[], labels: strin
     const positive = matchers.filter((m) => m.label === label && (m.op === '=' || m.op === '=~'));
     if (positive.length > 0) {
       for (const m of positive) {
-        addServiceMatcher(findings, m.op, m.value);
+        addServiceMatcher(findings, m.op, m.value, m.variable);
       }
       return;
     }
@@ -198,6 +206,7 @@ function promqlMatchers(query: string, selector: SyntaxNode): Matcher[] {
         label: label ?? '',
         op: text(query, m.getChild('MatchOp')),
         value: literal ? unquoteLiteral(text(query, literal)) : undefined,
+        variable: literal ? hasTemplateVariable(text(query, literal)) : false,
       });
     }
   }
@@ -229,6 +238,7 @@ function logqlMatcher(query: string, node: SyntaxNode): Matcher {
     label: text(query, node.getChild('Identifier')),
     op: text(query, opNode),
     value: literal ? unquoteLiteral(text(query, literal)) : undefined,
+    variable: literal ? hasTemplateVariable(text(query, literal)) : false,
   };
 }
 
@@ -283,7 +293,20 @@ function traceqlValue(query: string, side: SyntaxNode | null): { value: string |
     return { value: undefined, variable: true };
   }
   const literal = stat.getChild('String');
-  return { value: literal ? unquoteLiteral(text(query, literal)) : undefined, variable: false };
+  if (!literal) {
+    return { value: undefined, variable: false };
+  }
+  const raw = text(query, literal);
+  return { value: unquoteLiteral(raw), variable: hasTemplateVariable(raw) };
+}
+
+/**
+ * `query` with each `\u`/`\U` escape's first two characters written `\\`, for the parser only.
+ * Tempo's lexer decodes `\u0024` (Pivot writes every `$` so); `@grafana/lezer-traceql` has no
+ * `\u` and would break the literal there. Same length, so node positions read the real text.
+ */
+function parsableTraceql(query: string): string {
+  return query.replace(/\\[\s\S]/g, (escape) => (escape === '\\u' || escape === '\\U' ? '\\\\' : escape));
 }
 
 export function traceqlFindings(query: string): QueryFindings {
@@ -294,7 +317,7 @@ export function traceqlFindings(query: string): QueryFindings {
     findings.traceIds.push(normalizeTraceId(trimmed));
     return findings;
   }
-  const cursor = traceqlParser.parse(query).cursor();
+  const cursor = traceqlParser.parse(parsableTraceql(query)).cursor();
   do {
     if (cursor.name !== 'FieldExpression') {
       continue;
@@ -308,7 +331,7 @@ export function traceqlFindings(query: string): QueryFindings {
     const opText = text(query, op);
     const { value, variable } = traceqlValue(query, right);
     if (isServiceAttribute(query, left) && (opText === '=' || opText === '=~')) {
-      addServiceMatcher(findings, opText, variable ? '$variable' : value);
+      addServiceMatcher(findings, opText, value, variable);
     } else if (isTraceIdIntrinsic(query, left) && opText === '=' && value !== undefined && isTraceId(value)) {
       findings.traceIds.push(normalizeTraceId(value));
     }
