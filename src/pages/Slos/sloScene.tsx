@@ -66,9 +66,19 @@ export interface SloDetailState extends SceneObjectState {
   deleteConflict?: boolean;
 }
 
-/** The rules file of one SLO, as `slo-rules` would print it, with links to this Grafana. */
-export function sloRulesText(conv: MetricConventions, slo: SloDefinition): string {
-  return rulesYaml(generateRules(conv, [slo], { grafanaUrl: config.appUrl }));
+type RulesText = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * The rules file of one SLO, as `slo-rules` would print it, with links to this Grafana. Built
+ * while the page renders, so a definition the generator cannot write (a stored value it
+ * refuses) becomes the rules section's message instead of a blank page.
+ */
+export function sloRulesText(conv: MetricConventions, slo: SloDefinition): RulesText {
+  try {
+    return { ok: true, text: rulesYaml(generateRules(conv, [slo], { grafanaUrl: config.appUrl })) };
+  } catch (e) {
+    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 function download(name: string, text: string) {
@@ -213,16 +223,22 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
         </tbody>
       </table>
       <div data-testid={testIds.slos.rules}>
-        <Stack direction="row" gap={1} alignItems="center">
-          <Text weight="medium">Prometheus rules</Text>
-          <ClipboardButton icon="copy" size="sm" variant="secondary" getText={() => rules}>
-            Copy
-          </ClipboardButton>
-          <Button icon="download-alt" size="sm" variant="secondary" onClick={() => download(slo.name, rules)}>
-            Download
-          </Button>
-        </Stack>
-        <pre className={styles.rules}>{rules}</pre>
+        {rules.ok ? (
+          <>
+            <Stack direction="row" gap={1} alignItems="center">
+              <Text weight="medium">Prometheus rules</Text>
+              <ClipboardButton icon="copy" size="sm" variant="secondary" getText={() => rules.text}>
+                Copy
+              </ClipboardButton>
+              <Button icon="download-alt" size="sm" variant="secondary" onClick={() => download(slo.name, rules.text)}>
+                Download
+              </Button>
+            </Stack>
+            <pre className={styles.rules}>{rules.text}</pre>
+          </>
+        ) : (
+          <Problem title="Pivot could not write the Prometheus rules of this SLO" message={rules.message} />
+        )}
       </div>
     </Stack>
   );
