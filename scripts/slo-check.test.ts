@@ -141,6 +141,23 @@ describe('slo-check', () => {
     expect(bad.stderr).toMatch(/^slo-check: no SLO file given\nusage: /);
   });
 
+  it('prints validation warnings on stderr, keeps the verdicts on stdout and the exit status', async () => {
+    const low = { ...AVAILABILITY, name: 'checkout-low', objective: 90 };
+    const file = sloFile([AVAILABILITY, low]);
+    const run = await sloCheck([file, '--prometheus', url]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^ok {3}checkout-availability: /),
+      expect.stringMatching(/^ok {3}checkout-low: /),
+      '',
+    ]);
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: slos\\[1\\] \\(checkout-low\\)\\.objective: .*can never fire.*\n$`
+      )
+    );
+  });
+
   it('passes a budget that is left', async () => {
     const run = await sloCheck([sloFile([AVAILABILITY]), '--prometheus', url]);
     expect(run).toMatchObject({ status: 0, stderr: '' });

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { budgetRemaining } from '../src/analysis/slo';
 import { checkLatencyThreshold, latencyBoundaries, sliErrorRatio } from '../src/datasources/sloQueries';
 import type { SloDefinition } from '../src/slo/definition';
-import { readSloSource } from './sloSource';
+import { readSloSource, warningLines } from './sloSource';
 
 const USAGE =
   'usage: npm run --silent slo-check -- <slos.yaml | provisioning/plugins/app.yaml> --prometheus <url> [--min-budget <0..1 or N%>] [--allow-no-data]';
@@ -252,6 +252,8 @@ async function check(args: Args, out: Output): Promise<number> {
     out.stderr(`${args.file}: invalid SLO definitions:\n${parsed.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     return 2;
   }
+  // Warnings do not change the verdicts or the exit status.
+  out.stderr(warningLines(parsed.warnings));
   let failed = false;
   for (const slo of parsed.value.slos) {
     const [verdict, detail] = await checkSlo(args, parsed.value.conventions, slo);

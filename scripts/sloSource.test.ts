@@ -125,6 +125,22 @@ describe('npm run slo-rules', () => {
     expect(fromApp.stdout).toBe(fromFile.stdout);
   });
 
+  it('prints validation warnings on stderr and the rules on stdout, exiting 0', async () => {
+    const slos = join(dir, 'low.yaml');
+    const low = { ...SLOS[0], name: 'checkout-low', objective: 90 };
+    writeFileSync(slos, stringify({ conventions: { family: 'http-semconv', serviceLabel: 'job' }, slos: [low] }));
+    const run = await sloRules(slos);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('alert: PivotSLOBurnRate');
+    expect(run.stdout).not.toContain('can never fire');
+    const lines = run.stderr.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^warning: .*low\.yaml:\d+: slos\[0\] \(checkout-low\)\.objective: .*can never fire.*critical 1h\/5m/
+    );
+    expect(lines[1]).toBe('');
+  });
+
   it("reads the stack's own provisioning file, and says what is missing there", async () => {
     const stack = join(ROOT, 'provisioning/plugins/app.yaml');
     const run = await sloRules(stack);

@@ -93,3 +93,12 @@ export function readSloSource(text: string, source: string): Validated<SloFile> 
   }
   return parseSloFile(text, source);
 }
+
+/**
+ * What validation allowed but probably is not meant (an alert that can never fire), one line
+ * each for stderr; each warning already starts with the file and line of its SLO. The commands
+ * still do their work and exit as they would without warnings.
+ */
+export function warningLines(warnings: string[]): string {
+  return warnings.map((w) => `warning: ${w}\n`).join('');
+}
