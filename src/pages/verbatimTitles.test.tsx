@@ -1,7 +1,7 @@
 import React from 'react';
 import { screen } from '@testing-library/react';
 import type { DataQueryRequest } from '@grafana/data';
-import { EmbeddedScene } from '@grafana/scenes';
+import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
 import { graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
 import {
   checkoutFailureSpans,
@@ -69,7 +69,10 @@ function render(service: string, build: (ctx: PivotContext) => EmbeddedScene) {
   });
   const scene = build(ctx);
   renderInGrafana(<scene.Component model={scene} />);
+  rendered = scene;
 }
+
+let rendered: EmbeddedScene | undefined;
 
 /** The title of every panel on the page, as the panel header shows it. */
 function panelTitles(): string[] {
@@ -82,6 +85,13 @@ async function expectPanelTitles(expected: string[]) {
     await screen.findAllByTitle(title, { exact: true });
   }
   expect(panelTitles()).toEqual(expected);
+  // Descriptions (the header's tooltip) are interpolated too: none may change there.
+  const panels = sceneGraph.findAllObjects(rendered!, (o) => o instanceof VizPanel) as VizPanel[];
+  expect(panels).toHaveLength(expected.length);
+  for (const panel of panels) {
+    const description = panel.state.description ?? '';
+    expect(panel.interpolate(description, undefined, 'text')).toBe(description);
+  }
 }
 
 describe.each(NAMES)('a service named %s', (service) => {
