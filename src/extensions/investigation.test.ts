@@ -6,7 +6,6 @@ import { normalizeSettings } from '../settings';
 import { configureInvestigateLink, InvestigateContext, InvestigateDeps, readInvestigateUrl } from './investigateLink';
 import {
   decideInvestigation,
-  hasTemplateVariable,
   Investigation,
   logqlFindings,
   QueryFindings,
