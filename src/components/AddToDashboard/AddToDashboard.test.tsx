@@ -186,6 +186,17 @@ describe('AddToDashboardButton', () => {
     expect(action.state.isOpen).toBe(false);
   });
 
+  it('names a verbatim title in its dialog as the panel header shows it', async () => {
+    installForm(true);
+    const { scene, panel } = pivotPanel();
+    withAddToDashboard(withVerbatimTitle(panel, 'Error ratio of $__interval'));
+    scene.activate();
+    const action = (panel.state.headerActions as AddToDashboardButton[])[0];
+    render(<action.Component model={action} />);
+    fireEvent.click(screen.getByTestId(testIds.embedding.addToDashboard));
+    expect(await screen.findByText('Add "Error ratio of $__interval" to a dashboard')).toBeInTheDocument();
+  });
+
   it('renders nothing where Grafana lacks the form', () => {
     installForm(false);
     const { scene, panel } = pivotPanel();

@@ -125,7 +125,12 @@ function AddToDashboardButtonRenderer({ model }: SceneComponentProps<AddToDashbo
         data-testid={testIds.embedding.addToDashboard}
       />
       {isOpen && (
-        <Modal title={`Add "${panel.state.title}" to a dashboard`} isOpen onDismiss={model.close}>
+        // The title as the panel's header shows it (a verbatim title is a variable reference).
+        <Modal
+          title={`Add "${panel.interpolate(panel.state.title, undefined, 'text')}" to a dashboard`}
+          isOpen
+          onDismiss={model.close}
+        >
           <AddToDashboardForm Form={Form} panel={panel} onClose={model.close} />
         </Modal>
       )}
