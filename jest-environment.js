@@ -203,10 +203,10 @@ function memoiseComputedStyle(window, implSymbol) {
   window.getComputedStyle = function (element, pseudoElement) {
     const impl = element && element[implSymbol];
     if (plain || pseudoElement || !cacheable(impl)) {
-      return getComputedStyle.call(this, element, pseudoElement);
+      return getComputedStyle.call(window, element, pseudoElement);
     }
     const entry = entryFor(impl);
-    entry.style ??= getComputedStyle.call(this, element);
+    entry.style ??= getComputedStyle.call(window, element);
     return entry.style;
   };
 }
