@@ -51,9 +51,19 @@ function sheetSignature(documentImpl) {
   return `${sheets.length}:${rules}`;
 }
 
+const ids = new WeakMap();
+let lastId = 0;
+/** A number per object, for cache keys. */
+function idOf(object) {
+  if (!ids.has(object)) {
+    ids.set(object, ++lastId);
+  }
+  return ids.get(object);
+}
+
 function currentKey(documentImpl) {
   const focused = documentImpl._lastFocusedElement;
-  const focus = focused ? `${focused._version}:${focused.localName}` : '';
+  const focus = focused ? idOf(focused) : '';
   return `${documentImpl._version}|${stateVersion}|${sheetSignature(documentImpl)}|${focus}`;
 }
 
