@@ -32,4 +32,26 @@ describeWithPrometheus('test Prometheus harness', () => {
       await prom.stop();
     }
   });
+
+  it('fails at once with the output when prometheus exits before it is ready', async () => {
+    await expect(startPrometheus({ flags: ['--no-such-flag'] })).rejects.toThrow(
+      /exited \(1\) before it was ready: .*unknown long flag '--no-such-flag'/s
+    );
+  });
+
+  it('waits for the first evaluation of every rule group, after which recorded series exist', async () => {
+    const prom = await startPrometheus({
+      rules: [
+        'groups: [{name: a, rules: [{record: pivot_a, expr: vector(1)}]}, {name: b, rules: [{record: pivot_b, expr: vector(2)}]}]',
+      ],
+    });
+    try {
+      await prom.rulesEvaluated();
+      const now = Date.now() / 1000;
+      expect((await prom.instant('pivot_a', now)).map((s) => s.value)).toEqual([1]);
+      expect((await prom.instant('pivot_b', now)).map((s) => s.value)).toEqual([2]);
+    } finally {
+      await prom.stop();
+    }
+  });
 });
