@@ -53,14 +53,20 @@ describe('analyzeTrace on a failing checkout trace', () => {
     expect(analysis.failingSpanCount).toBe(7);
   });
 
-  it('follows the child that finishes last for the critical path, root first, to a leaf', () => {
+  it('walks the critical path down the fraud check that finishes last and back, not into the parallel payment', () => {
+    const at = (spanId: string, from: number, to: number) => ({ spanId, startMs: T + from, endMs: T + to });
     expect(analysis.criticalPath).toEqual([
-      '000000000000000a',
-      '000000000000000b',
-      '000000000000000c',
-      '0000000000000011',
-      '0000000000000012',
-      '0000000000000013',
+      at('000000000000000a', 0, 5),
+      at('000000000000000b', 5, 10),
+      at('000000000000000c', 10, 15),
+      at('0000000000000011', 15, 17),
+      at('0000000000000012', 17, 20),
+      at('0000000000000013', 20, 100),
+      at('0000000000000012', 100, 103),
+      at('0000000000000011', 103, 105),
+      at('000000000000000c', 105, 110),
+      at('000000000000000b', 110, 115),
+      at('000000000000000a', 115, 120),
     ]);
   });
 
@@ -145,7 +151,9 @@ describe('analyzeTrace on spans without usable times', () => {
     expect(analysis.anomalies.missingTimes).toBe(1);
     expect(analysis.anomalies.clockSkew).toBe(0);
     expect(analysis.spanCount).toBe(10);
-    expect(analysis.criticalPath[0]).toBe('000000000000000a');
+    expect(analysis.criticalPath[0].spanId).toBe('000000000000000a');
+    // The span without a time is left off the path: its parent holds the time instead.
+    expect(analysis.criticalPath.map((s) => s.spanId)).not.toContain('0000000000000013');
   });
 
   it('keeps the window when the root is the span without a time: its children set it', () => {
@@ -266,7 +274,7 @@ describe('analyzeTrace on hard shapes', () => {
     expect(analysis.rootSpanId).toBe('r');
     expect(analysis.otherRootSpanIds).toEqual(['x']);
     expect(analysis.anomalies.orphans).toBe(1);
-    expect(analysis.criticalPath).toEqual(['r']);
+    expect(analysis.criticalPath).toEqual([{ spanId: 'r', startMs: T, endMs: T + 10 }]);
     expect(analysis.spanCount).toBe(4);
   });
 
@@ -274,7 +282,11 @@ describe('analyzeTrace on hard shapes', () => {
     const frame = tempoTraceFrame([span('a', 'gone', 0, 10), span('b', 'gone2', 0, 10), span('c', 'b', 1, 5)]);
     const analysis = analyzeTrace(frame);
     expect(analysis.rootSpanId).toBe('b');
-    expect(analysis.criticalPath).toEqual(['b', 'c']);
+    expect(analysis.criticalPath.map((s) => [s.spanId, s.startMs - T, s.endMs - T])).toEqual([
+      ['b', 0, 1],
+      ['c', 1, 5],
+      ['b', 5, 10],
+    ]);
     expect(analysis.anomalies.orphans).toBe(2);
   });
 
@@ -305,12 +317,15 @@ describe('analyzeTrace on hard shapes', () => {
   it('handles a span that is its own parent and a trace that is only a cycle', () => {
     const self = analyzeTrace(tempoTraceFrame([span('s', 's', 0, 10), span('t', 's', 1, 5)]));
     expect(self.rootSpanId).toBe('s');
-    expect(self.criticalPath).toEqual(['s', 't']);
+    expect(self.criticalPath.map((s) => s.spanId)).toEqual(['s', 't', 's']);
     expect(self.anomalies.cycles).toBe(1);
 
     const ring = analyzeTrace(tempoTraceFrame([span('a', 'b', 2, 10), span('b', 'a', 1, 10)]));
     expect(ring.rootSpanId).toBe('b');
-    expect(ring.criticalPath).toEqual(['b', 'a']);
+    expect(ring.criticalPath.map((s) => [s.spanId, s.startMs - T, s.endMs - T])).toEqual([
+      ['b', 1, 2],
+      ['a', 2, 10],
+    ]);
     expect(ring.spanCount).toBe(2);
   });
 
@@ -329,11 +344,15 @@ describe('analyzeTrace on hard shapes', () => {
     expect(analysis.getSpan('b')?.durationMs).toBe(4);
   });
 
-  it('counts clock skew and still follows the child finishing last, even past its parent', () => {
+  it('counts clock skew, and clips children overflowing their parent for the critical path', () => {
     const frame = tempoTraceFrame([span('r', '', 10, 20), span('early', 'r', 5, 15), span('late', 'r', 12, 30)]);
     const analysis = analyzeTrace(frame);
     expect(analysis.anomalies.clockSkew).toBe(2);
-    expect(analysis.criticalPath).toEqual(['r', 'late']);
+    // late (12..30) is cut to r's end, 20; early (5..15) overlaps late, so r holds 10..12.
+    expect(analysis.criticalPath.map((s) => [s.spanId, s.startMs - T, s.endMs - T])).toEqual([
+      ['r', 10, 12],
+      ['late', 12, 20],
+    ]);
     expect(analysis.startMs).toBe(T + 5);
     expect(analysis.endMs).toBe(T + 30);
     // r's own 10 ms are all covered by its children clipped to it.
@@ -380,8 +399,9 @@ describe('analyzeTrace on hard shapes', () => {
     const n = 100_000;
     const analysis = analyzeTrace(tempoTraceFrame(chainSpans(n)));
     expect(analysis.spanCount).toBe(n);
-    expect(analysis.criticalPath).toHaveLength(n);
-    expect(analysis.criticalPath[n - 1]).toBe(spanIdOf(n - 1));
+    // Down the chain to the leaf and back up: every span but the leaf twice.
+    expect(analysis.criticalPath).toHaveLength(2 * n - 1);
+    expect(analysis.criticalPath[n - 1].spanId).toBe(spanIdOf(n - 1));
     expect(analysis.failureOrigin?.spanId).toBe(spanIdOf(n - 1));
     expect(analysis.failureOrigin?.depth).toBe(n - 1);
     expect(analysis.edges).toHaveLength(3);
@@ -399,16 +419,17 @@ describe('analyzeTrace on hard shapes', () => {
 });
 
 describe('analyzeTrace properties over random trees', () => {
-  it('visits every span once, with a critical path that starts at the root and ends at a leaf', () => {
+  it('visits every span once, with a critical path that covers the root from its start to its end', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
         const spans = randomTreeSpans(n, seed, 5);
         const analysis = analyzeTrace(tempoTraceFrame(spans));
         expect(analysis.spanCount).toBe(n);
         expect(analysis.rootSpanId).toBe(spanIdOf(0));
-        expect(analysis.criticalPath[0]).toBe(spanIdOf(0));
-        const leaf = analysis.criticalPath[analysis.criticalPath.length - 1];
-        expect(spans.some((s) => s.parentSpanId === leaf)).toBe(false);
+        const path = analysis.criticalPath;
+        const root = analysis.getSpan(spanIdOf(0))!;
+        expect(path[0]).toMatchObject({ spanId: spanIdOf(0), startMs: root.startMs });
+        expect(path[path.length - 1]).toMatchObject({ spanId: spanIdOf(0), endMs: root.startMs + root.durationMs });
         expect(analysis.services.reduce((sum, s) => sum + s.spans, 0)).toBe(n);
         expect(analysis.services.reduce((sum, s) => sum + s.errors, 0)).toBe(analysis.failingSpanCount);
         const crossings = spans.filter((s) => {

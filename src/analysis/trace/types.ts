@@ -46,6 +46,14 @@ export interface ServiceEdge {
   errors: number;
 }
 
+/** A stretch of the critical path: the time `spanId` itself (not a child) held the request up. */
+export interface CriticalPathSection {
+  spanId: string;
+  /** Epoch ms. */
+  startMs: number;
+  endMs: number;
+}
+
 /** Irregular shapes met and how they were handled, so the page can say so. */
 export interface TraceAnomalies {
   /** Spans whose parent is not in the trace: each became a root. */
@@ -77,8 +85,12 @@ export interface TraceAnalysis {
   failureOrigin?: FailureOrigin;
   /** Spans with status error. */
   failingSpanCount: number;
-  /** Span ids from the main root, each the child that finishes last, down to a leaf. */
-  criticalPath: string[];
+  /**
+   * The main root's critical path (see `criticalPathOf`), in time order: contiguous from the
+   * root's start to its end, each section inside its span (a span can have several sections).
+   * Empty when the main root has no usable time.
+   */
+  criticalPath: CriticalPathSection[];
   /** Services by name. */
   services: ServiceSummary[];
   /** Service pairs crossed by a parent → child span, by client then server. */

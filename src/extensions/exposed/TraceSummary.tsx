@@ -2,7 +2,7 @@ import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import { analyzeTrace, TraceAnalysis } from '../../analysis/traceAnalysis';
+import { analyzeTrace, timeOnCriticalPath, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { isTraceId, normalizeTraceId, quoteTraceIdInput } from '../../datasources';
@@ -101,6 +101,7 @@ function Summary({ traceId, analysis, links }: { traceId: string; analysis: Trac
       ) : (
         <Text color="success">No span of this trace failed.</Text>
       )}
+      <CriticalPathLeaders analysis={analysis} />
       <Stack direction="row" gap={1}>
         <LinkButton size="sm" variant="primary" icon="arrow-right" href={links.trace}>
           Open in Pivot
@@ -112,6 +113,35 @@ function Summary({ traceId, analysis, links }: { traceId: string; analysis: Trac
         )}
       </Stack>
     </>
+  );
+}
+
+/** Spans shown as where the critical path's time went. */
+const LEADERS_SHOWN = 3;
+
+/** The spans that held the request up longest on its critical path (their own time, not their children's). */
+function CriticalPathLeaders({ analysis }: { analysis: TraceAnalysis }) {
+  const leaders = timeOnCriticalPath(analysis.criticalPath).slice(0, LEADERS_SHOWN);
+  const whole = analysis.criticalPath.reduce((sum, s) => sum + s.endMs - s.startMs, 0);
+  if (leaders.length === 0 || whole <= 0) {
+    return null;
+  }
+  return (
+    <div>
+      <Text color="secondary" variant="bodySmall">
+        Critical path, most time in:
+      </Text>
+      <ul>
+        {leaders.map(({ spanId, ms }) => {
+          const span = analysis.getSpan(spanId);
+          return (
+            <li key={spanId}>
+              {`${span?.serviceName || '(no service name)'}: ${span?.operationName ?? ''} ${ms.toFixed(1)} ms (${Math.round((100 * ms) / whole)}%)`}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
   );
 }
 

@@ -215,6 +215,14 @@ describe('pivot-correlation-app/trace-summary/v1', () => {
 
     expect(await screen.findByText('Failed in payments: Charge')).toBeInTheDocument();
     expect(screen.getByText('card declined')).toBeInTheDocument();
+    // Critical path: a1 0-5, b2 5-10, c3 10-50, b2 50-60, d4 60-80, b2 80-105, a1 105-120.
+    const leaders = screen.getAllByRole('listitem').map((li) => li.textContent);
+    // Ties keep the order of first appearance: checkout's first section comes before payments'.
+    expect(leaders).toEqual([
+      'checkout: PlaceOrder 40.0 ms (33%)',
+      'payments: Charge 40.0 ms (33%)',
+      'frontend: GET /checkout 20.0 ms (17%)',
+    ]);
     expect(screen.getByRole('link', { name: /Open in Pivot/ }).getAttribute('href')).toBe(
       `/a/pivot-correlation-app/trace/af7651916cd43dd8448eb211c80319c?from=${FIXTURE_START_MS - 300000}&to=${FIXTURE_START_MS + 120 + 300000}&span=c3`
     );

@@ -75,14 +75,18 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
       )}
       <div data-testid={testIds.trace.criticalPath}>
         <Text element="h4">Critical path</Text>
+        <Text color="secondary" variant="bodySmall" element="p">
+          What the request waited on, in time order: each step is the time a span spent itself, not in a child span it
+          waited on (a span shows once before and once after such a child).
+        </Text>
         <ol className={styles.path}>
           {criticalPathSteps(analysis).map((step, i) =>
             step.kind === 'skipped' ? (
               <li key={`skipped-${i}`} className={styles.skipped}>
-                … {step.count.toLocaleString('en')} more spans …
+                … {step.count.toLocaleString('en')} shorter {step.count === 1 ? 'section' : 'sections'} …
               </li>
             ) : (
-              <li key={step.spanId}>
+              <li key={`${step.spanId}-${i}`}>
                 <Button
                   size="sm"
                   fill="text"

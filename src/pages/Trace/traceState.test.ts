@@ -1,7 +1,7 @@
 import { getDefaultTimeRange, LoadingState, PanelData } from '@grafana/data';
 import { analyzeTrace } from '../../analysis/traceAnalysis';
 import { chainSpans, checkoutFailureFrame, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
-import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary';
+import { anomalyNotes, CRITICAL_PATH_SHOWN, criticalPathSteps, formatDuration } from './traceSummary';
 import {
   boundedLogWindow,
   logWindowNote,
@@ -83,17 +83,34 @@ describe('traceLoadState', () => {
 });
 
 describe('summary helpers', () => {
-  it('elides the middle of a long critical path', () => {
+  it('shows the longest sections of a long critical path, in time order, counting the shorter ones between', () => {
+    // A chain of 100: down to the leaf and back up, 199 sections; the leaf's is the longest.
     const steps = criticalPathSteps(analyzeTrace(tempoTraceFrame(chainSpans(100))));
-    expect(steps).toHaveLength(11);
-    expect(steps[4]).toEqual({ kind: 'skipped', count: 90 });
-    expect(steps[10]).toMatchObject({ kind: 'span', serviceName: 'svc-0', operationName: 'op-99', failed: true });
+    const sections = steps.filter((s) => s.kind === 'section');
+    expect(sections).toHaveLength(CRITICAL_PATH_SHOWN);
+    const skipped = steps.reduce((sum, s) => sum + (s.kind === 'skipped' ? s.count : 0), 0);
+    expect(skipped).toBe(199 - CRITICAL_PATH_SHOWN);
+    expect(sections).toContainEqual(
+      expect.objectContaining({ serviceName: 'svc-0', operationName: 'op-99', failed: true })
+    );
   });
 
-  it('keeps a short critical path whole', () => {
+  it('keeps a short critical path whole, a span before and after the child it waited on', () => {
     const steps = criticalPathSteps(analyzeTrace(checkoutFailureFrame()));
-    expect(steps.every((s) => s.kind === 'span')).toBe(true);
-    expect(steps).toHaveLength(6);
+    expect(steps.every((s) => s.kind === 'section')).toBe(true);
+    expect(steps.map((s) => s.kind === 'section' && `${s.operationName} ${s.durationMs}`)).toEqual([
+      'GET /checkout 5',
+      'POST checkout 5',
+      'POST /checkout 5',
+      'GET fraud 2',
+      'GET /score 3',
+      'score.compute 80',
+      'GET /score 3',
+      'GET fraud 2',
+      'POST /checkout 5',
+      'POST checkout 5',
+      'GET /checkout 5',
+    ]);
   });
 
   it('says what was irregular, in words', () => {

@@ -1,35 +1,69 @@
-import type { TraceAnalysis, TraceAnomalies } from '../../analysis/traceAnalysis';
+import {
+  STATUS_ERROR,
+  type CriticalPathSection,
+  type TraceAnalysis,
+  type TraceAnomalies,
+} from '../../analysis/traceAnalysis';
 
 export type CriticalPathStep =
-  | { kind: 'span'; spanId: string; serviceName: string; operationName: string; durationMs: number; failed: boolean }
+  | {
+      kind: 'section';
+      spanId: string;
+      serviceName: string;
+      operationName: string;
+      /** The section's own length: the time this span, not a child, held the request up. */
+      durationMs: number;
+      failed: boolean;
+    }
   | { kind: 'skipped'; count: number };
 
-/** Steps of the critical path shown in the summary: a deep trace shows its first and last spans. */
-export const CRITICAL_PATH_SHOWN = { head: 4, tail: 6 } as const;
+/** Sections of the critical path the summary shows: a longer path shows its longest ones. */
+export const CRITICAL_PATH_SHOWN = 12;
 
-/** The critical path as the summary shows it: spans with their service, the middle of a long path elided. */
+/**
+ * The critical path as the summary shows it: its sections in time order, each with its span's
+ * service and operation (a span can appear more than once: before and after a child it waited
+ * on). A path of more sections keeps the `CRITICAL_PATH_SHOWN` longest, still in time order,
+ * and says how many shorter ones lie between them: where the time went stays visible.
+ */
 export function criticalPathSteps(analysis: Pick<TraceAnalysis, 'criticalPath' | 'getSpan'>): CriticalPathStep[] {
   const path = analysis.criticalPath;
-  const { head, tail } = CRITICAL_PATH_SHOWN;
-  const step = (spanId: string): CriticalPathStep => {
-    const span = analysis.getSpan(spanId);
-    return {
-      kind: 'span',
-      spanId,
+  const shown = longestSections(path, CRITICAL_PATH_SHOWN);
+  const steps: CriticalPathStep[] = [];
+  let skipped = 0;
+  path.forEach((section, i) => {
+    if (!shown.has(i)) {
+      skipped++;
+      return;
+    }
+    if (skipped > 0) {
+      steps.push({ kind: 'skipped', count: skipped });
+      skipped = 0;
+    }
+    const span = analysis.getSpan(section.spanId);
+    steps.push({
+      kind: 'section',
+      spanId: section.spanId,
       serviceName: span?.serviceName ?? '',
       operationName: span?.operationName ?? '',
-      durationMs: span?.durationMs ?? 0,
-      failed: span?.statusCode === 2,
-    };
-  };
-  if (path.length <= head + tail + 1) {
-    return path.map(step);
+      durationMs: section.endMs - section.startMs,
+      failed: span?.statusCode === STATUS_ERROR,
+    });
+  });
+  if (skipped > 0) {
+    steps.push({ kind: 'skipped', count: skipped });
   }
-  return [
-    ...path.slice(0, head).map(step),
-    { kind: 'skipped', count: path.length - head - tail },
-    ...path.slice(path.length - tail).map(step),
-  ];
+  return steps;
+}
+
+/** Positions of the `count` longest sections (ties: the earlier), all of them when there are no more. */
+function longestSections(path: CriticalPathSection[], count: number): Set<number> {
+  const positions = path.map((_, i) => i);
+  if (path.length > count) {
+    const length = (i: number) => path[i].endMs - path[i].startMs;
+    positions.sort((a, b) => length(b) - length(a) || a - b).length = count;
+  }
+  return new Set(positions);
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
