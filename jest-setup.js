@@ -27,4 +27,8 @@ if (typeof window !== 'undefined') {
   // never comes, and stays under jest's 30 s testTimeout so RTL's message (with the DOM) is
   // the one reported.
   require('@testing-library/react').configure({ asyncUtilTimeout: 20000 });
+
+  // Translations as the app starts them (src/i18n.ts), in the plugin's namespace. No locale
+  // file is loaded: t() and <Trans> give the English defaults written in the code.
+  beforeAll(() => require('@grafana/i18n').initPluginTranslations(require('./src/plugin.json').id));
 }
