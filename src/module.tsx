@@ -26,7 +26,7 @@ function suspended<P extends object>(Lazy: React.ComponentType<P>, loading: stri
 
 const App = suspended<AppRootProps<PivotJsonData>>(
   lazy(async () => {
-    const [app, i18n] = await Promise.all([import('./components/App/App'), import('./i18n')]);
+    const [app, i18n] = await Promise.all([import('./app/App'), import('./i18n')]);
     await i18n.ensureTranslations();
     return app;
   }),

@@ -14,13 +14,8 @@ import { GlobalStyles } from '@grafana/ui';
 import { testIds } from '../../src/components/testIds';
 import { SERVICE_STAT_REFS as R } from '../../src/pages/Services/serviceRows';
 import { buildServicesScene } from '../../src/pages/Services/servicesScene';
-import {
-  Answer,
-  installFakeGrafana,
-  pivotContext,
-  renderInGrafana,
-} from '../../src/pages/Services/testing/fakeGrafana';
-import { promSeries } from '../../src/pages/Services/testing/frames';
+import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from '../../src/testing/fakeGrafana';
+import { promSeries } from '../../src/testing/frames';
 import { buildSlosScene } from '../../src/pages/Slos/slosScene';
 import { buildTraceScene } from '../../src/pages/Trace/traceScene';
 import { checkoutFailureFrame, FIXTURE_TRACE_ID } from '../../src/analysis/fixtures/traceFrames';

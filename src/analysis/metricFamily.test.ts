@@ -1,5 +1,5 @@
 import { chooseMetricFamily, describeFamilyChoice, familyProbesFromFrames } from './metricFamily';
-import { promSeries } from '../pages/Services/testing/frames';
+import { promSeries } from '../testing/frames';
 
 const T = 1_700_000_000_000;
 const count = (refId: string, n: number) => promSeries(refId, {}, [[T, n]]);

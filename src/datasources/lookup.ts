@@ -90,3 +90,8 @@ export function resolveDataSource(
       .join(', ')}) and none is chosen. ${fix}`,
   };
 }
+
+/** The reference a query or query runner names its data source by. */
+export function dsRef(ds: DataSourceSummary): { uid: string; type: string } {
+  return { uid: ds.uid, type: ds.type };
+}

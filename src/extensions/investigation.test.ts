@@ -5,8 +5,6 @@ import { logql, promql, promqlString, traceql } from '../datasources';
 import { normalizeSettings } from '../settings';
 import { configureInvestigateLink, InvestigateContext, InvestigateDeps, readInvestigateUrl } from './investigateLink';
 import {
-  decideInvestigation,
-  Investigation,
   logqlFindings,
   QueryFindings,
   promqlFindings,
@@ -14,8 +12,9 @@ import {
   regexLiteral,
   serviceLabels,
   traceqlFindings,
-} from './investigation';
-import { unquoteLiteral } from './literals';
+} from '../datasources/queryFindings';
+import { decideInvestigation, Investigation } from './investigation';
+import { unquoteLiteral } from '../datasources/literals';
 
 const settings = normalizeSettings(undefined);
 const labels = serviceLabels(settings);

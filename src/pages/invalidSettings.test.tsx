@@ -10,14 +10,8 @@ import type { PivotJsonData } from '../settings';
 import { buildGraphScene } from './Graph/graphPage';
 import { buildServiceScene } from './Services/serviceScene';
 import { buildServicesScene } from './Services/servicesScene';
-import {
-  Answer,
-  installFakeGrafana,
-  pivotContext,
-  RecordedRequest,
-  renderInGrafana,
-} from './Services/testing/fakeGrafana';
-import { lokiLogsFrame, promSeries, tempoTracesFrame } from './Services/testing/frames';
+import { Answer, installFakeGrafana, pivotContext, RecordedRequest, renderInGrafana } from '../testing/fakeGrafana';
+import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../testing/frames';
 import { buildSloScene } from './Slos/sloScene';
 import { buildSlosScene } from './Slos/slosScene';
 import { AVAILABILITY } from './Slos/sloTestFixtures';

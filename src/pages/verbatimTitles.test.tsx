@@ -9,14 +9,14 @@ import {
   FIXTURE_TRACE_ID,
   tempoTraceFrame,
 } from '../analysis/fixtures/traceFrames';
-import type { PivotContext } from '../components/App/pivotContext';
+import type { PivotContext } from '../pivotContext';
 import { TITLE_VARIABLE } from '../components/verbatimTitle';
 import { testIds } from '../components/testIds';
 import type { DataSourceSummary } from '../datasources/lookup';
 import { buildGraphScene } from './Graph/graphPage';
 import { buildServiceScene } from './Services/serviceScene';
-import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from './Services/testing/fakeGrafana';
-import { lokiLogsFrame, promSeries, tempoTracesFrame } from './Services/testing/frames';
+import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from '../testing/fakeGrafana';
+import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../testing/frames';
 import { buildSloScene } from './Slos/sloScene';
 import { AVAILABILITY } from './Slos/sloTestFixtures';
 import { TRACE_REFS } from './Trace/traceQueries';

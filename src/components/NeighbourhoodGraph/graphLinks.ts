@@ -2,7 +2,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { GraphLinks, GraphPalette, ROW_VALUE } from '../../analysis/serviceGraphFrames';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { serviceUrl, UrlTimeRange } from '../../utils/links';
-import type { PivotContext } from '../App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 
 /**
  * Links of the service graph's frames and lists, shared by the Graph page and the

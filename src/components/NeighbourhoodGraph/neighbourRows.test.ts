@@ -1,7 +1,7 @@
 import { DataFrame } from '@grafana/data';
 import { graphFromMetrics } from '../../analysis/serviceGraph';
 import { GRAPH_REFS as G } from '../../datasources/serviceGraph';
-import { promSeries } from '../../pages/Services/testing/frames';
+import { promSeries } from '../../testing/frames';
 import { neighbourRows } from './neighbourRows';
 
 const T = 1_700_000_000_000;

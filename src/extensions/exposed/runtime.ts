@@ -6,7 +6,7 @@
 import { lastValueFrom } from 'rxjs';
 import { DataFrame, DataFrameJSON, dataFrameFromJSON, dateMath } from '@grafana/data';
 import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
-import { buildPivotContext, PivotContext } from '../../components/App/pivotContext';
+import { buildPivotContext, PivotContext } from '../../pivotContext';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
 

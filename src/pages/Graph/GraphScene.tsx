@@ -27,7 +27,7 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { graphLinks, graphPalette } from '../../components/NeighbourhoodGraph/graphLinks';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';

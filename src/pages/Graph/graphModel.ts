@@ -11,7 +11,7 @@ import {
 import { analyzeTrace } from '../../analysis/traceAnalysis';
 import type { SceneObjectUrlValues } from '@grafana/scenes';
 import { URL_KEYS } from '../../utils/links';
-import { sectionDataState } from '../Services/dataState';
+import { sectionDataState } from '../../scenes/dataState';
 
 /**
  * The Graph page's decisions, out of React and scenes: what its URL says, which state the

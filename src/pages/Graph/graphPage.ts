@@ -1,9 +1,9 @@
 import { EmbeddedScene, SceneAppPage, SceneFlexItem, SceneFlexLayout, SceneTimeRange } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
-import { DEFAULT_RANGE, pageControls } from '../Services/servicesScene';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { GraphScene } from './GraphScene';
 
 export function buildGraphScene(ctx: PivotContext): EmbeddedScene {

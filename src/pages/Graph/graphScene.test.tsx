@@ -19,8 +19,8 @@ import {
   PROMETHEUS,
   renderInGrafana,
   TEMPO,
-} from '../Services/testing/fakeGrafana';
-import { tempoTracesFrame } from '../Services/testing/frames';
+} from '../../testing/fakeGrafana';
+import { tempoTracesFrame } from '../../testing/frames';
 import { buildGraphScene } from './graphPage';
 import { GraphScene } from './GraphScene';
 import { controlsFromUrl, controlsToUrl } from './graphModel';

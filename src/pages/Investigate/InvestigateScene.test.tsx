@@ -1,7 +1,7 @@
 import React from 'react';
 import { render, screen, waitFor } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
-import { buildPivotContext } from '../../components/App/pivotContext';
+import { buildPivotContext } from '../../pivotContext';
 import { testIds } from '../../components/testIds';
 import { configureInvestigateLink } from '../../extensions/investigateLink';
 import { InvestigateScene } from './InvestigateScene';

@@ -2,7 +2,7 @@ import React from 'react';
 import { locationService } from '@grafana/runtime';
 import { SceneComponentProps, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
 import { LinkButton, LoadingPlaceholder } from '@grafana/ui';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { readInvestigateUrl } from '../../extensions/investigateLink';

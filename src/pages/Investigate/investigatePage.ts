@@ -1,5 +1,5 @@
 import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/routing';
 import { InvestigateScene } from './InvestigateScene';

@@ -15,7 +15,7 @@ import { Icon, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { serviceUrl, URL_KEYS } from '../../utils/links';
-import { failedRefIds, sectionDataState } from './dataState';
+import { failedRefIds, sectionDataState } from '../../scenes/dataState';
 import {
   DEFAULT_SORT,
   formatSort,

@@ -10,7 +10,7 @@ import {
   sortRows,
   sparklinePoints,
 } from './serviceRows';
-import { promSeries } from './testing/frames';
+import { promSeries } from '../../testing/frames';
 
 const T = 1_700_000_000_000;
 

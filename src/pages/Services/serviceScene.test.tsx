@@ -9,8 +9,8 @@ import { NeighbourhoodGraph } from '../../components/NeighbourhoodGraph/Neighbou
 import { graphQueries, GRAPH_REFS } from '../../datasources/serviceGraph';
 import { metricConventionsFor, normalizeSettings, PivotJsonData } from '../../settings';
 import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
-import { MetricFamilyGate } from './MetricFamilyGate';
-import { PillarSection } from './PillarSection';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { PillarSection } from '../../scenes/PillarSection';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
 import { servicePage, servicesPage } from './servicesPage';
 import {
@@ -23,8 +23,8 @@ import {
   RecordedRequest,
   Responder,
   TEMPO,
-} from './testing/fakeGrafana';
-import { lokiLogsFrame, promSeries, tempoTracesFrame } from './testing/frames';
+} from '../../testing/fakeGrafana';
+import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../../testing/frames';
 import { TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate } from './traceLinks';
 
 const T = 1_700_000_000_000;

@@ -13,16 +13,17 @@ import {
   VizPanel,
 } from '@grafana/scenes';
 import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { withVerbatimTitle } from '../../components/verbatimTitle';
 import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
-import type { DataSourceSummary } from '../../datasources/lookup';
+import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import type { PivotSettings } from '../../settings';
-import { MetricFamilyGate } from './MetricFamilyGate';
-import { buildQueries } from './dataState';
-import { PillarSection } from './PillarSection';
-import { DEFAULT_RANGE, dsRef, pageControls, PromQuery } from './servicesScene';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { buildQueries } from '../../scenes/dataState';
+import { PillarSection } from '../../scenes/PillarSection';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { PromQuery } from './servicesScene';
 import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
 
 /** Error log lines asked of Loki for the window: the newest first. */

@@ -1,5 +1,5 @@
 import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { fromPathSegment, serviceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';

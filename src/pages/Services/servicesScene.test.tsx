@@ -19,8 +19,8 @@ import {
   PROMETHEUS,
   RecordedRequest,
   Responder,
-} from './testing/fakeGrafana';
-import { promSeries } from './testing/frames';
+} from '../../testing/fakeGrafana';
+import { promSeries } from '../../testing/frames';
 
 const T = 1_700_000_000_000;
 

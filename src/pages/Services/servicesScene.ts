@@ -1,23 +1,18 @@
 import {
   EmbeddedScene,
-  SceneControlsSpacer,
   SceneDataQuery,
   SceneFlexItem,
   SceneFlexLayout,
   SceneQueryRunner,
-  SceneRefreshPicker,
-  SceneTimePicker,
   SceneTimeRange,
 } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { METRIC_FAMILIES, MetricConventions, promql } from '../../datasources';
-import type { DataSourceSummary } from '../../datasources/lookup';
-import { MetricFamilyGate } from './MetricFamilyGate';
+import { dsRef } from '../../datasources/lookup';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_SORT, formatSort, SERVICE_STAT_REFS } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
-
-/** The time range every Pivot page opens with when the URL has none. */
-export const DEFAULT_RANGE = { from: 'now-1h', to: 'now' };
 
 /** Points on each sparkline: enough to show a trend, few enough to stay cheap for every service. */
 export const SPARKLINE_POINTS = 40;
@@ -52,14 +47,6 @@ export function servicesQueries(conv: MetricConventions): PromQuery[] {
       range: true,
     },
   ];
-}
-
-export function dsRef(ds: DataSourceSummary): { uid: string; type: string } {
-  return { uid: ds.uid, type: ds.type };
-}
-
-export function pageControls() {
-  return [new SceneControlsSpacer(), new SceneTimePicker({}), new SceneRefreshPicker({})];
 }
 
 export function buildServicesScene(ctx: PivotContext): EmbeddedScene {

@@ -2,14 +2,14 @@ import React from 'react';
 import { act, screen, waitFor } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { SceneApp, sceneGraph } from '@grafana/scenes';
-import { buildSceneApp } from '../../components/App/App';
+import { buildSceneApp } from '../../app/App';
 import { testIds } from '../../components/testIds';
 import { serviceUrl, servicesUrl } from '../../utils/links';
 import { GRAPH_REFS } from '../../datasources/serviceGraph';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
-import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest, renderAppAt } from './testing/fakeGrafana';
-import { promSeries } from './testing/frames';
+import { installFakeGrafana, pivotContext, PROMETHEUS, RecordedRequest, renderAppAt } from '../../testing/fakeGrafana';
+import { promSeries } from '../../testing/frames';
 
 const T = 1_700_000_000_000;
 const jsonData = { metrics: { family: 'tempo-spanmetrics' as const } };

@@ -3,7 +3,7 @@ import { screen, within } from '@testing-library/react';
 import { config } from '@grafana/runtime';
 import { testIds } from '../../components/testIds';
 import { generateRules } from '../../slo/rules';
-import { installFakeGrafana, pivotContext, renderInGrafana } from '../Services/testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, renderInGrafana } from '../../testing/fakeGrafana';
 import { buildSloScene } from './sloScene';
 import { AVAILABILITY, AVAILABILITY_RATIOS, byRefId, jsonData, ratioFrames } from './sloTestFixtures';
 

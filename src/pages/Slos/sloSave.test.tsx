@@ -8,7 +8,7 @@ import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
 import type { SloDefinition } from '../../slo/definition';
-import { installFakeGrafana, pivotContext, renderInGrafana } from '../Services/testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, renderInGrafana } from '../../testing/fakeGrafana';
 import { buildSloScene } from './sloScene';
 import { buildSlosScene } from './slosScene';
 import { AVAILABILITY, AVAILABILITY_RATIOS, byRefId, CONFIGURED, ratioFrames, signInAs } from './sloTestFixtures';

@@ -5,7 +5,7 @@ import type { DataQueryRequest } from '@grafana/data';
 import { BackendSrvRequest, config } from '@grafana/runtime';
 import { EmbeddedScene } from '@grafana/scenes';
 import { errorBudget } from '../../analysis/slo';
-import { buildSceneApp } from '../../components/App/App';
+import { buildSceneApp } from '../../app/App';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
@@ -21,8 +21,8 @@ import {
   RecordedRequest,
   renderAppAt,
   renderInGrafana,
-} from '../Services/testing/fakeGrafana';
-import { promSeries } from '../Services/testing/frames';
+} from '../../testing/fakeGrafana';
+import { promSeries } from '../../testing/frames';
 import { buildSloScene } from './sloScene';
 import { detailQueries } from './sloRows';
 import {

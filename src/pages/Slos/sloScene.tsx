@@ -25,18 +25,18 @@ import {
   useStyles2,
 } from '@grafana/ui';
 import { errorBudget } from '../../analysis/slo';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import type { MetricConventions } from '../../datasources/conventions';
-import type { DataSourceSummary } from '../../datasources/lookup';
+import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import { budgetRemainingDirect, checkLatencyThreshold } from '../../datasources/sloQueries';
 import { SloDefinition, sloWarnings } from '../../slo/definition';
 import { generateRules, rulesYaml } from '../../slo/rules';
 import { config } from '@grafana/runtime';
 import { serviceUrl, slosUrl } from '../../utils/links';
-import { MetricFamilyGate } from '../Services/MetricFamilyGate';
-import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { ReloadButton, saveFailure, SloEditor } from './SloEditor';
 import {
   applyEdit,

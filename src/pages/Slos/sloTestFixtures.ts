@@ -2,8 +2,8 @@ import { config } from '@grafana/runtime';
 import type { DataQueryRequest, DataFrame } from '@grafana/data';
 import type { PivotJsonData } from '../../settings';
 import type { SloDefinition } from '../../slo/definition';
-import type { Answer } from '../Services/testing/fakeGrafana';
-import { promSeries } from '../Services/testing/frames';
+import type { Answer } from '../../testing/fakeGrafana';
+import { promSeries } from '../../testing/frames';
 import { BOUNDARIES_REF, ratioRef } from './sloRows';
 
 /**

@@ -9,7 +9,7 @@ import { PLUGIN_ID } from '../../constants';
 import { normalizeSettings, type PivotJsonData } from '../../settings';
 import { expectValidPromQL } from '../../testing/grammar';
 import { sloUrl } from '../../utils/links';
-import { installFakeGrafana, pivotContext, PROMETHEUS, renderInGrafana } from '../Services/testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, PROMETHEUS, renderInGrafana } from '../../testing/fakeGrafana';
 import { parse as parseYaml } from 'yaml';
 import { buildSlosScene, SLO_PROVISIONING_EXAMPLE } from './slosScene';
 import { statusQueries } from './sloRows';

@@ -13,16 +13,16 @@ import {
   sceneGraph,
 } from '@grafana/scenes';
 import { Badge, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import type { MetricConventions } from '../../datasources/conventions';
-import type { DataSourceSummary } from '../../datasources/lookup';
+import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import type { InvalidSlo } from '../../settings';
 import type { SloDefinition } from '../../slo/definition';
 import { sloUrl } from '../../utils/links';
-import { MetricFamilyGate } from '../Services/MetricFamilyGate';
-import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { InvalidSlos } from './InvalidSlos';
 import { SloEditor } from './SloEditor';
 import { applyEdit, formatBurn, formatDuration, formatPercent, sloRows, statusQueries } from './sloRows';

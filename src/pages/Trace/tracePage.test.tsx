@@ -3,11 +3,11 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
 import { checkoutFailureFrame } from '../../analysis/fixtures/traceFrames';
-import { buildSceneApp } from '../../components/App/App';
+import { buildSceneApp } from '../../app/App';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_BASE_URL } from '../../constants';
 import { traceUrl } from '../../utils/links';
-import { installFakeGrafana, pivotContext, renderAppAt } from '../Services/testing/fakeGrafana';
+import { installFakeGrafana, pivotContext, renderAppAt } from '../../testing/fakeGrafana';
 import { openTraceTarget } from './OpenTraceForm';
 
 const ID = '0af7651916cd43dd8448eb211c80319c';

@@ -1,5 +1,5 @@
 import { EmbeddedScene, SceneAppPage, SceneAppPageLike, SceneReactObject, SceneRouteMatch } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { shortTraceId } from '../../datasources/traceql';
 import { fromPathSegment, traceUrl, URL_KEYS } from '../../utils/links';

@@ -17,8 +17,8 @@ import {
   RecordedRequest,
   renderInGrafana,
   TEMPO,
-} from '../Services/testing/fakeGrafana';
-import { lokiLogsFrame } from '../Services/testing/frames';
+} from '../../testing/fakeGrafana';
+import { lokiLogsFrame } from '../../testing/frames';
 import { TRACE_REFS } from './traceQueries';
 import { buildTraceScene, parseTraceId } from './traceScene';
 import { absoluteRange, LOG_WINDOW_MARGIN_MS, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';

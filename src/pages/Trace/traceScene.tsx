@@ -1,10 +1,11 @@
 import React from 'react';
 import { EmbeddedScene, SceneQueryRunner, SceneReactObject, SceneTimeRange } from '@grafana/scenes';
-import type { PivotContext } from '../../components/App/pivotContext';
+import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { normalizeTraceId } from '../../datasources';
-import { DEFAULT_RANGE, dsRef, pageControls } from '../Services/servicesScene';
+import { dsRef } from '../../datasources/lookup';
+import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { OpenTraceForm } from './OpenTraceForm';
 import { traceQuery } from './traceQueries';
 import { TraceView } from './TraceView';

@@ -12,13 +12,13 @@ import {
   sceneGraph,
 } from '@grafana/scenes';
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
-import { chooseMetricFamily, describeFamilyChoice, FamilyChoice } from '../../analysis/metricFamily';
-import type { DataSourceResolution, DataSourceSummary } from '../../datasources/lookup';
-import { METRIC_FAMILY_LIST, METRIC_FAMILIES, MetricConventions } from '../../datasources/conventions';
-import { prometheusProbeQueries } from '../../datasources/probes';
-import { Empty, Problem } from '../../components/states/PivotStates';
-import { testIds } from '../../components/testIds';
-import { metricConventionsFor, PivotSettings, settingsProblems } from '../../settings';
+import { chooseMetricFamily, describeFamilyChoice, FamilyChoice } from '../analysis/metricFamily';
+import type { DataSourceResolution, DataSourceSummary } from '../datasources/lookup';
+import { METRIC_FAMILY_LIST, METRIC_FAMILIES, MetricConventions } from '../datasources/conventions';
+import { prometheusProbeQueries } from '../datasources/probes';
+import { Empty, Problem } from '../components/states/PivotStates';
+import { testIds } from '../components/testIds';
+import { metricConventionsFor, PivotSettings, settingsProblems } from '../settings';
 import { buildQueries } from './dataState';
 
 export interface MetricFamilyGateState extends SceneObjectState {

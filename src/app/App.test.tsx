@@ -2,11 +2,11 @@ import React from 'react';
 import { useLocation } from 'react-router-dom';
 import { screen, waitFor } from '@testing-library/react';
 import { AppRootProps, PluginType } from '@grafana/data';
-import { PLUGIN_BASE_URL, PLUGIN_ID } from '../../constants';
-import type { DataSourceSummary } from '../../datasources/lookup';
-import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, renderAppAt, TEMPO } from '../../pages/Services/testing/fakeGrafana';
-import type { PivotJsonData } from '../../settings';
-import { testIds } from '../testIds';
+import { PLUGIN_BASE_URL, PLUGIN_ID } from '../constants';
+import type { DataSourceSummary } from '../datasources/lookup';
+import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, renderAppAt, TEMPO } from '../testing/fakeGrafana';
+import type { PivotJsonData } from '../settings';
+import { testIds } from '../components/testIds';
 import App from './App';
 
 function props(jsonData: PivotJsonData): AppRootProps<PivotJsonData> {

@@ -24,10 +24,10 @@ import {
   setPluginImportUtils,
   setRunRequest,
 } from '@grafana/runtime';
-import { buildPivotContext, PivotContext } from '../../../components/App/pivotContext';
-import { PLUGIN_BASE_URL } from '../../../constants';
-import type { DataSourceSummary } from '../../../datasources/lookup';
-import { PivotJsonData, PROVISIONED_UIDS } from '../../../settings';
+import { buildPivotContext, PivotContext } from '../pivotContext';
+import { PLUGIN_BASE_URL } from '../constants';
+import type { DataSourceSummary } from '../datasources/lookup';
+import { PivotJsonData, PROVISIONED_UIDS } from '../settings';
 
 /**
  * A stand-in for the parts of Grafana the Services and Service pages talk to: the data source

@@ -1,6 +1,6 @@
 import { getDefaultTimeRange, LoadingState, PanelData } from '@grafana/data';
 import { failedRefIds, sectionDataState } from './dataState';
-import { promSeries } from './testing/frames';
+import { promSeries } from '../testing/frames';
 
 const panelData = (state: LoadingState, rows: number, errors?: PanelData['errors']): PanelData => ({
   state,

@@ -3,14 +3,14 @@ import { Navigate, Route, Routes } from 'react-router-dom';
 import { AppRootProps } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
-import { ROUTES } from '../../constants';
-import { graphPage } from '../../pages/Graph/graphPage';
-import { investigatePage } from '../../pages/Investigate/investigatePage';
-import { servicesPage } from '../../pages/Services/servicesPage';
-import { slosPage } from '../../pages/Slos/slosPage';
-import { tracePage } from '../../pages/Trace/tracePage';
-import type { PivotJsonData } from '../../settings';
-import { buildPivotContext, PivotContext } from './pivotContext';
+import { ROUTES } from '../constants';
+import { graphPage } from '../pages/Graph/graphPage';
+import { investigatePage } from '../pages/Investigate/investigatePage';
+import { servicesPage } from '../pages/Services/servicesPage';
+import { slosPage } from '../pages/Slos/slosPage';
+import { tracePage } from '../pages/Trace/tracePage';
+import type { PivotJsonData } from '../settings';
+import { buildPivotContext, PivotContext } from '../pivotContext';
 
 export function buildSceneApp(ctx: PivotContext): SceneApp {
   return new SceneApp({

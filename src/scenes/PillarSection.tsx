@@ -9,10 +9,10 @@ import {
   SceneObjectState,
 } from '@grafana/scenes';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import { PILLAR_TITLES } from '../../datasources/lookup';
-import { Empty, Problem } from '../../components/states/PivotStates';
-import { testIds } from '../../components/testIds';
-import type { Pillar } from '../../settings';
+import { PILLAR_TITLES } from '../datasources/lookup';
+import { Empty, Problem } from '../components/states/PivotStates';
+import { testIds } from '../components/testIds';
+import type { Pillar } from '../settings';
 import { sectionDataState } from './dataState';
 
 export interface PillarSectionState extends SceneObjectState {

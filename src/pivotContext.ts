@@ -1,5 +1,5 @@
-import { DataSourceResolution, DataSourceSummary, resolveDataSource } from '../../datasources/lookup';
-import { normalizeSettings, PILLARS, Pillar, PivotJsonData, PivotSettings, settingsProblems } from '../../settings';
+import { DataSourceResolution, DataSourceSummary, resolveDataSource } from './datasources/lookup';
+import { normalizeSettings, PILLARS, Pillar, PivotJsonData, PivotSettings, settingsProblems } from './settings';
 
 /** What every page is built from: the normalised settings and each pillar's data source. */
 export interface PivotContext {
