@@ -1,8 +1,10 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { formatRatio, formatRequests } from '../../analysis/serviceGraphFrames';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, UrlTimeRange } from '../../utils/links';
 import { testIds } from '../testIds';
 import { Neighbour, Neighbours } from './neighbourRows';
@@ -21,18 +23,30 @@ interface Props {
 export function NeighboursList({ service, neighbours, range }: Props) {
   const styles = useStyles2(getStyles);
   return (
-    <section className={styles.columns} aria-label={`Callers and callees of ${service}`}>
-      <NeighbourColumn title="Upstream (calls this service)" neighbours={neighbours.upstream} range={range} />
-      <NeighbourColumn title="Downstream (called by this service)" neighbours={neighbours.downstream} range={range} />
+    <section
+      className={styles.columns}
+      aria-label={t('pivot.neighbours.label', 'Callers and callees of {{service}}', textValues({ service }))}
+    >
+      <NeighbourColumn
+        title={t('pivot.neighbours.upstream', 'Upstream (calls this service)')}
+        neighbours={neighbours.upstream}
+        range={range}
+      />
+      <NeighbourColumn
+        title={t('pivot.neighbours.downstream', 'Downstream (called by this service)')}
+        neighbours={neighbours.downstream}
+        range={range}
+      />
     </section>
   );
 }
 
-const KIND_TEXT: Record<Neighbour['kind'], string> = {
-  service: '',
-  database: 'database',
-  uninstrumented: 'uninstrumented',
-};
+/** What a neighbour that is not an instrumented service is, in words. */
+function kindText(kind: Exclude<Neighbour['kind'], 'service'>): string {
+  return kind === 'database'
+    ? t('pivot.neighbours.kind.database', 'database')
+    : t('pivot.neighbours.kind.uninstrumented', 'uninstrumented');
+}
 
 function NeighbourColumn({
   title,
@@ -48,7 +62,9 @@ function NeighbourColumn({
     <div className={styles.column}>
       <Text element="h6">{title}</Text>
       {neighbours.length === 0 ? (
-        <Text color="secondary">None in this window</Text>
+        <Text color="secondary">
+          <Trans i18nKey="pivot.neighbours.none">None in this window</Trans>
+        </Text>
       ) : (
         <ul className={styles.list}>
           {neighbours.map((n) => (
@@ -60,7 +76,7 @@ function NeighbourColumn({
                   </TextLink>
                 ) : (
                   <Text>
-                    {n.service} <Text color="secondary">({KIND_TEXT[n.kind]})</Text>
+                    {n.service} <Text color="secondary">({kindText(n.kind)})</Text>
                   </Text>
                 )}
                 <Text color="secondary" variant="bodySmall">
@@ -68,7 +84,7 @@ function NeighbourColumn({
                 </Text>
                 {n.errorRatio > 0 && (
                   <Text color="error" variant="bodySmall">
-                    {formatRatio(n.errorRatio)} errors
+                    {t('pivot.neighbours.errors', '{{ratio}} errors', textValues({ ratio: formatRatio(n.errorRatio) }))}
                   </Text>
                 )}
               </Stack>

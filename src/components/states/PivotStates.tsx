@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { Trans } from '@grafana/i18n';
 import { Alert, EmptyState, LinkButton, useStyles2 } from '@grafana/ui';
 import { PLUGIN_ID } from '../../constants';
 import { testIds } from '../testIds';
@@ -21,7 +22,7 @@ export function Problem({ title, message, severity = 'error', showConfigLink }: 
       <div>{message}</div>
       {showConfigLink && (
         <LinkButton size="sm" variant="secondary" href={`/plugins/${PLUGIN_ID}`} icon="cog" fill="outline">
-          Open Pivot configuration
+          <Trans i18nKey="pivot.states.open-configuration">Open Pivot configuration</Trans>
         </LinkButton>
       )}
     </Alert>

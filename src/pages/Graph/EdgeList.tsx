@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { GraphEdge, health, NodeKind, ServiceGraph } from '../../analysis/serviceGraph';
 import { edgePivots, formatRatio, formatRequests, formatSeconds } from '../../analysis/serviceGraphFrames';
@@ -9,6 +10,7 @@ import { testIds } from '../../components/testIds';
 import type { LogConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { edgeErrorLogs } from '../../datasources/serviceGraph';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, UrlTimeRange } from '../../utils/links';
 import { edgeRows } from './graphModel';
 
@@ -35,19 +37,34 @@ export function EdgeList({ graph, range, tempo, loki, logs }: Props) {
   return (
     <div className={styles.list}>
       <Text element="h5">
-        Edges
         {rows.length < graph.edges.length
-          ? ` (the ${rows.length} that need attention first, of ${graph.edges.length})`
-          : ''}
+          ? t(
+              'pivot.graph.edges.heading-first',
+              'Edges (the {{shown}} that need attention first, of {{total}})',
+              textValues({ shown: rows.length, total: graph.edges.length })
+            )
+          : t('pivot.graph.edges.heading', 'Edges')}
       </Text>
       <table className={styles.table}>
         <thead>
           <tr>
-            <th>Client → server</th>
-            <th>{graph.source === 'sampled' ? 'Calls (sample)' : 'Request rate'}</th>
-            <th>Error ratio</th>
-            <th>p95</th>
-            <th>Pivots</th>
+            <th>
+              <Trans i18nKey="pivot.graph.edges.client-server">Client → server</Trans>
+            </th>
+            <th>
+              {graph.source === 'sampled'
+                ? t('pivot.graph.edges.calls-sample', 'Calls (sample)')
+                : t('pivot.graph.edges.request-rate', 'Request rate')}
+            </th>
+            <th>
+              <Trans i18nKey="pivot.graph.edges.error-ratio">Error ratio</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.graph.edges.p95">p95</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.graph.edges.pivots">Pivots</Trans>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -117,7 +134,7 @@ function EdgeRow({
               icon="gf-traces"
               inline
             >
-              Failing traces
+              <Trans i18nKey="pivot.graph.edges.failing-traces">Failing traces</Trans>
             </TextLink>
           )}
           {loki && (
@@ -128,7 +145,9 @@ function EdgeRow({
               icon="gf-logs"
               inline
             >
-              Error logs of {pivots.logsService}
+              <Trans i18nKey="pivot.graph.edges.error-logs" values={{ service: pivots.logsService }}>
+                Error logs of {'{{service}}'}
+              </Trans>
             </TextLink>
           )}
         </Stack>

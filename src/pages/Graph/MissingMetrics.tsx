@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, Stack, Text, useStyles2 } from '@grafana/ui';
 import { testIds } from '../../components/testIds';
 import { SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
@@ -49,21 +50,29 @@ export function MissingMetrics({ tempoProblem, onBuildSampled }: Props) {
   const styles = useStyles2(getStyles);
   return (
     <div data-testid={testIds.graph.page('missing')}>
-      <Alert severity="info" title="No service-graph metrics in this window">
+      <Alert severity="info" title={t('pivot.graph.missing.title', 'No service-graph metrics in this window')}>
         <Stack direction="column" gap={1}>
           <Text>
-            Prometheus has no <code>{SERVICE_GRAPH_REQUESTS}</code> series for this time range. The service graph is
-            drawn from the metrics that Tempo&apos;s metrics-generator (service-graphs processor) or the OpenTelemetry
-            Collector&apos;s servicegraph connector write. Turn on one of them, then widen the time range or wait a few
-            minutes.
+            <Trans i18nKey="pivot.graph.missing.explanation" values={{ metric: SERVICE_GRAPH_REQUESTS }}>
+              Prometheus has no <code>{'{{metric}}'}</code> series for this time range. The service graph is drawn from
+              the metrics that Tempo&apos;s metrics-generator (service-graphs processor) or the OpenTelemetry
+              Collector&apos;s servicegraph connector write. Turn on one of them, then widen the time range or wait a
+              few minutes.
+            </Trans>
           </Text>
           <div className={styles.snippets}>
             <div>
-              <Text element="h6">Tempo metrics-generator</Text>
+              <Text element="h6">
+                <Trans i18nKey="pivot.graph.missing.tempo-heading">Tempo metrics-generator</Trans>
+              </Text>
               <pre className={styles.pre}>{TEMPO_SNIPPET}</pre>
             </div>
             <div>
-              <Text element="h6">OpenTelemetry Collector servicegraph connector</Text>
+              <Text element="h6">
+                <Trans i18nKey="pivot.graph.missing.collector-heading">
+                  OpenTelemetry Collector servicegraph connector
+                </Trans>
+              </Text>
               <pre className={styles.pre}>{COLLECTOR_SNIPPET}</pre>
             </div>
           </div>
@@ -75,11 +84,16 @@ export function MissingMetrics({ tempoProblem, onBuildSampled }: Props) {
               disabled={tempoProblem !== undefined}
               data-testid={testIds.graph.buildSampled}
             >
-              Build a graph from {SAMPLED_TRACES} recent failing traces
+              <Trans i18nKey="pivot.graph.missing.build-sampled" values={{ traces: SAMPLED_TRACES }}>
+                Build a graph from {'{{traces}}'} recent failing traces
+              </Trans>
             </Button>
             <Text color="secondary">
               {tempoProblem ??
-                'A sample, not the whole traffic: counts of calls in those traces, no rates or latencies.'}
+                t(
+                  'pivot.graph.missing.sample-note',
+                  'A sample, not the whole traffic: counts of calls in those traces, no rates or latencies.'
+                )}
             </Text>
           </Stack>
         </Stack>
