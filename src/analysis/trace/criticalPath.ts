@@ -1,16 +1,17 @@
 import type { SpanTable } from './spanTable';
 import type { SpanTree } from './tree';
 import type { CriticalPathSection } from './types';
+import { copyInto } from './typedArrays';
 
 /**
  * Step 8, the critical path, by the standard definition (the one Jaeger UI and Grafana's trace
  * view draw; docs/trace-page.md#critical-path). From the main root's end, take the child that
  * finishes last and follow it down; when a span has no child left, its time back to its start
  * is on the path, and the walk returns to its parent at that start, where the child that
- * finished last by that moment is next. The walk ends at
- * the root's start. Children are first clipped to their parent, as Jaeger's "sanitize" step
- * does: a child that overflows its parent (clock skew) is cut to the parent's interval, and
- * one entirely outside it is left out with its subtree.
+ * finished last by that moment is next. The walk ends at the root's start. Children are
+ * first clipped to their parent, as Jaeger's "sanitize" step does: a child that overflows its
+ * parent (clock skew) is cut to the parent's interval, and one entirely outside it is left
+ * out with its subtree.
  *
  * One deliberate difference: a child ending exactly when the later one starts counts as
  * before it. Jaeger asks for strictly before, which hands abutting sequential calls (one
@@ -79,8 +80,8 @@ function clipToParents(table: SpanTable, tree: SpanTree, root: number): Clipped 
 
 /**
  * The walk of `criticalPathOf`. Sections are found from the end backwards, kept as three
- * columns of numbers rather than objects: a 100,000-span chain has 199,999 of them. There are
- * at most two per span: one each time a child is taken, one when a span has none left.
+ * columns of numbers rather than objects: a 100,000-span chain has 199,999 of them (at most
+ * two per span: one each time a child is taken, one when a span has none left).
  */
 class CriticalPathWalk {
   /** Per span, its kept children sorted by clipped end, latest first: in the CSR slots of the tree. */
@@ -89,9 +90,9 @@ class CriticalPathWalk {
   private readonly cursor: Int32Array;
   /** Per span, where its kept children end in `byEnd`. */
   private readonly keptEnd: Int32Array;
-  readonly rows: Int32Array;
-  readonly starts: Float64Array;
-  readonly ends: Float64Array;
+  rows = new Int32Array(64);
+  starts = new Float64Array(64);
+  ends = new Float64Array(64);
   count = 0;
 
   constructor(
@@ -101,10 +102,6 @@ class CriticalPathWalk {
     this.byEnd = new Int32Array(tree.childList.length);
     this.cursor = new Int32Array(tree.parent.length).fill(-1);
     this.keptEnd = new Int32Array(tree.parent.length);
-    const most = 2 * tree.count;
-    this.rows = new Int32Array(most);
-    this.starts = new Float64Array(most);
-    this.ends = new Float64Array(most);
   }
 
   run(root: number): void {
@@ -167,9 +164,20 @@ class CriticalPathWalk {
     this.keptEnd[v] = last;
   }
 
+  /** Doubles the section columns: a path has a few hundred sections, a deep chain two per span. */
+  private grow(): void {
+    const size = this.rows.length * 2;
+    this.rows = copyInto(new Int32Array(size), this.rows);
+    this.starts = copyInto(new Float64Array(size), this.starts);
+    this.ends = copyInto(new Float64Array(size), this.ends);
+  }
+
   /** Records `v` on the path from `startMs` to `endMs`, unless that is no time at all (as Jaeger does). */
   private add(v: number, startMs: number, endMs: number): void {
     if (startMs !== endMs) {
+      if (this.count === this.rows.length) {
+        this.grow();
+      }
       const at = this.count++;
       this.rows[at] = v;
       this.starts[at] = startMs;

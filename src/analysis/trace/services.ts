@@ -3,6 +3,7 @@ import { SelfTimes } from './selfTime';
 import type { SpanTable } from './spanTable';
 import type { SpanTree } from './tree';
 import type { ServiceEdge, ServiceSummary } from './types';
+import { copyInto } from './typedArrays';
 
 /**
  * Step 9, services and the edges between them: spans, errors and self time (own interval
@@ -105,11 +106,6 @@ class ServiceTable {
       .map((name, id) => ({ name, spans: this.spans[id], errors: this.errors[id], selfTimeMs: this.selfTimeMs[id] }))
       .sort((a, b) => byText(a.name, b.name));
   }
-}
-
-function copyInto<T extends Int32Array | Float64Array>(target: T, source: T): T {
-  target.set(source);
-  return target;
 }
 
 /** Calls and failed calls per (client, server) service pair, keyed by their numbers. */
