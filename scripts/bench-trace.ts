@@ -37,7 +37,8 @@ function plainPass(frame: DataFrame): number {
  * structures (span objects in Maps keyed by id, arrays of children, object copies when a
  * span is clipped, a scan of all children for each "last finishing child") and recursion
  * where theirs recurses, so it overflows the stack where theirs does. Left out, so the
- * reference is if anything faster than the real one: warnings, logs, process tags, React.
+ * reference is if anything faster than the real one: warnings, logs and events, process
+ * tags and resources, the trace name and title, gen-AI classification, React.
  * ---------------------------------------------------------------------------------------- */
 
 interface RefSpan {
@@ -135,15 +136,62 @@ function referenceTransform(spansIn: RefSpan[]): { spans: RefSpan[]; rootSpans: 
   return { spans, rootSpans };
 }
 
+/** The span as the critical path reads it: OtelSpanFacade over the transformed span. */
+interface RefOtelSpan {
+  spanID: string;
+  parentSpanID?: string;
+  kind: string;
+  startTime: number;
+  duration: number;
+  attributes: Array<{ key: string; value: unknown }>;
+  links: Array<{ spanID: string }>;
+  childSpans: RefOtelSpan[];
+  parentSpan?: RefOtelSpan;
+  legacy: RefSpan;
+}
+
+/**
+ * `trace.asOtelTrace()` (OtelTraceFacade, OtelSpanFacade): one facade per span (kind and
+ * attributes from its tags, its parent from its references), a Map by id, roots and
+ * children wired through it. The critical path takes this, not the transformed trace.
+ */
+function referenceOtelTrace(spans: RefSpan[], roots: RefSpan[]): RefOtelSpan[] {
+  const facades = spans.map((legacy): RefOtelSpan => {
+    const kindTag = legacy.tags.find((t) => t.key === 'span.kind');
+    const parentRef = legacy.references.find((r) => r.refType === 'CHILD_OF');
+    return {
+      spanID: legacy.spanID,
+      parentSpanID: parentRef?.spanID,
+      kind: kindTag ? String(kindTag.value) : legacy.kind,
+      startTime: legacy.startTime,
+      duration: legacy.duration,
+      attributes: legacy.tags.filter((t) => t.value !== null && t.value !== undefined).map((t) => ({ ...t })),
+      links: legacy.references.filter((r) => r !== parentRef).map((r) => ({ spanID: r.spanID })),
+      childSpans: [],
+      legacy,
+    };
+  });
+  const spanMap = new Map<string, RefOtelSpan>();
+  facades.forEach((f) => spanMap.set(f.spanID, f));
+  facades.forEach((f) => {
+    if (f.parentSpanID) {
+      f.parentSpan = spanMap.get(f.parentSpanID);
+    }
+    f.childSpans = f.legacy.childSpans.map((c) => spanMap.get(c.spanID)!).filter(Boolean);
+  });
+  return roots.map((r) => spanMap.get(r.spanID)!);
+}
+
 /** createCPSpanMap: a root's tree as CPSpans, producer → consumer children left out as not blocking. */
-function referenceCPSpanMap(root: RefSpan): Map<string, RefCPSpan> {
+function referenceCPSpanMap(root: RefOtelSpan): Map<string, RefCPSpan> {
   const map = new Map<string, RefCPSpan>();
-  const blocking = (child: RefSpan, parent?: RefSpan) => !(parent?.kind === 'producer' && child.kind === 'consumer');
-  const traverse = (span: RefSpan, parent?: RefSpan) => {
+  const blocking = (child: RefOtelSpan, parent?: RefOtelSpan) =>
+    !(parent?.kind === 'producer' && child.kind === 'consumer');
+  const traverse = (span: RefOtelSpan) => {
     const cp: RefCPSpan = {
       spanID: span.spanID,
-      parentSpanID: parent?.spanID,
-      isBlocking: blocking(span, parent),
+      parentSpanID: span.parentSpanID,
+      isBlocking: blocking(span, span.parentSpan),
       startTime: span.startTime,
       endTime: span.startTime + span.duration,
       duration: span.duration,
@@ -153,7 +201,7 @@ function referenceCPSpanMap(root: RefSpan): Map<string, RefCPSpan> {
     span.childSpans.forEach((child) => {
       if (blocking(child, span)) {
         cp.childSpanIDs.push(child.spanID);
-        traverse(child, span);
+        traverse(child);
       }
     });
   };
@@ -243,9 +291,9 @@ function referenceComputePath(
 
 /** Jaeger UI's whole pipeline on a frame: sections from the end backwards, as theirs returns them. */
 function jaegerReference(frame: DataFrame): RefSection[] {
-  const { rootSpans } = referenceTransform(referenceSpansOf(frame));
+  const trace = referenceTransform(referenceSpansOf(frame));
   let sections: RefSection[] = [];
-  for (const root of rootSpans) {
+  for (const root of referenceOtelTrace(trace.spans, trace.rootSpans)) {
     sections = referenceComputePath(referenceSanitize(referenceCPSpanMap(root)), root.spanID, sections);
   }
   return sections;
