@@ -1,5 +1,5 @@
 import React from 'react';
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { DataFrame, dateTimeFormat } from '@grafana/data';
 import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
 import { checkoutFailureFrame, FIXTURE_START_MS } from '../../analysis/fixtures/traceFrames';
@@ -159,7 +159,9 @@ describe('Trace page', () => {
     );
     const path = screen.getByTestId(testIds.trace.criticalPath);
     expect(path).toHaveTextContent('frontend: GET /checkout');
-    expect(path).toHaveTextContent('fraud: score.compute');
+    // The standard critical path: score.compute's 80 ms section, and GET /checkout before and after its child.
+    expect(path).toHaveTextContent('fraud: score.compute (80 ms)');
+    expect(within(path).getAllByText('frontend: GET /checkout (5 ms)')).toHaveLength(2);
   });
 
   it('feeds the waterfall the trace, the node graph the services crossed and the logs panel the lines', async () => {
