@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { FIXTURE_START_MS, randomTreeSpans, SpanSpec, spanIdOf, tempoTraceFrame } from '../fixtures/traceFrames';
-import { analyzeTrace } from '../traceAnalysis';
+import { analyzeTrace, timeOnCriticalPath } from '../traceAnalysis';
 import type { CriticalPathSection } from './types';
 
 const T = FIXTURE_START_MS;
@@ -122,10 +122,39 @@ describe('criticalPathOf on traces whose critical path is known', () => {
     expect(pathOf([span('r', '', 0, 0)])).toEqual([]);
   });
 
+  it('walks the first row of a repeated span id, and a cycle broken at its earliest span', () => {
+    // The second 'a' (10..45) is ignored: the first (10..20) is the span.
+    expect(pathOf([span('r', '', 0, 50), span('a', 'r', 10, 20), span('a', 'r', 10, 45)])).toEqual([
+      ['r', 0, 10],
+      ['a', 10, 20],
+      ['r', 20, 50],
+    ]);
+    // x → y → x: broken at x (earliest), which becomes the main root.
+    expect(pathOf([span('x', 'y', 0, 40), span('y', 'x', 5, 30)])).toEqual([
+      ['x', 0, 5],
+      ['y', 5, 30],
+      ['x', 30, 40],
+    ]);
+  });
+
   it('is empty when the main root has no usable time', () => {
     const spans = [span('r', '', 0, 10), span('a', 'r', 1, 5)];
     spans[0] = { ...spans[0], startTime: 0 };
     expect(pathOf(spans)).toEqual([]);
+  });
+});
+
+describe('timeOnCriticalPath', () => {
+  it("sums each span's sections, longest first, ties in order of first appearance", () => {
+    const section = (spanId: string, startMs: number, endMs: number) => ({ spanId, startMs, endMs });
+    expect(
+      timeOnCriticalPath([section('r', 0, 10), section('a', 10, 30), section('r', 30, 40), section('b', 40, 60)])
+    ).toEqual([
+      { spanId: 'r', ms: 20 },
+      { spanId: 'a', ms: 20 },
+      { spanId: 'b', ms: 20 },
+    ]);
+    expect(timeOnCriticalPath([])).toEqual([]);
   });
 });
 
