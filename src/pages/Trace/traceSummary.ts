@@ -59,11 +59,11 @@ export function criticalPathSteps(analysis: Pick<TraceAnalysis, 'criticalPath' |
 /** Positions of the `count` longest sections (ties: the earlier), all of them when there are no more. */
 function longestSections(path: CriticalPathSection[], count: number): Set<number> {
   const positions = path.map((_, i) => i);
-  if (path.length > count) {
-    const length = (i: number) => path[i].endMs - path[i].startMs;
-    positions.sort((a, b) => length(b) - length(a) || a - b).length = count;
+  if (path.length <= count) {
+    return new Set(positions);
   }
-  return new Set(positions);
+  const length = (i: number) => path[i].endMs - path[i].startMs;
+  return new Set(positions.sort((a, b) => length(b) - length(a) || a - b).slice(0, count));
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
