@@ -1,4 +1,5 @@
 import React from 'react';
+import { t } from '@grafana/i18n';
 import { SceneComponentProps, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
 import { ConfirmButton, Stack, Text } from '@grafana/ui';
 import { isSaveConflict } from '../../components/AppConfig/pluginSettingsApi';
@@ -43,20 +44,27 @@ function InvalidSlosRenderer({ model }: SceneComponentProps<InvalidSlos>) {
     <div data-testid={testIds.slos.invalidList}>
       <Problem
         severity="warning"
-        title={entries.length === 1 ? 'A stored SLO fails validation' : `${entries.length} stored SLOs fail validation`}
-        message="Pivot cannot compute it and keeps it as stored until someone deletes it. Fix it where it was provisioned, or delete it and define it again."
+        title={t('pivot.slos.invalid.title', '', {
+          count: entries.length,
+          defaultValue_one: 'A stored SLO fails validation',
+          defaultValue_other: '{{count}} stored SLOs fail validation',
+        })}
+        message={t(
+          'pivot.slos.invalid.message',
+          'Pivot cannot compute it and keeps it as stored until someone deletes it. Fix it where it was provisioned, or delete it and define it again.'
+        )}
       />
       {entries.map((entry, i) => (
         <div key={i} data-testid={testIds.slos.invalid(entry.name ?? `#${i}`)}>
           <Stack direction="row" gap={2} alignItems="center">
-            <Text weight="medium">{entry.name ?? 'An SLO without a name'}</Text>
+            <Text weight="medium">{entry.name ?? t('pivot.slos.invalid.unnamed', 'An SLO without a name')}</Text>
             {canEdit && (
               <ConfirmButton
-                confirmText="Delete SLO"
+                confirmText={t('pivot.slos.delete-confirm', 'Delete SLO')}
                 confirmVariant="destructive"
                 onConfirm={() => model.remove(entry)}
               >
-                Delete
+                {t('pivot.slos.delete', 'Delete')}
               </ConfirmButton>
             )}
           </Stack>
@@ -69,7 +77,7 @@ function InvalidSlosRenderer({ model }: SceneComponentProps<InvalidSlos>) {
       ))}
       {deleteError && (
         <div>
-          <Problem title="The SLO was not deleted" message={deleteError.message} />
+          <Problem title={t('pivot.slos.delete-failed', 'The SLO was not deleted')} message={deleteError.message} />
           {deleteError.conflict && <ReloadButton />}
         </div>
       )}

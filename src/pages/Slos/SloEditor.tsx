@@ -1,9 +1,11 @@
 import React, { useState } from 'react';
+import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 import { isSaveConflict, reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
 import { errorMessage } from '../../datasources/probes';
 import { SLO_PERIODS, SloDefinition, SloPeriod, validateSlo } from '../../slo/definition';
+import { textValues } from '../../utils/i18nValues';
 
 interface Props {
   initial?: SloDefinition;
@@ -22,7 +24,13 @@ export function saveFailure(error: unknown): string {
   const message = errorMessage(error).replace(/\.$/, '');
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
   const refused = status === 401 || status === 403;
-  return `Saving failed: ${message}.${refused ? ' Only organisation admins can change SLOs.' : ''}`;
+  return refused
+    ? t(
+        'pivot.slos.editor.save-refused',
+        'Saving failed: {{message}}. Only organisation admins can change SLOs.',
+        textValues({ message })
+      )
+    : t('pivot.slos.editor.save-failed', 'Saving failed: {{message}}.', textValues({ message }));
 }
 
 /** The form admins define an SLO with; the same validation as the YAML file. */
@@ -71,45 +79,68 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
   return (
     <div data-testid={testIds.slos.editor}>
       <Stack direction="column" gap={1}>
-        <Field label="Name" description="Unique; used in URLs and as the slo label of the rules">
-          <Input value={name} onChange={(e) => setName(e.currentTarget.value)} placeholder="checkout-availability" />
+        <Field
+          label={t('pivot.slos.editor.name', 'Name')}
+          description={t(
+            'pivot.slos.editor.name-description',
+            'Unique; used in URLs and as the slo label of the rules'
+          )}
+        >
+          <Input
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            // An example value, not words: the same in every language.
+            // eslint-disable-next-line @grafana/i18n/no-untranslated-strings
+            placeholder="checkout-availability"
+          />
         </Field>
-        <Field label="Service" description="As your metrics label it">
+        <Field
+          label={t('pivot.slos.editor.service', 'Service')}
+          description={t('pivot.slos.editor.service-description', 'As your metrics label it')}
+        >
+          {/* An example value, not words: the same in every language. */}
+          {/* eslint-disable-next-line @grafana/i18n/no-untranslated-strings */}
           <Input value={service} onChange={(e) => setService(e.currentTarget.value)} placeholder="checkout" />
         </Field>
-        <Field label="SLI">
+        <Field label={t('pivot.slos.editor.sli', 'SLI')}>
           <RadioButtonGroup
             value={type}
             onChange={(v) => setType(v === 'latency' ? 'latency' : 'availability')}
             options={[
-              { label: 'Availability (no server errors)', value: 'availability' },
-              { label: 'Latency (faster than a threshold)', value: 'latency' },
+              {
+                label: t('pivot.slos.editor.sli-availability', 'Availability (no server errors)'),
+                value: 'availability',
+              },
+              { label: t('pivot.slos.editor.sli-latency', 'Latency (faster than a threshold)'), value: 'latency' },
             ]}
           />
         </Field>
         {type === 'latency' && (
           <Field
-            label="Threshold (seconds)"
-            description="Must be a bucket boundary of the latency histogram, e.g. 0.25, 0.5, 1"
+            label={t('pivot.slos.editor.threshold', 'Threshold (seconds)')}
+            description={t(
+              'pivot.slos.editor.threshold-description',
+              'Must be a bucket boundary of the latency histogram, e.g. 0.25, 0.5, 1'
+            )}
           >
             <Input value={threshold} onChange={(e) => setThreshold(e.currentTarget.value)} type="number" />
           </Field>
         )}
-        <Field label="Objective (%)">
+        <Field label={t('pivot.slos.editor.objective', 'Objective (%)')}>
           <Input value={objective} onChange={(e) => setObjective(e.currentTarget.value)} type="number" />
         </Field>
-        <Field label="Period">
+        <Field label={t('pivot.slos.editor.period', 'Period')}>
           <RadioButtonGroup
             value={period}
             onChange={(v) => setPeriod(v)}
             options={SLO_PERIODS.map((p) => ({ label: p, value: p }))}
           />
         </Field>
-        <Field label="Description">
+        <Field label={t('pivot.slos.editor.description', 'Description')}>
           <TextArea value={description} onChange={(e) => setDescription(e.currentTarget.value)} rows={2} />
         </Field>
         {errors.length > 0 && (
-          <Alert title="The SLO cannot be saved" severity="error">
+          <Alert title={t('pivot.slos.editor.cannot-save', 'The SLO cannot be saved')} severity="error">
             <ul>
               {errors.map((e) => (
                 <li key={e}>{e}</li>
@@ -120,10 +151,10 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
         )}
         <Stack direction="row" gap={1}>
           <Button onClick={submit} disabled={saving} data-testid={testIds.slos.save}>
-            {saving ? 'Saving…' : 'Save SLO'}
+            {saving ? t('pivot.slos.editor.saving', 'Saving…') : t('pivot.slos.editor.save', 'Save SLO')}
           </Button>
           <Button variant="secondary" onClick={onCancel}>
-            Cancel
+            <Trans i18nKey="pivot.slos.editor.cancel">Cancel</Trans>
           </Button>
         </Stack>
       </Stack>
@@ -135,7 +166,7 @@ export function SloEditor({ initial, onSave, onCancel }: Props) {
 export function ReloadButton() {
   return (
     <Button size="sm" variant="secondary" icon="sync" onClick={() => reloadPage()}>
-      Reload
+      <Trans i18nKey="pivot.slos.reload">Reload</Trans>
     </Button>
   );
 }

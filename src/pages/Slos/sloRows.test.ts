@@ -13,8 +13,20 @@ import {
 } from './sloRows';
 
 const CONV = { family: 'http-semconv' as const, serviceLabel: 'job' };
-const A: SloDefinition = { name: 'checkout-availability', service: 'checkout', sli: { type: 'availability' }, objective: 99.9, period: '30d' };
-const L: SloDefinition = { name: 'checkout-latency', service: 'checkout', sli: { type: 'latency', thresholdSeconds: 0.5 }, objective: 99, period: '28d' };
+const A: SloDefinition = {
+  name: 'checkout-availability',
+  service: 'checkout',
+  sli: { type: 'availability' },
+  objective: 99.9,
+  period: '30d',
+};
+const L: SloDefinition = {
+  name: 'checkout-latency',
+  service: 'checkout',
+  sli: { type: 'latency', thresholdSeconds: 0.5 },
+  objective: 99,
+  period: '28d',
+};
 
 /** An instant Prometheus frame as Grafana returns it: Time and Value, labels on Value. */
 function instant(refId: string, value: number, labels: Record<string, string> = { job: 'checkout' }) {
@@ -46,7 +58,16 @@ describe('SLO page queries', () => {
 
 describe('sloRows', () => {
   it('turns the frames into budget, fastest burn and firing state per SLO', () => {
-    const ratios: Record<string, number> = { '5m': 0.02, '30m': 0.003, '1h': 0.015, '2h': 0.002, '6h': 0.002, '1d': 0.001, '3d': 0.0008, '30d': 0.00025 };
+    const ratios: Record<string, number> = {
+      '5m': 0.02,
+      '30m': 0.003,
+      '1h': 0.015,
+      '2h': 0.002,
+      '6h': 0.002,
+      '1d': 0.001,
+      '3d': 0.0008,
+      '30d': 0.00025,
+    };
     const frames = Object.entries(ratios).map(([w, v]) => instant(ratioRef(0, w), v));
     frames.push(instant(ratioRef(1, '28d'), NaN));
     const [a, l] = sloRows(frames, [A, L]);
@@ -61,7 +82,10 @@ describe('sloRows', () => {
     const frames = ['0.25', '0.5', '+Inf'].map((le) => instant('boundaries', 1, { le }));
     expect(boundariesFromFrames(frames)).toEqual(['0.25', '0.5', '+Inf']);
     const [row] = sloRows([instant(ratioRef(0, '6h'), 0.01), instant(ratioRef(0, '1h'), 0.002)], [A]);
-    expect(investigateRange(row.status, 10_000_000_000)).toEqual({ from: 10_000_000_000 - 6 * 3600 * 1000, to: 10_000_000_000 });
+    expect(investigateRange(row.status, 10_000_000_000)).toEqual({
+      from: 10_000_000_000 - 6 * 3600 * 1000,
+      to: 10_000_000_000,
+    });
     expect(formatDuration(90000)).toBe('1.0d');
     expect(formatDuration(0)).toBe('exhausted');
   });

@@ -4,11 +4,13 @@
  * loaded), and the frames they return turned into each SLO's status (analysis/slo.ts).
  */
 import { DataFrame, FieldType } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import type { SceneDataQuery } from '@grafana/scenes';
 import { sloStatus, sliWindows, SloStatus, WindowRatios } from '../../analysis/slo';
 import type { MetricConventions } from '../../datasources/conventions';
 import { latencyBoundaries, sliErrorRatio } from '../../datasources/sloQueries';
 import type { SloDefinition } from '../../slo/definition';
+import { textValues } from '../../utils/i18nValues';
 import type { UrlTimeRange } from '../../utils/links';
 
 export interface PromQuery extends SceneDataQuery {
@@ -40,7 +42,12 @@ export function statusQueries(conv: MetricConventions, slos: SloDefinition[]): P
 export function detailQueries(conv: MetricConventions, slo: SloDefinition): PromQuery[] {
   const queries = statusQueries(conv, [slo]);
   if (slo.sli.type === 'latency') {
-    queries.push({ refId: BOUNDARIES_REF, expr: latencyBoundaries(conv, slo.service, slo.period), instant: true, range: false });
+    queries.push({
+      refId: BOUNDARIES_REF,
+      expr: latencyBoundaries(conv, slo.service, slo.period),
+      instant: true,
+      range: false,
+    });
   }
   return queries;
 }
@@ -105,12 +112,16 @@ export function formatBurn(rate: number | undefined): string {
 
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined) {
-    return 'not burning';
+    return t('pivot.slos.duration.not-burning', 'not burning');
   }
   if (seconds <= 0) {
-    return 'exhausted';
+    return t('pivot.slos.duration.exhausted', 'exhausted');
   }
-  const units: Array<[string, number]> = [['d', 86400], ['h', 3600], ['m', 60]];
+  const units: Array<[string, number]> = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ];
   for (const [unit, size] of units) {
     if (seconds >= size) {
       return `${(seconds / size).toFixed(1)}${unit}`;
@@ -128,7 +139,13 @@ export function applyEdit(slos: SloDefinition[], edit: Edit): { slos: SloDefinit
   }
   const clash = slos.some((s) => s.name === edit.slo.name && s.name !== edit.replacing);
   if (clash) {
-    return { error: `An SLO named ${edit.slo.name} exists already: choose another name.` };
+    return {
+      error: t(
+        'pivot.slos.name-taken',
+        'An SLO named {{name}} exists already: choose another name.',
+        textValues({ name: edit.slo.name })
+      ),
+    };
   }
   if (edit.replacing === undefined) {
     return { slos: [...slos, edit.slo] };

@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import {
   EmbeddedScene,
   PanelBuilders,
@@ -34,6 +35,7 @@ import { budgetRemainingDirect, checkLatencyThreshold } from '../../datasources/
 import { SloDefinition, sloWarnings } from '../../slo/definition';
 import { generateRules, rulesYaml } from '../../slo/rules';
 import { config } from '@grafana/runtime';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, slosUrl } from '../../utils/links';
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
@@ -48,7 +50,7 @@ import {
   investigateRange,
   sloRows,
 } from './sloRows';
-import { describeSli } from './slosScene';
+import { describeSli, severityText } from './slosScene';
 import { canEditSlos, saveSloChange } from './sloSettingsApi';
 import { isSaveConflict } from '../../components/AppConfig/pluginSettingsApi';
 import { InvalidSlos } from './InvalidSlos';
@@ -130,11 +132,14 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
   }
   if (data?.state === LoadingState.Error) {
     return (
-      <Problem title="Prometheus could not compute this SLO" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+      <Problem
+        title={t('pivot.slos.detail.query-failed', 'Prometheus could not compute this SLO')}
+        message={data.errors?.[0]?.message ?? t('pivot.slos.unknown-error', 'Unknown error')}
+      />
     );
   }
   if (!data || data.state === LoadingState.Loading) {
-    return <LoadingPlaceholder text="Computing the error budget…" />;
+    return <LoadingPlaceholder text={t('pivot.slos.detail.loading', 'Computing the error budget…')} />;
   }
   const [{ status }] = sloRows(data.series, [slo]);
   const threshold =
@@ -147,13 +152,17 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
     <Stack direction="column" gap={2}>
       {threshold && !threshold.ok && (
         <div data-testid={testIds.slos.threshold}>
-          <Problem title="Latency threshold is not a bucket boundary" message={threshold.message} severity="warning" />
+          <Problem
+            title={t('pivot.slos.detail.threshold-not-boundary', 'Latency threshold is not a bucket boundary')}
+            message={threshold.message}
+            severity="warning"
+          />
         </div>
       )}
       {unreachable && (
         <div data-testid={testIds.slos.unreachable}>
           <Problem
-            title="Some burn-rate alerts can never fire"
+            title={t('pivot.slos.detail.unreachable', 'Some burn-rate alerts can never fire')}
             message={unreachable.charAt(0).toUpperCase() + unreachable.slice(1)}
             severity="warning"
           />
@@ -161,63 +170,120 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
       )}
       <Stack direction="row" gap={4} wrap="wrap" alignItems="center">
         <Text>
-          {describeSli(slo)} · {slo.objective}% over {slo.period} · service {slo.service}
+          {t(
+            'pivot.slos.detail.summary',
+            '{{sli}} · {{objective}}% over {{period}} · service {{service}}',
+            textValues({ sli: describeSli(slo), objective: slo.objective, period: slo.period, service: slo.service })
+          )}
         </Text>
         <Text weight="medium">
-          Budget remaining{' '}
-          {status.budgetRemaining === undefined ? 'unknown (no traffic)' : formatPercent(status.budgetRemaining)}
+          {t(
+            'pivot.slos.detail.budget-remaining',
+            'Budget remaining {{budget}}',
+            textValues({
+              budget:
+                status.budgetRemaining === undefined
+                  ? t('pivot.slos.detail.budget-unknown', 'unknown (no traffic)')
+                  : formatPercent(status.budgetRemaining),
+            })
+          )}
         </Text>
-        <Text>Gone in {formatDuration(status.timeToExhaustionSeconds)} at the 1h burn rate</Text>
+        <Text>
+          {t(
+            'pivot.slos.detail.gone-in',
+            'Gone in {{duration}} at the 1h burn rate',
+            textValues({ duration: formatDuration(status.timeToExhaustionSeconds) })
+          )}
+        </Text>
         {status.firing && (
-          <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={`${status.firing} burn`} icon="fire" />
+          <Badge
+            color={status.firing === 'critical' ? 'red' : 'orange'}
+            text={t(
+              'pivot.slos.detail.firing',
+              '{{severity}} burn',
+              textValues({ severity: severityText(status.firing) })
+            )}
+            icon="fire"
+          />
         )}
         <LinkButton
           icon="search"
           href={serviceUrl(slo.service, investigateRange(status, data.timeRange.to.valueOf()))}
           data-testid={testIds.slos.investigate}
-          tooltip="Open the service over the long window of the fastest-burning pair"
+          tooltip={t(
+            'pivot.slos.detail.investigate-tooltip',
+            'Open the service over the long window of the fastest-burning pair'
+          )}
         >
-          Investigate
+          <Trans i18nKey="pivot.slos.detail.investigate">Investigate</Trans>
         </LinkButton>
         {canEdit && (
           <>
             <Button variant="secondary" icon="pen" onClick={() => model.setState({ editing: true })}>
-              Edit
+              <Trans i18nKey="pivot.slos.detail.edit">Edit</Trans>
             </Button>
             {/* Deleting reloads the page and cannot be undone here: ask first. */}
-            <ConfirmButton confirmText="Delete SLO" confirmVariant="destructive" onConfirm={() => model.remove()}>
-              Delete
+            <ConfirmButton
+              confirmText={t('pivot.slos.delete-confirm', 'Delete SLO')}
+              confirmVariant="destructive"
+              onConfirm={() => model.remove()}
+            >
+              {t('pivot.slos.delete', 'Delete')}
             </ConfirmButton>
           </>
         )}
       </Stack>
-      {deleteError && <Problem title="The SLO was not deleted" message={deleteError} />}
+      {deleteError && (
+        <Problem title={t('pivot.slos.delete-failed', 'The SLO was not deleted')} message={deleteError} />
+      )}
       {deleteError && deleteConflict && <ReloadButton />}
       {slo.description && <Text color="secondary">{slo.description}</Text>}
       <table className={styles.table} data-testid={testIds.slos.pairs}>
         <thead>
           <tr>
-            <th>Severity</th>
-            <th>Long / short window</th>
-            <th>Burn rate (long)</th>
-            <th>Burn rate (short)</th>
-            <th>Alerts above</th>
-            <th>State</th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.severity">Severity</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.windows">Long / short window</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.burn-long">Burn rate (long)</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.burn-short">Burn rate (short)</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.alerts-above">Alerts above</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.detail.column.state">State</Trans>
+            </th>
           </tr>
         </thead>
         <tbody>
           {status.pairs.map((p) => (
             <tr key={p.pair.longWindow}>
-              <td>{p.pair.severity}</td>
+              <td>{severityText(p.pair.severity)}</td>
               <td>
                 {p.pair.longWindow} / {p.pair.shortWindow}
               </td>
               <td>{formatBurn(p.longBurnRate)}</td>
               <td>{formatBurn(p.shortBurnRate)}</td>
               <td>
-                {Number(p.pair.factor.toPrecision(4))}x ({formatPercent(p.threshold, 3)} errors)
+                {t(
+                  'pivot.slos.detail.alerts-above',
+                  '{{factor}}x ({{ratio}} errors)',
+                  textValues({ factor: Number(p.pair.factor.toPrecision(4)), ratio: formatPercent(p.threshold, 3) })
+                )}
               </td>
-              <td>{p.firing ? <Badge color="red" text="firing" icon="fire" /> : <Badge color="green" text="ok" />}</td>
+              <td>
+                {p.firing ? (
+                  <Badge color="red" text={t('pivot.slos.detail.pair-firing', 'firing')} icon="fire" />
+                ) : (
+                  <Badge color="green" text={t('pivot.slos.alert-ok', 'ok')} />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -226,18 +292,23 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
         {rules.ok ? (
           <>
             <Stack direction="row" gap={1} alignItems="center">
-              <Text weight="medium">Prometheus rules</Text>
+              <Text weight="medium">
+                <Trans i18nKey="pivot.slos.detail.rules">Prometheus rules</Trans>
+              </Text>
               <ClipboardButton icon="copy" size="sm" variant="secondary" getText={() => rules.text}>
-                Copy
+                <Trans i18nKey="pivot.slos.detail.rules-copy">Copy</Trans>
               </ClipboardButton>
               <Button icon="download-alt" size="sm" variant="secondary" onClick={() => download(slo.name, rules.text)}>
-                Download
+                <Trans i18nKey="pivot.slos.detail.rules-download">Download</Trans>
               </Button>
             </Stack>
             <pre className={styles.rules}>{rules.text}</pre>
           </>
         ) : (
-          <Problem title="Pivot could not write the Prometheus rules of this SLO" message={rules.message} />
+          <Problem
+            title={t('pivot.slos.detail.rules-failed', 'Pivot could not write the Prometheus rules of this SLO')}
+            message={rules.message}
+          />
         )}
       </div>
     </Stack>
@@ -257,7 +328,13 @@ const getStyles = (theme: GrafanaTheme2) => ({
 /** Budget remaining over the last period, each point over its own trailing period. */
 function burnDown(conv: MetricConventions, ds: DataSourceSummary, slo: SloDefinition) {
   return PanelBuilders.timeseries()
-    .setTitle(`Error budget remaining over the last ${slo.period}`)
+    .setTitle(
+      t(
+        'pivot.slos.detail.burn-down-title',
+        'Error budget remaining over the last {{period}}',
+        textValues({ period: slo.period })
+      )
+    )
     .setUnit('percentunit')
     .setData(
       new SceneQueryRunner({
@@ -267,7 +344,7 @@ function burnDown(conv: MetricConventions, ds: DataSourceSummary, slo: SloDefini
           {
             refId: 'burnDown',
             expr: budgetRemainingDirect(conv, slo.sli, slo.service, slo.period, errorBudget(slo.objective)),
-            legendFormat: 'budget remaining',
+            legendFormat: t('pivot.slos.detail.burn-down-legend', 'budget remaining'),
             range: true,
             instant: false,
           },
@@ -340,12 +417,15 @@ class NotFound extends SceneObjectBase<NotFoundState> {
     return (
       <Stack direction="column" gap={1}>
         <Problem
-          title={`No SLO named ${name}`}
-          message="It may have been renamed or deleted. Pick one from the SLOs list."
+          title={t('pivot.slos.not-found.title', 'No SLO named {{name}}', textValues({ name }))}
+          message={t(
+            'pivot.slos.not-found.message',
+            'It may have been renamed or deleted. Pick one from the SLOs list.'
+          )}
           severity="warning"
         />
         <LinkButton href={slosUrl()} variant="secondary" icon="arrow-left">
-          All SLOs
+          <Trans i18nKey="pivot.slos.not-found.all">All SLOs</Trans>
         </LinkButton>
       </Stack>
     );

@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
@@ -9,9 +10,11 @@ import { buildSlosScene } from './slosScene';
 /** The SLOs page and, below it, each SLO's page at `slos/:slo`. */
 export function slosPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
-    title: 'SLOs',
-    subTitle:
-      'Each SLO with its error budget, burn rate over the standard windows, and the rules that page on fast burn.',
+    title: t('pivot.slos.page.title', 'SLOs'),
+    subTitle: t(
+      'pivot.slos.page.subtitle',
+      'Each SLO with its error budget, burn rate over the standard windows, and the rules that page on fast burn.'
+    ),
     url: prefixRoute(ROUTES.Slos),
     routePath: `${ROUTES.Slos}/*`,
     getScene: () => buildSlosScene(ctx),
@@ -28,7 +31,10 @@ export function slosPage(ctx: PivotContext): SceneAppPage {
 export function sloPage(ctx: PivotContext, name: string, parent: SceneAppPageLike): SceneAppPage {
   return new SceneAppPage({
     title: name,
-    subTitle: 'Budget, burn rate per window pair, the alerting rules, and the way into the incident.',
+    subTitle: t(
+      'pivot.slos.detail-page.subtitle',
+      'Budget, burn rate per window pair, the alerting rules, and the way into the incident.'
+    ),
     url: sloUrl(name),
     routePath: ':slo',
     getParentPage: () => parent,

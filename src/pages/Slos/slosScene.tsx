@@ -1,6 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import {
   EmbeddedScene,
   SceneComponentProps,
@@ -20,6 +21,8 @@ import type { MetricConventions } from '../../datasources/conventions';
 import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import type { InvalidSlo } from '../../settings';
 import type { SloDefinition } from '../../slo/definition';
+import type { Severity } from '../../analysis/slo';
+import { textValues } from '../../utils/i18nValues';
 import { sloUrl } from '../../utils/links';
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
@@ -37,8 +40,20 @@ export interface SlosTableState extends SceneObjectState {
   invalid: InvalidSlos;
 }
 
+/** A cell without a value: a mark, not words, so the same in every language. */
+const NO_VALUE = '–';
+
 export function describeSli(slo: SloDefinition): string {
-  return slo.sli.type === 'availability' ? 'availability' : `latency ≤ ${slo.sli.thresholdSeconds}s`;
+  return slo.sli.type === 'availability'
+    ? t('pivot.slos.sli.availability', 'availability')
+    : t('pivot.slos.sli.latency', 'latency ≤ {{threshold}}s', textValues({ threshold: slo.sli.thresholdSeconds }));
+}
+
+/** A burn-rate alert's severity, as the rules' `severity` label names it, in words. */
+export function severityText(severity: Severity): string {
+  return severity === 'critical'
+    ? t('pivot.slos.severity.critical', 'critical')
+    : t('pivot.slos.severity.warning', 'warning');
 }
 
 /** Every SLO: objective, budget remaining, fastest burn, firing state; admins add SLOs here. */
@@ -81,7 +96,7 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
     <SloEditor onSave={(slo) => model.add(slo)} onCancel={() => model.setState({ adding: false })} />
   ) : canEdit ? (
     <Button icon="plus" onClick={() => model.setState({ adding: true })} data-testid={testIds.slos.add}>
-      Add SLO
+      <Trans i18nKey="pivot.slos.table.add">Add SLO</Trans>
     </Button>
   ) : null;
   const invalidList = <invalid.Component model={invalid} />;
@@ -93,8 +108,14 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
         <Empty
           message={
             canEdit
-              ? 'No SLOs yet. Add one with Add SLO below, or provision them as jsonData.slos in the app settings file (docs/slos.md):'
-              : 'No SLOs yet. An organisation admin adds them on this page, or provisions them as jsonData.slos in the app settings file (docs/slos.md):'
+              ? t(
+                  'pivot.slos.table.empty-admin',
+                  'No SLOs yet. Add one with Add SLO below, or provision them as jsonData.slos in the app settings file (docs/slos.md):'
+                )
+              : t(
+                  'pivot.slos.table.empty-viewer',
+                  'No SLOs yet. An organisation admin adds them on this page, or provisions them as jsonData.slos in the app settings file (docs/slos.md):'
+                )
           }
         >
           <pre className={emptyStyles.example}>{SLO_PROVISIONING_EXAMPLE}</pre>
@@ -106,13 +127,16 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
   if (data?.state === LoadingState.Error) {
     return (
       <Stack direction="column" gap={2}>
-        <Problem title="Prometheus could not compute the SLOs" message={data.errors?.[0]?.message ?? 'Unknown error'} />
+        <Problem
+          title={t('pivot.slos.table.query-failed', 'Prometheus could not compute the SLOs')}
+          message={data.errors?.[0]?.message ?? t('pivot.slos.unknown-error', 'Unknown error')}
+        />
         {invalidList}
       </Stack>
     );
   }
   if (!data || data.state === LoadingState.Loading) {
-    return <LoadingPlaceholder text="Computing error budgets…" />;
+    return <LoadingPlaceholder text={t('pivot.slos.table.loading', 'Computing error budgets…')} />;
   }
   const rows = sloRows(data.series, slos);
   return (
@@ -121,14 +145,30 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
       <table className={styles.table} data-testid={testIds.slos.table}>
         <thead>
           <tr>
-            <th>SLO</th>
-            <th>Service</th>
-            <th>SLI</th>
-            <th>Objective</th>
-            <th>Budget remaining</th>
-            <th>Fastest burn</th>
-            <th>Budget gone in</th>
-            <th>Burn-rate alert</th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.slo">SLO</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.service">Service</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.sli">SLI</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.objective">Objective</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.budget-remaining">Budget remaining</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.fastest-burn">Fastest burn</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.budget-gone-in">Budget gone in</Trans>
+            </th>
+            <th>
+              <Trans i18nKey="pivot.slos.table.column.alert">Burn-rate alert</Trans>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -142,20 +182,39 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
               <td>{slo.service}</td>
               <td>{describeSli(slo)}</td>
               <td>
-                {slo.objective}% / {slo.period}
+                {t(
+                  'pivot.slos.table.objective',
+                  '{{objective}}% / {{period}}',
+                  textValues({ objective: slo.objective, period: slo.period })
+                )}
               </td>
-              <td>{status.budgetRemaining === undefined ? 'no traffic' : formatPercent(status.budgetRemaining)}</td>
+              <td>
+                {status.budgetRemaining === undefined
+                  ? t('pivot.slos.table.no-traffic', 'no traffic')
+                  : formatPercent(status.budgetRemaining)}
+              </td>
               <td>
                 {status.fastest
-                  ? `${formatBurn(status.fastest.longBurnRate)} over ${status.fastest.pair.longWindow}`
-                  : '–'}
+                  ? t(
+                      'pivot.slos.table.fastest-burn',
+                      '{{rate}} over {{window}}',
+                      textValues({
+                        rate: formatBurn(status.fastest.longBurnRate),
+                        window: status.fastest.pair.longWindow,
+                      })
+                    )
+                  : NO_VALUE}
               </td>
               <td>{formatDuration(status.timeToExhaustionSeconds)}</td>
               <td>
                 {status.firing ? (
-                  <Badge color={status.firing === 'critical' ? 'red' : 'orange'} text={status.firing} icon="fire" />
+                  <Badge
+                    color={status.firing === 'critical' ? 'red' : 'orange'}
+                    text={severityText(status.firing)}
+                    icon="fire"
+                  />
                 ) : (
-                  <Badge color="green" text="ok" />
+                  <Badge color="green" text={t('pivot.slos.alert-ok', 'ok')} />
                 )}
               </td>
             </tr>
