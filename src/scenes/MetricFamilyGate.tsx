@@ -11,6 +11,7 @@ import {
   SceneObjectState,
   sceneGraph,
 } from '@grafana/scenes';
+import { t } from '@grafana/i18n';
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { chooseMetricFamily, describeFamilyChoice, FamilyChoice } from '../analysis/metricFamily';
 import type { DataSourceResolution, DataSourceSummary } from '../datasources/lookup';
@@ -19,6 +20,7 @@ import { prometheusProbeQueries } from '../datasources/probes';
 import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import { metricConventionsFor, PivotSettings, settingsProblems } from '../settings';
+import { textValues } from '../utils/i18nValues';
 import { buildQueries } from './dataState';
 
 export interface MetricFamilyGateState extends SceneObjectState {
@@ -119,7 +121,9 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
         .map((e) => e.message)
         .filter(Boolean)
         .join('; ');
-      throw new Error(message || 'The metric family probe failed without a message.');
+      throw new Error(
+        message || t('pivot.scenes.family.probe-no-message', 'The metric family probe failed without a message.')
+      );
     }
     return chooseMetricFamily('auto', data.series);
   }
@@ -135,30 +139,51 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-const NO_FAMILY = `No requests under any metric family in the last hour (looked for ${METRIC_FAMILY_LIST.map(
-  (f) => METRIC_FAMILIES[f].requests
-).join(', ')}): check that RED metrics reach this Prometheus, and the metric family in Configuration.`;
+/** No family has requests: what was looked for and where to fix it. A function: t() runs at render. */
+function noFamilyMessage(): string {
+  return t(
+    'pivot.scenes.family.none',
+    'No requests under any metric family in the last hour (looked for {{metrics}}): check that RED metrics reach this Prometheus, and the metric family in Configuration.',
+    textValues({ metrics: METRIC_FAMILY_LIST.map((f) => METRIC_FAMILIES[f].requests).join(', ') })
+  );
+}
 
 function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGate>) {
   const { problem, choice, error, invalid, body } = model.useState();
   const styles = useStyles2(getStyles);
   if (problem !== undefined) {
-    return <Problem title="Prometheus data source unavailable: no metrics" message={problem} showConfigLink />;
+    return (
+      <Problem
+        title={t('pivot.scenes.family.unavailable', 'Prometheus data source unavailable: no metrics')}
+        message={problem}
+        showConfigLink
+      />
+    );
   }
   if (invalid !== undefined) {
-    return <Problem title="Prometheus cannot be queried: no metrics" message={invalid} showConfigLink />;
+    return (
+      <Problem
+        title={t('pivot.scenes.family.invalid', 'Prometheus cannot be queried: no metrics')}
+        message={invalid}
+        showConfigLink
+      />
+    );
   }
   if (error !== undefined) {
     return (
       <Problem
-        title="Could not detect the metric family"
-        message={`Prometheus did not answer the metric family probe: ${error}. Set the metric family in Configuration to skip detection.`}
+        title={t('pivot.scenes.family.detect-failed', 'Could not detect the metric family')}
+        message={t(
+          'pivot.scenes.family.detect-failed-message',
+          'Prometheus did not answer the metric family probe: {{error}}. Set the metric family in Configuration to skip detection.',
+          textValues({ error })
+        )}
         showConfigLink
       />
     );
   }
   if (!choice) {
-    return <LoadingPlaceholder text="Detecting the metric family…" />;
+    return <LoadingPlaceholder text={t('pivot.scenes.family.detecting', 'Detecting the metric family…')} />;
   }
   return (
     <div className={styles.gate}>
@@ -167,7 +192,7 @@ function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGat
           {describeFamilyChoice(choice)}
         </Text>
       </div>
-      {choice.kind === 'none' ? <Empty message={NO_FAMILY} /> : body && <body.Component model={body} />}
+      {choice.kind === 'none' ? <Empty message={noFamilyMessage()} /> : body && <body.Component model={body} />}
     </div>
   );
 }

@@ -8,11 +8,13 @@ import {
   SceneObjectBase,
   SceneObjectState,
 } from '@grafana/scenes';
+import { t } from '@grafana/i18n';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { PILLAR_TITLES } from '../datasources/lookup';
 import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import type { Pillar } from '../settings';
+import { textValues } from '../utils/i18nValues';
 import { sectionDataState } from './dataState';
 
 export interface PillarSectionState extends SceneObjectState {
@@ -53,7 +55,15 @@ function PillarSectionRenderer({ model }: SceneComponentProps<PillarSection>) {
   if (problem !== undefined || !$data) {
     return (
       <div className={styles.section} data-testid={testIds.service.section(name, 'problem')}>
-        <Problem title={`${title} cannot be queried: no ${what}`} message={problem ?? ''} showConfigLink />
+        <Problem
+          title={t(
+            'pivot.scenes.section.cannot-query',
+            '{{title}} cannot be queried: no {{what}}',
+            textValues({ title, what })
+          )}
+          message={problem ?? ''}
+          showConfigLink
+        />
       </div>
     );
   }
@@ -90,12 +100,31 @@ function SectionData({ dataProvider, name, what, title, body, emptyMessage, note
 
   return (
     <div className={styles.section} data-testid={testIds.service.section(name, state.kind)}>
-      {state.kind === 'loading' && <LoadingPlaceholder text={`Loading ${what} from ${title}…`} />}
-      {state.kind === 'error' && <Problem title={`${title} could not load ${what}`} message={state.message} />}
+      {state.kind === 'loading' && (
+        <LoadingPlaceholder
+          text={t('pivot.scenes.section.loading', 'Loading {{what}} from {{title}}…', textValues({ what, title }))}
+        />
+      )}
+      {state.kind === 'error' && (
+        <Problem
+          title={t(
+            'pivot.scenes.section.load-failed',
+            '{{title}} could not load {{what}}',
+            textValues({ title, what })
+          )}
+          message={state.message}
+        />
+      )}
       {state.kind === 'empty' && <Empty message={emptyMessage} />}
       {state.kind === 'data' && (
         <>
-          {state.warning && <Problem severity="warning" title={`${title} answered in part`} message={state.warning} />}
+          {state.warning && (
+            <Problem
+              severity="warning"
+              title={t('pivot.scenes.section.partial', '{{title}} answered in part', textValues({ title }))}
+              message={state.warning}
+            />
+          )}
           {remark && <Alert severity="info" title={remark} data-testid={testIds.service.note} />}
           {body && (
             <div className={styles.body}>

@@ -1,4 +1,6 @@
 import { LoadingState, PanelData } from '@grafana/data';
+import { t } from '@grafana/i18n';
+import { textValues } from '../utils/i18nValues';
 
 /**
  * What a section of a page shows for its data: the states are decided here, in one place,
@@ -30,7 +32,7 @@ export function sectionDataState(data: PanelData | undefined): SectionDataState 
     return { kind: 'loading' };
   }
   if (data.state === LoadingState.Error) {
-    const message = errorMessages(data) ?? 'The query failed without a message.';
+    const message = errorMessages(data) ?? t('pivot.scenes.data.no-message', 'The query failed without a message.');
     return hasRows(data) ? { kind: 'data', warning: message } : { kind: 'error', message };
   }
   if (data.state === LoadingState.Loading) {
@@ -52,7 +54,14 @@ export function buildQueries<T>(build: () => T): BuiltQueries<T> {
     return { ok: true, queries: build() };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `Pivot could not build the query: ${reason}` };
+    return {
+      ok: false,
+      message: t(
+        'pivot.scenes.data.cannot-build',
+        'Pivot could not build the query: {{reason}}',
+        textValues({ reason })
+      ),
+    };
   }
 }
 

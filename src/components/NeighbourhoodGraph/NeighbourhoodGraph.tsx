@@ -13,11 +13,13 @@ import {
   SceneQueryRunner,
   VizPanel,
 } from '@grafana/scenes';
+import { t, Trans } from '@grafana/i18n';
 import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
 import { graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
 import { sectionDataState } from '../../scenes/dataState';
+import { textValues } from '../../utils/i18nValues';
 import { graphUrl } from '../../utils/links';
 import type { PivotContext } from '../../pivotContext';
 import { Empty, Problem } from '../states/PivotStates';
@@ -99,7 +101,14 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
   } catch (error) {
     // A name PromQL cannot hold: this section says so, the rest of the page still renders.
     const reason = error instanceof Error ? error.message : String(error);
-    return new NeighbourhoodGraph({ service, problem: `Pivot could not build the query: ${reason}` });
+    return new NeighbourhoodGraph({
+      service,
+      problem: t(
+        'pivot.scenes.data.cannot-build',
+        'Pivot could not build the query: {{reason}}',
+        textValues({ reason })
+      ),
+    });
   }
   return new NeighbourhoodGraph(
     {
@@ -108,11 +117,14 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
       panel: withVerbatimTitle(
         PanelBuilders.nodegraph()
           .setDescription(
-            'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
+            t(
+              'pivot.neighbours.graph.description',
+              'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
+            )
           )
           .setData(new SceneDataNode())
           .build(),
-        `Around ${service}`
+        t('pivot.neighbours.graph.title', 'Around {{service}}', textValues({ service }))
       ),
     },
     ctx
@@ -125,7 +137,11 @@ function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<Neighbourhood
   if (problem !== undefined || !panel) {
     return (
       <div data-testid={testIds.graph.neighbourhood('problem')}>
-        <Problem title="Prometheus data source unavailable: no service graph" message={problem ?? ''} showConfigLink />
+        <Problem
+          title={t('pivot.neighbours.graph.unavailable', 'Prometheus data source unavailable: no service graph')}
+          message={problem ?? ''}
+          showConfigLink
+        />
       </div>
     );
   }
@@ -155,18 +171,23 @@ function NeighbourhoodBody({
       icon="sitemap"
       inline={false}
     >
-      Open the service graph around {service}
+      <Trans i18nKey="pivot.neighbours.graph.open" values={{ service }}>
+        Open the service graph around {'{{service}}'}
+      </Trans>
     </TextLink>
   );
   if (state.kind === 'loading') {
     return (
-      <LoadingPlaceholder text="Loading the service graph…" data-testid={testIds.graph.neighbourhood('loading')} />
+      <LoadingPlaceholder
+        text={t('pivot.neighbours.graph.loading', 'Loading the service graph…')}
+        data-testid={testIds.graph.neighbourhood('loading')}
+      />
     );
   }
   if (state.kind === 'error') {
     return (
       <div data-testid={testIds.graph.neighbourhood('error')}>
-        <Problem title="The service graph query failed" message={state.message} />
+        <Problem title={t('pivot.neighbours.graph.failed', 'The service graph query failed')} message={state.message} />
       </div>
     );
   }
@@ -174,7 +195,11 @@ function NeighbourhoodBody({
     return (
       <div data-testid={testIds.graph.neighbourhood('empty')}>
         <Empty
-          message={`No service-graph edges touch ${service} in this window (${SERVICE_GRAPH_REQUESTS}). Widen the time range; if no service has edges, the service-graph metrics are not being generated: enable the service-graphs processor of Tempo's metrics-generator or the OpenTelemetry Collector servicegraph connector (the Graph page shows how).`}
+          message={t(
+            'pivot.neighbours.graph.empty',
+            "No service-graph edges touch {{service}} in this window ({{metric}}). Widen the time range; if no service has edges, the service-graph metrics are not being generated: enable the service-graphs processor of Tempo's metrics-generator or the OpenTelemetry Collector servicegraph connector (the Graph page shows how).",
+            textValues({ service, metric: SERVICE_GRAPH_REQUESTS })
+          )}
         >
           {link}
         </Empty>
@@ -183,7 +208,13 @@ function NeighbourhoodBody({
   }
   return (
     <div className={styles.body} data-testid={testIds.graph.neighbourhood('data')}>
-      {state.warning && <Problem severity="warning" title="Prometheus answered in part" message={state.warning} />}
+      {state.warning && (
+        <Problem
+          severity="warning"
+          title={t('pivot.neighbours.graph.partial', 'Prometheus answered in part')}
+          message={state.warning}
+        />
+      )}
       <div className={styles.panel}>
         <panel.Component model={panel} />
       </div>

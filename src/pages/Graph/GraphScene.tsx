@@ -26,6 +26,7 @@ import {
   Stack,
   useStyles2,
 } from '@grafana/ui';
+import { t, Trans } from '@grafana/i18n';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
 import type { PivotContext } from '../../pivotContext';
 import { graphLinks, graphPalette } from '../../components/NeighbourhoodGraph/graphLinks';
@@ -33,6 +34,7 @@ import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { traceql } from '../../datasources';
 import { graphQueries } from '../../datasources/serviceGraph';
+import { textValues } from '../../utils/i18nValues';
 import { URL_KEYS } from '../../utils/links';
 import { EdgeList } from './EdgeList';
 import {
@@ -88,7 +90,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     super({
       ...DEFAULT_CONTROLS,
       source: 'metrics',
-      status: { kind: 'loading', what: 'the service-graph metrics' },
+      status: { kind: 'loading', what: t('pivot.graph.loading.metrics', 'the service-graph metrics') },
       problem: prometheus.ok ? undefined : prometheus.message,
       metrics: prometheus.ok
         ? new SceneQueryRunner({
@@ -97,8 +99,13 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
           })
         : undefined,
       panel: PanelBuilders.nodegraph()
-        .setTitle('Service graph')
-        .setDescription('Click a node for its Service page; click an edge for its failing traces and error logs.')
+        .setTitle(t('pivot.graph.panel.title', 'Service graph'))
+        .setDescription(
+          t(
+            'pivot.graph.panel.description',
+            'Click a node for its Service page; click an edge for its failing traces and error logs.'
+          )
+        )
         .setData(new SceneDataNode())
         .build(),
       ...state,
@@ -163,7 +170,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
       source: 'sampled',
       sampleSearch,
       sampleTraces: undefined,
-      status: { kind: 'loading', what: 'recent failing traces' },
+      status: { kind: 'loading', what: t('pivot.graph.loading.failing-traces', 'recent failing traces') },
     });
     this._stopSampling.push(sampleSearch.activate());
     const sub = sampleSearch.subscribeToState(() => this.onSampleSearch());
@@ -259,7 +266,11 @@ function GraphSceneRenderer({ model }: SceneComponentProps<GraphScene>) {
   if (problem !== undefined) {
     return (
       <div data-testid={testIds.graph.page('problem')}>
-        <Problem title="Prometheus data source unavailable: no service graph" message={problem} showConfigLink />
+        <Problem
+          title={t('pivot.graph.unavailable', 'Prometheus data source unavailable: no service graph')}
+          message={problem}
+          showConfigLink
+        />
       </div>
     );
   }
@@ -267,14 +278,20 @@ function GraphSceneRenderer({ model }: SceneComponentProps<GraphScene>) {
     <div className={styles.page}>
       <Controls model={model} />
       {source === 'sampled' && (
-        <Alert severity="warning" title="Sampled graph" data-testid={testIds.graph.sampledLabel}>
+        <Alert
+          severity="warning"
+          title={t('pivot.graph.sampled.title', 'Sampled graph')}
+          data-testid={testIds.graph.sampledLabel}
+        >
           <Stack direction="row" gap={2} alignItems="center">
             <span>
-              Built from up to {SAMPLED_TRACES} recent failing traces, not from service-graph metrics: the numbers are
-              calls seen in those traces, biased towards failures, with no rates or latencies.
+              <Trans i18nKey="pivot.graph.sampled.explanation" values={{ traces: SAMPLED_TRACES }}>
+                Built from up to {'{{traces}}'} recent failing traces, not from service-graph metrics: the numbers are
+                calls seen in those traces, biased towards failures, with no rates or latencies.
+              </Trans>
             </span>
             <Button size="sm" variant="secondary" onClick={model.showMetrics}>
-              Back to metrics
+              <Trans i18nKey="pivot.graph.sampled.back">Back to metrics</Trans>
             </Button>
           </Stack>
         </Alert>
@@ -299,11 +316,19 @@ function StatusBody({
   const { datasources, settings } = model.pivotContext;
   switch (status.kind) {
     case 'loading':
-      return <LoadingPlaceholder text={`Loading ${status.what}…`} data-testid={testIds.graph.page('loading')} />;
+      return (
+        <LoadingPlaceholder
+          text={t('pivot.graph.loading.text', 'Loading {{what}}…', textValues({ what: status.what }))}
+          data-testid={testIds.graph.page('loading')}
+        />
+      );
     case 'error':
       return (
         <div data-testid={testIds.graph.page('error')}>
-          <Problem title="The service graph could not be loaded" message={status.message} />
+          <Problem
+            title={t('pivot.graph.load-failed', 'The service graph could not be loaded')}
+            message={status.message}
+          />
         </div>
       );
     case 'missing':
@@ -320,21 +345,30 @@ function StatusBody({
       return (
         <div data-testid={testIds.graph.page(source === 'sampled' ? 'sampled' : 'data')} className={styles.body}>
           {status.warning && (
-            <Alert severity="warning" title="Some service-graph queries failed">
+            <Alert severity="warning" title={t('pivot.graph.partial', 'Some service-graph queries failed')}>
               {status.warning}
             </Alert>
           )}
           {view.message && (
             <Alert
               severity={view.focusMissing ? 'warning' : 'info'}
-              title={view.focusMissing ? 'Service not in the graph' : 'Narrowed view'}
+              title={
+                view.focusMissing
+                  ? t('pivot.graph.focus-missing', 'Service not in the graph')
+                  : t('pivot.graph.narrowed', 'Narrowed view')
+              }
               data-testid={testIds.graph.message}
             >
               {view.message}
             </Alert>
           )}
           {empty && !view.focusMissing && (
-            <Empty message="No edge matches: with the unhealthy filter on, this means every edge in view is healthy." />
+            <Empty
+              message={t(
+                'pivot.graph.no-edge-matches',
+                'No edge matches: with the unhealthy filter on, this means every edge in view is healthy.'
+              )}
+            />
           )}
           {!empty && (
             <div className={styles.graph}>
@@ -366,13 +400,16 @@ function Controls({ model }: { model: GraphScene }) {
   const total = status.kind === 'ready' ? status.view.total : undefined;
   return (
     <div className={styles.controls}>
-      <InlineField label="Focus" tooltip="Show one service and its neighbours only">
+      <InlineField
+        label={t('pivot.graph.controls.focus', 'Focus')}
+        tooltip={t('pivot.graph.controls.focus-tooltip', 'Show one service and its neighbours only')}
+      >
         {/* Select rather than Combobox: Combobox measures text on a canvas at render, which jsdom tests lack. */}
         <Select
           width={32}
           isClearable
           allowCustomValue
-          placeholder="Whole graph"
+          placeholder={t('pivot.graph.controls.whole-graph', 'Whole graph')}
           options={options}
           value={focus ?? null}
           onChange={(v) => model.setFocus(v?.value)}
@@ -380,9 +417,12 @@ function Controls({ model }: { model: GraphScene }) {
         />
       </InlineField>
       <InlineField
-        label="Depth"
+        label={t('pivot.graph.controls.depth', 'Depth')}
         disabled={!focus}
-        tooltip="Neighbours of the focus: direct (1), or also their callers and callees (2)"
+        tooltip={t(
+          'pivot.graph.controls.depth-tooltip',
+          'Neighbours of the focus: direct (1), or also their callers and callees (2)'
+        )}
       >
         <RadioButtonGroup
           options={[
@@ -394,7 +434,10 @@ function Controls({ model }: { model: GraphScene }) {
           data-testid={testIds.graph.depth}
         />
       </InlineField>
-      <InlineField label="Unhealthy edges only" tooltip="Edges failing 1% of calls or more, and their services">
+      <InlineField
+        label={t('pivot.graph.controls.unhealthy', 'Unhealthy edges only')}
+        tooltip={t('pivot.graph.controls.unhealthy-tooltip', 'Edges failing 1% of calls or more, and their services')}
+      >
         <InlineSwitch
           value={unhealthy}
           onChange={(e) => model.setUnhealthy(e.currentTarget.checked)}
@@ -404,9 +447,25 @@ function Controls({ model }: { model: GraphScene }) {
       {total && (
         <Badge
           color="blue"
-          text={`${total.nodes.toLocaleString('en-US')} services, ${total.edges.toLocaleString('en-US')} edges ${
-            source === 'sampled' ? 'in the sample' : 'in the window'
-          }`}
+          text={
+            source === 'sampled'
+              ? t(
+                  'pivot.graph.controls.total-sample',
+                  '{{services}} services, {{edges}} edges in the sample',
+                  textValues({
+                    services: total.nodes.toLocaleString('en-US'),
+                    edges: total.edges.toLocaleString('en-US'),
+                  })
+                )
+              : t(
+                  'pivot.graph.controls.total-window',
+                  '{{services}} services, {{edges}} edges in the window',
+                  textValues({
+                    services: total.nodes.toLocaleString('en-US'),
+                    edges: total.edges.toLocaleString('en-US'),
+                  })
+                )
+          }
         />
       )}
     </div>

@@ -1,4 +1,5 @@
 import { DataFrame, PanelData } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import {
   graphFromMetrics,
   graphFromTraces,
@@ -12,6 +13,7 @@ import { analyzeTrace } from '../../analysis/traceAnalysis';
 import type { SceneObjectUrlValues } from '@grafana/scenes';
 import { URL_KEYS } from '../../utils/links';
 import { sectionDataState } from '../../scenes/dataState';
+import { textValues } from '../../utils/i18nValues';
 
 /**
  * The Graph page's decisions, out of React and scenes: what its URL says, which state the
@@ -71,7 +73,7 @@ function viewOf(graph: ServiceGraph, controls: GraphControls): GraphView {
 export function metricsStatus(data: PanelData | undefined, controls: GraphControls): GraphStatus {
   const state = sectionDataState(data);
   if (state.kind === 'loading') {
-    return { kind: 'loading', what: 'the service-graph metrics' };
+    return { kind: 'loading', what: t('pivot.graph.loading.metrics', 'the service-graph metrics') };
   }
   if (state.kind === 'error') {
     return { kind: 'error', message: state.message };
@@ -108,12 +110,22 @@ export function sampleSearchStatus(
 ): { kind: 'pending'; status: GraphStatus } | { kind: 'ids'; ids: string[] } {
   const state = sectionDataState(data);
   if (state.kind === 'loading') {
-    return { kind: 'pending', status: { kind: 'loading', what: 'recent failing traces' } };
+    return {
+      kind: 'pending',
+      status: { kind: 'loading', what: t('pivot.graph.loading.failing-traces', 'recent failing traces') },
+    };
   }
   if (state.kind === 'error') {
     return {
       kind: 'pending',
-      status: { kind: 'error', message: `Searching Tempo for failing traces failed: ${state.message}` },
+      status: {
+        kind: 'error',
+        message: t(
+          'pivot.graph.sampled.search-failed',
+          'Searching Tempo for failing traces failed: {{message}}',
+          textValues({ message: state.message })
+        ),
+      },
     };
   }
   const ids = traceIdsOf(data?.series ?? []);
@@ -122,7 +134,10 @@ export function sampleSearchStatus(
       kind: 'pending',
       status: {
         kind: 'sampled-empty',
-        message: 'Tempo has no failing trace in this window: widen the time range to sample more.',
+        message: t(
+          'pivot.graph.sampled.no-traces',
+          'Tempo has no failing trace in this window: widen the time range to sample more.'
+        ),
       },
     };
   }
@@ -133,10 +148,17 @@ export function sampleSearchStatus(
 export function sampledStatus(data: PanelData | undefined, controls: GraphControls): GraphStatus {
   const state = sectionDataState(data);
   if (state.kind === 'loading') {
-    return { kind: 'loading', what: 'the sampled traces' };
+    return { kind: 'loading', what: t('pivot.graph.loading.sampled-traces', 'the sampled traces') };
   }
   if (state.kind === 'error') {
-    return { kind: 'error', message: `Fetching the sampled traces failed: ${state.message}` };
+    return {
+      kind: 'error',
+      message: t(
+        'pivot.graph.sampled.fetch-failed',
+        'Fetching the sampled traces failed: {{message}}',
+        textValues({ message: state.message })
+      ),
+    };
   }
   const traces = (data?.series ?? []).filter(
     (f) => f.meta?.preferredVisualisationType === 'trace' || f.fields.some((x) => x.name === 'spanID')
@@ -145,7 +167,11 @@ export function sampledStatus(data: PanelData | undefined, controls: GraphContro
   if (graph.edges.length === 0) {
     return {
       kind: 'sampled-empty',
-      message: `The ${traces.length} sampled trace(s) cross no service boundary: each stays within one service.`,
+      message: t(
+        'pivot.graph.sampled.no-boundary',
+        'The {{traces}} sampled trace(s) cross no service boundary: each stays within one service.',
+        textValues({ traces: traces.length })
+      ),
     };
   }
   return {

@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import { EmbeddedScene, SceneAppPage, SceneFlexItem, SceneFlexLayout, SceneTimeRange } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
@@ -20,9 +21,11 @@ export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
 /** The Graph page: the service dependency graph of the time range, focus and filters in the URL. */
 export function graphPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
-    title: 'Service graph',
-    subTitle:
-      'Who calls whom, with request rate, error ratio and p95 latency on every edge. Focus on a service, or show only unhealthy edges.',
+    title: t('pivot.graph.page.title', 'Service graph'),
+    subTitle: t(
+      'pivot.graph.page.subtitle',
+      'Who calls whom, with request rate, error ratio and p95 latency on every edge. Focus on a service, or show only unhealthy edges.'
+    ),
     url: prefixRoute(ROUTES.Graph),
     routePath: `${ROUTES.Graph}/*`,
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],

@@ -11,9 +11,11 @@ import {
   SceneQueryRunner,
   sceneGraph,
 } from '@grafana/scenes';
+import { t, Trans } from '@grafana/i18n';
 import { Icon, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, URL_KEYS } from '../../utils/links';
 import { failedRefIds, sectionDataState } from '../../scenes/dataState';
 import {
@@ -73,12 +75,15 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
   onSort = (key: SortKey) => this.setState({ sort: formatSort(nextSort(parseSort(this.state.sort), key)) });
 }
 
-const COLUMNS: Array<{ key: SortKey; title: string }> = [
-  { key: 'service', title: 'Service' },
-  { key: 'requestRate', title: 'Request rate' },
-  { key: 'errorRatio', title: 'Error ratio' },
-  { key: 'p95', title: 'p95 latency' },
-];
+/** The sortable columns. A function: t() runs at render, once the language is known. */
+function columns(): Array<{ key: SortKey; title: string }> {
+  return [
+    { key: 'service', title: t('pivot.services.table.service', 'Service') },
+    { key: 'requestRate', title: t('pivot.services.table.request-rate', 'Request rate') },
+    { key: 'errorRatio', title: t('pivot.services.table.error-ratio', 'Error ratio') },
+    { key: 'p95', title: t('pivot.services.table.p95', 'p95 latency') },
+  ];
+}
 
 function format(unit: string, value: number | undefined): string {
   return value === undefined ? '–' : formattedValueToString(getValueFormat(unit)(value));
@@ -96,24 +101,33 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
     <Input
       className={styles.search}
       prefix={<Icon name="search" />}
-      placeholder="Search services"
+      placeholder={t('pivot.services.search', 'Search services')}
       value={search}
       onChange={(e) => model.onSearch(e.currentTarget.value)}
       data-testid={testIds.services.search}
-      aria-label="Search services"
+      aria-label={t('pivot.services.search', 'Search services')}
     />
   );
 
   if (state.kind === 'loading') {
-    return <LoadingPlaceholder text="Loading services from Prometheus…" />;
+    return <LoadingPlaceholder text={t('pivot.services.loading', 'Loading services from Prometheus…')} />;
   }
   if (state.kind === 'error') {
-    return <Problem title="Prometheus could not load the services" message={state.message} />;
+    return (
+      <Problem
+        title={t('pivot.services.load-failed', 'Prometheus could not load the services')}
+        message={state.message}
+      />
+    );
   }
   if (state.kind === 'empty') {
     return (
       <Empty
-        message={`No requests for any service in this window under ${familyTitle}: check the metric family and the service label (${serviceLabel}) in Configuration, or widen the time range.`}
+        message={t(
+          'pivot.services.empty',
+          'No requests for any service in this window under {{family}}: check the metric family and the service label ({{label}}) in Configuration, or widen the time range.',
+          textValues({ family: familyTitle, label: serviceLabel })
+        )}
       />
     );
   }
@@ -126,14 +140,20 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
   return (
     <div className={styles.container}>
       {searchBox}
-      {state.warning && <Problem severity="warning" title="Some statistics are missing" message={state.warning} />}
+      {state.warning && (
+        <Problem
+          severity="warning"
+          title={t('pivot.services.partial', 'Some statistics are missing')}
+          message={state.warning}
+        />
+      )}
       {rows.length === 0 ? (
-        <Empty message={`No service matches "${search}".`} />
+        <Empty message={t('pivot.services.no-match', 'No service matches "{{search}}".', textValues({ search }))} />
       ) : (
         <table className={styles.table} data-testid={testIds.services.table}>
           <thead>
             <tr>
-              {COLUMNS.map((c) => (
+              {columns().map((c) => (
                 <th
                   key={c.key}
                   aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
@@ -148,7 +168,9 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
                   </button>
                 </th>
               ))}
-              <th>Requests over time</th>
+              <th>
+                <Trans i18nKey="pivot.services.table.requests-over-time">Requests over time</Trans>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -184,7 +206,15 @@ function ServiceTableRow({ row, href }: { row: ServiceRow; href: string }) {
       <td>{format('s', row.p95Seconds)}</td>
       <td>
         {row.sparkline.length > 1 && (
-          <svg width={SPARK_WIDTH} height={SPARK_HEIGHT} aria-label={`Requests over time for ${row.service}`}>
+          <svg
+            width={SPARK_WIDTH}
+            height={SPARK_HEIGHT}
+            aria-label={t(
+              'pivot.services.table.sparkline',
+              'Requests over time for {{service}}',
+              textValues({ service: row.service })
+            )}
+          >
             <polyline className={styles.spark} points={sparklinePoints(row.sparkline, SPARK_WIDTH, SPARK_HEIGHT)} />
           </svg>
         )}

@@ -1,5 +1,6 @@
 import { map } from 'rxjs';
 import { DataFrame } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import {
   CustomTransformOperator,
   EmbeddedScene,
@@ -25,6 +26,7 @@ import { PillarSection } from '../../scenes/PillarSection';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
+import { textValues } from '../../utils/i18nValues';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -101,11 +103,17 @@ export function traceIdLinksOperator(location: TraceIdLocation): CustomTransform
   return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.map((f) => withTraceIdLinks(f, location))));
 }
 
-const LOCATION_TITLES: Record<TraceIdLocation, string> = {
-  'structured-metadata': 'structured metadata',
-  logfmt: 'the line (logfmt)',
-  json: 'the line (JSON)',
-};
+/** Where log lines carry the trace id, in words. */
+function locationTitle(location: TraceIdLocation): string {
+  switch (location) {
+    case 'structured-metadata':
+      return t('pivot.services.service.trace-id-in.structured-metadata', 'structured metadata');
+    case 'logfmt':
+      return t('pivot.services.service.trace-id-in.logfmt', 'the line (logfmt)');
+    case 'json':
+      return t('pivot.services.service.trace-id-in.json', 'the line (JSON)');
+  }
+}
 
 /** Exemplars carry the trace id as `traceID` (Tempo's generator) or `trace_id` (OTel exporters). */
 const EXEMPLAR_TRACE_ID_FIELDS = ['traceID', 'trace_id'];
@@ -129,7 +137,11 @@ function metricPanel(title: string, description: string, unit: string): VizPanel
 
 function metricSections(service: string, conv: MetricConventions, ds: DataSourceSummary): SceneFlexLayout {
   const queries = serviceMetricQueries(conv, service);
-  const emptyMessage = `No requests for ${service} in this window under ${METRIC_FAMILIES[conv.family].title}: check the metric family and the service label (${conv.serviceLabel}) in Configuration, or widen the time range.`;
+  const emptyMessage = t(
+    'pivot.services.service.metrics-empty',
+    'No requests for {{service}} in this window under {{family}}: check the metric family and the service label ({{label}}) in Configuration, or widen the time range.',
+    textValues({ service, family: METRIC_FAMILIES[conv.family].title, label: conv.serviceLabel })
+  );
   const section = (name: string, what: string, query: PromQuery, panel: VizPanel) =>
     new SceneFlexItem({
       body: new PillarSection({
@@ -147,21 +159,27 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
     children: [
       section(
         'error-ratio',
-        'the error ratio',
+        t('pivot.services.service.error-ratio-what', 'the error ratio'),
         queries.errorRatio,
         metricPanel(
-          'Error ratio',
-          'Failed / all requests. Drag across the panel to narrow the page to a window.',
+          t('pivot.services.service.error-ratio-title', 'Error ratio'),
+          t(
+            'pivot.services.service.error-ratio-description',
+            'Failed / all requests. Drag across the panel to narrow the page to a window.'
+          ),
           'percentunit'
         )
       ),
       section(
         'latency',
-        'the latency',
+        t('pivot.services.service.latency-what', 'the latency'),
         queries.latency,
         metricPanel(
-          'p95 latency',
-          '95th percentile request latency. Drag across the panel to narrow the page to a window.',
+          t('pivot.services.service.latency-title', 'p95 latency'),
+          t(
+            'pivot.services.service.latency-description',
+            '95th percentile request latency. Drag across the panel to narrow the page to a window.'
+          ),
           's'
         )
       ),
@@ -174,9 +192,13 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
   const { logs } = ctx.settings;
   const common = {
     name: 'logs',
-    what: 'error logs',
+    what: t('pivot.services.service.logs-what', 'error logs'),
     pillar: 'loki' as const,
-    emptyMessage: `No error logs for ${service} in this window (Loki, label ${logs.serviceLabel}): if the service logs errors, check the Loki service label in Configuration.`,
+    emptyMessage: t(
+      'pivot.services.service.logs-empty',
+      'No error logs for {{service}} in this window (Loki, label {{label}}): if the service logs errors, check the Loki service label in Configuration.',
+      textValues({ service, label: logs.serviceLabel })
+    ),
   };
   if (!loki.ok) {
     return new PillarSection({ ...common, problem: loki.message });
@@ -190,7 +212,11 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
     height: 420,
     note: (data) =>
       countTraceIds(data.series) === 0
-        ? `No log line here carries a trace_id in ${LOCATION_TITLES[logs.traceId]}: check the Loki convention ("trace_id in logs") in Configuration.`
+        ? t(
+            'pivot.services.service.no-trace-ids',
+            'No log line here carries a trace_id in {{location}}: check the Loki convention ("trace_id in logs") in Configuration.',
+            textValues({ location: locationTitle(logs.traceId) })
+          )
         : undefined,
     $data: new SceneDataTransformer({
       $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [query.queries] }),
@@ -199,12 +225,14 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
     body: withAddToDashboard(
       withVerbatimTitle(
         PanelBuilders.logs()
-          .setDescription('Open a line and follow its trace_id to the Trace page.')
+          .setDescription(
+            t('pivot.services.service.logs-description', 'Open a line and follow its trace_id to the Trace page.')
+          )
           .setOption('showTime', true)
           .setOption('wrapLogMessage', true)
           .setOption('enableLogDetails', true)
           .build(),
-        `Error logs of ${service}`
+        t('pivot.services.service.logs-title', 'Error logs of {{service}}', textValues({ service }))
       )
     ),
   });
@@ -214,9 +242,13 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
   const tempo = ctx.datasources.tempo;
   const common = {
     name: 'traces',
-    what: 'failing traces',
+    what: t('pivot.services.service.traces-what', 'failing traces'),
     pillar: 'tempo' as const,
-    emptyMessage: `No failing traces of ${service} in this window (Tempo): no server span of ${service} had error status, or Tempo has not received its traces.`,
+    emptyMessage: t(
+      'pivot.services.service.traces-empty',
+      'No failing traces of {{service}} in this window (Tempo): no server span of {{service}} had error status, or Tempo has not received its traces.',
+      textValues({ service })
+    ),
   };
   if (!tempo.ok) {
     return new PillarSection({ ...common, problem: tempo.message });
@@ -232,10 +264,15 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
     body: withAddToDashboard(
       withVerbatimTitle(
         PanelBuilders.table()
-          .setDescription('Server spans with error status. A trace id opens the Trace page.')
+          .setDescription(
+            t(
+              'pivot.services.service.traces-description',
+              'Server spans with error status. A trace id opens the Trace page.'
+            )
+          )
           .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
           .build(),
-        `Failing traces of ${service}`
+        t('pivot.services.service.traces-title', 'Failing traces of {{service}}', textValues({ service }))
       )
     ),
   });

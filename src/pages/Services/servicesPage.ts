@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import { SceneAppPage, SceneAppPageLike, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
@@ -9,9 +10,11 @@ import { buildServicesScene } from './servicesScene';
 /** The Services page (the app's default) and, below it, each service's page at `services/:service`. */
 export function servicesPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
-    title: 'Services',
-    subTitle:
-      'Every service with its request rate, error ratio and p95 latency. Open one to follow its errors to logs and traces.',
+    title: t('pivot.services.page.title', 'Services'),
+    subTitle: t(
+      'pivot.services.page.subtitle',
+      'Every service with its request rate, error ratio and p95 latency. Open one to follow its errors to logs and traces.'
+    ),
     url: prefixRoute(ROUTES.Services),
     routePath: `${ROUTES.Services}/*`,
     // Going back to the list keeps the window, the search and the sort.
@@ -30,8 +33,10 @@ export function servicesPage(ctx: PivotContext): SceneAppPage {
 export function servicePage(ctx: PivotContext, service: string, parent: SceneAppPageLike): SceneAppPage {
   return new SceneAppPage({
     title: service,
-    subTitle:
-      'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.',
+    subTitle: t(
+      'pivot.services.service-page.subtitle',
+      'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.'
+    ),
     url: serviceUrl(service),
     routePath: ':service',
     getParentPage: () => parent,
