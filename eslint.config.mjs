@@ -14,8 +14,6 @@ const i18nPending = [
   'src/extensions/exposed/ServiceHealth.tsx',
   'src/extensions/exposed/TraceSummary.tsx',
   'src/extensions/exposed/useLoad.ts',
-  'src/pages/Investigate/InvestigateScene.tsx',
-  'src/pages/Investigate/investigatePage.ts',
   'src/pages/Trace/TraceSummary.tsx',
   'src/pages/Trace/TraceView.tsx',
   'src/pages/Trace/tracePage.ts',

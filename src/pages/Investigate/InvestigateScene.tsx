@@ -1,4 +1,5 @@
 import React from 'react';
+import { t, Trans } from '@grafana/i18n';
 import { locationService } from '@grafana/runtime';
 import { SceneComponentProps, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
 import { LinkButton, LoadingPlaceholder } from '@grafana/ui';
@@ -6,6 +7,7 @@ import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { readInvestigateUrl } from '../../extensions/investigateLink';
+import { textValues } from '../../utils/i18nValues';
 import { servicesUrl } from '../../utils/links';
 
 export interface InvestigateSceneState extends SceneObjectState {
@@ -28,7 +30,17 @@ export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
       let live = true;
       this.investigate()
         .then((problem) => live && problem && this.setState({ problem }))
-        .catch((e: unknown) => live && this.setState({ problem: `Could not read the queries: ${String(e)}` }));
+        .catch(
+          (e: unknown) =>
+            live &&
+            this.setState({
+              problem: t(
+                'pivot.investigate.read-failed',
+                'Could not read the queries: {{error}}',
+                textValues({ error: String(e) })
+              ),
+            })
+        );
       return () => {
         live = false;
       };
@@ -53,13 +65,17 @@ export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
       <div data-testid={testIds.embedding.investigate}>
         {problem ? (
           <>
-            <Problem title="Nothing to investigate" message={problem} severity="warning" />
+            <Problem
+              title={t('pivot.investigate.nothing.title', 'Nothing to investigate')}
+              message={problem}
+              severity="warning"
+            />
             <LinkButton href={servicesUrl()} variant="secondary" icon="arrow-right">
-              Open the Services page
+              <Trans i18nKey="pivot.investigate.nothing.open-services">Open the Services page</Trans>
             </LinkButton>
           </>
         ) : (
-          <LoadingPlaceholder text="Reading the queries…" />
+          <LoadingPlaceholder text={t('pivot.investigate.loading', 'Reading the queries…')} />
         )}
       </div>
     );

@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
@@ -7,7 +8,7 @@ import { InvestigateScene } from './InvestigateScene';
 /** `investigate`: the landing route of "Investigate in Pivot" links; it redirects to the page the queries call for. */
 export function investigatePage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
-    title: 'Investigate',
+    title: t('pivot.investigate.page.title', 'Investigate'),
     url: prefixRoute(ROUTES.Investigate),
     routePath: ROUTES.Investigate,
     getScene: () => new EmbeddedScene({ body: new InvestigateScene(ctx) }),
