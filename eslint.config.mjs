@@ -15,9 +15,6 @@ const i18nPending = [
   'src/extensions/exposed/TraceSummary.tsx',
   'src/extensions/exposed/useLoad.ts',
   'src/pages/Trace/TraceSummary.tsx',
-  'src/pages/Trace/TraceView.tsx',
-  'src/pages/Trace/tracePage.ts',
-  'src/pages/Trace/traceScene.tsx',
 ];
 
 export default defineConfig([

@@ -21,6 +21,7 @@ import {
   SceneQueryRunner,
   VizPanel,
 } from '@grafana/scenes';
+import { t, Trans } from '@grafana/i18n';
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
 import { analyzeTrace, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { traceGraphFrames } from '../../analysis/traceGraphFrames';
@@ -28,6 +29,7 @@ import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboa
 import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
+import { textValues } from '../../utils/i18nValues';
 import { traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
@@ -138,7 +140,7 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
   private focusSpanLink(traceId: string, spanId: string): LinkModel<Field> {
     const origin: Field = { name: 'spanID', type: FieldType.string, config: {}, values: [spanId] };
     return {
-      title: 'Focus this span',
+      title: t('pivot.trace.view.focus-span', 'Focus this span'),
       href: traceUrl(traceId, { spanId, range: this.linkRange() }),
       target: '_self',
       origin,
@@ -212,14 +214,21 @@ function readTrace(frame: DataFrame): { analysis: TraceAnalysis } | { problem: s
 function buildWaterfall(): VizPanel<TracesPanelOptions> {
   return new VizPanel<TracesPanelOptions>({
     pluginId: 'traces',
-    title: 'Trace',
-    description: 'Every span of the trace. A span id link focuses it; the URL keeps the focused span.',
+    title: t('pivot.trace.view.waterfall-title', 'Trace'),
+    description: t(
+      'pivot.trace.view.waterfall-description',
+      'Every span of the trace. A span id link focuses it; the URL keeps the focused span.'
+    ),
     options: {},
   });
 }
 
-const LOGS_DESCRIPTION =
-  'Log lines carrying this trace_id, from every service the trace crossed, from 5 minutes before it started to 5 minutes after it ended. When the trace could not be read: from every service, over the selected time range, at most its last hour.';
+function logsDescription(): string {
+  return t(
+    'pivot.trace.view.logs-description',
+    'Log lines carrying this trace_id, from every service the trace crossed, from 5 minutes before it started to 5 minutes after it ended. When the trace could not be read: from every service, over the selected time range, at most its last hour.'
+  );
+}
 
 function buildLogsSection(
   ctx: PivotContext,
@@ -230,10 +239,12 @@ function buildLogsSection(
   const loki = ctx.datasources.loki;
   const common = {
     name: SECTION_NAMES.logs,
-    what: 'logs of this trace',
+    what: t('pivot.trace.view.logs-what', 'logs of this trace'),
     pillar: 'loki' as const,
-    emptyMessage:
-      'No logs carry this trace_id: check the Loki convention ("trace_id in logs" and the service label) in Configuration.',
+    emptyMessage: t(
+      'pivot.trace.view.logs-empty',
+      'No logs carry this trace_id: check the Loki convention ("trace_id in logs" and the service label) in Configuration.'
+    ),
   };
   if (!loki.ok) {
     return new PillarSection({ ...common, problem: loki.message });
@@ -251,9 +262,11 @@ function buildLogsSection(
     body: withAddToDashboard(
       PanelBuilders.logs()
         .setTitle(
-          window instanceof TraceWindowTimeRange ? 'Logs of this trace' : 'Logs of this trace (from every service)'
+          window instanceof TraceWindowTimeRange
+            ? t('pivot.trace.view.logs-title', 'Logs of this trace')
+            : t('pivot.trace.view.logs-title-every-service', 'Logs of this trace (from every service)')
         )
-        .setDescription(LOGS_DESCRIPTION)
+        .setDescription(logsDescription())
         .setOption('showTime', true)
         .setOption('wrapLogMessage', true)
         .setOption('enableLogDetails', true)
@@ -266,16 +279,21 @@ function buildGraphSection(analysis: TraceAnalysis): PillarSection {
   const timeRange = absoluteRange(analysis.startMs ?? 0, analysis.endMs ?? 0);
   return new PillarSection({
     name: SECTION_NAMES.graph,
-    what: 'the services crossed',
+    what: t('pivot.trace.view.graph-what', 'the services crossed'),
     pillar: 'tempo',
-    emptyMessage: 'This trace has no spans, so it crossed no service.',
+    emptyMessage: t('pivot.trace.view.graph-empty', 'This trace has no spans, so it crossed no service.'),
     height: 360,
     $data: new SceneDataNode({
       data: { state: LoadingState.Done, series: traceGraphFrames(analysis), timeRange },
     }),
     body: PanelBuilders.nodegraph()
-      .setTitle('Services this trace crossed')
-      .setDescription('One node per service (red arc: its share of failed spans), one edge per parent → child call.')
+      .setTitle(t('pivot.trace.view.graph-title', 'Services this trace crossed'))
+      .setDescription(
+        t(
+          'pivot.trace.view.graph-description',
+          'One node per service (red arc: its share of failed spans), one edge per parent → child call.'
+        )
+      )
       .build(),
   });
 }
@@ -289,33 +307,43 @@ function TraceViewRenderer({ model }: SceneComponentProps<TraceView>) {
   return (
     <div className={styles.page}>
       <Text color="secondary">
-        Trace <code>{traceId}</code>
+        <Trans i18nKey="pivot.trace.view.heading" values={{ traceId }}>
+          Trace <code>{'{{traceId}}'}</code>
+        </Trans>
       </Text>
       <div data-testid={testIds.trace.state(shown)}>
         {tempoProblem !== undefined && (
           <Problem
-            title="Tempo data source unavailable: the trace cannot be read"
+            title={t('pivot.trace.view.no-tempo', 'Tempo data source unavailable: the trace cannot be read')}
             message={tempoProblem}
             showConfigLink
           />
         )}
         {tempoProblem === undefined && load.kind === 'loading' && (
-          <LoadingPlaceholder text="Loading the trace from Tempo…" />
+          <LoadingPlaceholder text={t('pivot.trace.view.loading', 'Loading the trace from Tempo…')} />
         )}
         {tempoProblem === undefined && load.kind === 'not-found' && (
           <Problem
             severity="warning"
-            title="Trace not found"
-            message={`Tempo has no trace ${traceId} in the selected time range. It may have been sampled out (tail sampling keeps errors and slow traces), not be ingested yet, or be older than Tempo's retention: widen the time range, or read its logs below.`}
+            title={t('pivot.trace.view.not-found', 'Trace not found')}
+            message={t(
+              'pivot.trace.view.not-found-message',
+              "Tempo has no trace {{traceId}} in the selected time range. It may have been sampled out (tail sampling keeps errors and slow traces), not be ingested yet, or be older than Tempo's retention: widen the time range, or read its logs below.",
+              textValues({ traceId })
+            )}
           />
         )}
         {tempoProblem === undefined && load.kind === 'error' && (
-          <Problem title="Tempo could not load the trace" message={load.message} />
+          <Problem title={t('pivot.trace.view.load-failed', 'Tempo could not load the trace')} message={load.message} />
         )}
         {shown === 'unreadable' && (
           <Problem
-            title="Tempo's answer could not be read as a trace"
-            message={`${readProblem} The trace's logs are still read below.`}
+            title={t('pivot.trace.view.unreadable', "Tempo's answer could not be read as a trace")}
+            message={t(
+              'pivot.trace.view.unreadable-message',
+              "{{problem}} The trace's logs are still read below.",
+              textValues({ problem: readProblem })
+            )}
           />
         )}
         {shown === 'data' && analysis && (

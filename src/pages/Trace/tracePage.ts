@@ -1,8 +1,10 @@
+import { t } from '@grafana/i18n';
 import { EmbeddedScene, SceneAppPage, SceneAppPageLike, SceneReactObject, SceneRouteMatch } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { shortTraceId } from '../../datasources/traceql';
 import { fromPathSegment, traceUrl, URL_KEYS } from '../../utils/links';
+import { textValues } from '../../utils/i18nValues';
 import { prefixRoute } from '../../utils/routing';
 import { OpenTraceForm } from './OpenTraceForm';
 import { buildTraceScene } from './traceScene';
@@ -10,8 +12,11 @@ import { buildTraceScene } from './traceScene';
 /** The Trace page: `trace` asks for an id; `trace/:traceId` shows that trace. */
 export function tracePage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
-    title: 'Trace',
-    subTitle: 'Paste a trace id, or follow a trace_id link from a log line, an exemplar or a failing trace.',
+    title: t('pivot.trace.page.title', 'Trace'),
+    subTitle: t(
+      'pivot.trace.page.subtitle',
+      'Paste a trace id, or follow a trace_id link from a log line, an exemplar or a failing trace.'
+    ),
     url: prefixRoute(ROUTES.Trace),
     routePath: `${ROUTES.Trace}/*`,
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to],
@@ -28,8 +33,11 @@ export function tracePage(ctx: PivotContext): SceneAppPage {
 
 export function traceDetailPage(ctx: PivotContext, traceId: string, parent: SceneAppPageLike): SceneAppPage {
   return new SceneAppPage({
-    title: `Trace ${shortTraceId(traceId)}`,
-    subTitle: 'Where the trace failed, its critical path, its logs and the services it crossed.',
+    title: t('pivot.trace.detail-page.title', 'Trace {{traceId}}', textValues({ traceId: shortTraceId(traceId) })),
+    subTitle: t(
+      'pivot.trace.detail-page.subtitle',
+      'Where the trace failed, its critical path, its logs and the services it crossed.'
+    ),
     url: traceUrl(traceId),
     routePath: ':traceId',
     getParentPage: () => parent,

@@ -1,4 +1,5 @@
 import React from 'react';
+import { t } from '@grafana/i18n';
 import { EmbeddedScene, SceneQueryRunner, SceneReactObject, SceneTimeRange } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
@@ -6,6 +7,7 @@ import { testIds } from '../../components/testIds';
 import { normalizeTraceId } from '../../datasources';
 import { dsRef } from '../../datasources/lookup';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { textValues } from '../../utils/i18nValues';
 import { OpenTraceForm } from './OpenTraceForm';
 import { traceQuery } from './traceQueries';
 import { TraceView } from './TraceView';
@@ -39,8 +41,12 @@ export function buildTraceScene(ctx: PivotContext, rawTraceId: string): Embedded
           <div data-testid={testIds.trace.state('invalid-id')}>
             <Problem
               severity="warning"
-              title="Invalid trace id"
-              message={`${parsed.message}. Paste the trace_id of a log line or a span, for example 4bf92f3577b34da6a3ce929d0e0e4736.`}
+              title={t('pivot.trace.invalid-id.title', 'Invalid trace id')}
+              message={t(
+                'pivot.trace.invalid-id.message',
+                '{{problem}}. Paste the trace_id of a log line or a span, for example {{example}}.',
+                textValues({ problem: parsed.message, example: '4bf92f3577b34da6a3ce929d0e0e4736' })
+              )}
             />
             <OpenTraceForm />
           </div>

@@ -1,4 +1,6 @@
 import { DataFrame, dateTime, LoadingState, PanelData, TimeRange } from '@grafana/data';
+import { t } from '@grafana/i18n';
+import { textValues } from '../../utils/i18nValues';
 
 /**
  * What the Trace page shows for Tempo's answer, decided in one place: loading, the trace,
@@ -39,7 +41,7 @@ export function traceLoadState(data: PanelData | undefined): TraceLoadState {
   const frame = pickTraceFrame(data.series);
   const hasSpans = frame !== undefined && frame.length > 0;
   if (data.state === LoadingState.Error) {
-    const message = errorMessage(data) ?? 'Tempo failed without a message.';
+    const message = errorMessage(data) ?? t('pivot.trace.load.no-message', 'Tempo failed without a message.');
     if (hasSpans) {
       return { kind: 'data', frame };
     }
@@ -87,14 +89,26 @@ export function boundedLogWindow(fromMs: number, toMs: number): LogWindow {
 
 /** What the page says about the window its logs were read in; `format` writes a time. */
 export function logWindowNote({ fromMs, toMs, source }: LogWindow, format: (ms: number) => string): string {
-  const searched = `Logs searched from ${format(fromMs)} to ${format(toMs)}`;
+  const values = textValues({ from: format(fromMs), to: format(toMs) });
   switch (source) {
     case 'trace':
-      return `${searched}: the trace's time, 5 minutes either side.`;
+      return t(
+        'pivot.trace.logs-window.trace',
+        "Logs searched from {{from}} to {{to}}: the trace's time, 5 minutes either side.",
+        values
+      );
     case 'page':
-      return `${searched}, the selected time range: the trace's own time is unknown.`;
+      return t(
+        'pivot.trace.logs-window.page',
+        "Logs searched from {{from}} to {{to}}, the selected time range: the trace's own time is unknown.",
+        values
+      );
     case 'page-cut':
-      return `${searched}, the last hour of the selected time range: the trace's own time is unknown, and every service's logs are read. Narrow the time range to the moment of the trace to search another hour.`;
+      return t(
+        'pivot.trace.logs-window.page-cut',
+        "Logs searched from {{from}} to {{to}}, the last hour of the selected time range: the trace's own time is unknown, and every service's logs are read. Narrow the time range to the moment of the trace to search another hour.",
+        values
+      );
   }
 }
 
