@@ -1,6 +1,7 @@
 import { defineConfig } from 'eslint/config';
 import grafanaI18nPlugin from '@grafana/i18n/eslint-plugin';
 import baseConfig from './.config/eslint.config.mjs';
+import { importBoundaries } from './scripts/eslint/importBoundaries.mjs';
 
 // Files whose user-facing strings are still hard-coded English: each leaves this list as it
 // goes through t() / <Trans> (docs/i18n.md). The list only shrinks.
@@ -52,6 +53,11 @@ export default defineConfig([
     ],
   },
   ...baseConfig,
+  // Which folder of src/ may import which (src/README.md, "Layout and imports").
+  importBoundaries,
+  // The scripts and the Playwright specs are TypeScript too: the base config's TypeScript
+  // blocks cover src/ only (its './tests/**/*' pattern matches nothing in a flat config).
+  { name: 'pivot/scripts-and-e2e', files: ['scripts/**/*.{ts,tsx}', 'tests/**/*.ts'] },
   // create-plugin's i18n rules: text shown to people goes through t() / <Trans>, and t() runs
   // at render time, never at module load (the language is not known yet then).
   {

@@ -27,12 +27,11 @@ import {
 } from '@grafana/scenes';
 import fc from 'fast-check';
 
-import { serviceUrlTemplate } from '../components/NeighbourhoodGraph/graphLinks';
 import serviceOverview from '../dashboards/service-overview.json';
 import sloDetail from '../dashboards/slo-detail.json';
 import sloOverview from '../dashboards/slo-overview.json';
-import { traceDataLink } from '../pages/Services/traceLinks';
-import { fromPathSegment } from '../utils/links';
+import { traceDataLink } from '../utils/traceLinks';
+import { fromPathSegment, serviceUrlTemplate } from '../utils/links';
 import { goUnquote } from '../testing/goUnquote';
 import { nodeTexts, QueryLanguage } from '../testing/grammar';
 import { LogConventions, METRIC_FAMILY_LIST, MetricConventions } from './conventions';

@@ -1,4 +1,6 @@
+import { ROW_VALUE } from '../analysis/serviceGraphFrames';
 import { ROUTES } from '../constants';
+import type { DataSourceSummary } from '../datasources/lookup';
 import { prefixRoute } from './routing';
 
 /**
@@ -93,4 +95,31 @@ export function slosUrl(range?: UrlTimeRange): string {
 
 export function sloUrl(name: string, range?: UrlTimeRange): string {
   return withQuery(`${prefixRoute(ROUTES.Slos)}/${pathSegment(name)}`, rangeParams(range));
+}
+
+// A name no service has: `serviceUrl` encodes it, and the encoded form is then swapped for
+// Grafana's row placeholder, so the link keeps the builder's path and query.
+const SENTINEL = '\u0000pivot-node\u0000';
+const ROW_VALUE_IN_URL = ROW_VALUE.replace(/\}$/, ':percentencode}');
+
+/**
+ * The Service page link with the clicked node's id in place of the service, percent-encoded: a
+ * data link's default format (`encodeURI`) would leave a `/`, `?` or `#` of a name as it is.
+ */
+export function serviceUrlTemplate(range: UrlTimeRange): string {
+  return serviceUrl(SENTINEL, range).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
+}
+
+/**
+ * An Explore link running `query` on `ds` over `range` (Grafana 10+ URL form: `panes` holds
+ * one pane as JSON). The query is passed as is: it comes from the builders in src/datasources.
+ */
+export function exploreUrl(ds: DataSourceSummary, query: Record<string, unknown>, range: UrlTimeRange): string {
+  const pane = {
+    datasource: ds.uid,
+    queries: [{ refId: 'A', datasource: { uid: ds.uid, type: ds.type }, ...query }],
+    range: { from: String(range.from), to: String(range.to) },
+  };
+  const params = new URLSearchParams({ schemaVersion: '1', panes: JSON.stringify({ pivot: pane }) });
+  return `/explore?${params.toString()}`;
 }

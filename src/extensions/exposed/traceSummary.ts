@@ -5,7 +5,7 @@
 import type { DataFrame } from '@grafana/data';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { LogConventions, logql, traceql } from '../../datasources';
-import { traceUrl, UrlTimeRange } from '../../utils/links';
+import { exploreUrl, traceUrl, UrlTimeRange } from '../../utils/links';
 import type { TraceAnalysis } from '../../analysis/traceAnalysis';
 import type { DsQuery } from './runtime';
 
@@ -25,18 +25,6 @@ export function traceQuery(tempo: DataSourceSummary, traceId: string): DsQuery {
 /** The frame Grafana's Tempo source answers a trace with. */
 export function traceFrameOf(frames: DataFrame[]): DataFrame | undefined {
   return frames.find((f) => f.meta?.preferredVisualisationType === 'trace') ?? frames.find((f) => f.name === 'Trace');
-}
-
-/** An Explore URL running one query on one data source over a range (Grafana's `panes` URL, schema 1). */
-export function exploreUrl(ds: DataSourceSummary, query: Record<string, unknown>, range: UrlTimeRange): string {
-  const panes = {
-    pivot: {
-      datasource: ds.uid,
-      queries: [{ refId: 'A', datasource: { uid: ds.uid, type: ds.type }, ...query }],
-      range: { from: String(range.from), to: String(range.to) },
-    },
-  };
-  return `/explore?${new URLSearchParams({ schemaVersion: '1', panes: JSON.stringify(panes) }).toString()}`;
 }
 
 export interface TraceLinks {

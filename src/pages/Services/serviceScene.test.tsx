@@ -25,7 +25,7 @@ import {
   TEMPO,
 } from '../../testing/fakeGrafana';
 import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../../testing/frames';
-import { TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate } from './traceLinks';
+import { TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate } from '../../utils/traceLinks';
 
 const T = 1_700_000_000_000;
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -25,7 +25,7 @@ import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
-import { countTraceIds, traceDataLink, withTraceIdLinks } from './traceLinks';
+import { countTraceIds, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
 import { textValues } from '../../utils/i18nValues';
 
 /** Error log lines asked of Loki for the window: the newest first. */
@@ -98,7 +98,7 @@ export function failingTracesQuery(service: string): TempoQuery {
   };
 }
 
-/** Adds the Trace page link to every logs frame's trace ids (traceLinks.ts). */
+/** Adds the Trace page link to every logs frame's trace ids (src/utils/traceLinks.ts). */
 export function traceIdLinksOperator(location: TraceIdLocation): CustomTransformOperator {
   return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.map((f) => withTraceIdLinks(f, location))));
 }

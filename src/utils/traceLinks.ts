@@ -1,6 +1,6 @@
 import { DataFrame, DataLink, Field, FieldType } from '@grafana/data';
-import type { TraceIdLocation } from '../../datasources/conventions';
-import { traceUrl } from '../../utils/links';
+import type { TraceIdLocation } from '../datasources/conventions';
+import { traceUrl } from './links';
 
 /**
  * Links from the Service page's data (exemplars, log lines, Tempo search rows) to Pivot's

@@ -1,5 +1,5 @@
 import { FieldType, toDataFrame } from '@grafana/data';
-import { PLUGIN_BASE_URL } from '../../constants';
+import { PLUGIN_BASE_URL } from '../constants';
 import {
   countTraceIds,
   lineTraceId,
@@ -8,7 +8,7 @@ import {
   traceLinkTemplate,
   withTraceIdLinks,
 } from './traceLinks';
-import { LogLine, lokiDataplaneFrame, lokiLogsFrame } from '../../testing/frames';
+import { LogLine, lokiDataplaneFrame, lokiLogsFrame } from '../testing/frames';
 
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const T = 1_700_000_000_000;
