@@ -15,7 +15,6 @@ const i18nPending = [
   'src/extensions/exposed/ServiceHealth.tsx',
   'src/extensions/exposed/TraceSummary.tsx',
   'src/extensions/exposed/useLoad.ts',
-  'src/pages/Trace/TraceSummary.tsx',
 ];
 
 export default defineConfig([

@@ -1,9 +1,11 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import type { TraceAnalysis } from '../../analysis/traceAnalysis';
 import { testIds } from '../../components/testIds';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, UrlTimeRange } from '../../utils/links';
 import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary';
 
@@ -25,13 +27,25 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
   return (
     <div className={styles.summary} data-testid={testIds.trace.summary}>
       <Text color="secondary">
-        {analysis.spanCount.toLocaleString('en')} spans, {analysis.services.length} services,{' '}
-        {analysis.startMs === undefined
-          ? 'duration unknown (no span has a usable time)'
-          : formatDuration(analysis.durationMs)}
+        {t(
+          'pivot.trace.summary.counts',
+          '{{spans}} spans, {{services}} services, {{duration}}',
+          textValues({
+            spans: analysis.spanCount.toLocaleString('en'),
+            services: analysis.services.length,
+            duration:
+              analysis.startMs === undefined
+                ? t('pivot.trace.summary.duration-unknown', 'duration unknown (no span has a usable time)')
+                : formatDuration(analysis.durationMs),
+          })
+        )}
       </Text>
       {origin ? (
-        <Alert severity="error" title="Where it failed" data-testid={testIds.trace.failureOrigin}>
+        <Alert
+          severity="error"
+          title={t('pivot.trace.summary.origin-title', 'Where it failed')}
+          data-testid={testIds.trace.failureOrigin}
+        >
           <Stack direction="column" gap={1}>
             <div>
               <TextLink
@@ -39,21 +53,36 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
                 inline={false}
                 data-testid={testIds.trace.serviceLink(origin.serviceName)}
               >
-                {origin.serviceName || '(no service name)'}
+                {origin.serviceName || t('pivot.trace.summary.no-service-name', '(no service name)')}
               </TextLink>{' '}
-              <code>{origin.operationName}</code> failed after {formatDuration(origin.durationMs)}
               {origin.statusMessage ? (
-                <>
-                  : <strong>{origin.statusMessage}</strong>
-                </>
+                <Trans
+                  i18nKey="pivot.trace.summary.origin-failed-with"
+                  values={{
+                    operation: origin.operationName,
+                    duration: formatDuration(origin.durationMs),
+                    status: origin.statusMessage,
+                  }}
+                >
+                  <code>{'{{operation}}'}</code> failed after {'{{duration}}'}: <strong>{'{{status}}'}</strong>.
+                </Trans>
               ) : (
-                ' without a status message'
+                <Trans
+                  i18nKey="pivot.trace.summary.origin-failed"
+                  values={{ operation: origin.operationName, duration: formatDuration(origin.durationMs) }}
+                >
+                  <code>{'{{operation}}'}</code> failed after {'{{duration}}'} without a status message.
+                </Trans>
               )}
-              .
             </div>
             <Text color="secondary" variant="bodySmall">
-              The deepest failing span none of whose children failed
-              {analysis.failingSpanCount > 1 ? ` (${analysis.failingSpanCount} spans failed in all)` : ''}.
+              {analysis.failingSpanCount > 1
+                ? t(
+                    'pivot.trace.summary.origin-note-many',
+                    'The deepest failing span none of whose children failed ({{failed}} spans failed in all).',
+                    textValues({ failed: analysis.failingSpanCount })
+                  )
+                : t('pivot.trace.summary.origin-note', 'The deepest failing span none of whose children failed.')}
             </Text>
             <div>
               <Button
@@ -63,27 +92,42 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
                 onClick={() => onFocusSpan(origin.spanId)}
                 data-testid={testIds.trace.focusSpan(origin.spanId)}
               >
-                Show this span
+                <Trans i18nKey="pivot.trace.summary.show-span">Show this span</Trans>
               </Button>
             </div>
           </Stack>
         </Alert>
       ) : (
-        <Alert severity="success" title="No span failed in this trace" data-testid={testIds.trace.failureOrigin}>
-          No span has error status. Slow? The critical path below shows where the time went.
+        <Alert
+          severity="success"
+          title={t('pivot.trace.summary.no-failure-title', 'No span failed in this trace')}
+          data-testid={testIds.trace.failureOrigin}
+        >
+          <Trans i18nKey="pivot.trace.summary.no-failure">
+            No span has error status. Slow? The critical path below shows where the time went.
+          </Trans>
         </Alert>
       )}
       <div data-testid={testIds.trace.criticalPath}>
-        <Text element="h4">Critical path</Text>
+        <Text element="h4">
+          <Trans i18nKey="pivot.trace.summary.critical-path">Critical path</Trans>
+        </Text>
         <Text color="secondary" variant="bodySmall" element="p">
-          What the request waited on, in time order: each step is the time a span spent itself, not in a child span it
-          waited on (a span shows once before and once after such a child).
+          <Trans i18nKey="pivot.trace.summary.critical-path-help">
+            What the request waited on, in time order: each step is the time a span spent itself, not in a child span it
+            waited on (a span shows once before and once after such a child).
+          </Trans>
         </Text>
         <ol className={styles.path}>
           {criticalPathSteps(analysis).map((step, i) =>
             step.kind === 'skipped' ? (
               <li key={`skipped-${i}`} className={styles.skipped}>
-                … {step.count.toLocaleString('en')} shorter {step.count === 1 ? 'section' : 'sections'} …
+                {t('pivot.trace.summary.skipped', '… {{n}} shorter section …', {
+                  count: step.count,
+                  n: step.count.toLocaleString('en'),
+                  defaultValue_one: '… {{n}} shorter section …',
+                  defaultValue_other: '… {{n}} shorter sections …',
+                })}
               </li>
             ) : (
               <li key={`${step.spanId}-${i}`}>
@@ -94,7 +138,15 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
                   onClick={() => onFocusSpan(step.spanId)}
                   data-testid={testIds.trace.focusSpan(step.spanId)}
                 >
-                  {step.serviceName}: {step.operationName} ({formatDuration(step.durationMs)})
+                  {t(
+                    'pivot.trace.summary.step',
+                    '{{service}}: {{operation}} ({{duration}})',
+                    textValues({
+                      service: step.serviceName,
+                      operation: step.operationName,
+                      duration: formatDuration(step.durationMs),
+                    })
+                  )}
                 </Button>
               </li>
             )
@@ -102,7 +154,7 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
         </ol>
       </div>
       {notes.length > 0 && (
-        <Alert severity="info" title="This trace is irregular">
+        <Alert severity="info" title={t('pivot.trace.summary.irregular', 'This trace is irregular')}>
           <ul>
             {notes.map((note) => (
               <li key={note}>{note}</li>

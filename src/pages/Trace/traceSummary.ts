@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import {
   STATUS_ERROR,
   type CriticalPathSection,
@@ -66,39 +67,92 @@ function longestSections(path: CriticalPathSection[], count: number): Set<number
   return new Set(positions.sort((a, b) => length(b) - length(a) || a - b).slice(0, count));
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+/**
+ * A count as written in a sentence. The sentences pass `count` too, written out in each call so
+ * that the extraction sees it: it picks the language's plural form (`_one`, `_other`, ... in the
+ * locale file; `defaultValue_<form>` without one).
+ */
+function written(count: number): string {
+  return count.toLocaleString('en');
+}
 
 /** One sentence per irregularity of the trace, saying what the page did about it. */
 export function anomalyNotes(anomalies: TraceAnomalies): string[] {
   const notes: string[] = [];
   if (anomalies.orphans > 0) {
     notes.push(
-      `${plural(anomalies.orphans, 'span has', 'spans have')} no parent in this trace (not sampled or not yet ingested): shown as extra roots.`
+      t(
+        'pivot.trace.anomalies.orphans',
+        '{{n}} span has no parent in this trace (not sampled or not yet ingested): shown as extra roots.',
+        {
+          count: anomalies.orphans,
+          n: written(anomalies.orphans),
+          defaultValue_one:
+            '{{n}} span has no parent in this trace (not sampled or not yet ingested): shown as extra roots.',
+          defaultValue_other:
+            '{{n}} spans have no parent in this trace (not sampled or not yet ingested): shown as extra roots.',
+        }
+      )
     );
   }
   if (anomalies.cycles > 0) {
     notes.push(
-      `${plural(anomalies.cycles, 'parent cycle was', 'parent cycles were')} broken at the earliest span of each.`
+      t('pivot.trace.anomalies.cycles', '{{n}} parent cycle was broken at the earliest span of each.', {
+        count: anomalies.cycles,
+        n: written(anomalies.cycles),
+        defaultValue_one: '{{n}} parent cycle was broken at the earliest span of each.',
+        defaultValue_other: '{{n}} parent cycles were broken at the earliest span of each.',
+      })
     );
   }
   if (anomalies.duplicateSpanIds > 0) {
     notes.push(
-      `${plural(anomalies.duplicateSpanIds, 'row repeats', 'rows repeat')} a span id: the first row of each id is used.`
+      t('pivot.trace.anomalies.duplicate-ids', '{{n}} row repeats a span id: the first row of each id is used.', {
+        count: anomalies.duplicateSpanIds,
+        n: written(anomalies.duplicateSpanIds),
+        defaultValue_one: '{{n}} row repeats a span id: the first row of each id is used.',
+        defaultValue_other: '{{n}} rows repeat a span id: the first row of each id is used.',
+      })
     );
   }
   if (anomalies.missingSpanIds > 0) {
     notes.push(
-      `${plural(anomalies.missingSpanIds, 'row has', 'rows have')} no span id and ${anomalies.missingSpanIds === 1 ? 'was' : 'were'} left out.`
+      t('pivot.trace.anomalies.missing-ids', '{{n}} row has no span id and was left out.', {
+        count: anomalies.missingSpanIds,
+        n: written(anomalies.missingSpanIds),
+        defaultValue_one: '{{n}} row has no span id and was left out.',
+        defaultValue_other: '{{n}} rows have no span id and were left out.',
+      })
     );
   }
   if (anomalies.missingTimes > 0) {
     notes.push(
-      `${plural(anomalies.missingTimes, 'span has', 'spans have')} no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.`
+      t(
+        'pivot.trace.anomalies.missing-times',
+        "{{n}} span has no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.",
+        {
+          count: anomalies.missingTimes,
+          n: written(anomalies.missingTimes),
+          defaultValue_one:
+            "{{n}} span has no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.",
+          defaultValue_other:
+            "{{n}} spans have no usable start time or duration (missing, zero or not a number): left out of the trace's time window and duration.",
+        }
+      )
     );
   }
   if (anomalies.clockSkew > 0) {
     notes.push(
-      `${plural(anomalies.clockSkew, 'span starts or ends', 'spans start or end')} outside ${anomalies.clockSkew === 1 ? 'its' : 'their'} parent: clocks of the services disagree.`
+      t(
+        'pivot.trace.anomalies.clock-skew',
+        '{{n}} span starts or ends outside its parent: clocks of the services disagree.',
+        {
+          count: anomalies.clockSkew,
+          n: written(anomalies.clockSkew),
+          defaultValue_one: '{{n}} span starts or ends outside its parent: clocks of the services disagree.',
+          defaultValue_other: '{{n}} spans start or end outside their parent: clocks of the services disagree.',
+        }
+      )
     );
   }
   return notes;
