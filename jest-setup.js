@@ -31,4 +31,9 @@ if (typeof window !== 'undefined') {
   // Translations as the app starts them (src/i18n.ts), in the plugin's namespace. No locale
   // file is loaded: t() and <Trans> give the English defaults written in the code.
   beforeAll(() => require('@grafana/i18n').initPluginTranslations(require('./src/plugin.json').id));
+
+  // Grafana hands its hooks to the runtime when it starts; until then usePluginComponent
+  // throws. Every test starts in a Grafana where no plugin exposes a component (so no
+  // Add-to-dashboard form); a test that needs one installs it with setPluginComponentHook.
+  beforeEach(() => require('@grafana/runtime').setPluginComponentHook(() => ({ component: null, isLoading: false })));
 }

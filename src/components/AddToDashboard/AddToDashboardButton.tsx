@@ -91,25 +91,9 @@ export class AddToDashboardButton extends SceneObjectBase<AddToDashboardButtonSt
   static Component = AddToDashboardButtonRenderer;
 }
 
-/**
- * Grafana's form, or none. Outside a running Grafana (unit tests of the pages) the runtime's
- * hook is an unset stub that throws before calling any React hook, so catching it keeps the
- * hook order stable; inside Grafana it never throws.
- */
-function useAddToDashboardForm(): {
-  component?: React.ComponentType<AddToDashboardFormProps> | null;
-  isLoading: boolean;
-} {
-  try {
-    return usePluginComponent<AddToDashboardFormProps>(ADD_TO_DASHBOARD_FORM_ID);
-  } catch {
-    return { component: undefined, isLoading: false };
-  }
-}
-
 function AddToDashboardButtonRenderer({ model }: SceneComponentProps<AddToDashboardButton>) {
   const { isOpen } = model.useState();
-  const { component: Form, isLoading } = useAddToDashboardForm();
+  const { component: Form, isLoading } = usePluginComponent<AddToDashboardFormProps>(ADD_TO_DASHBOARD_FORM_ID);
   const panel = model.panel();
   // Hidden where Grafana lacks the form, and on panels of computed data (no query to save).
   if (isLoading || !Form || !panel || !queryRunnerOf(panel).runner) {
