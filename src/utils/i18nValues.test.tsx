@@ -17,8 +17,8 @@ describe('translated text with values', () => {
   it('<Trans> renders values and markup as text and elements', () => {
     render(
       <p data-testid="text">
-        <Trans i18nKey="pivot.test.markup">
-          Service <strong>{{ name }}</strong> is down
+        <Trans i18nKey="pivot.test.markup" values={{ name }}>
+          Service <strong>{'{{name}}'}</strong> is down
         </Trans>
       </p>
     );
