@@ -2,6 +2,9 @@
  * The ids, titles and targets of what Pivot adds to Grafana and exposes to other plugins.
  * module.tsx registers exactly these and plugin.json declares exactly these (a test checks both).
  * Imported by the preloaded module: keep it to constants.
+ *
+ * The titles and descriptions stay English, outside t(): Grafana reads them as the module loads,
+ * before the language is known, and matches each registration to plugin.json by its title.
  */
 
 /** Grafana's extension points Pivot adds its "Investigate in Pivot" link to. */

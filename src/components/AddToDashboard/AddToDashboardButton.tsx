@@ -1,5 +1,6 @@
 import React from 'react';
 import type { TimeRange } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import { getDataSourceSrv, usePluginComponent } from '@grafana/runtime';
 import {
   SceneComponentProps,
@@ -15,6 +16,7 @@ import {
 import type { DataTransformerConfig, Panel } from '@grafana/schema';
 import { Alert, IconButton, Modal } from '@grafana/ui';
 import { ADD_TO_DASHBOARD_FORM_ID } from '../../extensions/ids';
+import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 import { PanelSource, toDashboardPanel } from './dashboardPanel';
 
@@ -104,14 +106,18 @@ function AddToDashboardButtonRenderer({ model }: SceneComponentProps<AddToDashbo
       <IconButton
         name="apps"
         size="sm"
-        tooltip="Add to dashboard"
+        tooltip={t('pivot.add-to-dashboard.button', 'Add to dashboard')}
         onClick={model.open}
         data-testid={testIds.embedding.addToDashboard}
       />
       {isOpen && (
         // The title as the panel's header shows it (a verbatim title is a variable reference).
         <Modal
-          title={`Add "${panel.interpolate(panel.state.title, undefined, 'text')}" to a dashboard`}
+          title={t(
+            'pivot.add-to-dashboard.title',
+            'Add "{{title}}" to a dashboard',
+            textValues({ title: panel.interpolate(panel.state.title, undefined, 'text') })
+          )}
           isOpen
           onDismiss={model.close}
         >
@@ -137,7 +143,7 @@ function AddToDashboardForm({
     built = dashboardPanelOf(panel);
   } catch (e) {
     return (
-      <Alert severity="error" title="This panel cannot be added to a dashboard">
+      <Alert severity="error" title={t('pivot.add-to-dashboard.failed', 'This panel cannot be added to a dashboard')}>
         {e instanceof Error ? e.message : String(e)}
       </Alert>
     );

@@ -1,10 +1,12 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { formattedValueToString, getValueFormat, GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Badge, LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { METRIC_FAMILIES } from '../../datasources';
+import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, sloUrl, UrlTimeRange } from '../../utils/links';
 import { loadPivotContext, queryFrames, toEpochRange } from './runtime';
 import {
@@ -19,7 +21,7 @@ import {
   sloText,
   windowOf,
 } from './serviceHealth';
-import { Loaded as LoadResult, useLoad } from './useLoad';
+import { invalidRange, Loaded as LoadResult, useLoad } from './useLoad';
 
 export interface ServiceHealthProps {
   /** The service, as the configured service label names it. */
@@ -35,16 +37,17 @@ type Loaded = LoadResult<{ figures: HealthFigures; slos: SloStatus[] }>;
 async function loadHealth(service: string, range: { from: string; to: string }): Promise<Loaded> {
   const epoch = toEpochRange(range);
   if (!epoch) {
-    return {
-      state: 'problem',
-      title: 'Invalid time range',
-      message: `Cannot read the range ${range.from} to ${range.to}.`,
-    };
+    return invalidRange(range);
   }
   const { ctx, jsonData } = await loadPivotContext();
   const prometheus = ctx.datasources.prometheus;
   if (!prometheus.ok) {
-    return { state: 'problem', title: 'No Prometheus data source', message: prometheus.message, config: true };
+    return {
+      state: 'problem',
+      title: t('pivot.exposed.service-health.no-prometheus', 'No Prometheus data source'),
+      message: prometheus.message,
+      config: true,
+    };
   }
   const window = windowOf(epoch);
   const withDs = (q: HealthQuery) => ({
@@ -63,7 +66,11 @@ async function loadHealth(service: string, range: { from: string; to: string }):
   if (!figures) {
     return {
       state: 'empty',
-      message: `No requests of ${service} in this time range. Check the service name and Pivot's metric conventions in Configuration.`,
+      message: t(
+        'pivot.exposed.service-health.no-requests',
+        "No requests of {{service}} in this time range. Check the service name and Pivot's metric conventions in Configuration.",
+        textValues({ service })
+      ),
     };
   }
   // The SLIs need the family the figures came from: a second request, only for a service with SLOs.
@@ -76,28 +83,44 @@ async function loadHealth(service: string, range: { from: string; to: string }):
 }
 
 function format(unit: string, value: number | undefined, decimals?: number): string {
-  return value === undefined ? 'no data' : formattedValueToString(getValueFormat(unit)(value, decimals));
+  return value === undefined
+    ? t('pivot.exposed.service-health.no-data', 'no data')
+    : formattedValueToString(getValueFormat(unit)(value, decimals));
 }
 
 /** A service's RED figures and SLO status, for other plugins and dashboards; every figure links into Pivot. */
 export default function ServiceHealth({ service, timeRange }: ServiceHealthProps) {
   const styles = useStyles2(getStyles);
   const range = timeRange ?? DEFAULT_RANGE;
-  const loaded = useLoad(`${service}\n${range.from}\n${range.to}`, () => loadHealth(service, range), 'Query failed');
+  const loaded = useLoad(
+    `${service}\n${range.from}\n${range.to}`,
+    () => loadHealth(service, range),
+    t('pivot.exposed.service-health.query-failed', 'Query failed')
+  );
 
   const urlRange: UrlTimeRange = range;
   if (!service) {
-    return <Problem title="No service" message="Pass the service prop: the name the service label carries." />;
+    return (
+      <Problem
+        title={t('pivot.exposed.service-health.no-service', 'No service')}
+        message={t(
+          'pivot.exposed.service-health.no-service-message',
+          'Pass the service prop: the name the service label carries.'
+        )}
+      />
+    );
   }
   return (
     <div className={styles.container} data-testid={testIds.embedding.serviceHealth}>
       <Stack direction="row" justifyContent="space-between" alignItems="center">
         <Text element="h4">{service}</Text>
         <LinkButton size="sm" variant="secondary" icon="arrow-right" href={serviceUrl(service, urlRange)}>
-          Investigate in Pivot
+          <Trans i18nKey="pivot.exposed.service-health.investigate">Investigate in Pivot</Trans>
         </LinkButton>
       </Stack>
-      {loaded.state === 'loading' && <LoadingPlaceholder text="Loading service health…" />}
+      {loaded.state === 'loading' && (
+        <LoadingPlaceholder text={t('pivot.exposed.service-health.loading', 'Loading service health…')} />
+      )}
       {loaded.state === 'problem' && (
         <Problem title={loaded.title} message={loaded.message} showConfigLink={loaded.config} />
       )}
@@ -105,11 +128,17 @@ export default function ServiceHealth({ service, timeRange }: ServiceHealthProps
       {loaded.state === 'done' && (
         <>
           <dl className={styles.figures}>
-            <dt>Requests</dt>
+            <dt>
+              <Trans i18nKey="pivot.exposed.service-health.requests">Requests</Trans>
+            </dt>
             <dd>{format('reqps', loaded.figures.requestRate, 2)}</dd>
-            <dt>Errors</dt>
+            <dt>
+              <Trans i18nKey="pivot.exposed.service-health.errors">Errors</Trans>
+            </dt>
             <dd>{format('percentunit', loaded.figures.errorRatio, 2)}</dd>
-            <dt>p95 latency</dt>
+            <dt>
+              <Trans i18nKey="pivot.exposed.service-health.p95">p95 latency</Trans>
+            </dt>
             <dd>{format('s', loaded.figures.p95Seconds)}</dd>
           </dl>
           <Text variant="bodySmall" color="secondary">

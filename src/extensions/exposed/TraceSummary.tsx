@@ -1,14 +1,16 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
 import { analyzeTrace, timeOnCriticalPath, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { isTraceId, normalizeTraceId, quoteTraceIdInput } from '../../datasources';
+import { textValues } from '../../utils/i18nValues';
 import { loadPivotContext, queryFrames, toEpochRange } from './runtime';
 import { traceFrameOf, TraceLinks, traceLinks, traceQuery } from './traceSummary';
-import { Loaded as LoadResult, useLoad } from './useLoad';
+import { invalidRange, Loaded as LoadResult, useLoad } from './useLoad';
 
 export interface TraceSummaryProps {
   /** A trace id in any form Tempo accepts (hex, leading zeros or not). */
@@ -25,30 +27,39 @@ async function loadSummary(rawId: string, range: { from: string; to: string }): 
   if (!isTraceId(rawId)) {
     return {
       state: 'problem',
-      title: 'Invalid trace id',
-      message: `${quoteTraceIdInput(rawId)} is not a trace id: a trace id is 1 to 32 hexadecimal digits.`,
+      title: t('pivot.exposed.trace-summary.invalid-id', 'Invalid trace id'),
+      message: t(
+        'pivot.exposed.trace-summary.invalid-id-message',
+        '{{input}} is not a trace id: a trace id is 1 to 32 hexadecimal digits.',
+        textValues({ input: quoteTraceIdInput(rawId) })
+      ),
     };
   }
   const traceId = normalizeTraceId(rawId);
   const epoch = toEpochRange(range);
   if (!epoch) {
-    return {
-      state: 'problem',
-      title: 'Invalid time range',
-      message: `Cannot read the range ${range.from} to ${range.to}.`,
-    };
+    return invalidRange(range);
   }
   const { ctx } = await loadPivotContext();
   const tempo = ctx.datasources.tempo;
   if (!tempo.ok) {
-    return { state: 'problem', title: 'No Tempo data source', message: tempo.message, config: true };
+    return {
+      state: 'problem',
+      title: t('pivot.exposed.trace-summary.no-tempo', 'No Tempo data source'),
+      message: tempo.message,
+      config: true,
+    };
   }
   const frame = traceFrameOf(await queryFrames([traceQuery(tempo.ds, traceId)], epoch));
   const analysis = analyzeTrace(frame);
   if (!frame || analysis.spanCount === 0) {
     return {
       state: 'empty',
-      message: `Trace ${traceId} was not found in ${tempo.ds.name}. It may be older than Tempo keeps traces, or outside the time range.`,
+      message: t(
+        'pivot.exposed.trace-summary.not-found',
+        'Trace {{traceId}} was not found in {{dataSource}}. It may be older than Tempo keeps traces, or outside the time range.',
+        textValues({ traceId, dataSource: tempo.ds.name })
+      ),
     };
   }
   const loki = ctx.datasources.loki;
@@ -68,12 +79,14 @@ export default function TraceSummary({ traceId, timeRange }: TraceSummaryProps) 
   const loaded = useLoad(
     `${traceId}\n${range.from}\n${range.to}`,
     () => loadSummary(traceId, range),
-    'Trace query failed'
+    t('pivot.exposed.trace-summary.query-failed', 'Trace query failed')
   );
 
   return (
     <div className={styles.container} data-testid={testIds.embedding.traceSummary}>
-      {loaded.state === 'loading' && <LoadingPlaceholder text="Loading trace…" />}
+      {loaded.state === 'loading' && (
+        <LoadingPlaceholder text={t('pivot.exposed.trace-summary.loading', 'Loading trace…')} />
+      )}
       {loaded.state === 'problem' && (
         <Problem title={loaded.title} message={loaded.message} showConfigLink={loaded.config} />
       )}
@@ -87,28 +100,45 @@ function Summary({ traceId, analysis, links }: { traceId: string; analysis: Trac
   const origin = analysis.failureOrigin;
   return (
     <>
-      <Text element="h4">Trace {traceId}</Text>
+      <Text element="h4">{t('pivot.exposed.trace-summary.title', 'Trace {{traceId}}', textValues({ traceId }))}</Text>
       <Text color="secondary">
-        {analysis.spanCount} spans across {analysis.services.length} services, {analysis.durationMs.toFixed(1)} ms
+        {t(
+          'pivot.exposed.trace-summary.size',
+          '{{spans}} spans across {{services}} services, {{duration}} ms',
+          textValues({
+            spans: analysis.spanCount,
+            services: analysis.services.length,
+            duration: analysis.durationMs.toFixed(1),
+          })
+        )}
       </Text>
       {origin ? (
         <div>
           <Text color="error" weight="medium">
-            Failed in {origin.serviceName || 'an unnamed service'}: {origin.operationName}
+            {t(
+              'pivot.exposed.trace-summary.failed-in',
+              'Failed in {{service}}: {{operation}}',
+              textValues({
+                service: origin.serviceName || t('pivot.exposed.trace-summary.unnamed-service', 'an unnamed service'),
+                operation: origin.operationName,
+              })
+            )}
           </Text>
           {origin.statusMessage && <Text element="p">{origin.statusMessage}</Text>}
         </div>
       ) : (
-        <Text color="success">No span of this trace failed.</Text>
+        <Text color="success">
+          <Trans i18nKey="pivot.exposed.trace-summary.no-failure">No span of this trace failed.</Trans>
+        </Text>
       )}
       <CriticalPathLeaders analysis={analysis} />
       <Stack direction="row" gap={1}>
         <LinkButton size="sm" variant="primary" icon="arrow-right" href={links.trace}>
-          Open in Pivot
+          <Trans i18nKey="pivot.exposed.trace-summary.open">Open in Pivot</Trans>
         </LinkButton>
         {links.logs && (
           <LinkButton size="sm" variant="secondary" icon="gf-logs" href={links.logs}>
-            Logs of this trace
+            <Trans i18nKey="pivot.exposed.trace-summary.logs">Logs of this trace</Trans>
           </LinkButton>
         )}
       </Stack>
@@ -129,14 +159,23 @@ function CriticalPathLeaders({ analysis }: { analysis: TraceAnalysis }) {
   return (
     <div>
       <Text color="secondary" variant="bodySmall">
-        Critical path, most time in:
+        <Trans i18nKey="pivot.exposed.trace-summary.critical-path">Critical path, most time in:</Trans>
       </Text>
       <ul>
         {leaders.map(({ spanId, ms }) => {
           const span = analysis.getSpan(spanId);
           return (
             <li key={spanId}>
-              {`${span?.serviceName || '(no service name)'}: ${span?.operationName ?? ''} ${ms.toFixed(1)} ms (${Math.round((100 * ms) / whole)}%)`}
+              {t(
+                'pivot.exposed.trace-summary.critical-path-span',
+                '{{service}}: {{operation}} {{duration}} ms ({{share}}%)',
+                textValues({
+                  service: span?.serviceName || t('pivot.exposed.trace-summary.no-service-name', '(no service name)'),
+                  operation: span?.operationName ?? '',
+                  duration: ms.toFixed(1),
+                  share: Math.round((100 * ms) / whole),
+                })
+              )}
             </li>
           );
         })}

@@ -3,11 +3,13 @@
  * src/datasources), the figures read from Grafana's frames, and the SLO status of the service.
  */
 import { DataFrame, FieldType } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import { METRIC_FAMILY_LIST, MetricFamily, promql } from '../../datasources';
 import { burnRate } from '../../analysis/slo';
 import { sliErrorRatio } from '../../datasources/sloQueries';
 import { metricConventionsFor, PivotSettings } from '../../settings';
 import { SloDefinition, validateSlo } from '../../slo/definition';
+import { textValues } from '../../utils/i18nValues';
 import type { EpochRange } from './runtime';
 
 export interface HealthQuery {
@@ -135,7 +137,14 @@ export function sloStatuses(slos: SloDefinition[], frames: DataFrame[]): SloStat
 /** The SLO's badge: its burn rate against its objective, or that there is no data. */
 export function sloText(slo: SloStatus): string {
   if (slo.state === 'unknown' || slo.burnRate === undefined) {
-    return `${slo.objective}%: no data`;
+    return t(
+      'pivot.exposed.service-health.slo-no-data',
+      '{{objective}}%: no data',
+      textValues({ objective: slo.objective })
+    );
   }
-  return `burn ${slo.burnRate.toFixed(1)}x (${slo.state === 'ok' ? 'within' : 'over'} ${slo.objective}%)`;
+  const values = textValues({ rate: slo.burnRate.toFixed(1), objective: slo.objective });
+  return slo.state === 'ok'
+    ? t('pivot.exposed.service-health.slo-within', 'burn {{rate}}x (within {{objective}}%)', values)
+    : t('pivot.exposed.service-health.slo-over', 'burn {{rate}}x (over {{objective}}%)', values);
 }

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { t } from '@grafana/i18n';
+import { textValues } from '../../utils/i18nValues';
 import { messageOf } from './runtime';
 
 export type Loaded<T> =
@@ -6,6 +8,19 @@ export type Loaded<T> =
   | { state: 'problem'; title: string; message: string; config?: boolean }
   | { state: 'empty'; message: string }
   | ({ state: 'done' } & T);
+
+/** The problem of a time range Grafana cannot read (either exposed component's `timeRange` prop). */
+export function invalidRange(range: { from: string; to: string }): Loaded<never> {
+  return {
+    state: 'problem',
+    title: t('pivot.exposed.invalid-range.title', 'Invalid time range'),
+    message: t(
+      'pivot.exposed.invalid-range.message',
+      'Cannot read the range {{from}} to {{to}}.',
+      textValues({ from: range.from, to: range.to })
+    ),
+  };
+}
 
 /**
  * Runs `load` whenever `key` (the component's inputs as text) changes, and gives its result,
