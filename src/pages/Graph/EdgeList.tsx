@@ -5,13 +5,12 @@ import { t, Trans } from '@grafana/i18n';
 import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { GraphEdge, health, NodeKind, ServiceGraph } from '../../analysis/serviceGraph';
 import { edgePivots, formatRatio, formatRequests, formatSeconds } from '../../analysis/serviceGraphFrames';
-import { exploreUrl } from '../../utils/links';
 import { testIds } from '../../components/testIds';
 import type { LogConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { edgeErrorLogs } from '../../datasources/serviceGraph';
 import { textValues } from '../../utils/i18nValues';
-import { serviceUrl, UrlTimeRange } from '../../utils/links';
+import { exploreUrl, serviceUrl, UrlTimeRange } from '../../utils/links';
 import { edgeRows } from './graphModel';
 
 interface Props {

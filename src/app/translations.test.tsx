@@ -1,10 +1,10 @@
 import React from 'react';
 import i18n from 'i18next';
 import { render } from '@testing-library/react';
-import { MissingMetrics } from './pages/Graph/MissingMetrics';
-import { anomalyNotes } from './pages/Trace/traceSummary';
-import { PLUGIN_ID } from './constants';
-import enUS from './locales/en-US/pivot-correlation-app.json';
+import { MissingMetrics } from '../pages/Graph/MissingMetrics';
+import { anomalyNotes } from '../pages/Trace/traceSummary';
+import { PLUGIN_ID } from '../constants';
+import enUS from '../locales/en-US/pivot-correlation-app.json';
 
 // Grafana 12.1+ loads the plugin's locale file itself, en-US included: the text then comes from
 // the extracted file, not from the defaults in the code. The two must read the same, plural
