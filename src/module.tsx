@@ -1,5 +1,6 @@
 import React, { lazy, Suspense } from 'react';
 import { AppPlugin, type AppRootProps } from '@grafana/data';
+import i18next from 'i18next';
 import { getDataSourceSrv, getTemplateSrv } from '@grafana/runtime';
 import { LoadingPlaceholder } from '@grafana/ui';
 import type { AppConfigProps } from './components/AppConfig/AppConfig';
@@ -8,41 +9,68 @@ import type { TraceSummaryProps } from './extensions/exposed/TraceSummary';
 import { EXPOSED, INVESTIGATE_LINK, INVESTIGATE_LINK_TARGETS } from './extensions/ids';
 import { configureInvestigateLink, InvestigateContext, InvestigateDeps } from './extensions/investigateLink';
 import type { PivotJsonData } from './settings';
-import { ROUTES } from './constants';
+import { PLUGIN_ID, ROUTES } from './constants';
 import { prefixRoute } from './utils/routing';
 
 // Everything imported here ships in the preloaded bundle: pages, the config page and the
 // exposed components load lazily; the link's query parsing runs on the investigate page.
-/** A lazily loaded component behind a loading placeholder. */
-function suspended<P extends object>(Lazy: React.ComponentType<P>, loading: string) {
+/**
+ * A lazily loaded component behind a loading placeholder. The placeholder's text comes from
+ * Grafana's own i18next (external, so nothing is added to this preloaded module; @grafana/i18n
+ * here would add over 5 kB gzip), called as it renders: @grafana/i18n's t() is not set up yet then.
+ */
+function suspended<P extends object>(Lazy: React.ComponentType<P>, loading: () => string | undefined) {
   return function Suspended(props: P) {
     return (
-      <Suspense fallback={<LoadingPlaceholder text={loading} />}>
+      <Suspense fallback={<LoadingPlaceholder text={loading()} />}>
         <Lazy {...props} />
       </Suspense>
     );
   };
 }
 
+/**
+ * Pivot's own translations, for what renders no scene (the configuration page, the exposed
+ * components): those need not load Scenes to set up its strings, as the app does (src/i18n.ts).
+ */
+let own: Promise<unknown> | undefined;
+function ownTranslations(): Promise<unknown> {
+  own ??= import('@grafana/i18n').then(({ initPluginTranslations }) => initPluginTranslations(PLUGIN_ID));
+  return own;
+}
+
+/** A module, once translations are set up: its components' t() calls need them. */
+async function afterTranslations<M>(
+  load: Promise<M>,
+  translations: () => Promise<unknown> = ownTranslations
+): Promise<M> {
+  const [module] = await Promise.all([load, translations()]);
+  return module;
+}
+
 const App = suspended<AppRootProps<PivotJsonData>>(
-  lazy(async () => {
-    const [app, i18n] = await Promise.all([import('./app/App'), import('./i18n')]);
-    await i18n.ensureTranslations();
-    return app;
-  }),
-  'Loading Pivot…'
+  lazy(() => afterTranslations(import('./app/App'), () => import('./i18n').then((i18n) => i18n.ensureTranslations()))),
+  () => i18next.t('pivot.app.loading', { ns: PLUGIN_ID, defaultValue: 'Loading Pivot…' })
 );
 const AppConfig = suspended<AppConfigProps>(
-  lazy(() => import('./components/AppConfig/AppConfig')),
-  'Loading configuration…'
+  lazy(() => afterTranslations(import('./components/AppConfig/AppConfig'))),
+  () => i18next.t('pivot.config.loading', { ns: PLUGIN_ID, defaultValue: 'Loading configuration…' })
 );
 const ServiceHealth = suspended<ServiceHealthProps>(
-  lazy(() => import('./extensions/exposed/ServiceHealth')),
-  'Loading service health…'
+  lazy(() => afterTranslations(import('./extensions/exposed/ServiceHealth'))),
+  () =>
+    i18next.t('pivot.exposed.service-health.loading-component', {
+      ns: PLUGIN_ID,
+      defaultValue: 'Loading service health…',
+    })
 );
 const TraceSummary = suspended<TraceSummaryProps>(
-  lazy(() => import('./extensions/exposed/TraceSummary')),
-  'Loading trace summary…'
+  lazy(() => afterTranslations(import('./extensions/exposed/TraceSummary'))),
+  () =>
+    i18next.t('pivot.exposed.trace-summary.loading-component', {
+      ns: PLUGIN_ID,
+      defaultValue: 'Loading trace summary…',
+    })
 );
 
 const grafanaDeps: InvestigateDeps = {
@@ -53,6 +81,7 @@ const grafanaDeps: InvestigateDeps = {
 export const plugin = new AppPlugin<PivotJsonData>()
   .setRootPage(App)
   .addConfigPage({
+    // Registered as the module loads, before the language is known; Grafana keeps this title.
     title: 'Configuration',
     icon: 'cog',
     body: AppConfig,
