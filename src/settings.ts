@@ -128,7 +128,12 @@ export function suggestLabelName(value: string): string {
   return /^[0-9]/.test(underscored) ? `_${underscored}` : underscored || 'service_name';
 }
 
-/** Why `value` cannot be a label name (undefined when it can); `what` names the setting. */
+/**
+ * Why `value` cannot be a label name (undefined when it can); `what` names the setting.
+ * This module's messages stay English, outside t(): the slo-rules and slo-check scripts import
+ * it, and @grafana/i18n there would load React and i18next into them and warn on stderr that
+ * no language is set up. The pages show these messages under translated titles.
+ */
 export function labelNameProblem(value: string, what: string): string | undefined {
   if (LABEL_NAME.test(value)) {
     return undefined;

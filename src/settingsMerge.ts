@@ -6,9 +6,11 @@
  * configuration fields this admin changed. When the thing being edited changed on the server
  * since the page loaded, the merge refuses and says so (docs/configuration.md#saving).
  */
+import { t } from '@grafana/i18n';
 import { DEFAULT_LOG_CONVENTIONS } from './datasources/conventions';
 import { InvalidSlo, normalizeSettings, PivotJsonData, PivotSettings } from './settings';
 import { SloDefinition, validateSlo } from './slo/definition';
+import { textValues } from './utils/i18nValues';
 
 /** An SLO as the page loaded it: a valid definition, or an invalid entry as it was stored. */
 export type LoadedSlo = { valid: true; slo: SloDefinition } | { valid: false; entry: InvalidSlo };
@@ -73,9 +75,13 @@ function locate(stored: unknown[], loaded: LoadedSlo): Located {
   return candidates.length > 0 && name !== undefined ? { changed: true } : { gone: true };
 }
 
+// The messages below reach only the pages (no script merges settings): they go through t().
+
 function describe(loaded: LoadedSlo): string {
   const name = loadedName(loaded);
-  return name === undefined ? 'The invalid SLO without a name' : `The SLO ${name}`;
+  return name === undefined
+    ? t('pivot.settings.merge.unnamed-slo', 'The invalid SLO without a name')
+    : t('pivot.settings.merge.named-slo', 'The SLO {{name}}', textValues({ name }));
 }
 
 /** Applies one SLO change to the settings as they are now on the server. */
@@ -94,7 +100,11 @@ export function mergeSloChange(current: PivotJsonData | undefined | null, change
     if (takenBy(change.slo.name) >= 0) {
       return {
         ok: false,
-        message: `An SLO named ${change.slo.name} exists already (it may have been added since this page loaded). Nothing was saved: choose another name, or reload to see it.`,
+        message: t(
+          'pivot.settings.merge.add-name-taken',
+          'An SLO named {{name}} exists already (it may have been added since this page loaded). Nothing was saved: choose another name, or reload to see it.',
+          textValues({ name: change.slo.name })
+        ),
       };
     }
     return withSlos([...stored, change.slo]);
@@ -102,13 +112,21 @@ export function mergeSloChange(current: PivotJsonData | undefined | null, change
 
   const found = locate(stored, change.loaded);
   if ('changed' in found) {
-    const next =
-      change.kind === 'delete'
-        ? 'Nothing was deleted: reload to see their change before deleting it.'
-        : 'Nothing was saved: reload to see their change, then make your edit again.';
+    const slo = describe(change.loaded);
     return {
       ok: false,
-      message: `${describe(change.loaded)} was changed by someone else since this page loaded. ${next}`,
+      message:
+        change.kind === 'delete'
+          ? t(
+              'pivot.settings.merge.changed-before-delete',
+              '{{slo}} was changed by someone else since this page loaded. Nothing was deleted: reload to see their change before deleting it.',
+              textValues({ slo })
+            )
+          : t(
+              'pivot.settings.merge.changed-before-save',
+              '{{slo}} was changed by someone else since this page loaded. Nothing was saved: reload to see their change, then make your edit again.',
+              textValues({ slo })
+            ),
     };
   }
   if (change.kind === 'delete') {
@@ -118,13 +136,21 @@ export function mergeSloChange(current: PivotJsonData | undefined | null, change
   if ('gone' in found) {
     return {
       ok: false,
-      message: `${describe(change.loaded)} was deleted by someone else since this page loaded. Nothing was saved: reload, then add it again if it is still needed.`,
+      message: t(
+        'pivot.settings.merge.deleted-before-save',
+        '{{slo}} was deleted by someone else since this page loaded. Nothing was saved: reload, then add it again if it is still needed.',
+        textValues({ slo: describe(change.loaded) })
+      ),
     };
   }
   if (takenBy(change.slo.name, found.at) >= 0) {
     return {
       ok: false,
-      message: `An SLO named ${change.slo.name} exists already (it may have been added since this page loaded): choose another name, or reload to see it.`,
+      message: t(
+        'pivot.settings.merge.rename-name-taken',
+        'An SLO named {{name}} exists already (it may have been added since this page loaded): choose another name, or reload to see it.',
+        textValues({ name: change.slo.name })
+      ),
     };
   }
   return withSlos(stored.map((raw, i) => (i === found.at ? change.slo : raw)));
@@ -143,16 +169,25 @@ export const CONFIG_FIELDS = [
 
 export type ConfigField = (typeof CONFIG_FIELDS)[number];
 
-/** The labels the configuration page shows for its fields. */
-export const FIELD_TITLES: Record<ConfigField, string> = {
-  'datasources.prometheus': 'the Prometheus data source',
-  'datasources.loki': 'the Loki data source',
-  'datasources.tempo': 'the Tempo data source',
-  'metrics.family': 'the metric family',
-  'metrics.serviceLabel': 'the service label in metrics',
-  'logs.serviceLabel': 'the service label in logs',
-  'logs.traceId': 'trace_id in logs',
-};
+/** A field of the configuration page as a message names it. */
+function fieldTitle(field: ConfigField): string {
+  switch (field) {
+    case 'datasources.prometheus':
+      return t('pivot.settings.field.prometheus', 'the Prometheus data source');
+    case 'datasources.loki':
+      return t('pivot.settings.field.loki', 'the Loki data source');
+    case 'datasources.tempo':
+      return t('pivot.settings.field.tempo', 'the Tempo data source');
+    case 'metrics.family':
+      return t('pivot.settings.field.metric-family', 'the metric family');
+    case 'metrics.serviceLabel':
+      return t('pivot.settings.field.metrics-service-label', 'the service label in metrics');
+    case 'logs.serviceLabel':
+      return t('pivot.settings.field.logs-service-label', 'the service label in logs');
+    case 'logs.traceId':
+      return t('pivot.settings.field.trace-id', 'trace_id in logs');
+  }
+}
 
 /**
  * The configuration form's fields as they would be saved: trimmed, '' for an empty data
@@ -202,10 +237,22 @@ export function mergeConfigChange(
   const changed = CONFIG_FIELDS.filter((f) => mine[f] !== before[f]);
   const clashes = changed.filter((f) => theirs[f] !== before[f] && theirs[f] !== mine[f]);
   if (clashes.length > 0) {
-    const list = clashes.map((f) => `${FIELD_TITLES[f]} (now ${JSON.stringify(theirs[f])})`).join(', ');
+    const list = clashes
+      .map((f) =>
+        t(
+          'pivot.settings.merge.clash',
+          '{{field}} (now {{value}})',
+          textValues({ field: fieldTitle(f), value: JSON.stringify(theirs[f]) })
+        )
+      )
+      .join(', ');
     return {
       ok: false,
-      message: `Someone else changed ${list} since this page loaded. Nothing was saved: reload to see their change, then make yours again.`,
+      message: t(
+        'pivot.settings.merge.config-clash',
+        'Someone else changed {{fields}} since this page loaded. Nothing was saved: reload to see their change, then make yours again.',
+        textValues({ fields: list })
+      ),
     };
   }
   const jsonData = CONFIG_FIELDS.reduce(

@@ -3,6 +3,11 @@
  * file the `slo-rules` and `slo-check` commands read. The same type is stored in the app
  * settings (`jsonData.slos`) and edited on the SLO pages. YAML parsing is in sloFile.ts, so
  * the settings can validate definitions without bundling a YAML parser.
+ *
+ * Validation messages stay English, outside t(): slo-rules and slo-check print them, and each
+ * carries the path and value it is about (`slos[2].objective: …`); the SLO pages show them as
+ * they are, under translated titles. @grafana/i18n here would load React and i18next into the
+ * scripts and warn on stderr that no language is set up.
  */
 import { alertThreshold, errorBudget, lowestReachableObjective, unreachablePairs } from '../analysis/slo';
 import { isMetricFamily, METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
