@@ -13,7 +13,9 @@ import {
   traceqlFindings,
   unique,
 } from '../datasources/queryFindings';
+import { t } from '@grafana/i18n';
 import type { PivotSettings } from '../settings';
+import { textValues } from '../utils/i18nValues';
 import { serviceUrl, servicesUrl, traceUrl, UrlTimeRange } from '../utils/links';
 import type { InvestigateTarget } from './investigateLink';
 
@@ -36,7 +38,13 @@ export function findingsOf(target: InvestigateTarget, labels: ServiceLabels): Qu
 
 function list(values: string[]): string {
   const shown = values.slice(0, 5).map((v) => JSON.stringify(v));
-  return values.length > 5 ? `${shown.join(', ')} and ${values.length - 5} more` : shown.join(', ');
+  return values.length > 5
+    ? t(
+        'pivot.investigate.reason.list-more',
+        '{{shown}} and {{more}} more',
+        textValues({ shown: shown.join(', '), more: values.length - 5 })
+      )
+    : shown.join(', ');
 }
 
 /**
@@ -51,12 +59,14 @@ export function decideInvestigation(
   if (targets.length === 0) {
     return {
       page: 'none',
-      reason:
-        'The link carried no Prometheus, Loki or Tempo query. Open Pivot from a panel or Explore query of one of these data sources.',
+      reason: t(
+        'pivot.investigate.reason.no-query',
+        'The link carried no Prometheus, Loki or Tempo query. Open Pivot from a panel or Explore query of one of these data sources.'
+      ),
     };
   }
   const labels = serviceLabels(settings);
-  const all = targets.map((t) => findingsOf(t, labels));
+  const all = targets.map((target) => findingsOf(target, labels));
   const traceIds = unique(all.flatMap((f) => f.traceIds));
   if (traceIds.length === 1) {
     return { page: 'trace', traceId: traceIds[0], url: traceUrl(traceIds[0], { range }) };
@@ -68,13 +78,29 @@ export function decideInvestigation(
   }
   let reason: string;
   if (traceIds.length > 1) {
-    reason = `The queries are about ${traceIds.length} traces.`;
+    // Always more than one here, so no plural forms.
+    reason = t(
+      'pivot.investigate.reason.several-traces',
+      'The queries are about {{traces}} traces.',
+      textValues({ traces: traceIds.length })
+    );
   } else if (services.length > 1) {
-    reason = `The queries select several services (${list(services)}).`;
+    reason = t(
+      'pivot.investigate.reason.several-services',
+      'The queries select several services ({{services}}).',
+      textValues({ services: list(services) })
+    );
   } else if (broad) {
-    reason = 'The queries select services by a pattern or a variable, not by name.';
+    reason = t(
+      'pivot.investigate.reason.broad',
+      'The queries select services by a pattern or a variable, not by name.'
+    );
   } else {
-    reason = `No query selects a service by ${list(unique([...labels.promql, ...labels.logql, 'resource.service.name']))}.`;
+    reason = t(
+      'pivot.investigate.reason.no-service',
+      'No query selects a service by {{labels}}.',
+      textValues({ labels: list(unique([...labels.promql, ...labels.logql, 'resource.service.name'])) })
+    );
   }
   return { page: 'services', reason, url: servicesUrl(range) };
 }
