@@ -24,6 +24,10 @@ import { textValues } from '../utils/i18nValues';
 import { buildQueries } from './dataState';
 
 export interface MetricFamilyGateState extends SceneObjectState {
+  settings: PivotSettings;
+  prometheus: DataSourceResolution;
+  /** Builds the metric parts once the family is known (kept in state: a clone builds the same). */
+  build: (conv: MetricConventions, prometheus: DataSourceSummary) => SceneObject;
   /** The Prometheus data source cannot be used: its message. */
   problem?: string;
   choice?: FamilyChoice;
@@ -43,25 +47,26 @@ export interface MetricFamilyGateState extends SceneObjectState {
 export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
   static Component = MetricFamilyGateRenderer;
 
-  constructor(
-    private readonly settings: PivotSettings,
-    private readonly prometheus: DataSourceResolution,
-    private readonly build: (conv: MetricConventions, prometheus: DataSourceSummary) => SceneObject
-  ) {
-    super({ problem: prometheus.ok ? undefined : prometheus.message, invalid: settingsProblems(settings).prometheus });
+  constructor(state: MetricFamilyGateState) {
+    super({
+      problem: state.prometheus.ok ? undefined : state.prometheus.message,
+      invalid: settingsProblems(state.settings).prometheus,
+      ...state,
+    });
     this.addActivationHandler(() => this.onActivate());
   }
 
   private onActivate() {
-    if (this.state.choice || !this.prometheus.ok || this.state.invalid !== undefined) {
+    const { choice, prometheus, settings, invalid } = this.state;
+    if (choice || !prometheus.ok || invalid !== undefined) {
       return;
     }
-    const configured = this.settings.metrics.family;
+    const configured = settings.metrics.family;
     if (configured !== 'auto') {
       this.choose(chooseMetricFamily(configured));
       return;
     }
-    const ds = this.prometheus.ds;
+    const ds = prometheus.ds;
     let cancelled = false;
     this.detect(ds.uid, ds.type).then(
       (choice) => !cancelled && this.choose(choice),
@@ -73,14 +78,13 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
   }
 
   private choose(choice: FamilyChoice) {
-    if (!this.prometheus.ok) {
+    const { prometheus, settings, build } = this.state;
+    if (!prometheus.ok) {
       return;
     }
-    const ds = this.prometheus.ds;
+    const ds = prometheus.ds;
     const built =
-      choice.kind === 'none'
-        ? undefined
-        : buildQueries(() => this.build(metricConventionsFor(this.settings, choice.family), ds));
+      choice.kind === 'none' ? undefined : buildQueries(() => build(metricConventionsFor(settings, choice.family), ds));
     if (built && !built.ok) {
       this.setState({ choice, invalid: built.message });
       return;

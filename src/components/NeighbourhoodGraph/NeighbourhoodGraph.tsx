@@ -5,11 +5,9 @@ import { config } from '@grafana/runtime';
 import {
   PanelBuilders,
   SceneComponentProps,
-  SceneDataNode,
   sceneGraph,
   SceneObject,
   SceneObjectBase,
-  SceneObjectState,
   SceneQueryRunner,
   VizPanel,
 } from '@grafana/scenes';
@@ -19,6 +17,7 @@ import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
 import { graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
 import { sectionDataState } from '../../scenes/dataState';
+import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
 import { textValues } from '../../utils/i18nValues';
 import { graphUrl } from '../../utils/links';
 import type { PivotContext } from '../../pivotContext';
@@ -31,11 +30,13 @@ import { NeighboursList } from './NeighboursList';
 
 export const NEIGHBOURHOOD_HEIGHT = 320;
 
-export interface NeighbourhoodGraphState extends SceneObjectState {
+export interface NeighbourhoodGraphState extends DerivedDataOwnerState {
   service: string;
+  /** The settings and data sources the graph's links are built from (absent with a problem). */
+  ctx?: PivotContext;
   /** Why the graph cannot be drawn (no Prometheus data source): shown instead of querying. */
   problem?: string;
-  /** The node graph; its frames are built from `$data` (the service-graph queries) on every answer. */
+  /** The node graph; its data node follows `derivedData`, built from `$data` on every answer. */
   panel?: VizPanel;
   /** The same neighbourhood as text (NeighboursList), from the same answer as the panel. */
   neighbours?: Neighbours;
@@ -51,11 +52,8 @@ export interface NeighbourhoodGraphState extends SceneObjectState {
 export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState> {
   static Component = NeighbourhoodGraphRenderer;
 
-  constructor(
-    state: NeighbourhoodGraphState,
-    private readonly ctx?: PivotContext
-  ) {
-    super(state);
+  constructor(state: NeighbourhoodGraphState) {
+    super({ derivedData: undefined, ...state });
     this.addActivationHandler(() => {
       const runner = this.state.$data;
       if (runner) {
@@ -67,10 +65,9 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
 
   /** The node graph frames and the list of the neighbourhood, from the answers of the graph queries. */
   private buildFrames() {
-    const { $data, panel, service } = this.state;
-    const node = panel?.state.$data;
+    const { $data, ctx, service } = this.state;
     const data = $data?.state.data;
-    if (!this.ctx || !data || !(node instanceof SceneDataNode)) {
+    if (!ctx || !data) {
       return;
     }
     const { from, to } = sceneGraph.getTimeRange(this).state;
@@ -79,10 +76,12 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
     const series = graphFrames(view.graph, {
       focus: service,
       palette: graphPalette(config.theme2),
-      links: graphLinks(this.ctx, { from, to }),
+      links: graphLinks(ctx, { from, to }),
     });
-    node.setState({ data: { ...data, state: LoadingState.Done, series } });
-    this.setState({ neighbours: neighbourRows(view.graph, service) });
+    this.setState({
+      derivedData: { ...data, state: LoadingState.Done, series },
+      neighbours: neighbourRows(view.graph, service),
+    });
   }
 }
 
@@ -110,25 +109,23 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
       ),
     });
   }
-  return new NeighbourhoodGraph(
-    {
-      service,
-      $data: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
-      panel: withVerbatimTitle(
-        PanelBuilders.nodegraph()
-          .setDescription(
-            t(
-              'pivot.neighbours.graph.description',
-              'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
-            )
+  return new NeighbourhoodGraph({
+    ctx,
+    service,
+    $data: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
+    panel: withVerbatimTitle(
+      PanelBuilders.nodegraph()
+        .setDescription(
+          t(
+            'pivot.neighbours.graph.description',
+            'Direct callers and callees. Click a node for its Service page, an edge for its failing traces and error logs.'
           )
-          .setData(new SceneDataNode())
-          .build(),
-        t('pivot.neighbours.graph.title', 'Around {{service}}', textValues({ service }))
-      ),
-    },
-    ctx
-  );
+        )
+        .setData(new DerivedDataNode())
+        .build(),
+      t('pivot.neighbours.graph.title', 'Around {{service}}', textValues({ service }))
+    ),
+  });
 }
 
 function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<NeighbourhoodGraph>) {

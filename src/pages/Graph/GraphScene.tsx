@@ -5,10 +5,8 @@ import { config } from '@grafana/runtime';
 import {
   PanelBuilders,
   SceneComponentProps,
-  SceneDataNode,
   sceneGraph,
   SceneObjectBase,
-  SceneObjectState,
   SceneObjectUrlSyncConfig,
   SceneObjectUrlValues,
   SceneQueryRunner,
@@ -49,22 +47,55 @@ import {
   sampleSearchStatus,
 } from './graphModel';
 import { MissingMetrics } from './MissingMetrics';
+import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
 
 export const GRAPH_HEIGHT = 640;
 
-export interface GraphSceneState extends SceneObjectState, GraphControls {
+export interface GraphSceneState extends DerivedDataOwnerState, GraphControls {
+  /** The settings and data sources the graph's queries and links are built from. */
+  ctx: PivotContext;
   /** Metrics (the default) or a sample of failing traces, asked for when the metrics are missing. */
   source: 'metrics' | 'sampled';
   status: GraphStatus;
   /** Set when the Prometheus data source cannot be used. */
   problem?: string;
-  /** The node graph; its data is set from `status` (nodes and edges frames). */
+  /** The node graph; its data node follows `derivedData`, the frames of a ready `status`. */
   panel: VizPanel;
   /** The four service-graph queries (instant, over the whole window). */
   metrics?: SceneQueryRunner;
   /** Sampled graph, step 1: a search for failing traces; step 2: those traces by id. */
   sampleSearch?: SceneQueryRunner;
   sampleTraces?: SceneQueryRunner;
+}
+
+/** The Graph page's scene for these settings, at its defaults unless `state` says otherwise. */
+export function graphScene(ctx: PivotContext, state: Partial<GraphSceneState> = {}): GraphScene {
+  const prometheus = ctx.datasources.prometheus;
+  return new GraphScene({
+    ctx,
+    derivedData: undefined,
+    ...DEFAULT_CONTROLS,
+    source: 'metrics',
+    status: { kind: 'loading', what: t('pivot.graph.loading.metrics', 'the service-graph metrics') },
+    problem: prometheus.ok ? undefined : prometheus.message,
+    metrics: prometheus.ok
+      ? new SceneQueryRunner({
+          datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
+          queries: graphQueries({ window: '$__range' }).map((q) => ({ ...q, instant: true, range: false })),
+        })
+      : undefined,
+    panel: PanelBuilders.nodegraph()
+      .setTitle(t('pivot.graph.panel.title', 'Service graph'))
+      .setDescription(
+        t(
+          'pivot.graph.panel.description',
+          'Click a node for its Service page; click an edge for its failing traces and error logs.'
+        )
+      )
+      .setData(new DerivedDataNode())
+      .build(),
+    ...state,
+  });
 }
 
 /**
@@ -79,38 +110,13 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     keys: [URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
   });
 
-  private readonly ctx: PivotContext;
   private _stopSampling: Array<() => void> = [];
   /** Stops the runner fetching the sampled traces, and the ids it fetches. */
   private _stopTraces?: () => void;
   private _sampledIds = '';
 
-  constructor(ctx: PivotContext, state: Partial<GraphSceneState> = {}) {
-    const prometheus = ctx.datasources.prometheus;
-    super({
-      ...DEFAULT_CONTROLS,
-      source: 'metrics',
-      status: { kind: 'loading', what: t('pivot.graph.loading.metrics', 'the service-graph metrics') },
-      problem: prometheus.ok ? undefined : prometheus.message,
-      metrics: prometheus.ok
-        ? new SceneQueryRunner({
-            datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
-            queries: graphQueries({ window: '$__range' }).map((q) => ({ ...q, instant: true, range: false })),
-          })
-        : undefined,
-      panel: PanelBuilders.nodegraph()
-        .setTitle(t('pivot.graph.panel.title', 'Service graph'))
-        .setDescription(
-          t(
-            'pivot.graph.panel.description',
-            'Click a node for its Service page; click an edge for its failing traces and error logs.'
-          )
-        )
-        .setData(new SceneDataNode())
-        .build(),
-      ...state,
-    });
-    this.ctx = ctx;
+  constructor(state: GraphSceneState) {
+    super(state);
     this.addActivationHandler(() => this.onActivate());
   }
 
@@ -128,7 +134,12 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
       })
     );
     this._subs.add(sceneGraph.getTimeRange(this).subscribeToState(() => this.refresh()));
-    this.refresh();
+    if (this.state.source === 'sampled') {
+      // Activated again, or a clone: the sample runners in state have lost their subscriptions.
+      this.buildSampled();
+    } else {
+      this.refresh();
+    }
     return () => this.stopSampling();
   }
 
@@ -149,7 +160,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
 
   /** Builds the graph from a sample of recent failing traces (when the metrics are missing). */
   buildSampled = () => {
-    const tempo = this.ctx.datasources.tempo;
+    const tempo = this.state.ctx.datasources.tempo;
     if (!tempo.ok) {
       return;
     }
@@ -192,7 +203,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   }
 
   private onSampleSearch() {
-    const tempo = this.ctx.datasources.tempo;
+    const tempo = this.state.ctx.datasources.tempo;
     const step = sampleSearchStatus(this.state.sampleSearch?.state.data);
     if (step.kind === 'pending') {
       this.setStatus(step.status);
@@ -237,31 +248,24 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   }
 
   private setStatus(status: GraphStatus) {
-    this.setState({ status });
     if (status.kind !== 'ready') {
+      this.setState({ status });
       return;
     }
     const { from, to, value } = sceneGraph.getTimeRange(this).state;
     const series = graphFrames(status.view.graph, {
       focus: this.state.focus,
       palette: graphPalette(config.theme2),
-      links: graphLinks(this.ctx, { from, to }),
+      links: graphLinks(this.state.ctx, { from, to }),
     });
-    const node = this.state.panel.state.$data;
-    if (node instanceof SceneDataNode) {
-      node.setState({ data: { state: LoadingState.Done, series, timeRange: value } });
-    }
-  }
-
-  get pivotContext(): PivotContext {
-    return this.ctx;
+    this.setState({ status, derivedData: { state: LoadingState.Done, series, timeRange: value } });
   }
 }
 
 function GraphSceneRenderer({ model }: SceneComponentProps<GraphScene>) {
   const { status, problem, source } = model.useState();
   const styles = useStyles2(getStyles);
-  const tempo = model.pivotContext.datasources.tempo;
+  const tempo = model.state.ctx.datasources.tempo;
 
   if (problem !== undefined) {
     return (
@@ -313,7 +317,7 @@ function StatusBody({
   const { panel, source } = model.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
-  const { datasources, settings } = model.pivotContext;
+  const { datasources, settings } = model.state.ctx;
   switch (status.kind) {
     case 'loading':
       return (

@@ -5,7 +5,7 @@ import { ROUTES } from '../../constants';
 import { URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
-import { GraphScene } from './GraphScene';
+import { graphScene } from './GraphScene';
 
 export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
   return new EmbeddedScene({
@@ -13,7 +13,7 @@ export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
     controls: pageControls(),
     body: new SceneFlexLayout({
       direction: 'column',
-      children: [new SceneFlexItem({ body: new GraphScene(ctx) })],
+      children: [new SceneFlexItem({ body: graphScene(ctx) })],
     }),
   });
 }

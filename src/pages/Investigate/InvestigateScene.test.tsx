@@ -23,7 +23,7 @@ function linkFor(...exprs: string[]): string {
 
 async function landOn(path: string): Promise<InvestigateScene> {
   locationService.push(path);
-  const scene = new InvestigateScene(ctx);
+  const scene = new InvestigateScene({ settings: ctx.settings });
   scene.activate();
   return scene;
 }

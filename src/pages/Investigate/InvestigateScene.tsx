@@ -3,7 +3,7 @@ import { t, Trans } from '@grafana/i18n';
 import { locationService } from '@grafana/runtime';
 import { SceneComponentProps, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
 import { LinkButton, LoadingPlaceholder } from '@grafana/ui';
-import type { PivotContext } from '../../pivotContext';
+import type { PivotSettings } from '../../settings';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { readInvestigateUrl } from '../../extensions/investigateLink';
@@ -11,6 +11,8 @@ import { textValues } from '../../utils/i18nValues';
 import { servicesUrl } from '../../utils/links';
 
 export interface InvestigateSceneState extends SceneObjectState {
+  /** The settings the decision reads (service labels, metric family). */
+  settings: PivotSettings;
   /** Set when there is nothing to open: what is wrong. */
   problem?: string;
 }
@@ -21,10 +23,7 @@ export interface InvestigateSceneState extends SceneObjectState {
  * chose, so Back returns to the dashboard or Explore, not here.
  */
 export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
-  constructor(
-    private readonly ctx: PivotContext,
-    state: Partial<InvestigateSceneState> = {}
-  ) {
+  constructor(state: InvestigateSceneState) {
     super(state);
     this.addActivationHandler(() => {
       let live = true;
@@ -51,7 +50,7 @@ export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
   private async investigate(): Promise<string | undefined> {
     const { decideInvestigation } = await import('../../extensions/investigation');
     const { targets, range } = readInvestigateUrl(locationService.getLocation().search);
-    const decision = decideInvestigation(targets, this.ctx.settings, range);
+    const decision = decideInvestigation(targets, this.state.settings, range);
     if (decision.page === 'none') {
       return decision.reason;
     }

@@ -11,6 +11,6 @@ export function investigatePage(ctx: PivotContext): SceneAppPage {
     title: t('pivot.investigate.page.title', 'Investigate'),
     url: prefixRoute(ROUTES.Investigate),
     routePath: ROUTES.Investigate,
-    getScene: () => new EmbeddedScene({ body: new InvestigateScene(ctx) }),
+    getScene: () => new EmbeddedScene({ body: new InvestigateScene({ settings: ctx.settings }) }),
   });
 }

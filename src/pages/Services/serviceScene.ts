@@ -292,9 +292,11 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
-            metricSections(service, conv, ds)
-          ),
+          body: new MetricFamilyGate({
+            settings: ctx.settings,
+            prometheus: ctx.datasources.prometheus,
+            build: (conv, ds) => metricSections(service, conv, ds),
+          }),
         }),
         new SceneFlexItem({ body: logsSection(ctx, service) }),
         new SceneFlexItem({

@@ -58,10 +58,10 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate(
-            ctx.settings,
+          body: new MetricFamilyGate({
+            settings: ctx.settings,
             prometheus,
-            (conv, ds) =>
+            build: (conv, ds) =>
               new ServicesTable({
                 search: '',
                 sort: formatSort(DEFAULT_SORT),
@@ -72,8 +72,8 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
                   queries: servicesQueries(conv),
                   maxDataPoints: SPARKLINE_POINTS,
                 }),
-              })
-          ),
+              }),
+          }),
         }),
       ],
     }),

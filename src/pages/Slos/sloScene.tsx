@@ -387,9 +387,11 @@ export function buildSloScene(ctx: PivotContext, name: string): EmbeddedScene {
       ? new SceneFlexLayout({
           children: [
             new SceneFlexItem({
-              body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
-                detailBody(conv, ds, slo, ctx.settings.slos)
-              ),
+              body: new MetricFamilyGate({
+                settings: ctx.settings,
+                prometheus: ctx.datasources.prometheus,
+                build: (conv, ds) => detailBody(conv, ds, slo, ctx.settings.slos),
+              }),
             }),
           ],
         })

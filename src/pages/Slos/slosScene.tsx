@@ -250,9 +250,11 @@ export function buildSlosScene(ctx: PivotContext): EmbeddedScene {
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate(ctx.settings, ctx.datasources.prometheus, (conv, ds) =>
-            slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos)
-          ),
+          body: new MetricFamilyGate({
+            settings: ctx.settings,
+            prometheus: ctx.datasources.prometheus,
+            build: (conv, ds) => slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos),
+          }),
         }),
       ],
     }),

@@ -48,6 +48,8 @@ export interface TracesPanelOptions {
 export const SECTION_NAMES = testIds.trace.sections;
 
 export interface TraceViewState extends SceneObjectState {
+  /** The settings and data sources the logs section is built from. */
+  ctx: PivotContext;
   /** Normalised (lowercase hex, no leading zeros). */
   traceId: string;
   focusedSpanId?: string;
@@ -76,13 +78,13 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
   private analysedFrame?: DataFrame;
   private logsKey?: string;
 
-  constructor(
-    private readonly ctx: PivotContext,
-    state: Omit<TraceViewState, 'load' | 'waterfall'>
-  ) {
-    super({ ...state, load: { kind: 'loading' }, waterfall: buildWaterfall() });
+  constructor(state: Omit<TraceViewState, 'load' | 'waterfall'> & Partial<Pick<TraceViewState, 'load' | 'waterfall'>>) {
+    super({ ...state, load: state.load ?? { kind: 'loading' }, waterfall: state.waterfall ?? buildWaterfall() });
+    // The waterfall's span links call back into this view: set here, so a clone's waterfall
+    // (copied with the original's options) calls the clone.
     this.state.waterfall.setState({
       options: {
+        ...this.state.waterfall.state.options,
         focusedSpanId: state.focusedSpanId,
         createFocusSpanLink: (traceId, spanId) => this.focusSpanLink(traceId, spanId),
       },
@@ -194,7 +196,7 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
     // Without the trace's window (Tempo could not answer, or no span has a usable time), the
     // query reads every service's streams: the page's range, at most its last hour.
     const logsWindow = window ? new TraceWindowTimeRange(window) : new BoundedPageTimeRange();
-    this.setState({ logs: buildLogsSection(this.ctx, this.state.traceId, services, logsWindow) });
+    this.setState({ logs: buildLogsSection(this.state.ctx, this.state.traceId, services, logsWindow) });
   }
 }
 

@@ -58,7 +58,8 @@ export function buildTraceScene(ctx: PivotContext, rawTraceId: string): Embedded
   return new EmbeddedScene({
     $timeRange: new SceneTimeRange(DEFAULT_RANGE),
     controls: pageControls(),
-    body: new TraceView(ctx, {
+    body: new TraceView({
+      ctx,
       traceId: parsed.traceId,
       tempoProblem: tempo.ok ? undefined : tempo.message,
       $data: tempo.ok
