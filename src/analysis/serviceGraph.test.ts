@@ -22,8 +22,8 @@ import {
   graphFrames,
   NAMED_PALETTE,
   nodesFrame,
-  ROW_VALUE,
 } from './serviceGraphFrames';
+import { ROW_VALUE } from '../utils/links';
 
 /**
  * user → frontend (virtual caller) → cart → postgres (database), cart → redis (database),

@@ -9,6 +9,7 @@ import {
 import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
 import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
+import { ROW_VALUE } from '../utils/links';
 
 /**
  * Grafana node graph frames (docs/conventions.md#panels-and-node-graph-frames) of a service graph view: `nodes` and
@@ -49,8 +50,6 @@ export interface FrameOptions {
   focus?: string;
 }
 
-/** Placeholder Grafana replaces with the clicked row's value (URI-encoded in URLs). */
-export const ROW_VALUE = '${__value.raw}';
 
 const THICKNESS = { min: 1, max: 8 } as const;
 

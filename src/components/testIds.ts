@@ -10,7 +10,6 @@ export const testIds = {
     useDetected: (pillar: string) => `data-testid pivot-config-use-detected-${pillar}`,
   },
   states: {
-    notAvailable: 'data-testid pivot-not-available',
     problem: 'data-testid pivot-problem',
     empty: 'data-testid pivot-empty',
   },

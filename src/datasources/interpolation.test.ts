@@ -212,7 +212,6 @@ function builtQueries(name: string, window: string, other = 'checkout'): Built[]
   }
 
   add('failingSpans', 'TraceQL', traceql.failingSpans({ service: name }));
-  add('byService', 'TraceQL', traceql.byService({ service: name }));
   add('failingBetween', 'TraceQL', serviceGraph.failingBetween({ client: name, server: other }), [name, other]);
   add('failingBetween (server)', 'TraceQL', serviceGraph.failingBetween({ client: other, server: name }));
   add('failingToPeer', 'TraceQL', serviceGraph.failingToPeer({ client: other, server: name }));

@@ -10,6 +10,8 @@ import type { LogSample, LokiProbe, MetricFamilyProbe, PrometheusProbe, TempoPro
 import type { DataSourceSummary } from './lookup';
 import { checkWindow, selector } from './promql';
 import { streamSelector } from './logql';
+import { errorMessage } from '../utils/errors';
+import { SERVICE_GRAPH_REQUESTS } from './serviceGraph';
 
 /** How far back every probe looks. */
 export const PROBE_WINDOW_SECONDS = 3600;
@@ -18,7 +20,6 @@ export const LOG_SAMPLE_SIZE = 50;
 /** Traces asked of Tempo's search. */
 export const TRACE_SEARCH_LIMIT = 20;
 
-const SERVICE_GRAPH_REQUESTS = 'traces_service_graph_request_total';
 // TraceQL's match-everything spanset: a fixed query with no value in it, so nothing to escape.
 const ANY_SPAN = '{}';
 
@@ -38,28 +39,6 @@ export interface ProbeClient {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The message of an error thrown by Grafana's backend service or by fetch itself. */
-export function errorMessage(error: unknown): string {
-  if (isRecord(error)) {
-    const data = error.data;
-    if (isRecord(data)) {
-      if (typeof data.message === 'string' && data.message) {
-        return data.message;
-      }
-      if (typeof data.error === 'string' && data.error) {
-        return data.error;
-      }
-    }
-    if (typeof error.message === 'string' && error.message) {
-      return error.message;
-    }
-    if (typeof error.status === 'number') {
-      return `HTTP ${error.status}${typeof error.statusText === 'string' ? ` ${error.statusText}` : ''}`;
-    }
-  }
-  return String(error);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -108,15 +108,19 @@ export type GraphRef = (typeof GRAPH_REFS)[keyof typeof GRAPH_REFS];
 export interface GraphQuery {
   refId: GraphRef;
   expr: string;
+  /** Every graph query is one value per edge over the whole window. */
+  instant: true;
+  range: false;
 }
 
 /** The four instant queries of a graph (whole, or one service's neighbourhood) over `window`. */
 export function graphQueries(options: GraphQueryOptions): GraphQuery[] {
+  const instant = { instant: true, range: false } as const;
   return [
-    { refId: GRAPH_REFS.requests, expr: edgeRequestRate(options) },
-    { refId: GRAPH_REFS.failed, expr: edgeFailedRate(options) },
-    { refId: GRAPH_REFS.edgeP95, expr: edgeLatencyQuantile({ ...options, quantile: 0.95 }) },
-    { refId: GRAPH_REFS.nodeP95, expr: nodeLatencyQuantile({ ...options, quantile: 0.95 }) },
+    { refId: GRAPH_REFS.requests, expr: edgeRequestRate(options), ...instant },
+    { refId: GRAPH_REFS.failed, expr: edgeFailedRate(options), ...instant },
+    { refId: GRAPH_REFS.edgeP95, expr: edgeLatencyQuantile({ ...options, quantile: 0.95 }), ...instant },
+    { refId: GRAPH_REFS.nodeP95, expr: nodeLatencyQuantile({ ...options, quantile: 0.95 }), ...instant },
   ];
 }
 

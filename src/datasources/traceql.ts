@@ -86,8 +86,3 @@ export function failingSpans({ service }: FailingSpansOptions = {}): string {
   }
   return `{ ${conditions.join(' && ')} }`;
 }
-
-/** Every span of one service. */
-export function byService({ service }: { service: string }): string {
-  return `{ ${SERVICE} = ${traceqlString(service)} }`;
-}

@@ -21,6 +21,7 @@ import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import { metricConventionsFor, PivotSettings, settingsProblems } from '../settings';
 import { textValues } from '../utils/i18nValues';
+import { errorMessage } from '../utils/errors';
 import { buildQueries } from './dataState';
 
 export interface MetricFamilyGateState extends SceneObjectState {
@@ -70,7 +71,7 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     let cancelled = false;
     this.detect(ds.uid, ds.type).then(
       (choice) => !cancelled && this.choose(choice),
-      (error: unknown) => !cancelled && this.setState({ error: errorText(error) })
+      (error: unknown) => !cancelled && this.setState({ error: errorMessage(error) })
     );
     return () => {
       cancelled = true;
@@ -131,16 +132,6 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     }
     return chooseMetricFamily('auto', data.series);
   }
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    return error.message;
-  }
-  if (error && typeof error === 'object' && 'message' in error && typeof error.message === 'string') {
-    return error.message;
-  }
-  return String(error);
 }
 
 /** No family has requests: what was looked for and where to fix it. A function: t() runs at render. */

@@ -1,6 +1,7 @@
 import { LoadingState, PanelData } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import { textValues } from '../utils/i18nValues';
+import { errorMessage, panelErrorMessage } from '../utils/errors';
 
 /**
  * What a section of a page shows for its data: the states are decided here, in one place,
@@ -17,11 +18,6 @@ function hasRows(data: PanelData): boolean {
   return data.series.some((frame) => frame.length > 0);
 }
 
-function errorMessages(data: PanelData): string | undefined {
-  const messages = (data.errors ?? []).map((e) => e.message ?? e.data?.message ?? '').filter((m) => m !== '');
-  return messages.length > 0 ? [...new Set(messages)].join('; ') : undefined;
-}
-
 /**
  * Loading until the first answer (later refreshes keep showing the previous data), the data
  * source's message on error, empty when no frame has a row. When some queries of a request
@@ -32,7 +28,7 @@ export function sectionDataState(data: PanelData | undefined): SectionDataState 
     return { kind: 'loading' };
   }
   if (data.state === LoadingState.Error) {
-    const message = errorMessages(data) ?? t('pivot.scenes.data.no-message', 'The query failed without a message.');
+    const message = panelErrorMessage(data) ?? t('pivot.scenes.data.no-message', 'The query failed without a message.');
     return hasRows(data) ? { kind: 'data', warning: message } : { kind: 'error', message };
   }
   if (data.state === LoadingState.Loading) {
@@ -53,7 +49,7 @@ export function buildQueries<T>(build: () => T): BuiltQueries<T> {
   try {
     return { ok: true, queries: build() };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return {
       ok: false,
       message: t(

@@ -79,7 +79,8 @@ function times(factor: number): string {
   return `${Number(factor.toPrecision(4))}x`;
 }
 
-function describeSli(slo: SloDefinition): string {
+/** What the SLO counts against its budget, in the words of its alerts. */
+function badEventsText(slo: SloDefinition): string {
   return slo.sli.type === 'availability' ? 'failed requests' : `requests slower than ${slo.sli.thresholdSeconds}s`;
 }
 
@@ -112,7 +113,7 @@ export function sloRuleGroup(conv: MetricConventions, slo: SloDefinition, option
       annotations: {
         summary: `SLO ${templateText(slo.name)} (${templateText(slo.service)}) is burning its error budget ${times(pair.factor)} too fast`,
         description:
-          `The share of ${describeSli(slo)} is {{ $value | humanizePercentage }} over ${pair.longWindow} and above ` +
+          `The share of ${badEventsText(slo)} is {{ $value | humanizePercentage }} over ${pair.longWindow} and above ` +
           `${percent(threshold)} over ${pair.shortWindow} as well (${times(pair.factor)} the ${percent(budget)} budget of a ` +
           `${slo.objective}% objective): at this rate ${percent(pair.budgetConsumed)} of the ${slo.period} error budget ` +
           `is spent in ${pair.longWindow}.`,

@@ -1,4 +1,3 @@
-import { ROW_VALUE } from '../analysis/serviceGraphFrames';
 import { ROUTES } from '../constants';
 import type { DataSourceSummary } from '../datasources/lookup';
 import { prefixRoute } from './routing';
@@ -96,6 +95,9 @@ export function slosUrl(range?: UrlTimeRange): string {
 export function sloUrl(name: string, range?: UrlTimeRange): string {
   return withQuery(`${prefixRoute(ROUTES.Slos)}/${pathSegment(name)}`, rangeParams(range));
 }
+
+/** Placeholder Grafana replaces with the clicked row's value (URI-encoded in URLs). */
+export const ROW_VALUE = '${__value.raw}';
 
 // A name no service has: `serviceUrl` encodes it, and the encoded form is then swapped for
 // Grafana's row placeholder, so the link keeps the builder's path and query.

@@ -19,6 +19,7 @@ import { ADD_TO_DASHBOARD_FORM_ID } from '../../extensions/ids';
 import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 import { PanelSource, toDashboardPanel } from './dashboardPanel';
+import { errorMessage } from '../../utils/errors';
 
 /** The props of Grafana's `grafana/add-to-dashboard-form/v1` Pivot uses. */
 interface AddToDashboardFormProps {
@@ -144,7 +145,7 @@ function AddToDashboardForm({
   } catch (e) {
     return (
       <Alert severity="error" title={t('pivot.add-to-dashboard.failed', 'This panel cannot be added to a dashboard')}>
-        {e instanceof Error ? e.message : String(e)}
+        {errorMessage(e)}
       </Alert>
     );
   }

@@ -6,7 +6,7 @@ import { Alert, Button, Combobox, Field, FieldSet, Input, useStyles2 } from '@gr
 import { LogConventions, METRIC_FAMILIES, MetricFamily, TraceIdLocation } from '../../datasources/conventions';
 import type { MetricsDetection } from '../../datasources/detect';
 import { PILLAR_TITLES, PILLAR_TYPES, resolveDataSource } from '../../datasources/lookup';
-import { errorMessage } from '../../datasources/probes';
+import { errorMessage } from '../../utils/errors';
 import { grafanaProbeClient } from './grafanaProbeClient';
 import { LABEL_NAME_RULE, PILLARS, Pillar, PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';

@@ -27,6 +27,7 @@ import { testIds } from '../testIds';
 import { graphLinks, graphPalette } from './graphLinks';
 import { Neighbours, neighbourRows } from './neighbourRows';
 import { NeighboursList } from './NeighboursList';
+import { errorMessage } from '../../utils/errors';
 
 export const NEIGHBOURHOOD_HEIGHT = 320;
 
@@ -96,10 +97,10 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
   }
   let queries;
   try {
-    queries = graphQueries({ window: '$__range', service }).map((q) => ({ ...q, instant: true, range: false }));
+    queries = graphQueries({ window: '$__range', service });
   } catch (error) {
     // A name PromQL cannot hold: this section says so, the rest of the page still renders.
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return new NeighbourhoodGraph({
       service,
       problem: t(

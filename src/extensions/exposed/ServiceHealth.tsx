@@ -16,8 +16,8 @@ import {
   HealthFigures,
   readFigures,
   slosOf,
-  SloStatus,
-  sloStatuses,
+  SloBurn,
+  sloBurns,
   sloText,
   windowOf,
 } from './serviceHealth';
@@ -32,7 +32,7 @@ export interface ServiceHealthProps {
 
 const DEFAULT_RANGE = { from: 'now-1h', to: 'now' };
 
-type Loaded = LoadResult<{ figures: HealthFigures; slos: SloStatus[] }>;
+type Loaded = LoadResult<{ figures: HealthFigures; slos: SloBurn[] }>;
 
 async function loadHealth(service: string, range: { from: string; to: string }): Promise<Loaded> {
   const epoch = toEpochRange(range);
@@ -79,7 +79,7 @@ async function loadHealth(service: string, range: { from: string; to: string }):
     slos.length > 0
       ? await queryFrames(sloQueries(ctx.settings, figures.family, slos, window).map(withDs), instant)
       : [];
-  return { state: 'done', figures, slos: sloStatuses(slos, sloFrames) };
+  return { state: 'done', figures, slos: sloBurns(slos, sloFrames) };
 }
 
 function format(unit: string, value: number | undefined, decimals?: number): string {

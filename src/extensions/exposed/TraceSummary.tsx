@@ -9,7 +9,8 @@ import { testIds } from '../../components/testIds';
 import { isTraceId, normalizeTraceId, quoteTraceIdInput } from '../../datasources';
 import { textValues } from '../../utils/i18nValues';
 import { loadPivotContext, queryFrames, toEpochRange } from './runtime';
-import { traceFrameOf, TraceLinks, traceLinks, traceQuery } from './traceSummary';
+import { pickTraceFrame } from '../../datasources/tempoAnswers';
+import { TraceLinks, traceLinks, traceQuery } from './traceSummary';
 import { invalidRange, Loaded as LoadResult, useLoad } from './useLoad';
 
 export interface TraceSummaryProps {
@@ -50,7 +51,7 @@ async function loadSummary(rawId: string, range: { from: string; to: string }): 
       config: true,
     };
   }
-  const frame = traceFrameOf(await queryFrames([traceQuery(tempo.ds, traceId)], epoch));
+  const frame = pickTraceFrame(await queryFrames([traceQuery(tempo.ds, traceId)], epoch));
   const analysis = analyzeTrace(frame);
   if (!frame || analysis.spanCount === 0) {
     return {

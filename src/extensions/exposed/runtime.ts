@@ -71,20 +71,3 @@ export async function queryFrames(queries: DsQuery[], range: EpochRange): Promis
   }
   return frames;
 }
-
-/** The message of an error from Grafana's backend service or from fetch. */
-export function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null) {
-    const e = error as { data?: { message?: unknown }; message?: unknown; status?: unknown };
-    if (typeof e.data?.message === 'string' && e.data.message) {
-      return e.data.message;
-    }
-    if (typeof e.message === 'string' && e.message) {
-      return e.message;
-    }
-    if (typeof e.status === 'number') {
-      return `HTTP ${e.status}`;
-    }
-  }
-  return String(error);
-}

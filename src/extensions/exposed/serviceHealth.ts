@@ -114,7 +114,7 @@ export function sloQueries(
 
 export type SloState = 'ok' | 'burning' | 'unknown';
 
-export interface SloStatus {
+export interface SloBurn {
   name: string;
   objective: number;
   state: SloState;
@@ -123,7 +123,7 @@ export interface SloStatus {
 }
 
 /** Each SLO's burn rate over the shown window, from its SLI error ratio; unknown without data. */
-export function sloStatuses(slos: SloDefinition[], frames: DataFrame[]): SloStatus[] {
+export function sloBurns(slos: SloDefinition[], frames: DataFrame[]): SloBurn[] {
   return slos.map((slo) => {
     const ratio = valueOf(frames, sloRef(slo));
     if (ratio === undefined) {
@@ -135,7 +135,7 @@ export function sloStatuses(slos: SloDefinition[], frames: DataFrame[]): SloStat
 }
 
 /** The SLO's badge: its burn rate against its objective, or that there is no data. */
-export function sloText(slo: SloStatus): string {
+export function sloText(slo: SloBurn): string {
   if (slo.state === 'unknown' || slo.burnRate === undefined) {
     return t(
       'pivot.exposed.service-health.slo-no-data',

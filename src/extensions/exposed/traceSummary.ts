@@ -2,14 +2,13 @@
  * The trace-summary component's logic, pure: the Tempo query of a trace by id, the trace frame
  * in Grafana's answer, and the links from the summary (the Trace page, the trace's logs).
  */
-import type { DataFrame } from '@grafana/data';
 import type { DataSourceSummary } from '../../datasources/lookup';
+import { traceLogWindow } from '../../datasources/tempoAnswers';
 import { LogConventions, logql, traceql } from '../../datasources';
 import { exploreUrl, traceUrl, UrlTimeRange } from '../../utils/links';
 import type { TraceAnalysis } from '../../analysis/traceAnalysis';
 import type { DsQuery } from './runtime';
 
-/** The logs of a trace are read over the trace's own window, widened by this much each side (docs/conventions.md#trace-ids-in-logs). */
 export const LOG_MARGIN_MS = 5 * 60_000;
 
 /** Tempo's trace-by-id query as the frontend sends it (docs/conventions.md#traceql-and-trace-by-id: `queryType: 'traceql'`). */
@@ -20,11 +19,6 @@ export function traceQuery(tempo: DataSourceSummary, traceId: string): DsQuery {
     queryType: 'traceql',
     query: traceql.traceById(traceId),
   };
-}
-
-/** The frame Grafana's Tempo source answers a trace with. */
-export function traceFrameOf(frames: DataFrame[]): DataFrame | undefined {
-  return frames.find((f) => f.meta?.preferredVisualisationType === 'trace') ?? frames.find((f) => f.name === 'Trace');
 }
 
 export interface TraceLinks {
@@ -40,10 +34,11 @@ export function traceLinks(
   loki: { ds: DataSourceSummary; conventions: LogConventions } | undefined,
   range?: UrlTimeRange
 ): TraceLinks {
-  const traceRange =
+  const window =
     analysis.startMs !== undefined && analysis.endMs !== undefined
-      ? { from: Math.floor(analysis.startMs - LOG_MARGIN_MS), to: Math.ceil(analysis.endMs + LOG_MARGIN_MS) }
+      ? traceLogWindow(analysis.startMs, analysis.endMs)
       : undefined;
+  const traceRange = window && { from: window.fromMs, to: window.toMs };
   const trace = traceUrl(traceId, { range: traceRange ?? range, spanId: analysis.failureOrigin?.spanId });
   if (!loki || !traceRange) {
     return { trace };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { t } from '@grafana/i18n';
 import { textValues } from '../../utils/i18nValues';
-import { messageOf } from './runtime';
+import { errorMessage } from '../../utils/errors';
 
 export type Loaded<T> =
   | { state: 'loading' }
@@ -32,7 +32,7 @@ export function useLoad<T>(key: string, load: () => Promise<Loaded<T>>, failureT
   useEffect(() => {
     let live = true;
     load()
-      .catch((e): Loaded<T> => ({ state: 'problem', title: failureTitle, message: messageOf(e) }))
+      .catch((e): Loaded<T> => ({ state: 'problem', title: failureTitle, message: errorMessage(e) }))
       .then((loaded) => live && setResult({ key, loaded }));
     return () => {
       live = false;

@@ -81,7 +81,7 @@ export function graphScene(ctx: PivotContext, state: Partial<GraphSceneState> = 
     metrics: prometheus.ok
       ? new SceneQueryRunner({
           datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
-          queries: graphQueries({ window: '$__range' }).map((q) => ({ ...q, instant: true, range: false })),
+          queries: graphQueries({ window: '$__range' }),
         })
       : undefined,
     panel: PanelBuilders.nodegraph()

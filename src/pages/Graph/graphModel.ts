@@ -14,6 +14,7 @@ import type { SceneObjectUrlValues } from '@grafana/scenes';
 import { URL_KEYS } from '../../utils/links';
 import { sectionDataState } from '../../scenes/dataState';
 import { textValues } from '../../utils/i18nValues';
+import { isTraceFrame } from '../../datasources/tempoAnswers';
 
 /**
  * The Graph page's decisions, out of React and scenes: what its URL says, which state the
@@ -160,9 +161,7 @@ export function sampledStatus(data: PanelData | undefined, controls: GraphContro
       ),
     };
   }
-  const traces = (data?.series ?? []).filter(
-    (f) => f.meta?.preferredVisualisationType === 'trace' || f.fields.some((x) => x.name === 'spanID')
-  );
+  const traces = (data?.series ?? []).filter(isTraceFrame);
   const graph = graphFromTraces(traces.map((frame) => analyzeTrace(frame)));
   if (graph.edges.length === 0) {
     return {

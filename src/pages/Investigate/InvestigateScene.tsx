@@ -9,6 +9,7 @@ import { testIds } from '../../components/testIds';
 import { readInvestigateUrl } from '../../extensions/investigateLink';
 import { textValues } from '../../utils/i18nValues';
 import { servicesUrl } from '../../utils/links';
+import { errorMessage } from '../../utils/errors';
 
 export interface InvestigateSceneState extends SceneObjectState {
   /** The settings the decision reads (service labels, metric family). */
@@ -36,7 +37,7 @@ export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
               problem: t(
                 'pivot.investigate.read-failed',
                 'Could not read the queries: {{error}}',
-                textValues({ error: String(e) })
+                textValues({ error: errorMessage(e) })
               ),
             })
         );

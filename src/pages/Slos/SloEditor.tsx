@@ -3,7 +3,7 @@ import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, Field, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 import { isSaveConflict, reloadPage } from '../../components/AppConfig/pluginSettingsApi';
 import { testIds } from '../../components/testIds';
-import { errorMessage } from '../../datasources/probes';
+import { errorMessage } from '../../utils/errors';
 import { SLO_PERIODS, SloDefinition, SloPeriod, validateSlo } from '../../slo/definition';
 import { textValues } from '../../utils/i18nValues';
 

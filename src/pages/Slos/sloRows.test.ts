@@ -5,7 +5,7 @@ import {
   applyEdit,
   boundariesFromFrames,
   detailQueries,
-  formatDuration,
+  formatExhaustion,
   investigateRange,
   ratioRef,
   sloRows,
@@ -86,8 +86,8 @@ describe('sloRows', () => {
       from: 10_000_000_000 - 6 * 3600 * 1000,
       to: 10_000_000_000,
     });
-    expect(formatDuration(90000)).toBe('1.0d');
-    expect(formatDuration(0)).toBe('exhausted');
+    expect(formatExhaustion(90000)).toBe('1.0d');
+    expect(formatExhaustion(0)).toBe('exhausted');
   });
 });
 

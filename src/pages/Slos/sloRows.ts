@@ -110,7 +110,7 @@ export function formatBurn(rate: number | undefined): string {
   return rate === undefined || !Number.isFinite(rate) ? '–' : `${rate.toFixed(rate < 10 ? 2 : 1)}x`;
 }
 
-export function formatDuration(seconds: number | undefined): string {
+export function formatExhaustion(seconds: number | undefined): string {
   if (seconds === undefined) {
     return t('pivot.slos.duration.not-burning', 'not burning');
   }

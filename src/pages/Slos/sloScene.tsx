@@ -45,7 +45,7 @@ import {
   boundariesFromFrames,
   detailQueries,
   formatBurn,
-  formatDuration,
+  formatExhaustion,
   formatPercent,
   investigateRange,
   sloRows,
@@ -55,6 +55,7 @@ import { canEditSlos, saveSloChange } from './sloSettingsApi';
 import { isSaveConflict } from '../../components/AppConfig/pluginSettingsApi';
 import { InvalidSlos } from './InvalidSlos';
 import { getSloTableStyles } from './sloTableStyles';
+import { errorMessage } from '../../utils/errors';
 
 export interface SloDetailState extends SceneObjectState {
   slo: SloDefinition;
@@ -79,7 +80,7 @@ export function sloRulesText(conv: MetricConventions, slo: SloDefinition): Rules
   try {
     return { ok: true, text: rulesYaml(generateRules(conv, [slo], { grafanaUrl: config.appUrl })) };
   } catch (e) {
-    return { ok: false, message: e instanceof Error ? e.message : String(e) };
+    return { ok: false, message: errorMessage(e) };
   }
 }
 
@@ -192,7 +193,7 @@ function SloDetailRenderer({ model }: SceneComponentProps<SloDetail>) {
           {t(
             'pivot.slos.detail.gone-in',
             'Gone in {{duration}} at the 1h burn rate',
-            textValues({ duration: formatDuration(status.timeToExhaustionSeconds) })
+            textValues({ duration: formatExhaustion(status.timeToExhaustionSeconds) })
           )}
         </Text>
         {status.firing && (

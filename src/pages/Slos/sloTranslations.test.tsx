@@ -5,7 +5,7 @@ import { PLUGIN_ID } from '../../constants';
 import enUS from '../../locales/en-US/pivot-correlation-app.json';
 import type { SloDefinition } from '../../slo/definition';
 import { InvalidSlos } from './InvalidSlos';
-import { applyEdit, formatDuration } from './sloRows';
+import { applyEdit, formatExhaustion } from './sloRows';
 import { describeSli, severityText } from './slosScene';
 
 // Grafana 12.1+ reads the text from the extracted en-US file, not from the defaults in the
@@ -25,8 +25,8 @@ function texts(): string[] {
     describeSli({ ...LATENCY, sli: { type: 'availability' } }),
     severityText('critical'),
     severityText('warning'),
-    formatDuration(undefined),
-    formatDuration(0),
+    formatExhaustion(undefined),
+    formatExhaustion(0),
     'error' in clash ? clash.error : 'no clash',
   ];
 }

@@ -28,7 +28,7 @@ import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { InvalidSlos } from './InvalidSlos';
 import { SloEditor } from './SloEditor';
-import { applyEdit, formatBurn, formatDuration, formatPercent, sloRows, statusQueries } from './sloRows';
+import { applyEdit, formatBurn, formatExhaustion, formatPercent, sloRows, statusQueries } from './sloRows';
 import { canEditSlos, saveSloChange } from './sloSettingsApi';
 import { getSloTableStyles } from './sloTableStyles';
 
@@ -205,7 +205,7 @@ function SlosTableRenderer({ model }: SceneComponentProps<SlosTable>) {
                     )
                   : NO_VALUE}
               </td>
-              <td>{formatDuration(status.timeToExhaustionSeconds)}</td>
+              <td>{formatExhaustion(status.timeToExhaustionSeconds)}</td>
               <td>
                 {status.firing ? (
                   <Badge

@@ -36,8 +36,10 @@ import { PillarSection } from '../../scenes/PillarSection';
 import { dsRef } from '../../datasources/lookup';
 import { TraceSummary } from './TraceSummary';
 import { traceLogsQuery } from './traceQueries';
-import { absoluteRange, logWindowNote, TraceLoadState, traceLoadState, traceLogWindow } from './traceState';
+import { traceLogWindow } from '../../datasources/tempoAnswers';
+import { absoluteRange, logWindowNote, TraceLoadState, traceLoadState } from './traceState';
 import { BoundedPageTimeRange, TraceWindowTimeRange } from './TraceWindowTimeRange';
+import { errorMessage } from '../../utils/errors';
 
 /** Options of Grafana's traces panel that Pivot sets (the panel is core Grafana: not typed in npm). */
 export interface TracesPanelOptions {
@@ -210,7 +212,7 @@ function readTrace(frame: DataFrame): { analysis: TraceAnalysis } | { problem: s
     const analysis = analyzeTrace(frame);
     return analysis.frameProblem !== undefined ? { problem: analysis.frameProblem } : { analysis };
   } catch (error) {
-    return { problem: error instanceof Error ? error.message : String(error) };
+    return { problem: errorMessage(error) };
   }
 }
 function buildWaterfall(): VizPanel<TracesPanelOptions> {

@@ -21,12 +21,13 @@ import {
 import { lokiLogsFrame } from '../../testing/frames';
 import { TRACE_REFS } from './traceQueries';
 import { buildTraceScene, parseTraceId } from './traceScene';
-import { absoluteRange, LOG_WINDOW_MARGIN_MS, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';
+import { TRACE_LOG_MARGIN_MS } from '../../datasources/tempoAnswers';
+import { absoluteRange, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';
 import { SECTION_NAMES, TraceView } from './TraceView';
 
 const ID = '0af7651916cd43dd8448eb211c80319c';
 const T = FIXTURE_START_MS;
-const WINDOW = { from: T - LOG_WINDOW_MARGIN_MS, to: T + 120 + LOG_WINDOW_MARGIN_MS };
+const WINDOW = { from: T - TRACE_LOG_MARGIN_MS, to: T + 120 + TRACE_LOG_MARGIN_MS };
 const SERVICES = ['checkout', 'fraud', 'frontend', 'payment', 'postgres'];
 const section = (name: string, state: string) => testIds.service.section(name, state);
 

@@ -11,6 +11,7 @@ import { textValues } from '../../utils/i18nValues';
 import { OpenTraceForm } from './OpenTraceForm';
 import { traceQuery } from './traceQueries';
 import { TraceView } from './TraceView';
+import { errorMessage } from '../../utils/errors';
 
 /** The trace id as typed or linked, normalised; or why it is not a trace id. */
 export function parseTraceId(raw: string): { ok: true; traceId: string } | { ok: false; message: string } {
@@ -23,7 +24,7 @@ export function parseTraceId(raw: string): { ok: true; traceId: string } | { ok:
   try {
     return { ok: true, traceId: normalizeTraceId(decoded) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: errorMessage(error) };
   }
 }
 

@@ -2,14 +2,8 @@ import { getDefaultTimeRange, LoadingState, PanelData } from '@grafana/data';
 import { analyzeTrace } from '../../analysis/traceAnalysis';
 import { chainSpans, checkoutFailureFrame, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
 import { anomalyNotes, CRITICAL_PATH_SHOWN, criticalPathSteps, formatDuration } from './traceSummary';
-import {
-  boundedLogWindow,
-  logWindowNote,
-  pickTraceFrame,
-  traceLoadState,
-  traceLogWindow,
-  UNKNOWN_TRACE_LOG_WINDOW_MS,
-} from './traceState';
+import { pickTraceFrame, traceLogWindow } from '../../datasources/tempoAnswers';
+import { boundedLogWindow, logWindowNote, traceLoadState, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';
 
 const data = (state: LoadingState, series = [checkoutFailureFrame()], message?: string): PanelData => ({
   state,
