@@ -45,7 +45,10 @@ test('"Investigate in Pivot" on a panel of every service opens the Services page
 }) => {
   const uid = `${UID}-all`;
   await request.post('/api/dashboards/db', {
-    data: { dashboard: { ...serviceOverview, id: null, uid, title: 'Pivot e2e: investigate all services' }, overwrite: true },
+    data: {
+      dashboard: { ...serviceOverview, id: null, uid, title: 'Pivot e2e: investigate all services' },
+      overwrite: true,
+    },
   });
   const dashboardPage = await gotoDashboardPage({ uid });
   await dashboardPage.getPanelByTitle('Request rate of every service').clickOnMenuItem('Investigate in Pivot', {
