@@ -50,7 +50,6 @@ export interface FrameOptions {
   focus?: string;
 }
 
-
 const THICKNESS = { min: 1, max: 8 } as const;
 
 const KIND_TEXT: Record<NodeKind, string> = {
@@ -155,31 +154,54 @@ export function nodeArcs(n: GraphNode): { success: number; failed: number; unkno
   return { success: 1 - failed, failed, unknown: 0 };
 }
 
-export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
-  const palette = options.palette ?? NAMED_PALETTE;
-  const { nodes, source } = graph;
-  const rate = (v: number | undefined) => (v === undefined ? '' : formatRequests(v, source));
-  const arcs = nodes.map(nodeArcs);
+/** A frame of the node graph panel: `nodes` or `edges`, by name (docs/conventions.md). */
+function nodeGraphFrame(name: 'nodes' | 'edges', length: number, fields: Field[]): DataFrame {
+  return { name, refId: name, length, meta: { preferredVisualisationType: 'nodeGraph' }, fields };
+}
+
+/** What a node is: its id (linking to its Service page), title, kind, icon, and the focus mark. */
+function nodeIdentityFields(nodes: GraphNode[], options: FrameOptions): { head: Field[]; marks: Field[] } {
   const idLinks: DataLink[] = options.links?.serviceUrl
     ? [{ title: 'Pivot/Open the service page', url: options.links.serviceUrl }]
     : [];
-  const fields = [
-    field(
-      N.id,
-      FieldType.string,
-      nodes.map((n) => n.id),
-      { links: idLinks }
-    ),
-    field(
-      N.title,
-      FieldType.string,
-      nodes.map((n) => n.id)
-    ),
-    field(
-      N.subTitle,
-      FieldType.string,
-      nodes.map((n) => KIND_TEXT[n.kind])
-    ),
+  return {
+    head: [
+      field(
+        N.id,
+        FieldType.string,
+        nodes.map((n) => n.id),
+        { links: idLinks }
+      ),
+      field(
+        N.title,
+        FieldType.string,
+        nodes.map((n) => n.id)
+      ),
+      field(
+        N.subTitle,
+        FieldType.string,
+        nodes.map((n) => KIND_TEXT[n.kind])
+      ),
+    ],
+    marks: [
+      field(
+        N.icon,
+        FieldType.string,
+        nodes.map((n) => KIND_ICON[n.kind])
+      ),
+      field(
+        N.highlighted,
+        FieldType.boolean,
+        nodes.map((n) => n.id === options.focus)
+      ),
+    ],
+  };
+}
+
+/** The two lines under a node: requests served (or sent), then error ratio and p95. */
+function nodeStatFields(nodes: GraphNode[], source: ServiceGraph['source']): Field[] {
+  const rate = (v: number) => formatRequests(v, source);
+  return [
     field(
       N.mainStat,
       FieldType.string,
@@ -199,6 +221,13 @@ export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
           .join(' · ')
       )
     ),
+  ];
+}
+
+/** The ring around a node: success, errors and no data, in the palette's colours. */
+function nodeArcFields(nodes: GraphNode[], palette: GraphPalette): Field[] {
+  const arcs = nodes.map(nodeArcs);
+  return [
     arc(
       'success',
       'Success',
@@ -217,16 +246,14 @@ export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
       arcs.map((a) => a.unknown),
       palette.idle
     ),
-    field(
-      N.icon,
-      FieldType.string,
-      nodes.map((n) => KIND_ICON[n.kind])
-    ),
-    field(
-      N.highlighted,
-      FieldType.boolean,
-      nodes.map((n) => n.id === options.focus)
-    ),
+  ];
+}
+
+/** The node's details, shown in its menu. */
+function nodeDetailFields(nodes: GraphNode[], source: ServiceGraph['source']): Field[] {
+  const rate = (v: number | undefined) => (v === undefined ? '' : formatRequests(v, source));
+  const sampled = source === 'sampled';
+  return [
     detail(
       'kind',
       'Kind',
@@ -234,7 +261,7 @@ export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
     ),
     detail(
       'served',
-      source === 'sampled' ? 'Calls served (sample)' : 'Requests served',
+      sampled ? 'Calls served (sample)' : 'Requests served',
       nodes.map((n) => rate(n.served))
     ),
     detail(
@@ -249,27 +276,28 @@ export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
     ),
     detail(
       'sent',
-      source === 'sampled' ? 'Calls sent (sample)' : 'Requests sent',
+      sampled ? 'Calls sent (sample)' : 'Requests sent',
       nodes.map((n) => rate(n.sent))
     ),
   ];
-  return {
-    name: 'nodes',
-    refId: 'nodes',
-    length: nodes.length,
-    meta: { preferredVisualisationType: 'nodeGraph' },
-    fields,
-  };
 }
 
-export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
-  const palette = options.palette ?? NAMED_PALETTE;
-  const { edges, source } = graph;
-  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+export function nodesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
+  const { nodes, source } = graph;
+  const identity = nodeIdentityFields(nodes, options);
+  return nodeGraphFrame('nodes', nodes.length, [
+    ...identity.head,
+    ...nodeStatFields(nodes, source),
+    ...nodeArcFields(nodes, options.palette ?? NAMED_PALETTE),
+    ...identity.marks,
+    ...nodeDetailFields(nodes, source),
+  ]);
+}
+
+/** How an edge is drawn: its ends, its two lines of figures, its thickness, colour and dashes. */
+function edgeDrawingFields(edges: GraphEdge[], source: ServiceGraph['source'], palette: GraphPalette): Field[] {
   const busiest = edges.reduce((max, e) => Math.max(max, e.requests), 0);
-  const pivots = edges.map((e) => edgePivots(e, kinds));
-  const { tempo, loki } = options.links ?? {};
-  const fields = [
+  return [
     field(
       N.id,
       FieldType.string,
@@ -310,6 +338,12 @@ export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
       FieldType.string,
       edges.map((e) => (e.connectionType === '' ? '' : '6 4'))
     ),
+  ];
+}
+
+/** The edge's details, shown in its menu. */
+function edgeDetailFields(edges: GraphEdge[], source: ServiceGraph['source']): Field[] {
+  return [
     detail(
       'connection',
       'Connection',
@@ -331,59 +365,70 @@ export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
       edges.map((e) => (e.p95 === undefined ? '' : formatSeconds(e.p95)))
     ),
   ];
+}
+
+/** Each edge's failing calls as TraceQL, linked to Tempo: the edge menu's "Failing traces". */
+function edgeTracesField(queries: string[], tempo: DataSourceRef): Field {
+  return field('traceql', FieldType.string, queries, {
+    displayName: 'Failing calls (TraceQL)',
+    links: [
+      {
+        title: 'Tempo/Failing traces on this edge',
+        url: '',
+        internal: {
+          datasourceUid: tempo.uid,
+          datasourceName: tempo.name,
+          query: { refId: 'A', queryType: 'traceql', query: ROW_VALUE, limit: 20, tableType: 'traces' },
+        },
+      },
+    ],
+  });
+}
+
+/** Each edge's answering service's error logs as LogQL, linked to Loki: the edge menu's "Error logs". */
+function edgeLogsField(queries: string[], loki: DataSourceRef): Field {
+  return field('logql', FieldType.string, queries, {
+    displayName: 'Error logs (LogQL)',
+    links: [
+      {
+        title: 'Loki/Error logs of the answering service',
+        url: '',
+        internal: {
+          datasourceUid: loki.uid,
+          datasourceName: loki.name,
+          query: { refId: 'A', expr: ROW_VALUE, queryType: 'range' },
+        },
+      },
+    ],
+  });
+}
+
+export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): DataFrame {
+  const { edges, source } = graph;
+  const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
+  const pivots = edges.map((e) => edgePivots(e, kinds));
+  const { tempo, loki } = options.links ?? {};
+  const fields = [
+    ...edgeDrawingFields(edges, source, options.palette ?? NAMED_PALETTE),
+    ...edgeDetailFields(edges, source),
+  ];
   if (tempo) {
     fields.push(
-      field(
-        'traceql',
-        FieldType.string,
+      edgeTracesField(
         pivots.map((p) => p.traceql),
-        {
-          displayName: 'Failing calls (TraceQL)',
-          links: [
-            {
-              title: 'Tempo/Failing traces on this edge',
-              url: '',
-              internal: {
-                datasourceUid: tempo.uid,
-                datasourceName: tempo.name,
-                query: { refId: 'A', queryType: 'traceql', query: ROW_VALUE, limit: 20, tableType: 'traces' },
-              },
-            },
-          ],
-        }
+        tempo
       )
     );
   }
   if (loki) {
     fields.push(
-      field(
-        'logql',
-        FieldType.string,
+      edgeLogsField(
         pivots.map((p) => edgeErrorLogs(loki.conventions, p.logsService)),
-        {
-          displayName: 'Error logs (LogQL)',
-          links: [
-            {
-              title: 'Loki/Error logs of the answering service',
-              url: '',
-              internal: {
-                datasourceUid: loki.uid,
-                datasourceName: loki.name,
-                query: { refId: 'A', expr: ROW_VALUE, queryType: 'range' },
-              },
-            },
-          ],
-        }
+        loki
       )
     );
   }
-  return {
-    name: 'edges',
-    refId: 'edges',
-    length: edges.length,
-    meta: { preferredVisualisationType: 'nodeGraph' },
-    fields,
-  };
+  return nodeGraphFrame('edges', edges.length, fields);
 }
 
 export function graphFrames(graph: ServiceGraph, options: FrameOptions = {}): [DataFrame, DataFrame] {
