@@ -8,6 +8,10 @@ import { importBoundaries } from './scripts/eslint/importBoundaries.mjs';
 const i18nPending = [
   'src/analysis/serviceGraphFrames.ts',
   'src/components/AppConfig/AppConfig.tsx',
+  'src/components/AppConfig/CheckSection.tsx',
+  'src/components/AppConfig/ConventionsSection.tsx',
+  'src/components/AppConfig/DataSourcesSection.tsx',
+  'src/components/AppConfig/SaveActions.tsx',
   'src/components/AppConfig/CheckResults.tsx',
   'src/datasources/serviceGraph.ts',
   'src/datasources/sloQueries.ts',

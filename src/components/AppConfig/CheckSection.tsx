@@ -1,0 +1,119 @@
+import React, { useState } from 'react';
+import { css } from '@emotion/css';
+import { GrafanaTheme2 } from '@grafana/data';
+import { Button, FieldSet, useStyles2 } from '@grafana/ui';
+import type { LogConventions } from '../../datasources/conventions';
+import type { MetricsDetection } from '../../datasources/detect';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { PILLARS } from '../../settings';
+import { errorMessage } from '../../utils/errors';
+import { testIds } from '../testIds';
+import { PillarCheck, PillarCheckState } from './CheckResults';
+import {
+  applyLogsDetection,
+  applyMetricsDetection,
+  ConfigDraft,
+  describeLogsDetection,
+  describeMetricsDetection,
+  logsDetectionDiffers,
+  metricsDetectionDiffers,
+} from './configForm';
+import { grafanaProbeClient } from './grafanaProbeClient';
+import { checkPillar } from './runCheck';
+
+interface CheckStates {
+  prometheus?: PillarCheckState<MetricsDetection>;
+  loki?: PillarCheckState<LogConventions>;
+  tempo?: PillarCheckState<never>;
+}
+
+interface Props {
+  draft: ConfigDraft;
+  available: DataSourceSummary[];
+  setDraft: React.Dispatch<React.SetStateAction<ConfigDraft>>;
+}
+
+/**
+ * Runs real queries through Grafana against the chosen data sources (unsaved choices
+ * included) and shows each pillar's report, offering the conventions it detected.
+ */
+export function CheckSection({ draft, available, setDraft }: Props) {
+  const styles = useStyles2(getStyles);
+  const [checks, setChecks] = useState<CheckStates>({});
+
+  const runCheck = () => {
+    const client = grafanaProbeClient();
+    const now = Date.now();
+    setChecks({ prometheus: { status: 'running' }, loki: { status: 'running' }, tempo: { status: 'running' } });
+    for (const pillar of PILLARS) {
+      checkPillar(pillar, draft, available, client, now).then(
+        (report) => setChecks((c) => ({ ...c, [pillar]: { status: 'done', report } })),
+        (error: unknown) =>
+          setChecks((c) => ({
+            ...c,
+            [pillar]: {
+              status: 'done',
+              report: {
+                pillar,
+                level: 'error',
+                findings: [{ level: 'error', text: `The check failed: ${errorMessage(error)}` }],
+              },
+            },
+          }))
+      );
+    }
+  };
+
+  const metricsDetected = checks.prometheus?.status === 'done' ? checks.prometheus.report.detected : undefined;
+  const logsDetected = checks.loki?.status === 'done' ? checks.loki.report.detected : undefined;
+
+  return (
+    <FieldSet label="Check">
+      <p className={styles.help}>
+        Runs real queries through Grafana against the data sources above (unsaved choices included) and says, for each,
+        what works and what to fix.
+      </p>
+      <Button
+        variant="secondary"
+        icon="heart-rate"
+        onClick={runCheck}
+        data-testid={testIds.appConfig.check}
+        disabled={PILLARS.some((p) => checks[p]?.status === 'running')}
+      >
+        Check data sources
+      </Button>
+      <div className={styles.results}>
+        {checks.prometheus && (
+          <PillarCheck
+            pillar="prometheus"
+            state={checks.prometheus}
+            detectedText={
+              metricsDetected && metricsDetectionDiffers(draft, metricsDetected)
+                ? describeMetricsDetection(metricsDetected)
+                : undefined
+            }
+            onUseDetected={() => metricsDetected && setDraft((d) => applyMetricsDetection(d, metricsDetected))}
+          />
+        )}
+        {checks.loki && (
+          <PillarCheck
+            pillar="loki"
+            state={checks.loki}
+            detectedText={
+              logsDetected && logsDetectionDiffers(draft, logsDetected)
+                ? describeLogsDetection(logsDetected)
+                : undefined
+            }
+            onUseDetected={() => logsDetected && setDraft((d) => applyLogsDetection(d, logsDetected))}
+          />
+        )}
+        {checks.tempo && <PillarCheck pillar="tempo" state={checks.tempo} />}
+      </div>
+    </FieldSet>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  help: css({ color: theme.colors.text.secondary }),
+  results: css({ marginTop: theme.spacing(2) }),
+});

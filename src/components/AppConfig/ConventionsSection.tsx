@@ -1,0 +1,83 @@
+import React from 'react';
+import { Combobox, Field, FieldSet, Input } from '@grafana/ui';
+import { METRIC_FAMILIES } from '../../datasources/conventions';
+import { LABEL_NAME_RULE } from '../../settings';
+import { ConfigDraft, DraftProblems, FAMILY_OPTIONS, TRACE_ID_OPTIONS } from './configForm';
+
+interface Props {
+  draft: ConfigDraft;
+  problems: DraftProblems;
+  setDraft: React.Dispatch<React.SetStateAction<ConfigDraft>>;
+}
+
+/** The metric family, the service labels and where trace ids are in logs. */
+export function ConventionsSection({ draft, problems, setDraft }: Props) {
+  const familyDefault = draft.metrics.family === 'auto' ? undefined : METRIC_FAMILIES[draft.metrics.family];
+  // A field's problem, as Grafana's Field shows one.
+  const check = (key: keyof DraftProblems) => ({ invalid: problems[key] !== undefined, error: problems[key] });
+  return (
+    <FieldSet label="Conventions">
+      <Field
+        label="Metric family"
+        htmlFor="pivot-metric-family"
+        description="Which metrics carry request rate, errors and latency. Auto detects them from the data."
+        {...check('metrics.family')}
+      >
+        <Combobox
+          id="pivot-metric-family"
+          width={60}
+          options={FAMILY_OPTIONS}
+          value={draft.metrics.family}
+          onChange={({ value: family }) => family && setDraft((d) => ({ ...d, metrics: { ...d.metrics, family } }))}
+        />
+      </Field>
+      <Field
+        label="Service label in metrics"
+        htmlFor="pivot-metrics-service-label"
+        description={`The Prometheus label that names a service, a label name (${LABEL_NAME_RULE}). Empty uses the family's default.`}
+        {...check('metrics.serviceLabel')}
+      >
+        <Input
+          id="pivot-metrics-service-label"
+          width={40}
+          value={draft.metrics.serviceLabel}
+          placeholder={familyDefault ? familyDefault.defaultServiceLabel : "family's default"}
+          onChange={(e) => {
+            const serviceLabel = e.currentTarget.value;
+            setDraft((d) => ({ ...d, metrics: { ...d.metrics, serviceLabel } }));
+          }}
+        />
+      </Field>
+      <Field
+        label="Service label in logs"
+        htmlFor="pivot-logs-service-label"
+        description={`The Loki index label that names a service, a label name (${LABEL_NAME_RULE}): service_name with OTLP ingestion.`}
+        {...check('logs.serviceLabel')}
+      >
+        <Input
+          id="pivot-logs-service-label"
+          width={40}
+          value={draft.logs.serviceLabel}
+          onChange={(e) => {
+            const serviceLabel = e.currentTarget.value;
+            setDraft((d) => ({ ...d, logs: { ...d.logs, serviceLabel } }));
+          }}
+        />
+      </Field>
+      <Field
+        label="trace_id in logs"
+        htmlFor="pivot-logs-trace-id"
+        description="Where each log line's trace_id lives, so logs of a trace can be found cheaply."
+        {...check('logs.traceId')}
+      >
+        <Combobox
+          id="pivot-logs-trace-id"
+          width={60}
+          options={TRACE_ID_OPTIONS}
+          value={draft.logs.traceId}
+          onChange={({ value: traceId }) => traceId && setDraft((d) => ({ ...d, logs: { ...d.logs, traceId } }))}
+        />
+      </Field>
+    </FieldSet>
+  );
+}
