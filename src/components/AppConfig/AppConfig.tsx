@@ -1,6 +1,7 @@
 import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { AppPluginMeta, GrafanaTheme2, PluginConfigPageProps } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { Alert, useStyles2 } from '@grafana/ui';
 import { DataSourceResolution, resolveDataSource } from '../../datasources/lookup';
@@ -38,8 +39,11 @@ export default function AppConfig({ plugin }: AppConfigProps) {
   return (
     <div data-testid={testIds.appConfig.container} className={styles.page}>
       {!enabled && (
-        <Alert title="Pivot is not enabled" severity="info">
-          Choose the data sources and conventions below, then select &quot;Enable and save&quot;.
+        <Alert title={t('pivot.config.not-enabled.title', 'Pivot is not enabled')} severity="info">
+          {t(
+            'pivot.config.not-enabled.text',
+            'Choose the data sources and conventions below, then select "Enable and save".'
+          )}
         </Alert>
       )}
       <DataSourcesSection draft={draft} resolutions={resolutions} onChange={setDataSource} />

@@ -1,10 +1,12 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Button, Icon, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import type { Finding, FindingLevel, PillarReport } from '../../datasources/detect';
 import { PILLAR_TITLES } from '../../datasources/lookup';
 import type { Pillar } from '../../settings';
+import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 
 export type PillarCheckState<D> = { status: 'running' } | { status: 'done'; report: PillarReport<D> };
@@ -18,25 +20,47 @@ interface PillarCheckProps<D> {
 }
 
 const LEVEL_ICONS = { ok: 'check-circle', warning: 'exclamation-triangle', error: 'times-circle' } as const;
-const LEVEL_WORDS: Record<FindingLevel, string> = {
-  ok: 'works',
-  warning: 'works, with warnings',
-  error: 'needs a fix',
-};
+/** A data source's check result in words, after its name. */
+function levelHeading(title: string, level: FindingLevel): string {
+  switch (level) {
+    case 'ok':
+      return t('pivot.config.check.ok', '{{title}}: works', textValues({ title }));
+    case 'warning':
+      return t('pivot.config.check.warning', '{{title}}: works, with warnings', textValues({ title }));
+    case 'error':
+      return t('pivot.config.check.error', '{{title}}: needs a fix', textValues({ title }));
+  }
+}
+
+/** A finding's level, for screen readers (the icon shows it). */
+function levelLabel(level: FindingLevel): string {
+  switch (level) {
+    case 'ok':
+      return t('pivot.config.check.level-ok', 'ok');
+    case 'warning':
+      return t('pivot.config.check.level-warning', 'warning');
+    case 'error':
+      return t('pivot.config.check.level-error', 'error');
+  }
+}
 
 /** What the check found for one data source: each finding, its fix, and the detected conventions. */
 export function PillarCheck<D>({ pillar, state, detectedText, onUseDetected }: PillarCheckProps<D>) {
   const styles = useStyles2(getStyles);
   const title = PILLAR_TITLES[pillar];
   return (
-    <section className={styles.card} aria-label={`${title} check`} data-testid={testIds.appConfig.checkResult(pillar)}>
+    <section
+      className={styles.card}
+      aria-label={t('pivot.config.check.section', '{{title}} check', textValues({ title }))}
+      data-testid={testIds.appConfig.checkResult(pillar)}
+    >
       {state.status === 'running' ? (
-        <LoadingPlaceholder text={`Checking ${title}…`} />
+        <LoadingPlaceholder text={t('pivot.config.check.running', 'Checking {{title}}…', textValues({ title }))} />
       ) : (
         <>
           <h4 className={styles.heading}>
             <FindingIcon level={state.report.level} />
-            {title}: {LEVEL_WORDS[state.report.level]}
+            {levelHeading(title, state.report.level)}
           </h4>
           <ul className={styles.list}>
             {state.report.findings.map((finding, i) => (
@@ -45,16 +69,22 @@ export function PillarCheck<D>({ pillar, state, detectedText, onUseDetected }: P
           </ul>
           {detectedText && onUseDetected && (
             <div className={styles.detected}>
-              <span>Detected: {detectedText}</span>
+              <span>
+                {t('pivot.config.check.detected', 'Detected: {{detected}}', textValues({ detected: detectedText }))}
+              </span>
               <Button
                 size="sm"
                 variant="secondary"
                 icon="check"
                 onClick={onUseDetected}
-                aria-label={`Use detected ${title} conventions`}
+                aria-label={t(
+                  'pivot.config.check.use-detected-label',
+                  'Use detected {{title}} conventions',
+                  textValues({ title })
+                )}
                 data-testid={testIds.appConfig.useDetected(pillar)}
               >
-                Use detected
+                <Trans i18nKey="pivot.config.check.use-detected">Use detected</Trans>
               </Button>
             </div>
           )}
@@ -66,7 +96,7 @@ export function PillarCheck<D>({ pillar, state, detectedText, onUseDetected }: P
 
 function FindingIcon({ level }: { level: FindingLevel }) {
   const styles = useStyles2(getStyles);
-  return <Icon name={LEVEL_ICONS[level]} className={styles[level]} aria-label={level} />;
+  return <Icon name={LEVEL_ICONS[level]} className={styles[level]} aria-label={levelLabel(level)} />;
 }
 
 function FindingItem({ finding }: { finding: Finding }) {
@@ -76,7 +106,11 @@ function FindingItem({ finding }: { finding: Finding }) {
       <FindingIcon level={finding.level} />
       <div>
         <div>{finding.text}</div>
-        {finding.fix && <div className={styles.fix}>To fix: {finding.fix}</div>}
+        {finding.fix && (
+          <div className={styles.fix}>
+            {t('pivot.config.check.fix', 'To fix: {{fix}}', textValues({ fix: finding.fix }))}
+          </div>
+        )}
       </div>
     </li>
   );

@@ -1,12 +1,14 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Button, FieldSet, useStyles2 } from '@grafana/ui';
 import type { LogConventions } from '../../datasources/conventions';
 import type { MetricsDetection } from '../../datasources/detect';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { PILLARS } from '../../settings';
 import { errorMessage } from '../../utils/errors';
+import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 import { PillarCheck, PillarCheckState } from './CheckResults';
 import {
@@ -56,7 +58,16 @@ export function CheckSection({ draft, available, setDraft }: Props) {
               report: {
                 pillar,
                 level: 'error',
-                findings: [{ level: 'error', text: `The check failed: ${errorMessage(error)}` }],
+                findings: [
+                  {
+                    level: 'error',
+                    text: t(
+                      'pivot.config.check.failed',
+                      'The check failed: {{message}}',
+                      textValues({ message: errorMessage(error) })
+                    ),
+                  },
+                ],
               },
             },
           }))
@@ -68,10 +79,12 @@ export function CheckSection({ draft, available, setDraft }: Props) {
   const logsDetected = checks.loki?.status === 'done' ? checks.loki.report.detected : undefined;
 
   return (
-    <FieldSet label="Check">
+    <FieldSet label={t('pivot.config.check.title', 'Check')}>
       <p className={styles.help}>
-        Runs real queries through Grafana against the data sources above (unsaved choices included) and says, for each,
-        what works and what to fix.
+        <Trans i18nKey="pivot.config.check.help">
+          Runs real queries through Grafana against the data sources above (unsaved choices included) and says, for
+          each, what works and what to fix.
+        </Trans>
       </p>
       <Button
         variant="secondary"
@@ -80,7 +93,7 @@ export function CheckSection({ draft, available, setDraft }: Props) {
         data-testid={testIds.appConfig.check}
         disabled={PILLARS.some((p) => checks[p]?.status === 'running')}
       >
-        Check data sources
+        <Trans i18nKey="pivot.config.check.run">Check data sources</Trans>
       </Button>
       <div className={styles.results}>
         {checks.prometheus && (

@@ -1,8 +1,10 @@
 import React from 'react';
+import { t } from '@grafana/i18n';
 import { Combobox, Field, FieldSet, Input } from '@grafana/ui';
 import { METRIC_FAMILIES } from '../../datasources/conventions';
 import { LABEL_NAME_RULE } from '../../settings';
-import { ConfigDraft, DraftProblems, FAMILY_OPTIONS, TRACE_ID_OPTIONS } from './configForm';
+import { textValues } from '../../utils/i18nValues';
+import { ConfigDraft, DraftProblems, familyOptions, traceIdOptions } from './configForm';
 
 interface Props {
   draft: ConfigDraft;
@@ -16,32 +18,43 @@ export function ConventionsSection({ draft, problems, setDraft }: Props) {
   // A field's problem, as Grafana's Field shows one.
   const check = (key: keyof DraftProblems) => ({ invalid: problems[key] !== undefined, error: problems[key] });
   return (
-    <FieldSet label="Conventions">
+    <FieldSet label={t('pivot.config.conventions.title', 'Conventions')}>
       <Field
-        label="Metric family"
+        label={t('pivot.config.conventions.family', 'Metric family')}
         htmlFor="pivot-metric-family"
-        description="Which metrics carry request rate, errors and latency. Auto detects them from the data."
+        description={t(
+          'pivot.config.conventions.family-description',
+          'Which metrics carry request rate, errors and latency. Auto detects them from the data.'
+        )}
         {...check('metrics.family')}
       >
         <Combobox
           id="pivot-metric-family"
           width={60}
-          options={FAMILY_OPTIONS}
+          options={familyOptions()}
           value={draft.metrics.family}
           onChange={({ value: family }) => family && setDraft((d) => ({ ...d, metrics: { ...d.metrics, family } }))}
         />
       </Field>
       <Field
-        label="Service label in metrics"
+        label={t('pivot.config.conventions.metrics-label', 'Service label in metrics')}
         htmlFor="pivot-metrics-service-label"
-        description={`The Prometheus label that names a service, a label name (${LABEL_NAME_RULE}). Empty uses the family's default.`}
+        description={t(
+          'pivot.config.conventions.metrics-label-description',
+          "The Prometheus label that names a service, a label name ({{rule}}). Empty uses the family's default.",
+          textValues({ rule: LABEL_NAME_RULE })
+        )}
         {...check('metrics.serviceLabel')}
       >
         <Input
           id="pivot-metrics-service-label"
           width={40}
           value={draft.metrics.serviceLabel}
-          placeholder={familyDefault ? familyDefault.defaultServiceLabel : "family's default"}
+          placeholder={
+            familyDefault
+              ? familyDefault.defaultServiceLabel
+              : t('pivot.config.conventions.metrics-label-placeholder', "family's default")
+          }
           onChange={(e) => {
             const serviceLabel = e.currentTarget.value;
             setDraft((d) => ({ ...d, metrics: { ...d.metrics, serviceLabel } }));
@@ -49,9 +62,13 @@ export function ConventionsSection({ draft, problems, setDraft }: Props) {
         />
       </Field>
       <Field
-        label="Service label in logs"
+        label={t('pivot.config.conventions.logs-label', 'Service label in logs')}
         htmlFor="pivot-logs-service-label"
-        description={`The Loki index label that names a service, a label name (${LABEL_NAME_RULE}): service_name with OTLP ingestion.`}
+        description={t(
+          'pivot.config.conventions.logs-label-description',
+          'The Loki index label that names a service, a label name ({{rule}}): service_name with OTLP ingestion.',
+          textValues({ rule: LABEL_NAME_RULE })
+        )}
         {...check('logs.serviceLabel')}
       >
         <Input
@@ -65,15 +82,18 @@ export function ConventionsSection({ draft, problems, setDraft }: Props) {
         />
       </Field>
       <Field
-        label="trace_id in logs"
+        label={t('pivot.config.conventions.trace-id', 'trace_id in logs')}
         htmlFor="pivot-logs-trace-id"
-        description="Where each log line's trace_id lives, so logs of a trace can be found cheaply."
+        description={t(
+          'pivot.config.conventions.trace-id-description',
+          "Where each log line's trace_id lives, so logs of a trace can be found cheaply."
+        )}
         {...check('logs.traceId')}
       >
         <Combobox
           id="pivot-logs-trace-id"
           width={60}
-          options={TRACE_ID_OPTIONS}
+          options={traceIdOptions()}
           value={draft.logs.traceId}
           onChange={({ value: traceId }) => traceId && setDraft((d) => ({ ...d, logs: { ...d.logs, traceId } }))}
         />

@@ -1,10 +1,12 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t } from '@grafana/i18n';
 import { DataSourcePicker } from '@grafana/runtime';
 import { Field, FieldSet, useStyles2 } from '@grafana/ui';
 import { DataSourceResolution, PILLAR_TITLES, PILLAR_TYPES } from '../../datasources/lookup';
 import { PILLARS, Pillar } from '../../settings';
+import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 import { ConfigDraft, resolutionText } from './configForm';
 
@@ -19,7 +21,7 @@ interface Props {
 export function DataSourcesSection({ draft, resolutions, onChange }: Props) {
   const styles = useStyles2(getStyles);
   return (
-    <FieldSet label="Data sources">
+    <FieldSet label={t('pivot.config.datasources.title', 'Data sources')}>
       {PILLARS.map((pillar) => {
         const resolution = resolutions[pillar];
         const inputId = `pivot-ds-${pillar}`;
@@ -28,7 +30,11 @@ export function DataSourcesSection({ draft, resolutions, onChange }: Props) {
             key={pillar}
             label={PILLAR_TITLES[pillar]}
             htmlFor={inputId}
-            description={`The ${PILLAR_TITLES[pillar]} data source Pivot queries. Leave empty to use the default.`}
+            description={t(
+              'pivot.config.datasources.description',
+              'The {{pillar}} data source Pivot queries. Leave empty to use the default.',
+              textValues({ pillar: PILLAR_TITLES[pillar] })
+            )}
           >
             <div>
               <DataSourcePicker
@@ -36,7 +42,11 @@ export function DataSourcesSection({ draft, resolutions, onChange }: Props) {
                 type={PILLAR_TYPES[pillar]}
                 current={draft.datasources[pillar] ?? null}
                 noDefault
-                placeholder={`Default ${PILLAR_TITLES[pillar]} data source`}
+                placeholder={t(
+                  'pivot.config.datasources.placeholder',
+                  'Default {{pillar}} data source',
+                  textValues({ pillar: PILLAR_TITLES[pillar] })
+                )}
                 onChange={(ds) => onChange(pillar, ds.uid)}
                 onClear={() => onChange(pillar, undefined)}
                 width={40}

@@ -1,9 +1,11 @@
 import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
+import { t, Trans } from '@grafana/i18n';
 import { Alert, Button, useStyles2 } from '@grafana/ui';
 import { mergeConfigChange } from '../../settingsMerge';
 import { errorMessage } from '../../utils/errors';
+import { textValues } from '../../utils/i18nValues';
 import { testIds } from '../testIds';
 import { ConfigDraft, DraftProblems } from './configForm';
 import { readPluginSettings, reloadPage, savePluginSettings } from './pluginSettingsApi';
@@ -46,7 +48,11 @@ async function saveSettings(
     return undefined;
   } catch (error) {
     return {
-      message: `Saving failed: ${errorMessage(error)}. Check that you are an organisation admin, then try again.`,
+      message: t(
+        'pivot.config.save.failed',
+        'Saving failed: {{message}}. Check that you are an organisation admin, then try again.',
+        textValues({ message: errorMessage(error) })
+      ),
     };
   }
 }
@@ -60,7 +66,9 @@ export function SaveActions(props: Props) {
 
   const save = async (enable: boolean) => {
     if (enable && Object.keys(problems).length > 0) {
-      setSaveError({ message: 'Nothing was saved: fix the fields marked above first.' });
+      setSaveError({
+        message: t('pivot.config.save.invalid', 'Nothing was saved: fix the fields marked above first.'),
+      });
       return;
     }
     setSaving(true);
@@ -76,22 +84,30 @@ export function SaveActions(props: Props) {
   return (
     <>
       {saveError && (
-        <Alert title="Settings not saved" severity="error" data-testid={testIds.appConfig.saveError}>
+        <Alert
+          title={t('pivot.config.save.not-saved', 'Settings not saved')}
+          severity="error"
+          data-testid={testIds.appConfig.saveError}
+        >
           <div>{saveError.message}</div>
           {saveError.conflict && (
             <Button size="sm" variant="secondary" icon="sync" onClick={() => reloadPage()}>
-              Reload
+              <Trans i18nKey="pivot.config.save.reload">Reload</Trans>
             </Button>
           )}
         </Alert>
       )}
       <div className={styles.actions}>
         <Button onClick={() => save(true)} disabled={saving} data-testid={testIds.appConfig.save}>
-          {saving ? 'Saving…' : enabled ? 'Save settings' : 'Enable and save'}
+          {saving
+            ? t('pivot.config.save.saving', 'Saving…')
+            : enabled
+              ? t('pivot.config.save.save', 'Save settings')
+              : t('pivot.config.save.enable', 'Enable and save')}
         </Button>
         {enabled && (
           <Button variant="destructive" fill="outline" onClick={() => save(false)} disabled={saving}>
-            Disable Pivot
+            <Trans i18nKey="pivot.config.save.disable">Disable Pivot</Trans>
           </Button>
         )}
       </div>

@@ -3,6 +3,7 @@
  * (saving itself merges into the current settings: settingsMerge.ts), and the texts that say
  * which data source applies and why.
  */
+import { t } from '@grafana/i18n';
 import {
   isMetricFamily,
   isTraceIdLocation,
@@ -15,6 +16,7 @@ import type { MetricsDetection } from '../../datasources/detect';
 import { DataSourceResolution, PILLAR_TITLES } from '../../datasources/lookup';
 import { labelNameProblem, normalizeSettings, PivotJsonData, PivotSettings, PROVISIONED_UIDS } from '../../settings';
 import { ConfigField, configFieldValues } from '../../settingsMerge';
+import { textValues } from '../../utils/i18nValues';
 
 export type ConfigDraft = PivotSettings;
 
@@ -33,7 +35,7 @@ export function validateDraft(draft: ConfigDraft): DraftProblems {
   const problems: DraftProblems = {};
   const values = configFieldValues(draft);
   if (!isMetricFamily(values['metrics.family']) && values['metrics.family'] !== 'auto') {
-    problems['metrics.family'] = 'Choose a metric family from the list, or Auto.';
+    problems['metrics.family'] = t('pivot.config.problem.family', 'Choose a metric family from the list, or Auto.');
   }
   const metricsLabel = values['metrics.serviceLabel'];
   const metricsProblem = metricsLabel === '' ? undefined : labelNameProblem(metricsLabel, 'The label');
@@ -45,7 +47,7 @@ export function validateDraft(draft: ConfigDraft): DraftProblems {
     problems['logs.serviceLabel'] = logsProblem;
   }
   if (!isTraceIdLocation(values['logs.traceId'])) {
-    problems['logs.traceId'] = 'Choose where trace_id lives from the list.';
+    problems['logs.traceId'] = t('pivot.config.problem.trace-id', 'Choose where trace_id lives from the list.');
   }
   return problems;
 }
@@ -58,11 +60,19 @@ export function resolutionText(resolution: DataSourceResolution): string {
   const { ds, how, pillar } = resolution;
   switch (how) {
     case 'configured':
-      return `Using ${ds.name}, chosen here.`;
+      return t('pivot.config.resolution.configured', 'Using {{name}}, chosen here.', textValues({ name: ds.name }));
     case 'provisioned':
-      return `Using ${ds.name}: none is chosen, so Pivot uses the provisioned data source (uid ${PROVISIONED_UIDS[pillar]}).`;
+      return t(
+        'pivot.config.resolution.provisioned',
+        'Using {{name}}: none is chosen, so Pivot uses the provisioned data source (uid {{uid}}).',
+        textValues({ name: ds.name, uid: PROVISIONED_UIDS[pillar] })
+      );
     case 'only-candidate':
-      return `Using ${ds.name}: none is chosen and it is the only ${PILLAR_TITLES[pillar]} data source.`;
+      return t(
+        'pivot.config.resolution.only-candidate',
+        'Using {{name}}: none is chosen and it is the only {{pillar}} data source.',
+        textValues({ name: ds.name, pillar: PILLAR_TITLES[pillar] })
+      );
   }
 }
 
@@ -84,30 +94,68 @@ export function logsDetectionDiffers(draft: ConfigDraft, detected: LogConvention
 }
 
 export function describeMetricsDetection(d: MetricsDetection): string {
-  const label = d.serviceLabel || `${METRIC_FAMILIES[d.family].defaultServiceLabel} (family default)`;
-  return `${METRIC_FAMILIES[d.family].title}, service label ${label}`;
+  const label =
+    d.serviceLabel ||
+    t(
+      'pivot.config.detected.family-default-label',
+      '{{label}} (family default)',
+      textValues({ label: METRIC_FAMILIES[d.family].defaultServiceLabel })
+    );
+  return t(
+    'pivot.config.detected.metrics',
+    '{{family}}, service label {{label}}',
+    textValues({ family: METRIC_FAMILIES[d.family].title, label })
+  );
 }
 
 export function describeLogsDetection(d: LogConventions): string {
-  const where = TRACE_ID_OPTIONS.find((o) => o.value === d.traceId)?.label ?? d.traceId;
-  return `service label ${d.serviceLabel}, trace_id: ${where}`;
+  const where = traceIdOptions().find((o) => o.value === d.traceId)?.label ?? d.traceId;
+  return t(
+    'pivot.config.detected.logs',
+    'service label {{label}}, trace_id: {{where}}',
+    textValues({ label: d.serviceLabel, where })
+  );
 }
 
-export const FAMILY_OPTIONS: Array<{ value: MetricFamily | 'auto'; label: string; description: string }> = [
-  { value: 'auto', label: 'Auto', description: 'Detect the family from the data when a page loads' },
-  ...(Object.keys(METRIC_FAMILIES) as MetricFamily[]).map((family) => ({
-    value: family,
-    label: METRIC_FAMILIES[family].title,
-    description: `${METRIC_FAMILIES[family].requests}, service label ${METRIC_FAMILIES[family].defaultServiceLabel}`,
-  })),
-];
+/** The metric family choices (functions, not constants: t() runs once the language is known). */
+export function familyOptions(): Array<{ value: MetricFamily | 'auto'; label: string; description: string }> {
+  return [
+    {
+      value: 'auto',
+      label: t('pivot.config.family.auto', 'Auto'),
+      description: t('pivot.config.family.auto-description', 'Detect the family from the data when a page loads'),
+    },
+    ...(Object.keys(METRIC_FAMILIES) as MetricFamily[]).map((family) => ({
+      value: family,
+      label: METRIC_FAMILIES[family].title,
+      description: t(
+        'pivot.config.family.description',
+        '{{requests}}, service label {{label}}',
+        textValues({ requests: METRIC_FAMILIES[family].requests, label: METRIC_FAMILIES[family].defaultServiceLabel })
+      ),
+    })),
+  ];
+}
 
-export const TRACE_ID_OPTIONS: Array<{ value: TraceIdLocation; label: string; description: string }> = [
-  {
-    value: 'structured-metadata',
-    label: 'Structured metadata',
-    description: 'OTLP ingestion (Loki 3+): trace_id is structured metadata',
-  },
-  { value: 'logfmt', label: 'In the line, logfmt', description: 'The line holds trace_id=<id>' },
-  { value: 'json', label: 'In the line, JSON', description: 'The line is JSON with a "trace_id" key' },
-];
+export function traceIdOptions(): Array<{ value: TraceIdLocation; label: string; description: string }> {
+  return [
+    {
+      value: 'structured-metadata',
+      label: t('pivot.config.trace-id.structured-metadata', 'Structured metadata'),
+      description: t(
+        'pivot.config.trace-id.structured-metadata-description',
+        'OTLP ingestion (Loki 3+): trace_id is structured metadata'
+      ),
+    },
+    {
+      value: 'logfmt',
+      label: t('pivot.config.trace-id.logfmt', 'In the line, logfmt'),
+      description: t('pivot.config.trace-id.logfmt-description', 'The line holds trace_id=<id>'),
+    },
+    {
+      value: 'json',
+      label: t('pivot.config.trace-id.json', 'In the line, JSON'),
+      description: t('pivot.config.trace-id.json-description', 'The line is JSON with a "trace_id" key'),
+    },
+  ];
+}
