@@ -1,20 +1,12 @@
 import React from 'react';
-import { screen } from '@testing-library/react';
-import type { DataQueryRequest } from '@grafana/data';
+import { screen, waitFor } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
 import { EmbeddedScene, sceneGraph, SceneObject, VizPanel } from '@grafana/scenes';
-import { graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
-import {
-  checkoutFailureSpans,
-  FIXTURE_START_MS,
-  FIXTURE_TRACE_ID,
-  tempoTraceFrame,
-} from '../analysis/fixtures/traceFrames';
+import { FIXTURE_TRACE_ID } from '../analysis/fixtures/traceFrames';
 import { testIds } from '../components/testIds';
-import type { DataSourceSummary } from '../datasources/lookup';
 import type { PivotContext } from '../pivotContext';
-import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from '../testing/fakeGrafana';
-import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../testing/frames';
+import { installFakeGrafana, pivotContext, renderInGrafana } from '../testing/fakeGrafana';
+import { answersAbout } from '../testing/pageAnswers';
 import { buildGraphScene } from './Graph/graphPage';
 import { InvestigateScene } from './Investigate/InvestigateScene';
 import { buildServiceScene } from './Services/serviceScene';
@@ -22,7 +14,6 @@ import { buildServicesScene } from './Services/servicesScene';
 import { buildSloScene } from './Slos/sloScene';
 import { buildSlosScene } from './Slos/slosScene';
 import { AVAILABILITY } from './Slos/sloTestFixtures';
-import { TRACE_REFS } from './Trace/traceQueries';
 import { buildTraceScene } from './Trace/traceScene';
 
 /**
@@ -31,32 +22,7 @@ import { buildTraceScene } from './Trace/traceScene';
  * while live, and the clone rendered on its own: it must show the same content.
  */
 
-const T = FIXTURE_START_MS;
 const SERVICE = 'checkout';
-
-/** Every data source answers with one plausible frame about the service. */
-function respond(ds: DataSourceSummary, request: DataQueryRequest): Answer {
-  const refIds = request.targets.map((t) => t.refId);
-  if (ds.type === 'loki') {
-    return {
-      frames: [lokiLogsFrame(refIds[0], [{ timeMs: T, line: 'level=error', labels: { service_name: SERVICE } }])],
-    };
-  }
-  if (ds.type === 'tempo') {
-    if (refIds.includes(TRACE_REFS.trace)) {
-      return { frames: [tempoTraceFrame(checkoutFailureSpans())] };
-    }
-    const row = { traceID: FIXTURE_TRACE_ID, startTimeMs: T, service: SERVICE, name: 'GET', durationMs: 5 };
-    return { frames: [tempoTracesFrame(refIds[0], [row])] };
-  }
-  const graph = graphMetricFrames([{ client: 'frontend', server: SERVICE, rate: 10, p95: 0.2 }], {}).filter((f) =>
-    refIds.includes(f.refId ?? '')
-  );
-  const others = refIds
-    .filter((r) => !graph.some((f) => f.refId === r))
-    .map((r) => promSeries(r, { job: SERVICE }, [[T, 0.01]]));
-  return { frames: [...graph, ...others] };
-}
 
 /** What a page shows: its text, and each panel's title and data (core panels do not draw in jest). */
 function shown(scene: SceneObject, container: HTMLElement) {
@@ -110,12 +76,15 @@ async function renderUntilReady(scene: EmbeddedScene, ready: string[]) {
   for (const id of ready) {
     await screen.findAllByTestId(id);
   }
+  // A panel draws its header once its plugin has loaded: wait for every active panel's.
+  const panels = sceneGraph.findAllObjects(scene, (o) => o instanceof VizPanel && o.isActive);
+  await waitFor(() => expect(view.container.querySelectorAll('[data-viz-panel-key] h2')).toHaveLength(panels.length));
   return view;
 }
 
 describe.each(PAGES)('the $page page', ({ build, ready }) => {
   it('renders the same from a clone of its live scene', async () => {
-    installFakeGrafana(respond);
+    installFakeGrafana(answersAbout(SERVICE));
     locationService.push('/a/pivot-correlation-app/investigate');
     const ctx = pivotContext({ metrics: { family: 'http-semconv' }, slos: [{ ...AVAILABILITY, service: SERVICE }] });
     const original = build(ctx);

@@ -1,25 +1,16 @@
 import React from 'react';
 import { screen } from '@testing-library/react';
-import type { DataQueryRequest } from '@grafana/data';
 import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
-import { graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
-import {
-  checkoutFailureSpans,
-  FIXTURE_START_MS,
-  FIXTURE_TRACE_ID,
-  tempoTraceFrame,
-} from '../analysis/fixtures/traceFrames';
+import { FIXTURE_TRACE_ID } from '../analysis/fixtures/traceFrames';
 import type { PivotContext } from '../pivotContext';
 import { TITLE_VARIABLE } from '../components/verbatimTitle';
 import { testIds } from '../components/testIds';
-import type { DataSourceSummary } from '../datasources/lookup';
 import { buildGraphScene } from './Graph/graphPage';
 import { buildServiceScene } from './Services/serviceScene';
-import { Answer, installFakeGrafana, pivotContext, renderInGrafana } from '../testing/fakeGrafana';
-import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../testing/frames';
+import { installFakeGrafana, pivotContext, renderInGrafana } from '../testing/fakeGrafana';
+import { answersAbout } from '../testing/pageAnswers';
 import { buildSloScene } from './Slos/sloScene';
 import { AVAILABILITY } from './Slos/sloTestFixtures';
-import { TRACE_REFS } from './Trace/traceQueries';
 import { buildTraceScene } from './Trace/traceScene';
 
 /**
@@ -29,40 +20,11 @@ import { buildTraceScene } from './Trace/traceScene';
  * like Grafana variables, and every panel title must read exactly as the name is written.
  */
 
-const T = FIXTURE_START_MS;
-
 // Built-in macros, a variable that does not exist, and the variable the titles refer to.
 const NAMES = ['$__interval', '${__from}', '[[x]]', `\${${TITLE_VARIABLE}}`, `[[${TITLE_VARIABLE}]]`];
 
-/** Every data source answers with one plausible frame about `service`. */
-function respond(service: string) {
-  return (ds: DataSourceSummary, request: DataQueryRequest): Answer => {
-    const refIds = request.targets.map((t) => t.refId);
-    if (ds.type === 'loki') {
-      return {
-        frames: [lokiLogsFrame(refIds[0], [{ timeMs: T, line: 'level=error', labels: { service_name: service } }])],
-      };
-    }
-    if (ds.type === 'tempo') {
-      if (refIds.includes(TRACE_REFS.trace)) {
-        const spans = checkoutFailureSpans().map((s) => ({ ...s, serviceName: `${s.serviceName} ${service}` }));
-        return { frames: [tempoTraceFrame(spans)] };
-      }
-      const row = { traceID: FIXTURE_TRACE_ID, startTimeMs: T, service, name: 'GET', durationMs: 5 };
-      return { frames: [tempoTracesFrame(refIds[0], [row])] };
-    }
-    const graph = graphMetricFrames([{ client: 'frontend', server: service, rate: 10, p95: 0.2 }], {}).filter((f) =>
-      refIds.includes(f.refId ?? '')
-    );
-    const others = refIds
-      .filter((r) => !graph.some((f) => f.refId === r))
-      .map((r) => promSeries(r, { job: service }, [[T, 0.01]]));
-    return { frames: [...graph, ...others] };
-  };
-}
-
 function render(service: string, build: (ctx: PivotContext) => EmbeddedScene) {
-  installFakeGrafana(respond(service));
+  installFakeGrafana(answersAbout(service));
   const ctx = pivotContext({
     metrics: { family: 'http-semconv' },
     slos: [{ ...AVAILABILITY, service }],

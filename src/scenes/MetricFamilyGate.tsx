@@ -21,6 +21,7 @@ import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import { metricConventionsFor, PivotSettings, settingsProblems } from '../settings';
 import { textValues } from '../utils/i18nValues';
+import type { PivotContext } from '../pivotContext';
 import { errorMessage } from '../utils/errors';
 import { buildQueries } from './dataState';
 
@@ -38,6 +39,11 @@ export interface MetricFamilyGateState extends SceneObjectState {
   invalid?: string;
   /** Built once the family is known. */
   body?: SceneObject;
+}
+
+/** The gate of a page built from `ctx`: its settings and Prometheus source, and what to build. */
+export function metricFamilyGate(ctx: PivotContext, build: MetricFamilyGateState['build']): MetricFamilyGate {
+  return new MetricFamilyGate({ settings: ctx.settings, prometheus: ctx.datasources.prometheus, build });
 }
 
 /**

@@ -20,7 +20,7 @@ import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/Neighbou
 import { logql, METRIC_FAMILIES, MetricConventions, promql, traceql, TraceIdLocation } from '../../datasources';
 import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import type { PivotSettings } from '../../settings';
-import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
@@ -292,11 +292,7 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate({
-            settings: ctx.settings,
-            prometheus: ctx.datasources.prometheus,
-            build: (conv, ds) => metricSections(service, conv, ds),
-          }),
+          body: metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
         }),
         new SceneFlexItem({ body: logsSection(ctx, service) }),
         new SceneFlexItem({

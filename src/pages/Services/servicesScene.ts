@@ -10,7 +10,7 @@ import type { PivotContext } from '../../pivotContext';
 import { METRIC_FAMILIES, MetricConventions, promql } from '../../datasources';
 import { dsRef } from '../../datasources/lookup';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
-import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_SORT, formatSort, SERVICE_STAT_REFS } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
 
@@ -50,7 +50,6 @@ export function servicesQueries(conv: MetricConventions): PromQuery[] {
 }
 
 export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
-  const { prometheus } = ctx.datasources;
   return new EmbeddedScene({
     $timeRange: new SceneTimeRange(DEFAULT_RANGE),
     controls: pageControls(),
@@ -58,10 +57,9 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate({
-            settings: ctx.settings,
-            prometheus,
-            build: (conv, ds) =>
+          body: metricFamilyGate(
+            ctx,
+            (conv, ds) =>
               new ServicesTable({
                 search: '',
                 sort: formatSort(DEFAULT_SORT),
@@ -72,8 +70,8 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
                   queries: servicesQueries(conv),
                   maxDataPoints: SPARKLINE_POINTS,
                 }),
-              }),
-          }),
+              })
+          ),
         }),
       ],
     }),

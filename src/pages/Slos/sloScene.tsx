@@ -37,7 +37,7 @@ import { generateRules, rulesYaml } from '../../slo/rules';
 import { config } from '@grafana/runtime';
 import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, slosUrl } from '../../utils/links';
-import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { ReloadButton, saveFailure, SloEditor } from './SloEditor';
 import {
@@ -388,11 +388,7 @@ export function buildSloScene(ctx: PivotContext, name: string): EmbeddedScene {
       ? new SceneFlexLayout({
           children: [
             new SceneFlexItem({
-              body: new MetricFamilyGate({
-                settings: ctx.settings,
-                prometheus: ctx.datasources.prometheus,
-                build: (conv, ds) => detailBody(conv, ds, slo, ctx.settings.slos),
-              }),
+              body: metricFamilyGate(ctx, (conv, ds) => detailBody(conv, ds, slo, ctx.settings.slos)),
             }),
           ],
         })

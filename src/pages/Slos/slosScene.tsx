@@ -24,7 +24,7 @@ import type { SloDefinition } from '../../slo/definition';
 import type { Severity } from '../../analysis/slo';
 import { textValues } from '../../utils/i18nValues';
 import { sloUrl } from '../../utils/links';
-import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
 import { InvalidSlos } from './InvalidSlos';
 import { SloEditor } from './SloEditor';
@@ -250,11 +250,7 @@ export function buildSlosScene(ctx: PivotContext): EmbeddedScene {
       direction: 'column',
       children: [
         new SceneFlexItem({
-          body: new MetricFamilyGate({
-            settings: ctx.settings,
-            prometheus: ctx.datasources.prometheus,
-            build: (conv, ds) => slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos),
-          }),
+          body: metricFamilyGate(ctx, (conv, ds) => slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos)),
         }),
       ],
     }),
