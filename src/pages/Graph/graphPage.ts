@@ -1,21 +1,14 @@
 import { t } from '@grafana/i18n';
-import { EmbeddedScene, SceneAppPage, SceneFlexItem, SceneFlexLayout, SceneTimeRange } from '@grafana/scenes';
+import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
-import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { pageScene } from '../../scenes/pageControls';
 import { graphScene } from './GraphScene';
 
 export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
-  return new EmbeddedScene({
-    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
-    controls: pageControls(),
-    body: new SceneFlexLayout({
-      direction: 'column',
-      children: [new SceneFlexItem({ body: graphScene(ctx) })],
-    }),
-  });
+  return pageScene([graphScene(ctx)]);
 }
 
 /** The Graph page: the service dependency graph of the time range, focus and filters in the URL. */

@@ -10,7 +10,6 @@ import {
   SceneFlexItem,
   SceneFlexLayout,
   SceneQueryRunner,
-  SceneTimeRange,
   VizPanel,
 } from '@grafana/scenes';
 import { withAddToDashboard } from '../../components/AddToDashboard/AddToDashboardButton';
@@ -23,7 +22,7 @@ import type { PivotSettings } from '../../settings';
 import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
-import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
 import { textValues } from '../../utils/i18nValues';
@@ -285,26 +284,15 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
  * metric panel or using the time picker narrows everything.
  */
 export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedScene {
-  return new EmbeddedScene({
-    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
-    controls: pageControls(),
-    body: new SceneFlexLayout({
-      direction: 'column',
+  return pageScene([
+    metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
+    logsSection(ctx, service),
+    new SceneFlexLayout({
+      direction: 'row',
       children: [
-        new SceneFlexItem({
-          body: metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
-        }),
-        new SceneFlexItem({ body: logsSection(ctx, service) }),
-        new SceneFlexItem({
-          body: new SceneFlexLayout({
-            direction: 'row',
-            children: [
-              new SceneFlexItem({ body: tracesSection(ctx, service) }),
-              new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, service) }),
-            ],
-          }),
-        }),
+        new SceneFlexItem({ body: tracesSection(ctx, service) }),
+        new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, service) }),
       ],
     }),
-  });
+  ]);
 }

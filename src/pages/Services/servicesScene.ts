@@ -1,15 +1,8 @@
-import {
-  EmbeddedScene,
-  SceneDataQuery,
-  SceneFlexItem,
-  SceneFlexLayout,
-  SceneQueryRunner,
-  SceneTimeRange,
-} from '@grafana/scenes';
+import { EmbeddedScene, SceneDataQuery, SceneQueryRunner } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { METRIC_FAMILIES, MetricConventions, promql } from '../../datasources';
 import { dsRef } from '../../datasources/lookup';
-import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { pageScene } from '../../scenes/pageControls';
 import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { DEFAULT_SORT, formatSort, SERVICE_STAT_REFS } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
@@ -50,30 +43,21 @@ export function servicesQueries(conv: MetricConventions): PromQuery[] {
 }
 
 export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
-  return new EmbeddedScene({
-    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
-    controls: pageControls(),
-    body: new SceneFlexLayout({
-      direction: 'column',
-      children: [
-        new SceneFlexItem({
-          body: metricFamilyGate(
-            ctx,
-            (conv, ds) =>
-              new ServicesTable({
-                search: '',
-                sort: formatSort(DEFAULT_SORT),
-                serviceLabel: conv.serviceLabel,
-                familyTitle: METRIC_FAMILIES[conv.family].title,
-                $data: new SceneQueryRunner({
-                  datasource: dsRef(ds),
-                  queries: servicesQueries(conv),
-                  maxDataPoints: SPARKLINE_POINTS,
-                }),
-              })
-          ),
-        }),
-      ],
-    }),
-  });
+  return pageScene([
+    metricFamilyGate(
+      ctx,
+      (conv, ds) =>
+        new ServicesTable({
+          search: '',
+          sort: formatSort(DEFAULT_SORT),
+          serviceLabel: conv.serviceLabel,
+          familyTitle: METRIC_FAMILIES[conv.family].title,
+          $data: new SceneQueryRunner({
+            datasource: dsRef(ds),
+            queries: servicesQueries(conv),
+            maxDataPoints: SPARKLINE_POINTS,
+          }),
+        })
+    ),
+  ]);
 }

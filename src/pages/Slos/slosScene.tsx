@@ -5,12 +5,9 @@ import { t, Trans } from '@grafana/i18n';
 import {
   EmbeddedScene,
   SceneComponentProps,
-  SceneFlexItem,
-  SceneFlexLayout,
   SceneObjectBase,
   SceneObjectState,
   SceneQueryRunner,
-  SceneTimeRange,
   sceneGraph,
 } from '@grafana/scenes';
 import { Badge, Button, LoadingPlaceholder, Stack, TextLink, useStyles2 } from '@grafana/ui';
@@ -25,7 +22,7 @@ import type { Severity } from '../../analysis/slo';
 import { textValues } from '../../utils/i18nValues';
 import { sloUrl } from '../../utils/links';
 import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
-import { DEFAULT_RANGE, pageControls } from '../../scenes/pageControls';
+import { pageScene } from '../../scenes/pageControls';
 import { InvalidSlos } from './InvalidSlos';
 import { SloEditor } from './SloEditor';
 import { applyEdit, formatBurn, formatExhaustion, formatPercent, sloRows, statusQueries } from './sloRows';
@@ -242,17 +239,8 @@ export function slosTable(
 }
 
 export function buildSlosScene(ctx: PivotContext): EmbeddedScene {
-  return new EmbeddedScene({
-    // Instant queries are evaluated at the range's end: "now" unless the user moves it.
-    $timeRange: new SceneTimeRange(DEFAULT_RANGE),
-    controls: pageControls(),
-    body: new SceneFlexLayout({
-      direction: 'column',
-      children: [
-        new SceneFlexItem({
-          body: metricFamilyGate(ctx, (conv, ds) => slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos)),
-        }),
-      ],
-    }),
-  });
+  // Instant queries are evaluated at the range's end: "now" unless the user moves it.
+  return pageScene([
+    metricFamilyGate(ctx, (conv, ds) => slosTable(conv, ds, ctx.settings.slos, ctx.settings.invalidSlos)),
+  ]);
 }
