@@ -75,9 +75,6 @@ export function CheckSection({ draft, available, setDraft }: Props) {
     }
   };
 
-  const metricsDetected = checks.prometheus?.status === 'done' ? checks.prometheus.report.detected : undefined;
-  const logsDetected = checks.loki?.status === 'done' ? checks.loki.report.detected : undefined;
-
   return (
     <FieldSet label={t('pivot.config.check.title', 'Check')}>
       <p className={styles.help}>
@@ -95,34 +92,43 @@ export function CheckSection({ draft, available, setDraft }: Props) {
       >
         <Trans i18nKey="pivot.config.check.run">Check data sources</Trans>
       </Button>
-      <div className={styles.results}>
-        {checks.prometheus && (
-          <PillarCheck
-            pillar="prometheus"
-            state={checks.prometheus}
-            detectedText={
-              metricsDetected && metricsDetectionDiffers(draft, metricsDetected)
-                ? describeMetricsDetection(metricsDetected)
-                : undefined
-            }
-            onUseDetected={() => metricsDetected && setDraft((d) => applyMetricsDetection(d, metricsDetected))}
-          />
-        )}
-        {checks.loki && (
-          <PillarCheck
-            pillar="loki"
-            state={checks.loki}
-            detectedText={
-              logsDetected && logsDetectionDiffers(draft, logsDetected)
-                ? describeLogsDetection(logsDetected)
-                : undefined
-            }
-            onUseDetected={() => logsDetected && setDraft((d) => applyLogsDetection(d, logsDetected))}
-          />
-        )}
-        {checks.tempo && <PillarCheck pillar="tempo" state={checks.tempo} />}
-      </div>
+      <CheckReports checks={checks} draft={draft} setDraft={setDraft} />
     </FieldSet>
+  );
+}
+
+/** Each pillar's report, offering the conventions the check detected where they differ. */
+function CheckReports({ checks, draft, setDraft }: Omit<Props, 'available'> & { checks: CheckStates }) {
+  const styles = useStyles2(getStyles);
+  const metricsDetected = checks.prometheus?.status === 'done' ? checks.prometheus.report.detected : undefined;
+  const logsDetected = checks.loki?.status === 'done' ? checks.loki.report.detected : undefined;
+
+  return (
+    <div className={styles.results}>
+      {checks.prometheus && (
+        <PillarCheck
+          pillar="prometheus"
+          state={checks.prometheus}
+          detectedText={
+            metricsDetected && metricsDetectionDiffers(draft, metricsDetected)
+              ? describeMetricsDetection(metricsDetected)
+              : undefined
+          }
+          onUseDetected={() => metricsDetected && setDraft((d) => applyMetricsDetection(d, metricsDetected))}
+        />
+      )}
+      {checks.loki && (
+        <PillarCheck
+          pillar="loki"
+          state={checks.loki}
+          detectedText={
+            logsDetected && logsDetectionDiffers(draft, logsDetected) ? describeLogsDetection(logsDetected) : undefined
+          }
+          onUseDetected={() => logsDetected && setDraft((d) => applyLogsDetection(d, logsDetected))}
+        />
+      )}
+      {checks.tempo && <PillarCheck pillar="tempo" state={checks.tempo} />}
+    </div>
   );
 }
 

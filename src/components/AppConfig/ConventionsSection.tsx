@@ -12,13 +12,17 @@ interface Props {
   setDraft: React.Dispatch<React.SetStateAction<ConfigDraft>>;
 }
 
-/** The metric family, the service labels and where trace ids are in logs. */
-export function ConventionsSection({ draft, problems, setDraft }: Props) {
+/** A field's problem, as Grafana's Field shows one. */
+function fieldProblem(problems: DraftProblems, key: keyof DraftProblems) {
+  return { invalid: problems[key] !== undefined, error: problems[key] };
+}
+
+/** The metric family and the service label in metrics. */
+function MetricsConventionFields({ draft, problems, setDraft }: Props) {
   const familyDefault = draft.metrics.family === 'auto' ? undefined : METRIC_FAMILIES[draft.metrics.family];
-  // A field's problem, as Grafana's Field shows one.
-  const check = (key: keyof DraftProblems) => ({ invalid: problems[key] !== undefined, error: problems[key] });
+  const check = (key: keyof DraftProblems) => fieldProblem(problems, key);
   return (
-    <FieldSet label={t('pivot.config.conventions.title', 'Conventions')}>
+    <>
       <Field
         label={t('pivot.config.conventions.family', 'Metric family')}
         htmlFor="pivot-metric-family"
@@ -61,6 +65,15 @@ export function ConventionsSection({ draft, problems, setDraft }: Props) {
           }}
         />
       </Field>
+    </>
+  );
+}
+
+/** The service label in logs and where each line's trace id is. */
+function LogsConventionFields({ draft, problems, setDraft }: Props) {
+  const check = (key: keyof DraftProblems) => fieldProblem(problems, key);
+  return (
+    <>
       <Field
         label={t('pivot.config.conventions.logs-label', 'Service label in logs')}
         htmlFor="pivot-logs-service-label"
@@ -98,6 +111,16 @@ export function ConventionsSection({ draft, problems, setDraft }: Props) {
           onChange={({ value: traceId }) => traceId && setDraft((d) => ({ ...d, logs: { ...d.logs, traceId } }))}
         />
       </Field>
+    </>
+  );
+}
+
+/** The metric family, the service labels and where trace ids are in logs. */
+export function ConventionsSection(props: Props) {
+  return (
+    <FieldSet label={t('pivot.config.conventions.title', 'Conventions')}>
+      <MetricsConventionFields {...props} />
+      <LogsConventionFields {...props} />
     </FieldSet>
   );
 }
