@@ -7,6 +7,7 @@ import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import AppConfig from './AppConfig';
 import { reloadPage } from './pluginSettingsApi';
+import { mockFetch, mockGet, stubCanvasText } from '../../testing/settingsBackend';
 
 const DATASOURCES = [
   { uid: 'pivot-prometheus', name: 'Prometheus (provisioned)', type: 'prometheus' },
@@ -16,41 +17,17 @@ const DATASOURCES = [
   { uid: 'tempo-main', name: 'Tempo', type: 'tempo' },
 ] as unknown as DataSourceInstanceSettings[];
 
-const mockFetch = jest.fn();
-/** Reads the current settings before a save (readPluginSettings). */
-const mockGet = jest.fn();
+jest.mock('@grafana/runtime', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .runtimeWithDataSources(() => DATASOURCES)
+);
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ fetch: mockFetch, get: mockGet }),
-  getDataSourceSrv: () => ({ getList: () => DATASOURCES }),
-  // Grafana's picker needs the running app; a native select keeps the same contract:
-  // type filter, current uid, onChange with the instance settings, labelled by inputId.
-  DataSourcePicker: (props: {
-    inputId: string;
-    type: string;
-    current: string | null;
-    onChange: (ds: DataSourceInstanceSettings) => void;
-  }) => (
-    <select
-      id={props.inputId}
-      value={props.current ?? ''}
-      onChange={(e) => props.onChange(DATASOURCES.find((d) => d.uid === e.currentTarget.value)!)}
-    >
-      <option value="">(default)</option>
-      {DATASOURCES.filter((d) => d.type === props.type).map((d) => (
-        <option key={d.uid} value={d.uid}>
-          {d.name}
-        </option>
-      ))}
-    </select>
-  ),
-}));
-
-jest.mock('./pluginSettingsApi', () => ({
-  ...jest.requireActual('./pluginSettingsApi'),
-  reloadPage: jest.fn(),
-}));
+jest.mock('./pluginSettingsApi', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .pluginSettingsApiWithoutReload()
+);
 
 function pluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
   const plugin = new AppPlugin<PivotJsonData>();
@@ -149,16 +126,7 @@ function savedBody(): { enabled: boolean; pinned: boolean; jsonData: PivotJsonDa
   return call![0].data;
 }
 
-// Combobox measures option text on a canvas; jsdom has none (the shared setup stubs getContext).
-beforeAll(() => {
-  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
-    () =>
-      ({
-        font: '',
-        measureText: (text: string) => ({ width: text.length * 7 }),
-      }) as unknown as CanvasRenderingContext2D
-  );
-});
+beforeAll(stubCanvasText);
 
 beforeEach(() => {
   mockFetch.mockReset();

@@ -1,5 +1,5 @@
 import React from 'react';
-import { of, throwError } from 'rxjs';
+import { throwError } from 'rxjs';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
@@ -8,6 +8,7 @@ import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import AppConfig from './AppConfig';
 import { reloadPage } from './pluginSettingsApi';
+import { answerSavesOk, mockFetch, mockGet, resetSettingsBackend, stubCanvasText } from '../../testing/settingsBackend';
 
 /**
  * The configuration page's save while other admins change the same settings, and its
@@ -20,39 +21,17 @@ const DATASOURCES = [
   { uid: 'loki-b', name: 'Loki B', type: 'loki' },
 ] as unknown as DataSourceInstanceSettings[];
 
-const mockGet = jest.fn();
-const mockFetch = jest.fn();
+jest.mock('@grafana/runtime', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .runtimeWithDataSources(() => DATASOURCES)
+);
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ get: mockGet, fetch: mockFetch }),
-  getDataSourceSrv: () => ({ getList: () => DATASOURCES }),
-  // Grafana's picker needs the running app: a native select with the same contract.
-  DataSourcePicker: (props: {
-    inputId: string;
-    type: string;
-    current: string | null;
-    onChange: (ds: DataSourceInstanceSettings) => void;
-  }) => (
-    <select
-      id={props.inputId}
-      value={props.current ?? ''}
-      onChange={(e) => props.onChange(DATASOURCES.find((d) => d.uid === e.currentTarget.value)!)}
-    >
-      <option value="">(default)</option>
-      {DATASOURCES.filter((d) => d.type === props.type).map((d) => (
-        <option key={d.uid} value={d.uid}>
-          {d.name}
-        </option>
-      ))}
-    </select>
-  ),
-}));
-
-jest.mock('./pluginSettingsApi', () => ({
-  ...jest.requireActual('./pluginSettingsApi'),
-  reloadPage: jest.fn(),
-}));
+jest.mock('./pluginSettingsApi', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .pluginSettingsApiWithoutReload()
+);
 
 const CHECKOUT = {
   name: 'checkout',
@@ -106,21 +85,11 @@ async function save(name = 'Save settings') {
   });
 }
 
-// Combobox measures option text on a canvas; jsdom has none.
-beforeAll(() => {
-  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
-    () =>
-      ({
-        font: '',
-        measureText: (text: string) => ({ width: text.length * 7 }),
-      }) as unknown as CanvasRenderingContext2D
-  );
-});
+beforeAll(stubCanvasText);
 
 beforeEach(() => {
-  mockGet.mockReset();
-  mockFetch.mockReset();
-  mockFetch.mockImplementation((req: BackendSrvRequest) => of({ status: 200, data: {}, config: req }));
+  resetSettingsBackend();
+  answerSavesOk();
   jest.mocked(reloadPage).mockReset();
 });
 

@@ -1,0 +1,92 @@
+import React from 'react';
+import { of } from 'rxjs';
+import type { DataSourceInstanceSettings } from '@grafana/data';
+import type { BackendSrvRequest } from '@grafana/runtime';
+
+/**
+ * The plugin-settings API as the configuration and SLO page tests see it: `mockGet` is the
+ * server's settings when a save reads them, `mockFetch` records what a save wrote. Install it
+ * from a test file, where jest.mock is hoisted:
+ *
+ *   jest.mock('@grafana/runtime', () =>
+ *     jest.requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend').runtimeWithSettingsBackend()
+ *   );
+ *
+ * Keep this module free of imports that load @grafana/runtime: the mock's factory loads it.
+ */
+
+export const mockGet = jest.fn();
+export const mockFetch = jest.fn();
+
+/** @grafana/runtime with the settings fakes as its backend service. */
+export function runtimeWithSettingsBackend() {
+  return {
+    ...jest.requireActual('@grafana/runtime'),
+    getBackendSrv: () => ({ get: mockGet, fetch: mockFetch }),
+  };
+}
+
+interface PickerProps {
+  inputId: string;
+  type: string;
+  current: string | null;
+  onChange: (ds: DataSourceInstanceSettings) => void;
+}
+
+/**
+ * runtimeWithSettingsBackend, plus the data sources the configuration page lists. Grafana's
+ * picker needs the running app; a native select keeps the same contract: type filter, current
+ * uid, onChange with the instance settings, labelled by inputId.
+ */
+export function runtimeWithDataSources(datasources: () => DataSourceInstanceSettings[]) {
+  return {
+    ...runtimeWithSettingsBackend(),
+    getDataSourceSrv: () => ({ getList: datasources }),
+    DataSourcePicker: (props: PickerProps) => (
+      <select
+        id={props.inputId}
+        value={props.current ?? ''}
+        onChange={(e) => props.onChange(datasources().find((d) => d.uid === e.currentTarget.value)!)}
+      >
+        <option value="">(default)</option>
+        {datasources()
+          .filter((d) => d.type === props.type)
+          .map((d) => (
+            <option key={d.uid} value={d.uid}>
+              {d.name}
+            </option>
+          ))}
+      </select>
+    ),
+  };
+}
+
+/** The pluginSettingsApi module with reloadPage a jest.fn (jsdom cannot reload). */
+export function pluginSettingsApiWithoutReload() {
+  return {
+    ...jest.requireActual('../components/AppConfig/pluginSettingsApi'),
+    reloadPage: jest.fn(),
+  };
+}
+
+/** Clears both fakes. */
+export function resetSettingsBackend() {
+  mockGet.mockReset();
+  mockFetch.mockReset();
+}
+
+/** Every POST succeeds. */
+export function answerSavesOk() {
+  mockFetch.mockImplementation((req: BackendSrvRequest) => of({ status: 200, data: {}, config: req }));
+}
+
+/** Combobox measures option text on a canvas; jsdom has none (the shared setup stubs getContext). */
+export function stubCanvasText() {
+  jest.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(
+    () =>
+      ({
+        font: '',
+        measureText: (text: string) => ({ width: text.length * 7 }),
+      }) as unknown as CanvasRenderingContext2D
+  );
+}
