@@ -1,9 +1,10 @@
 import React from 'react';
-import { of, throwError } from 'rxjs';
+import { throwError } from 'rxjs';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { EmbeddedScene } from '@grafana/scenes';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
+import { answerSavesOk, mockFetch, mockGet, resetSettingsBackend } from '../../testing/settingsBackend';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
@@ -18,18 +19,17 @@ import { AVAILABILITY, AVAILABILITY_RATIOS, byRefId, CONFIGURED, ratioFrames, si
  * current settings (the GET fake) and writes only its own change (the POST fake's body).
  */
 
-const mockGet = jest.fn();
-const mockFetch = jest.fn();
+jest.mock('@grafana/runtime', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .runtimeWithSettingsBackend()
+);
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ get: mockGet, fetch: mockFetch }),
-}));
-
-jest.mock('../../components/AppConfig/pluginSettingsApi', () => ({
-  ...jest.requireActual('../../components/AppConfig/pluginSettingsApi'),
-  reloadPage: jest.fn(),
-}));
+jest.mock('../../components/AppConfig/pluginSettingsApi', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .pluginSettingsApiWithoutReload()
+);
 
 const CHECKOUT = AVAILABILITY;
 const PAYMENTS: SloDefinition = { ...AVAILABILITY, name: 'payments-availability', service: 'payments' };
@@ -68,9 +68,8 @@ async function click(element: HTMLElement) {
 let signOut: () => void = () => undefined;
 
 beforeEach(() => {
-  mockGet.mockReset();
-  mockFetch.mockReset();
-  mockFetch.mockImplementation((req: BackendSrvRequest) => of({ status: 200, data: {}, config: req }));
+  resetSettingsBackend();
+  answerSavesOk();
   jest.mocked(reloadPage).mockReset();
   signOut = signInAs('Admin');
 });

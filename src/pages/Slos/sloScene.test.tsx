@@ -7,6 +7,7 @@ import { EmbeddedScene } from '@grafana/scenes';
 import { errorBudget } from '../../analysis/slo';
 import { buildSceneApp } from '../../app/App';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
+import { mockFetch, mockGet, resetSettingsBackend } from '../../testing/settingsBackend';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
 import { budgetRemainingDirect } from '../../datasources/sloQueries';
@@ -39,18 +40,17 @@ import {
   T,
 } from './sloTestFixtures';
 
-const mockGet = jest.fn();
-const mockFetch = jest.fn();
+jest.mock('@grafana/runtime', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .runtimeWithSettingsBackend()
+);
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ get: mockGet, fetch: mockFetch }),
-}));
-
-jest.mock('../../components/AppConfig/pluginSettingsApi', () => ({
-  ...jest.requireActual('../../components/AppConfig/pluginSettingsApi'),
-  reloadPage: jest.fn(),
-}));
+jest.mock('../../components/AppConfig/pluginSettingsApi', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .pluginSettingsApiWithoutReload()
+);
 
 const BURN_DOWN_REF = 'burnDown';
 
@@ -95,8 +95,7 @@ let signOut: () => void = () => undefined;
 const appUrl = config.appUrl;
 
 beforeEach(() => {
-  mockGet.mockReset();
-  mockFetch.mockReset();
+  resetSettingsBackend();
   jest.mocked(reloadPage).mockReset();
   signOut = signInAs('Viewer');
 });

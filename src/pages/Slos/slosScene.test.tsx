@@ -4,6 +4,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { EmbeddedScene } from '@grafana/scenes';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
+import { mockFetch, mockGet, resetSettingsBackend } from '../../testing/settingsBackend';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
 import { normalizeSettings, type PivotJsonData } from '../../settings';
@@ -25,18 +26,17 @@ import {
   signInAs,
 } from './sloTestFixtures';
 
-const mockGet = jest.fn();
-const mockFetch = jest.fn();
+jest.mock('@grafana/runtime', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .runtimeWithSettingsBackend()
+);
 
-jest.mock('@grafana/runtime', () => ({
-  ...jest.requireActual('@grafana/runtime'),
-  getBackendSrv: () => ({ get: mockGet, fetch: mockFetch }),
-}));
-
-jest.mock('../../components/AppConfig/pluginSettingsApi', () => ({
-  ...jest.requireActual('../../components/AppConfig/pluginSettingsApi'),
-  reloadPage: jest.fn(),
-}));
+jest.mock('../../components/AppConfig/pluginSettingsApi', () =>
+  jest
+    .requireActual<typeof import('../../testing/settingsBackend')>('../../testing/settingsBackend')
+    .pluginSettingsApiWithoutReload()
+);
 
 const BOTH_FRAMES = [...ratioFrames(0, AVAILABILITY_RATIOS), ...ratioFrames(1, LATENCY_RATIOS)];
 
@@ -47,8 +47,7 @@ function renderScene(scene: EmbeddedScene) {
 let signOut: () => void = () => undefined;
 
 beforeEach(() => {
-  mockGet.mockReset();
-  mockFetch.mockReset();
+  resetSettingsBackend();
   jest.mocked(reloadPage).mockReset();
   signOut = signInAs('Viewer');
 });
