@@ -1,3 +1,4 @@
+import { t } from '@grafana/i18n';
 import {
   DataFrame,
   DataLink,
@@ -10,6 +11,11 @@ import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
 import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
 import { ROW_VALUE } from '../utils/links';
+
+/** The node graph's context menu groups its items by the text before the first `/`. */
+function menuItem(group: string, title: string): string {
+  return `${group}/${title}`;
+}
 
 /**
  * Grafana node graph frames (docs/conventions.md#panels-and-node-graph-frames) of a service graph view: `nodes` and
@@ -162,7 +168,12 @@ function nodeGraphFrame(name: 'nodes' | 'edges', length: number, fields: Field[]
 /** What a node is: its id (linking to its Service page), title, kind, icon, and the focus mark. */
 function nodeIdentityFields(nodes: GraphNode[], options: FrameOptions): { head: Field[]; marks: Field[] } {
   const idLinks: DataLink[] = options.links?.serviceUrl
-    ? [{ title: 'Pivot/Open the service page', url: options.links.serviceUrl }]
+    ? [
+        {
+          title: menuItem('Pivot', t('pivot.graph.node-link.service-page', 'Open the service page')),
+          url: options.links.serviceUrl,
+        },
+      ]
     : [];
   return {
     head: [
@@ -373,7 +384,7 @@ function edgeTracesField(queries: string[], tempo: DataSourceRef): Field {
     displayName: 'Failing calls (TraceQL)',
     links: [
       {
-        title: 'Tempo/Failing traces on this edge',
+        title: menuItem('Tempo', t('pivot.graph.edge-link.failing-traces', 'Failing traces on this edge')),
         url: '',
         internal: {
           datasourceUid: tempo.uid,
@@ -391,7 +402,7 @@ function edgeLogsField(queries: string[], loki: DataSourceRef): Field {
     displayName: 'Error logs (LogQL)',
     links: [
       {
-        title: 'Loki/Error logs of the answering service',
+        title: menuItem('Loki', t('pivot.graph.edge-link.error-logs', 'Error logs of the answering service')),
         url: '',
         internal: {
           datasourceUid: loki.uid,
