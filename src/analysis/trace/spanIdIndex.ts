@@ -35,17 +35,7 @@ export class SpanIdIndex {
     if (!this.parse(id)) {
       return this.strings ? this.strings.get(id) : -1;
     }
-    const { parsed, slots, mask } = this;
-    const hi = parsed[0];
-    const lo = parsed[1];
-    const len = id.length;
-    for (let h = hashHalves(hi, lo, len) & mask; ; h = (h + 1) & mask) {
-      const at = h * SLOT;
-      const row = slots[at] - 1;
-      if (row < 0 || (slots[at + 1] === hi && slots[at + 2] === lo && slots[at + 3] === len)) {
-        return row;
-      }
-    }
+    return this.slots[this.probe(id.length)] - 1;
   }
 
   /** Indexes `row` under `keys[row]` unless a row already holds that id: then returns that row, else -1. */
@@ -55,22 +45,30 @@ export class SpanIdIndex {
       this.strings ??= new StringIndex(this.capacity, this.keys);
       return this.strings.add(row);
     }
+    const { parsed, slots } = this;
+    const at = this.probe(id.length);
+    const held = slots[at] - 1;
+    if (held < 0) {
+      slots[at] = row + 1;
+      slots[at + 1] = parsed[0];
+      slots[at + 2] = parsed[1];
+      slots[at + 3] = id.length;
+    }
+    return held;
+  }
+
+  /**
+   * The offset in `slots` of the slot for the id last parsed (halves in `parsed`, `len`
+   * digits): the slot holding it, or the empty slot where it belongs.
+   */
+  private probe(len: number): number {
     const { parsed, slots, mask } = this;
     const hi = parsed[0];
     const lo = parsed[1];
-    const len = id.length;
     for (let h = hashHalves(hi, lo, len) & mask; ; h = (h + 1) & mask) {
       const at = h * SLOT;
-      const held = slots[at] - 1;
-      if (held < 0) {
-        slots[at] = row + 1;
-        slots[at + 1] = hi;
-        slots[at + 2] = lo;
-        slots[at + 3] = len;
-        return -1;
-      }
-      if (slots[at + 1] === hi && slots[at + 2] === lo && slots[at + 3] === len) {
-        return held;
+      if (slots[at] === 0 || (slots[at + 1] === hi && slots[at + 2] === lo && slots[at + 3] === len)) {
+        return at;
       }
     }
   }
