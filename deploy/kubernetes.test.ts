@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalizeSettings, PivotJsonData, PROVISIONED_UIDS } from '../src/settings';
-import { collectorProblems, memoryMiB } from '../stack/collectorRules';
+import { collectorProblems, memoryMiB, SAMPLED_TRACES_PROCESSORS } from '../stack/collectorRules';
 import {
   at,
   collectorPipelines,
@@ -98,14 +98,7 @@ describe('Kubernetes collector tier', () => {
 
   it('runs tail sampling, spanmetrics and servicegraph in the gateway, the connectors before sampling', () => {
     const pipelines = collectorPipelines(gatewayConfig);
-    expect(pipelines.traces.processors).toEqual([
-      'memory_limiter',
-      'attributes/pii',
-      'transform/pii',
-      'redaction',
-      'tail_sampling',
-      'batch',
-    ]);
+    expect(pipelines.traces.processors).toEqual(SAMPLED_TRACES_PROCESSORS);
     const feeding = Object.values(pipelines).filter((p) => p.exporters.includes('spanmetrics'));
     expect(feeding).toHaveLength(1);
     expect(feeding[0].exporters).toContain('servicegraph');

@@ -4,6 +4,20 @@
  */
 import { at, collectorPipelines, Yaml } from './yamlFiles';
 
+/**
+ * The traces pipeline's processors, in order, in the collector that samples traces (the local
+ * stack's collector, the Kubernetes tier's gateway): memory first, PII scrubbed before
+ * sampling, batch last.
+ */
+export const SAMPLED_TRACES_PROCESSORS = [
+  'memory_limiter',
+  'attributes/pii',
+  'transform/pii',
+  'redaction',
+  'tail_sampling',
+  'batch',
+];
+
 const isBatch = (p: string) => p === 'batch' || p.startsWith('batch/');
 const isType = (p: string, type: string) => p === type || p.startsWith(`${type}/`);
 

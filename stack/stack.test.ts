@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import fc from 'fast-check';
-import { collectorProblems, memoryMiB } from './collectorRules';
+import { collectorProblems, memoryMiB, SAMPLED_TRACES_PROCESSORS } from './collectorRules';
 import { applyReplacements, parseReplacePattern } from './ottlReplace';
 import { at, collectorPipelines, isPinnedImage, readYaml, resolveDefaults, ROOT, Yaml } from './yamlFiles';
 import { describeWithPrometheus } from '../src/testing/describeWithPrometheus';
@@ -134,14 +134,7 @@ describe('OpenTelemetry Collector config', () => {
 
   it('scrubs PII from traces and logs and samples traces by errors, latency and a share', () => {
     const pipelines = collectorPipelines(collector);
-    expect(pipelines.traces.processors).toEqual([
-      'memory_limiter',
-      'attributes/pii',
-      'transform/pii',
-      'redaction',
-      'tail_sampling',
-      'batch',
-    ]);
+    expect(pipelines.traces.processors).toEqual(SAMPLED_TRACES_PROCESSORS);
     expect(pipelines.logs.processors).toEqual([
       'memory_limiter',
       'attributes/pii',
