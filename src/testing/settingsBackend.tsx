@@ -2,6 +2,8 @@ import React from 'react';
 import { of } from 'rxjs';
 import type { DataSourceInstanceSettings } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
+import { PLUGIN_ID } from '../constants';
+import type { PivotJsonData } from '../settings';
 
 /**
  * The plugin-settings API as the configuration and SLO page tests see it: `mockGet` is the
@@ -78,6 +80,14 @@ export function resetSettingsBackend() {
 /** Every POST succeeds. */
 export function answerSavesOk() {
   mockFetch.mockImplementation((req: BackendSrvRequest) => of({ status: 200, data: {}, config: req }));
+}
+
+/** The body of the one POST a save sent to the plugin's settings. */
+export function postedSettings(): { enabled: boolean; pinned: boolean; jsonData: PivotJsonData } {
+  expect(mockFetch).toHaveBeenCalledTimes(1);
+  const request: BackendSrvRequest = mockFetch.mock.calls[0][0];
+  expect(request).toMatchObject({ url: `/api/plugins/${PLUGIN_ID}/settings`, method: 'POST' });
+  return request.data;
 }
 
 /** Combobox measures option text on a canvas; jsdom has none (the shared setup stubs getContext). */

@@ -2,13 +2,19 @@ import React from 'react';
 import { throwError } from 'rxjs';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
-import type { BackendSrvRequest } from '@grafana/runtime';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import AppConfig from './AppConfig';
 import { reloadPage } from './pluginSettingsApi';
-import { answerSavesOk, mockFetch, mockGet, resetSettingsBackend, stubCanvasText } from '../../testing/settingsBackend';
+import {
+  answerSavesOk,
+  mockFetch,
+  mockGet,
+  postedSettings,
+  resetSettingsBackend,
+  stubCanvasText,
+} from '../../testing/settingsBackend';
 
 /**
  * The configuration page's save while other admins change the same settings, and its
@@ -67,12 +73,7 @@ function serverHolds(jsonData: PivotJsonData) {
   mockGet.mockResolvedValue({ enabled: true, pinned: false, jsonData });
 }
 
-function posted(): { enabled: boolean; pinned: boolean; jsonData: PivotJsonData } {
-  expect(mockFetch).toHaveBeenCalledTimes(1);
-  const request: BackendSrvRequest = mockFetch.mock.calls[0][0];
-  expect(request).toMatchObject({ url: `/api/plugins/${PLUGIN_ID}/settings`, method: 'POST' });
-  return request.data;
-}
+const posted = postedSettings;
 
 const setLogsLabel = (value: string) =>
   fireEvent.change(screen.getByLabelText(/^Service label in logs/), { target: { value } });

@@ -1,10 +1,9 @@
 import React from 'react';
 import { throwError } from 'rxjs';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { BackendSrvRequest } from '@grafana/runtime';
 import { EmbeddedScene } from '@grafana/scenes';
 import { reloadPage } from '../../components/AppConfig/pluginSettingsApi';
-import { answerSavesOk, mockFetch, mockGet, resetSettingsBackend } from '../../testing/settingsBackend';
+import { answerSavesOk, mockFetch, mockGet, postedSettings, resetSettingsBackend } from '../../testing/settingsBackend';
 import { testIds } from '../../components/testIds';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
@@ -47,12 +46,8 @@ function serverHolds(jsonData: PivotJsonData) {
   mockGet.mockResolvedValue({ enabled: true, pinned: true, jsonData });
 }
 
-function posted(): PivotJsonData {
-  expect(mockFetch).toHaveBeenCalledTimes(1);
-  const request: BackendSrvRequest = mockFetch.mock.calls[0][0];
-  expect(request).toMatchObject({ url: `/api/plugins/${PLUGIN_ID}/settings`, method: 'POST' });
-  return request.data.jsonData;
-}
+/** The settings the save wrote. */
+const posted = (): PivotJsonData => postedSettings().jsonData;
 
 function render(scene: EmbeddedScene) {
   installFakeGrafana(byRefId(ratioFrames(0, AVAILABILITY_RATIOS)));
