@@ -1,6 +1,6 @@
 import React from 'react';
 import { of } from 'rxjs';
-import type { DataSourceInstanceSettings } from '@grafana/data';
+import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import { PLUGIN_ID } from '../constants';
 import type { PivotJsonData } from '../settings';
@@ -69,6 +69,32 @@ export function pluginSettingsApiWithoutReload() {
     ...jest.requireActual('../components/AppConfig/pluginSettingsApi'),
     reloadPage: jest.fn(),
   };
+}
+
+/** The app plugin as Grafana hands it to the configuration page. */
+export function appPluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
+  const plugin = new AppPlugin<PivotJsonData>();
+  const meta: AppPluginMeta<PivotJsonData> = {
+    id: PLUGIN_ID,
+    name: 'Pivot',
+    type: PluginType.app,
+    module: `public/plugins/${PLUGIN_ID}/module.js`,
+    baseUrl: `public/plugins/${PLUGIN_ID}`,
+    info: {
+      author: { name: 'Pivot' },
+      description: '',
+      links: [],
+      logos: { small: '', large: '' },
+      screenshots: [],
+      updated: '',
+      version: '0.1.0',
+    },
+    enabled,
+    pinned: enabled,
+    jsonData,
+  };
+  plugin.meta = meta;
+  return plugin;
 }
 
 /** Clears both fakes. */

@@ -1,13 +1,13 @@
 import React from 'react';
 import { of, throwError } from 'rxjs';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import type { DataSourceInstanceSettings } from '@grafana/data';
 import type { BackendSrvRequest } from '@grafana/runtime';
 import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
 import AppConfig from './AppConfig';
 import { reloadPage } from './pluginSettingsApi';
-import { mockFetch, mockGet, stubCanvasText } from '../../testing/settingsBackend';
+import { appPluginWith, mockFetch, mockGet, stubCanvasText } from '../../testing/settingsBackend';
 
 const DATASOURCES = [
   { uid: 'pivot-prometheus', name: 'Prometheus (provisioned)', type: 'prometheus' },
@@ -29,35 +29,10 @@ jest.mock('./pluginSettingsApi', () =>
     .pluginSettingsApiWithoutReload()
 );
 
-function pluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
-  const plugin = new AppPlugin<PivotJsonData>();
-  const meta: AppPluginMeta<PivotJsonData> = {
-    id: 'pivot-correlation-app',
-    name: 'Pivot',
-    type: PluginType.app,
-    module: 'public/plugins/pivot-correlation-app/module.js',
-    baseUrl: 'public/plugins/pivot-correlation-app',
-    info: {
-      author: { name: 'Pivot' },
-      description: '',
-      links: [],
-      logos: { small: '', large: '' },
-      screenshots: [],
-      updated: '',
-      version: '0.1.0',
-    },
-    enabled,
-    pinned: enabled,
-    jsonData,
-  };
-  plugin.meta = meta;
-  return plugin;
-}
-
 function renderConfig(jsonData: PivotJsonData, enabled = true) {
   // The server holds what the page loaded (configSave.test.tsx covers changes made meanwhile).
   mockGet.mockResolvedValue({ enabled, pinned: enabled, jsonData });
-  return render(<AppConfig plugin={pluginWith(jsonData, enabled)} query={{}} />);
+  return render(<AppConfig plugin={appPluginWith(jsonData, enabled)} query={{}} />);
 }
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -1,7 +1,7 @@
 import React from 'react';
 import { throwError } from 'rxjs';
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import { AppPlugin, AppPluginMeta, DataSourceInstanceSettings, PluginType } from '@grafana/data';
+import type { DataSourceInstanceSettings } from '@grafana/data';
 import { PLUGIN_ID } from '../../constants';
 import type { PivotJsonData } from '../../settings';
 import { testIds } from '../testIds';
@@ -9,6 +9,7 @@ import AppConfig from './AppConfig';
 import { reloadPage } from './pluginSettingsApi';
 import {
   answerSavesOk,
+  appPluginWith,
   mockFetch,
   mockGet,
   postedSettings,
@@ -56,17 +57,7 @@ const LOADED = {
 } as PivotJsonData;
 
 function renderConfig(jsonData: PivotJsonData) {
-  const plugin = new AppPlugin<PivotJsonData>();
-  const meta = {
-    id: PLUGIN_ID,
-    name: 'Pivot',
-    type: PluginType.app,
-    enabled: true,
-    pinned: true,
-    jsonData,
-  } as unknown as AppPluginMeta<PivotJsonData>;
-  plugin.meta = meta;
-  render(<AppConfig plugin={plugin} query={{}} />);
+  render(<AppConfig plugin={appPluginWith(jsonData)} query={{}} />);
 }
 
 function serverHolds(jsonData: PivotJsonData) {
