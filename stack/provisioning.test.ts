@@ -8,6 +8,7 @@ import { normalizeSettings, PivotJsonData, PROVISIONED_UIDS } from '../src/setti
 import { expectValidPromQL } from '../src/testing/grammar';
 import { parse } from 'yaml';
 import { at, readYaml, ROOT, valuesOfKey, Yaml } from './yamlFiles';
+import { readSloSource } from '../scripts/sloSource';
 
 /**
  * Grafana expands environment variables ($VAR, ${VAR}) in provisioning files before parsing
@@ -62,7 +63,10 @@ describe('provisioned data sources', () => {
     ];
     const referenced = files.flatMap((f) => {
       const doc = readProvisioning(f);
-      return [...valuesOfKey(doc, 'datasourceUid'), ...Object.values((at(doc, 'apps', 0, 'jsonData', 'datasources') as Yaml) ?? {})];
+      return [
+        ...valuesOfKey(doc, 'datasourceUid'),
+        ...Object.values((at(doc, 'apps', 0, 'jsonData', 'datasources') as Yaml) ?? {}),
+      ];
     });
     expect(referenced.length).toBeGreaterThan(8);
     for (const uid of referenced) {
@@ -146,8 +150,47 @@ describe('provisioned app settings', () => {
     expect(settings.metrics).toEqual({ family: 'otel-spanmetrics', serviceLabel: 'service_name' });
   });
 
+  it('carry the SLOs and metric family the local Prometheus rules are made from, the same as examples/slos.yaml', () => {
+    const settings = normalizeSettings(app.jsonData as PivotJsonData);
+    expect(settings.invalidSlos).toEqual([]);
+    expect(settings.slos.map((s) => s.name)).toEqual([
+      'storefront-availability',
+      'storefront-latency',
+      'checkout-availability',
+      'checkout-latency',
+      'payment-availability',
+      'inventory-availability',
+    ]);
+    const provisioned = readSloSource(readFileSync(join(ROOT, 'provisioning/plugins/app.yaml'), 'utf8'), 'app.yaml');
+    const example = readSloSource(readFileSync(join(ROOT, 'examples/slos.yaml'), 'utf8'), 'slos.yaml');
+    if (!provisioned.ok || !example.ok) {
+      throw new Error(JSON.stringify([provisioned, example]));
+    }
+    // What the SLO pages read is what the rules are generated from.
+    expect(provisioned.value.slos).toEqual(settings.slos);
+    expect(provisioned.value.conventions).toEqual(settings.metrics);
+    expect(example.value.slos).toEqual(provisioned.value.slos);
+    expect(example.value.conventions).toEqual(provisioned.value.conventions);
+    // The rules Prometheus loads query the provisioned family's metric, for every SLO.
+    const rules = readYaml('stack/prometheus/rules/pivot-slos.rules.yaml');
+    const family = METRIC_FAMILIES[provisioned.value.conventions.family];
+    const exprs = valuesOfKey(rules, 'expr').map(String);
+    expect(exprs.length).toBeGreaterThan(settings.slos.length);
+    expect(exprs.filter((e) => e.includes('http_server_request_duration'))).toEqual([]);
+    const groups = (rules.groups as Yaml[]).map((g) => String(g.name));
+    for (const slo of settings.slos) {
+      expect(groups).toContain(`pivot-slo-${slo.name}`);
+    }
+    const sliExprs = exprs.filter((e) => e.includes('rate('));
+    expect(sliExprs.length).toBeGreaterThan(0);
+    for (const e of sliExprs) {
+      expect(e.includes(`${family.requests}{`) || e.includes(`${family.latencyBucket}{`)).toBe(true);
+    }
+  });
+
   it("name the metric family the collector's spanmetrics connector writes", () => {
-    const family = METRIC_FAMILIES[normalizeSettings(app.jsonData as PivotJsonData).metrics.family as 'otel-spanmetrics'];
+    const family =
+      METRIC_FAMILIES[normalizeSettings(app.jsonData as PivotJsonData).metrics.family as 'otel-spanmetrics'];
     // OTLP to Prometheus translation: dots become underscores, counters get _total.
     const namespace = String(at(collector, 'connectors', 'spanmetrics', 'namespace'));
     expect(`${namespace.replace(/\./g, '_')}_calls_total`).toBe(family.requests);

@@ -177,11 +177,13 @@ function cli(script: string, args: string[]) {
 }
 
 describe('npm run slo-rules', () => {
-  it('generated the rules the local stack loads from examples/slos.yaml', () => {
-    const run = cli('slo-rules.ts', ['examples/slos.yaml']);
+  it("generated the rules the local stack loads from the provisioned app settings' SLOs", () => {
+    const run = cli('slo-rules.ts', ['provisioning/plugins/app.yaml', '--grafana-url', 'http://localhost:3000']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(readFileSync(join(ROOT, 'stack/prometheus/rules/pivot-slos.rules.yaml'), 'utf8')).toBe(run.stdout);
+    // examples/slos.yaml holds the same SLOs, family and Grafana URL, so its rules are the same.
+    expect(cli('slo-rules.ts', ['examples/slos.yaml']).stdout).toBe(run.stdout);
   });
 
   it('exits non-zero with what to fix on an invalid definition', () => {
