@@ -31,6 +31,23 @@ describe('chooseMetricFamily', () => {
     expect(chooseMetricFamily('auto', frames)).toEqual({ kind: 'detected', family: 'otel-spanmetrics' });
   });
 
+  it("picks the Collector's seconds variant only when its seconds histogram has series", () => {
+    // Both Collector families count traces_span_metrics_calls_total: the same request counts.
+    const calls = ['otel-spanmetrics', 'otel-spanmetrics-seconds'].flatMap((f) => [
+      count(`${f}:all`, 8),
+      count(`${f}:server`, 4),
+    ]);
+    expect(chooseMetricFamily('auto', [...calls, count('otel-spanmetrics-seconds:latency', 6)])).toEqual({
+      kind: 'detected',
+      family: 'otel-spanmetrics-seconds',
+    });
+    expect(chooseMetricFamily('auto', [...calls, count('otel-spanmetrics-seconds:latency', 0)])).toEqual({
+      kind: 'detected',
+      family: 'otel-spanmetrics',
+    });
+    expect(chooseMetricFamily('auto', calls)).toEqual({ kind: 'detected', family: 'otel-spanmetrics' });
+  });
+
   it('says so when no family has series (count queries answer with no frame)', () => {
     const choice = chooseMetricFamily('auto', []);
     expect(choice).toEqual({ kind: 'none' });

@@ -1,6 +1,6 @@
 import { DataFrame, FieldType } from '@grafana/data';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricFamily } from '../datasources/conventions';
-import { MetricFamilyProbe, rankFamilies } from '../datasources/detect';
+import { familyProbeFromCounts, MetricFamilyProbe, rankFamilies } from '../datasources/detect';
 
 /**
  * Runtime resolution of the metric family `auto`: the pages run the configuration check's
@@ -22,14 +22,9 @@ function countOf(frames: DataFrame[], refId: string): number {
   return 0;
 }
 
-/** Reads the probe's answer (Grafana frames, refIds `<family>:all` and `<family>:server`) into detect.ts' shape. */
+/** Reads the probe's answer (Grafana frames, refIds `<family>:all`, `:server`, `:latency`) into detect.ts' shape. */
 export function familyProbesFromFrames(frames: DataFrame[]): MetricFamilyProbe[] {
-  return METRIC_FAMILY_LIST.map((family) => {
-    const series = countOf(frames, `${family}:all`);
-    const serverSeries =
-      METRIC_FAMILIES[family].serverMatchers.length > 0 ? countOf(frames, `${family}:server`) : series;
-    return { family, series, serverSeries, labels: [] };
-  });
+  return METRIC_FAMILY_LIST.map((family) => familyProbeFromCounts(family, (refId) => countOf(frames, refId)));
 }
 
 export type FamilyChoice =

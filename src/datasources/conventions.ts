@@ -3,7 +3,8 @@
  * label names a service, and where trace_id lives in logs. Facts in docs/conventions.md.
  */
 
-export type MetricFamily = 'tempo-spanmetrics' | 'otel-spanmetrics' | 'http-semconv' | 'http-semconv-old';
+export type MetricFamily =
+  'tempo-spanmetrics' | 'otel-spanmetrics-seconds' | 'otel-spanmetrics' | 'http-semconv' | 'http-semconv-old';
 
 export interface MetricConventions {
   family: MetricFamily;
@@ -25,6 +26,9 @@ export interface FixedMatcher {
   value: string;
 }
 
+/** The histogram bucket that counts every request (one series per histogram series). */
+export const LATENCY_ALL_BUCKET: FixedMatcher = { label: 'le', op: '=', value: '+Inf' };
+
 export interface MetricFamilyInfo {
   family: MetricFamily;
   title: string;
@@ -40,6 +44,11 @@ export interface MetricFamilyInfo {
   errorMatchers: FixedMatcher[];
   /** The label that names the service when the family's defaults are kept. */
   defaultServiceLabel: string;
+  /**
+   * Set when another family writes the same request counter: the family is then told apart by
+   * its latency histogram, and counts as present only when `latencyBucket` has series.
+   */
+  sharesRequests?: boolean;
 }
 
 export const METRIC_FAMILIES: Record<MetricFamily, MetricFamilyInfo> = {
@@ -52,6 +61,19 @@ export const METRIC_FAMILIES: Record<MetricFamily, MetricFamilyInfo> = {
     serverMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_SERVER' }],
     errorMatchers: [{ label: 'status_code', op: '=', value: 'STATUS_CODE_ERROR' }],
     defaultServiceLabel: 'service',
+  },
+  // Listed before `otel-spanmetrics`: both count `traces_span_metrics_calls_total`, so when
+  // the seconds histogram is there too, the tie in detection goes to this family.
+  'otel-spanmetrics-seconds': {
+    family: 'otel-spanmetrics-seconds',
+    title: 'OpenTelemetry Collector spanmetrics connector (seconds)',
+    requests: 'traces_span_metrics_calls_total',
+    latencyBucket: 'traces_span_metrics_duration_seconds_bucket',
+    latencyToSeconds: 1,
+    serverMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_SERVER' }],
+    errorMatchers: [{ label: 'status_code', op: '=', value: 'STATUS_CODE_ERROR' }],
+    defaultServiceLabel: 'service_name',
+    sharesRequests: true,
   },
   'otel-spanmetrics': {
     family: 'otel-spanmetrics',

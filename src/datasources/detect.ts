@@ -117,6 +117,21 @@ const NO_RED_METRICS_FIX =
   'add the OpenTelemetry Collector `spanmetrics` connector to the traces pipeline and export its ' +
   "output to Prometheus, or instrument the services' HTTP servers with OpenTelemetry.";
 
+/**
+ * A family's probe from the probe's series counts (`count(refId)`, refIds `<family>:all`,
+ * `<family>:server` and, for families that share their request counter, `<family>:latency`):
+ * such a family has no series unless its own latency histogram has some.
+ */
+export function familyProbeFromCounts(family: MetricFamily, count: (refId: string) => number): MetricFamilyProbe {
+  const info = METRIC_FAMILIES[family];
+  if (info.sharesRequests && count(`${family}:latency`) === 0) {
+    return { family, series: 0, serverSeries: 0, labels: [] };
+  }
+  const series = count(`${family}:all`);
+  const serverSeries = info.serverMatchers.length > 0 ? count(`${family}:server`) : series;
+  return { family, series, serverSeries, labels: [] };
+}
+
 /** The label most likely to name services on a family's series, or undefined if none is there. */
 function pickMetricServiceLabel(probe: MetricFamilyProbe): string | undefined {
   const preferred = [METRIC_FAMILIES[probe.family].defaultServiceLabel, 'service_name', 'service', 'job'];

@@ -106,6 +106,7 @@ describe('Prometheus probe', () => {
           serverSeries: 5,
           labels: ['__name__', 'service', 'span_kind', 'span_name', 'status_code'],
         },
+        { family: 'otel-spanmetrics-seconds', series: 0, serverSeries: 0, labels: [] },
         { family: 'otel-spanmetrics', series: 0, serverSeries: 0, labels: [] },
         { family: 'http-semconv', series: 3, serverSeries: 3, labels: ['__name__', 'job', 'http_route'] },
         { family: 'http-semconv-old', series: 0, serverSeries: 0, labels: [] },
@@ -154,6 +155,17 @@ describe('Prometheus probe', () => {
     const probe = await probePrometheus(client, PROM, NOW);
     expect(probe.ok).toBe(false);
     expect(!probe.ok && probe.error).toContain('no such host');
+  });
+
+  it("tells the Collector's seconds histogram from its milliseconds one by the +Inf bucket", () => {
+    const latency = prometheusProbeQueries().filter((q) => q.refId.endsWith(':latency'));
+    expect(latency).toEqual([
+      {
+        refId: 'otel-spanmetrics-seconds:latency',
+        expr: 'count(last_over_time(traces_span_metrics_duration_seconds_bucket{le="+Inf"}[3600s]))',
+      },
+    ]);
+    expectValidPromQL(latency[0].expr);
   });
 
   it('covers every family', () => {

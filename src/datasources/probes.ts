@@ -5,8 +5,15 @@
  * pure; the network goes through a `ProbeClient` (Grafana's backend service in the app, see
  * components/AppConfig/grafanaProbeClient.ts), so this module loads outside a browser too.
  */
-import { LogConventions, METRIC_FAMILIES, METRIC_FAMILY_LIST } from './conventions';
-import type { LogSample, LokiProbe, MetricFamilyProbe, PrometheusProbe, TempoProbe } from './detect';
+import { LATENCY_ALL_BUCKET, LogConventions, METRIC_FAMILIES, METRIC_FAMILY_LIST } from './conventions';
+import {
+  familyProbeFromCounts,
+  type LogSample,
+  type LokiProbe,
+  type MetricFamilyProbe,
+  type PrometheusProbe,
+  type TempoProbe,
+} from './detect';
 import type { DataSourceSummary } from './lookup';
 import { checkWindow, selector } from './promql';
 import { streamSelector } from './logql';
@@ -135,6 +142,12 @@ export function prometheusProbeQueries(): PrometheusProbeQuery[] {
         expr: seriesCountQuery(selector(info.requests, info.serverMatchers), PROBE_WINDOW),
       });
     }
+    if (info.sharesRequests) {
+      queries.push({
+        refId: `${family}:latency`,
+        expr: seriesCountQuery(selector(info.latencyBucket, [LATENCY_ALL_BUCKET]), PROBE_WINDOW),
+      });
+    }
   }
   queries.push({ refId: 'service-graph', expr: seriesCountQuery(selector(SERVICE_GRAPH_REQUESTS), PROBE_WINDOW) });
   return queries;
@@ -198,13 +211,9 @@ export async function probePrometheus(
     return { ok: false, error };
   }
 
-  const families: MetricFamilyProbe[] = [];
-  for (const family of METRIC_FAMILY_LIST) {
-    const series = countValue(results[`${family}:all`]);
-    const serverSeries =
-      METRIC_FAMILIES[family].serverMatchers.length > 0 ? countValue(results[`${family}:server`]) : series;
-    families.push({ family, series, serverSeries, labels: [] });
-  }
+  const families: MetricFamilyProbe[] = METRIC_FAMILY_LIST.map((family) =>
+    familyProbeFromCounts(family, (refId) => countValue(results[refId]))
+  );
   // Label names only for the families that have series: a request per family, in parallel.
   await Promise.all(
     families

@@ -53,6 +53,11 @@ describe('promql statistics', () => {
     expect(promql.latencyQuantile(conv('otel-spanmetrics', 'service_name'), { quantile: 0.99, window: '5m' })).toBe(
       'histogram_quantile(0.99, sum by (le, service_name) (rate(traces_span_metrics_duration_milliseconds_bucket{span_kind="SPAN_KIND_SERVER"}[5m]))) / 1000'
     );
+    expect(
+      promql.latencyQuantile(conv('otel-spanmetrics-seconds', 'service_name'), { quantile: 0.99, window: '5m' })
+    ).toBe(
+      'histogram_quantile(0.99, sum by (le, service_name) (rate(traces_span_metrics_duration_seconds_bucket{span_kind="SPAN_KIND_SERVER"}[5m])))'
+    );
     expect(promql.latencyQuantile(conv('http-semconv'), { quantile: 0.5, window: '5m' })).not.toMatch(/1000/);
     expect(promql.latencyQuantile(conv('http-semconv-old'), { quantile: 0.5, window: '5m' })).toMatch(/ \/ 1000$/);
   });
@@ -61,6 +66,9 @@ describe('promql statistics', () => {
     const errors = (family: MetricFamily) => promql.familySelector(conv(family), 'errors');
     expect(errors('tempo-spanmetrics')).toContain('span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_ERROR"');
     expect(errors('otel-spanmetrics')).toContain('span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_ERROR"');
+    expect(errors('otel-spanmetrics-seconds')).toBe(
+      'traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER", status_code="STATUS_CODE_ERROR"}'
+    );
     expect(errors('http-semconv')).toBe('http_server_request_duration_seconds_count{http_response_status_code=~"5.."}');
     expect(errors('http-semconv-old')).toBe('http_server_duration_milliseconds_count{http_status_code=~"5.."}');
   });

@@ -170,7 +170,7 @@ export function redMetrics(
 ): string[][] {
   const bounds = LATENCY_BOUNDS_SECONDS.map((b) => b / info.latencyToSeconds);
   const histogram = info.latencyBucket.replace(/_bucket$/, '');
-  if (info.family === 'tempo-spanmetrics' || info.family === 'otel-spanmetrics') {
+  if (info.family === 'tempo-spanmetrics' || info.family.startsWith('otel-spanmetrics')) {
     const calls: CounterSeries[] = [];
     const latency: HistogramSeries[] = [];
     for (const t of traffic) {
