@@ -45,6 +45,19 @@ describe('traceGraphFrames', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('gives the node ids no link unless given the Service page URL, then that one link', () => {
+    const idConfig = (frames: DataFrame[]) => frames[0].fields.find((f) => f.name === NODE_FIELDS.id)?.config;
+    expect(idConfig([nodes, edges])?.links).toEqual([]);
+    const url = '/a/pivot-correlation-app/services/${__value.raw:percentencode}?from=1&to=2';
+    const linked = traceGraphFrames(analyzeTrace(checkoutFailureFrame()), { serviceUrl: url });
+    expect(idConfig(linked)?.links).toEqual([{ title: 'Pivot/Open the service page', url }]);
+    // Only the node ids link: the edges and the other node fields are unchanged.
+    expect(linked[1]).toEqual(edges);
+    expect(linked[0].fields.filter((f) => f.name !== NODE_FIELDS.id)).toEqual(
+      nodes.fields.filter((f) => f.name !== NODE_FIELDS.id)
+    );
+  });
+
   it('gives empty frames for a trace without spans', () => {
     const [n, e] = traceGraphFrames(analyzeTrace(undefined));
     expect(n.length).toBe(0);

@@ -1,4 +1,5 @@
-import { DataFrame, FieldColorModeId, FieldType } from '@grafana/data';
+import { t } from '@grafana/i18n';
+import { DataFrame, DataLink, FieldColorModeId, FieldType } from '@grafana/data';
 import type { TraceAnalysis } from './traceAnalysis';
 
 /**
@@ -36,8 +37,28 @@ export const FAILURE_ICON = 'exclamation-triangle';
 
 const fixedColor = (color: string) => ({ color: { mode: FieldColorModeId.Fixed, fixedColor: color } });
 
-export function traceGraphFrames(analysis: Pick<TraceAnalysis, 'services' | 'edges' | 'failureOrigin'>): DataFrame[] {
+export interface TraceGraphLinks {
+  /**
+   * The Service page URL with the row placeholder in place of the service name
+   * (`serviceUrlTemplate` in src/utils/links.ts): Grafana puts the clicked node's id there.
+   */
+  serviceUrl?: string;
+}
+
+export function traceGraphFrames(
+  analysis: Pick<TraceAnalysis, 'services' | 'edges' | 'failureOrigin'>,
+  links: TraceGraphLinks = {}
+): DataFrame[] {
   const services = analysis.services;
+  // The node graph's context menu groups its items by the text before the first `/`.
+  const idLinks: DataLink[] = links.serviceUrl
+    ? [
+        {
+          title: `Pivot/${t('pivot.trace.graph.node-link.service-page', 'Open the service page')}`,
+          url: links.serviceUrl,
+        },
+      ]
+    : [];
   const originService = analysis.failureOrigin?.serviceName;
   const nodes: DataFrame = {
     name: 'nodes',
@@ -45,15 +66,25 @@ export function traceGraphFrames(analysis: Pick<TraceAnalysis, 'services' | 'edg
     length: services.length,
     meta: { preferredVisualisationType: 'nodeGraph' },
     fields: [
-      { name: NODE_FIELDS.id, type: FieldType.string, config: {}, values: services.map((s) => s.name) },
-      { name: NODE_FIELDS.title, type: FieldType.string, config: { displayName: 'Service' }, values: services.map((s) => s.name) },
+      { name: NODE_FIELDS.id, type: FieldType.string, config: { links: idLinks }, values: services.map((s) => s.name) },
+      {
+        name: NODE_FIELDS.title,
+        type: FieldType.string,
+        config: { displayName: 'Service' },
+        values: services.map((s) => s.name),
+      },
       {
         name: NODE_FIELDS.subtitle,
         type: FieldType.string,
         config: {},
         values: services.map((s) => (s.name === originService ? 'failure origin' : '')),
       },
-      { name: NODE_FIELDS.mainStat, type: FieldType.number, config: { displayName: 'Spans' }, values: services.map((s) => s.spans) },
+      {
+        name: NODE_FIELDS.mainStat,
+        type: FieldType.number,
+        config: { displayName: 'Spans' },
+        values: services.map((s) => s.spans),
+      },
       {
         name: NODE_FIELDS.secondaryStat,
         type: FieldType.number,
@@ -94,10 +125,20 @@ export function traceGraphFrames(analysis: Pick<TraceAnalysis, 'services' | 'edg
     length: edgeList.length,
     meta: { preferredVisualisationType: 'nodeGraph' },
     fields: [
-      { name: EDGE_FIELDS.id, type: FieldType.string, config: {}, values: edgeList.map((e) => `${e.client}→${e.server}`) },
+      {
+        name: EDGE_FIELDS.id,
+        type: FieldType.string,
+        config: {},
+        values: edgeList.map((e) => `${e.client}→${e.server}`),
+      },
       { name: EDGE_FIELDS.source, type: FieldType.string, config: {}, values: edgeList.map((e) => e.client) },
       { name: EDGE_FIELDS.target, type: FieldType.string, config: {}, values: edgeList.map((e) => e.server) },
-      { name: EDGE_FIELDS.mainStat, type: FieldType.number, config: { displayName: 'Calls' }, values: edgeList.map((e) => e.calls) },
+      {
+        name: EDGE_FIELDS.mainStat,
+        type: FieldType.number,
+        config: { displayName: 'Calls' },
+        values: edgeList.map((e) => e.calls),
+      },
       {
         name: EDGE_FIELDS.secondaryStat,
         type: FieldType.number,

@@ -6,8 +6,8 @@ import { Alert, Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import type { TraceAnalysis } from '../../analysis/traceAnalysis';
 import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
-import { serviceUrl, UrlTimeRange } from '../../utils/links';
-import { anomalyNotes, criticalPathSteps, formatDuration } from './traceSummary';
+import { graphUrl, serviceUrl, UrlTimeRange } from '../../utils/links';
+import { anomalyNotes, criticalPathSteps, formatDuration, graphFocusService, summaryTestIds } from './traceSummary';
 
 interface Props {
   analysis: TraceAnalysis;
@@ -24,6 +24,7 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
   const styles = useStyles2(getStyles);
   const origin = analysis.failureOrigin;
   const notes = anomalyNotes(analysis.anomalies);
+  const focus = graphFocusService(analysis);
   return (
     <div className={styles.summary} data-testid={testIds.trace.summary}>
       <Text color="secondary">
@@ -108,6 +109,42 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
           </Trans>
         </Alert>
       )}
+      <div data-testid={summaryTestIds.servicesCrossed}>
+        <Text element="h4">
+          <Trans i18nKey="pivot.trace.summary.services-crossed">Services crossed</Trans>
+        </Text>
+        <ul className={styles.services}>
+          {analysis.services.map((service) => (
+            <li key={service.name}>
+              {service.name ? (
+                <TextLink
+                  href={serviceUrl(service.name, range)}
+                  inline={false}
+                  data-testid={summaryTestIds.crossedService(service.name)}
+                >
+                  {service.name}
+                </TextLink>
+              ) : (
+                t('pivot.trace.summary.no-service-name', '(no service name)')
+              )}
+            </li>
+          ))}
+        </ul>
+        {focus !== undefined && (
+          <TextLink
+            href={graphUrl({ range, focus })}
+            inline={false}
+            icon="sitemap"
+            data-testid={summaryTestIds.graphLink}
+          >
+            {t(
+              'pivot.trace.summary.graph-link',
+              'Open the service graph around {{service}}',
+              textValues({ service: focus })
+            )}
+          </TextLink>
+        )}
+      </div>
       <div data-testid={testIds.trace.criticalPath}>
         <Text element="h4">
           <Trans i18nKey="pivot.trace.summary.critical-path">Critical path</Trans>
@@ -148,6 +185,26 @@ export function TraceSummary({ analysis, range, onFocusSpan }: Props) {
                     })
                   )}
                 </Button>
+                {step.serviceName && (
+                  <TextLink
+                    href={serviceUrl(step.serviceName, range)}
+                    inline={false}
+                    icon="external-link-alt"
+                    title={t(
+                      'pivot.trace.summary.step-service',
+                      'Open the service page of {{service}}',
+                      textValues({ service: step.serviceName })
+                    )}
+                    aria-label={t(
+                      'pivot.trace.summary.step-service',
+                      'Open the service page of {{service}}',
+                      textValues({ service: step.serviceName })
+                    )}
+                    data-testid={summaryTestIds.stepService(i)}
+                  >
+                    {''}
+                  </TextLink>
+                )}
               </li>
             )
           )}
@@ -185,6 +242,14 @@ const getStyles = (theme: GrafanaTheme2) => ({
       color: theme.colors.text.secondary,
       marginRight: theme.spacing(0.5),
     },
+  }),
+  services: css({
+    display: 'flex',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    listStyle: 'none',
+    padding: 0,
+    margin: 0,
   }),
   skipped: css({
     color: theme.colors.text.secondary,

@@ -30,7 +30,7 @@ import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
-import { traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
+import { serviceUrlTemplate, traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { dsRef } from '../../datasources/lookup';
@@ -133,12 +133,7 @@ export class TraceView extends SceneObjectBase<TraceViewState> {
 
   /** The window (epoch ms) links to other pages open: the trace's own, else the page's. */
   linkRange(): UrlTimeRange | undefined {
-    const { analysis } = this.state;
-    if (analysis?.startMs === undefined || analysis.endMs === undefined) {
-      return undefined;
-    }
-    const { fromMs, toMs } = traceLogWindow(analysis.startMs, analysis.endMs);
-    return { from: fromMs, to: toMs };
+    return traceLinkRange(this.state.analysis);
   }
 
   private focusSpanLink(traceId: string, spanId: string): LinkModel<Field> {
@@ -279,8 +274,20 @@ function buildLogsSection(
   });
 }
 
+/** The window (epoch ms) links to other pages open: the trace's, 5 minutes either side; undefined without a usable time. */
+function traceLinkRange(analysis: TraceAnalysis | undefined): UrlTimeRange | undefined {
+  if (analysis?.startMs === undefined || analysis.endMs === undefined) {
+    return undefined;
+  }
+  const { fromMs, toMs } = traceLogWindow(analysis.startMs, analysis.endMs);
+  return { from: fromMs, to: toMs };
+}
+
 function buildGraphSection(analysis: TraceAnalysis): PillarSection {
   const timeRange = absoluteRange(analysis.startMs ?? 0, analysis.endMs ?? 0);
+  const range = traceLinkRange(analysis);
+  // Each node opens its Service page at the trace's window (none when no span has a usable time).
+  const links = range ? { serviceUrl: serviceUrlTemplate(range) } : {};
   return new PillarSection({
     name: SECTION_NAMES.graph,
     what: t('pivot.trace.view.graph-what', 'the services crossed'),
@@ -288,7 +295,7 @@ function buildGraphSection(analysis: TraceAnalysis): PillarSection {
     emptyMessage: t('pivot.trace.view.graph-empty', 'This trace has no spans, so it crossed no service.'),
     height: 360,
     $data: new SceneDataNode({
-      data: { state: LoadingState.Done, series: traceGraphFrames(analysis), timeRange },
+      data: { state: LoadingState.Done, series: traceGraphFrames(analysis, links), timeRange },
     }),
     body: PanelBuilders.nodegraph()
       .setTitle(t('pivot.trace.view.graph-title', 'Services this trace crossed'))

@@ -2,12 +2,13 @@ import React from 'react';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { DataFrame, dateTimeFormat } from '@grafana/data';
 import { EmbeddedScene, sceneGraph, VizPanel } from '@grafana/scenes';
-import { checkoutFailureFrame, FIXTURE_START_MS } from '../../analysis/fixtures/traceFrames';
+import { checkoutFailureFrame, FIXTURE_START_MS, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
+import { NODE_FIELDS } from '../../analysis/traceGraphFrames';
 import { testIds } from '../../components/testIds';
 import { logql } from '../../datasources';
 import { normalizeSettings, PivotJsonData } from '../../settings';
 import { expectValidLogQL } from '../../testing/grammar';
-import { serviceUrl, traceUrl } from '../../utils/links';
+import { fromPathSegment, graphUrl, serviceUrl, serviceUrlTemplate, traceUrl } from '../../utils/links';
 import {
   Answer,
   installFakeGrafana,
@@ -24,6 +25,7 @@ import { buildTraceScene, parseTraceId } from './traceScene';
 import { TRACE_LOG_MARGIN_MS } from '../../datasources/tempoAnswers';
 import { absoluteRange, UNKNOWN_TRACE_LOG_WINDOW_MS } from './traceState';
 import { SECTION_NAMES, TraceView } from './TraceView';
+import { summaryTestIds } from './traceSummary';
 
 const ID = '0af7651916cd43dd8448eb211c80319c';
 const T = FIXTURE_START_MS;
@@ -355,6 +357,116 @@ describe('Trace page', () => {
     expect(state).toHaveTextContent('1 to 32 hexadecimal digits');
     await waitFor(() => expect(screen.getByTestId(testIds.trace.openInput)).toBeInTheDocument());
     expect(requests).toHaveLength(0);
+  });
+});
+
+/** The page and path value a Pivot link opens, as the browser resolves it and the app's route reads it back. */
+function routeOf(href: string): { page: string; value?: string; search: URLSearchParams } {
+  const url = new URL(href, 'https://grafana.example.com/a/pivot-correlation-app/trace/x');
+  const segments = url.pathname.split('/');
+  expect(segments.slice(0, 3)).toEqual(['', 'a', 'pivot-correlation-app']);
+  const value = segments.length > 4 ? fromPathSegment(decodeURIComponent(segments[4])) : undefined;
+  return { page: segments[3], value, search: url.searchParams };
+}
+
+// Names a link must carry whole: variable syntax, what ends a path segment or a query, a dot segment, quotes.
+const ROOT = '$__interval';
+const HOSTILE = [ROOT, 'a/b?c', '..', `it's "quoted"`];
+
+/** A trace crossing the hostile services, no span failing: root → a/b?c, then root → .. → quoted. */
+function hostileFrame(): DataFrame {
+  const span = (spanId: string, parentSpanId: string, serviceName: string, from: number, to: number) => ({
+    spanId,
+    parentSpanId,
+    serviceName,
+    operationName: `op ${spanId}`,
+    startTime: T + from,
+    duration: to - from,
+    statusCode: 1,
+  });
+  return tempoTraceFrame([
+    span('0000000000000001', '', ROOT, 0, 120),
+    span('0000000000000002', '0000000000000001', 'a/b?c', 10, 40),
+    span('0000000000000003', '0000000000000001', '..', 50, 110),
+    span('0000000000000004', '0000000000000003', `it's "quoted"`, 60, 100),
+  ]);
+}
+
+describe('Trace page links onward', () => {
+  it('lists every service crossed, each opening its Service page at the trace window', async () => {
+    install();
+    render(buildTraceScene(pivotContext(jsonData), ID));
+    const crossed = await screen.findByTestId(summaryTestIds.servicesCrossed);
+    for (const service of SERVICES) {
+      expect(within(crossed).getByTestId(summaryTestIds.crossedService(service))).toHaveAttribute(
+        'href',
+        serviceUrl(service, WINDOW)
+      );
+    }
+    expect(within(crossed).getAllByRole('link')).toHaveLength(SERVICES.length + 1);
+    expect(screen.getByTestId(summaryTestIds.graphLink)).toHaveAttribute(
+      'href',
+      graphUrl({ range: WINDOW, focus: 'postgres' })
+    );
+    expect(screen.getByTestId(summaryTestIds.graphLink)).toHaveTextContent('Open the service graph around postgres');
+  });
+
+  it('links each critical-path step to its service and still focuses its span', async () => {
+    install();
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    const path = await screen.findByTestId(testIds.trace.criticalPath);
+    const steps = within(path).getAllByRole('listitem');
+    expect(steps.length).toBeGreaterThan(2);
+    steps.forEach((step, i) => {
+      const service = (within(step).getByRole('button').textContent ?? '').split(':')[0];
+      expect(SERVICES).toContain(service);
+      expect(within(step).getByTestId(summaryTestIds.stepService(i))).toHaveAttribute(
+        'href',
+        serviceUrl(service, WINDOW)
+      );
+    });
+    fireEvent.click(within(path).getByText('fraud: score.compute (80 ms)'));
+    expect(traceView(scene).getUrlState()).toEqual({ span: '0000000000000013' });
+  });
+
+  it('gives each node of the services graph a data link to its Service page at the trace window', async () => {
+    install();
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    await screen.findByTestId(section(SECTION_NAMES.graph, 'data'));
+    const [nodes] = traceView(scene).state.graph?.state.$data?.state.data?.series ?? [];
+    const id = nodes.fields.find((f) => f.name === NODE_FIELDS.id);
+    expect(id?.config.links).toEqual([{ title: 'Pivot/Open the service page', url: serviceUrlTemplate(WINDOW) }]);
+  });
+
+  it('offers every service and the graph around the root service when no span failed, names carried whole', async () => {
+    install({ tempo: { frames: [hostileFrame()] } });
+    const scene = buildTraceScene(pivotContext(jsonData), ID);
+    render(scene);
+    const window = { from: T - TRACE_LOG_MARGIN_MS, to: T + 120 + TRACE_LOG_MARGIN_MS };
+    expect(await screen.findByTestId(testIds.trace.failureOrigin)).toHaveTextContent('No span failed in this trace');
+
+    for (const service of HOSTILE) {
+      const href = screen.getByTestId(summaryTestIds.crossedService(service)).getAttribute('href') ?? '';
+      expect(href).toBe(serviceUrl(service, window));
+      const route = routeOf(href);
+      expect(route).toMatchObject({ page: 'services', value: service });
+      expect([route.search.get('from'), route.search.get('to')]).toEqual([String(window.from), String(window.to)]);
+    }
+
+    const graph = routeOf(screen.getByTestId(summaryTestIds.graphLink).getAttribute('href') ?? '');
+    expect(graph.page).toBe('graph');
+    expect(graph.value).toBeUndefined();
+    expect(graph.search.get('focus')).toBe(ROOT);
+    expect(graph.search.get('from')).toBe(String(window.from));
+    expect(screen.getByTestId(summaryTestIds.graphLink)).toHaveTextContent(`Open the service graph around ${ROOT}`);
+
+    const path = screen.getByTestId(testIds.trace.criticalPath);
+    const linked = within(path)
+      .getAllByRole('listitem')
+      .map((_, i) => routeOf(within(path).getByTestId(summaryTestIds.stepService(i)).getAttribute('href') ?? '').value);
+    expect(new Set(linked)).toEqual(new Set(HOSTILE));
   });
 });
 

@@ -168,3 +168,28 @@ export function formatDuration(ms: number): string {
   }
   return `${Number((ms / 1000).toPrecision(3))} s`;
 }
+
+/**
+ * The service the "Open the service graph around …" link focuses: where the trace failed, else
+ * the main root's service (who was called first); undefined when neither has a service name.
+ */
+export function graphFocusService(
+  analysis: Pick<TraceAnalysis, 'failureOrigin' | 'rootSpanId' | 'getSpan'>
+): string | undefined {
+  const origin = analysis.failureOrigin?.serviceName;
+  if (origin) {
+    return origin;
+  }
+  const root = analysis.rootSpanId === undefined ? undefined : analysis.getSpan(analysis.rootSpanId);
+  return root?.serviceName || undefined;
+}
+
+/** Test ids of the summary's links (the page's own: src/components/testIds.ts holds the shared ones). */
+export const summaryTestIds = {
+  /** A service of the "Services crossed" list. */
+  crossedService: (service: string) => `data-testid pivot-trace-crossed-service ${service}`,
+  /** The service link of the critical path's step at `position` (among the shown steps). */
+  stepService: (position: number) => `data-testid pivot-trace-step-service ${position}`,
+  graphLink: 'data-testid pivot-trace-graph-link',
+  servicesCrossed: 'data-testid pivot-trace-services-crossed',
+};
