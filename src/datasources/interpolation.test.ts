@@ -30,7 +30,7 @@ import fc from 'fast-check';
 import serviceOverview from '../dashboards/service-overview.json';
 import sloDetail from '../dashboards/slo-detail.json';
 import sloOverview from '../dashboards/slo-overview.json';
-import { traceDataLink } from '../utils/traceLinks';
+import { EXEMPLAR_MOMENT_HALF_WINDOW_MS, exemplarMomentLink, traceDataLink } from '../utils/traceLinks';
 import { fromPathSegment, serviceUrlTemplate } from '../utils/links';
 import { goUnquote } from '../testing/goUnquote';
 import { nodeTexts, QueryLanguage } from '../testing/grammar';
@@ -369,6 +369,53 @@ describe('data links Pivot builds come back unchanged through Grafana’s link i
     const href = dataLinkHref({ title: 'Service', url: serviceUrlTemplate({ from: '$__from', to: 'now' }) }, value);
     expect(routeOf(href)).toMatchObject({ page: 'services', value });
     expect(routeOf(href).search.get('from')).toBe('$__from');
+  });
+
+  // An exemplar frame as Prometheus' exemplars come to a panel: `Time`, `Value` and the trace id.
+  const AT = Date.parse('2026-01-01T00:20:00Z');
+  function exemplarLinks(service: string, time: number | undefined): Array<{ title: string; href: string }> {
+    const frame = toDataFrame({
+      name: 'exemplar',
+      fields: [
+        { name: 'Time', type: FieldType.time, values: time === undefined ? [] : [time] },
+        { name: 'Value', type: FieldType.number, values: [0.2] },
+        {
+          name: 'traceID',
+          type: FieldType.string,
+          values: ['4bf92f3577b34da6a3ce929d0e0e4736'],
+          config: { links: [traceDataLink(), exemplarMomentLink(service, 'Narrow to this moment')] },
+        },
+      ].filter((f) => time !== undefined || f.name !== 'Time'),
+    });
+    const [processed] = applyFieldOverrides({
+      data: [frame],
+      fieldConfig: { defaults: {}, overrides: [] },
+      theme: createTheme(),
+      timeZone: 'utc',
+      replaceVariables: (text, vars, format) =>
+        sceneGraph.interpolate(scene, text, vars, format as Parameters<typeof sceneGraph.interpolate>[3]),
+    });
+    const field = processed.fields.find((f) => f.name === 'traceID');
+    return (field?.getLinks?.({ valueRowIndex: 0 }) ?? []).map((l) => ({ title: l.title, href: l.href }));
+  }
+
+  it.each(LINK_VALUES)('an exemplar opens its trace, or %j narrowed to ±5 minutes of its Time', (service) => {
+    const [trace, moment] = exemplarLinks(service, AT);
+    expect(routeOf(trace.href)).toMatchObject({ page: 'trace', value: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    expect(moment.title).toBe('Narrow to this moment');
+    const route = routeOf(moment.href);
+    expect(route).toMatchObject({ page: 'services', value: service });
+    expect(route.search.get('from')).toBe(String(AT - EXEMPLAR_MOMENT_HALF_WINDOW_MS));
+    expect(route.search.get('to')).toBe(String(AT + EXEMPLAR_MOMENT_HALF_WINDOW_MS));
+    expect(EXEMPLAR_MOMENT_HALF_WINDOW_MS).toBe(5 * 60 * 1000);
+  });
+
+  it('an exemplar row without a time narrows to nothing: the service over the panel range', () => {
+    const [, moment] = exemplarLinks('checkout', undefined);
+    const route = routeOf(moment.href);
+    expect(route).toMatchObject({ page: 'services', value: 'checkout' });
+    expect(route.search.get('from')).toBe(String(FROM.valueOf()));
+    expect(route.search.get('to')).toBe(String(TO.valueOf()));
   });
 
   const DASHBOARD_LINKS = [serviceOverview, sloDetail, sloOverview].flatMap((d) =>

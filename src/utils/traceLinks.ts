@@ -1,6 +1,6 @@
 import { DataFrame, DataLink, Field, FieldType } from '@grafana/data';
 import type { TraceIdLocation } from '../datasources/conventions';
-import { traceUrl } from './links';
+import { serviceUrl, traceUrl } from './links';
 
 /**
  * Links from the Service page's data (exemplars, log lines, Tempo search rows) to Pivot's
@@ -32,6 +32,41 @@ export const TRACE_LINK_TITLE = 'Open trace in Pivot';
 
 export function traceDataLink(): DataLink {
   return { title: TRACE_LINK_TITLE, url: traceLinkTemplate() };
+}
+
+/**
+ * Half the window an exemplar's "narrow to this moment" link opens: 5 minutes either side.
+ * The Service page's rates and ratios use 5-minute windows, so 10 minutes holds the rate at
+ * the exemplar's moment and a window of it before and after; its error logs and failing traces
+ * are then those of the minutes around the request, not of the whole panel range.
+ */
+export const EXEMPLAR_MOMENT_HALF_WINDOW_MS = 5 * 60 * 1000;
+
+/**
+ * An exemplar's link to `service`'s page narrowed to the exemplar's moment (its row's `Time`,
+ * Grafana's `${__value.time}`) ± EXEMPLAR_MOMENT_HALF_WINDOW_MS. Grafana's URLs take no time
+ * arithmetic, so the window is computed when Grafana builds the link (`onBuildUrl`); `url`,
+ * the service over the panel's range, is what a copy of the link without code keeps (a panel
+ * added to a dashboard is saved as JSON), or what is used when the row has no time.
+ */
+export function exemplarMomentLink(service: string, title: string): DataLink {
+  const panelRange = serviceUrl(service, { from: TOKENS.from, to: TOKENS.to })
+    .replace(TOKENS.from, '${__from}')
+    .replace(TOKENS.to, '${__to}');
+  return {
+    title,
+    url: panelRange,
+    onBuildUrl: ({ replaceVariables }) => {
+      const at = Number(replaceVariables?.('${__value.time}') ?? NaN);
+      if (!Number.isFinite(at) || at <= 0) {
+        return panelRange;
+      }
+      return serviceUrl(service, {
+        from: at - EXEMPLAR_MOMENT_HALF_WINDOW_MS,
+        to: at + EXEMPLAR_MOMENT_HALF_WINDOW_MS,
+      });
+    },
+  };
 }
 
 /** The name of the field carrying each log line's trace id, with the link to the Trace page. */

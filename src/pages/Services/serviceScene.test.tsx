@@ -26,6 +26,7 @@ import {
 } from '../../testing/fakeGrafana';
 import { lokiLogsFrame, promSeries, tempoTracesFrame } from '../../testing/frames';
 import { TRACE_ID_FIELD, TRACE_LINK_TITLE, traceLinkTemplate } from '../../utils/traceLinks';
+import { serviceUrl } from '../../utils/links';
 
 const T = 1_700_000_000_000;
 const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -262,11 +263,19 @@ describe('Service page', () => {
       }
       return panel.state.fieldConfig.overrides;
     };
+    // Exemplars also narrow this page to ±5 minutes of their time (the href itself is tested
+    // through Grafana's link interpolation in src/datasources/interpolation.test.ts).
+    const moment = expect.objectContaining({ title: 'Narrow to this moment', onBuildUrl: expect.any(Function) });
     for (const name of ['error-ratio', 'latency']) {
       expect(overrides(name)).toEqual([
-        { matcher: { id: 'byName', options: 'traceID' }, properties: [{ id: 'links', value: [link] }] },
-        { matcher: { id: 'byName', options: 'trace_id' }, properties: [{ id: 'links', value: [link] }] },
+        { matcher: { id: 'byName', options: 'traceID' }, properties: [{ id: 'links', value: [link, moment] }] },
+        { matcher: { id: 'byName', options: 'trace_id' }, properties: [{ id: 'links', value: [link, moment] }] },
       ]);
+      const [, narrow] = overrides(name)[0].properties[0].value;
+      const at = 1_767_226_800_000;
+      expect(narrow.onBuildUrl({ origin: {}, replaceVariables: () => String(at) })).toBe(
+        serviceUrl(SERVICE, { from: at - 300_000, to: at + 300_000 })
+      );
     }
     expect(overrides('traces')).toEqual([
       { matcher: { id: 'byName', options: 'traceID' }, properties: [{ id: 'links', value: [link] }] },

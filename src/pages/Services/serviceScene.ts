@@ -24,7 +24,7 @@ import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
-import { countTraceIds, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
+import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
 import { textValues } from '../../utils/i18nValues';
 
 /** Error log lines asked of Loki for the window: the newest first. */
@@ -117,8 +117,12 @@ function locationTitle(location: TraceIdLocation): string {
 /** Exemplars carry the trace id as `traceID` (Tempo's generator) or `trace_id` (OTel exporters). */
 const EXEMPLAR_TRACE_ID_FIELDS = ['traceID', 'trace_id'];
 
-function metricPanel(title: string, description: string, unit: string): VizPanel {
-  const link = traceDataLink();
+function metricPanel(service: string, title: string, description: string, unit: string): VizPanel {
+  // An exemplar opens its trace, or narrows this page to the minutes around it.
+  const links = [
+    traceDataLink(),
+    exemplarMomentLink(service, t('pivot.services.service.exemplar-moment', 'Narrow to this moment')),
+  ];
   return withAddToDashboard(
     PanelBuilders.timeseries()
       .setTitle(title)
@@ -127,7 +131,7 @@ function metricPanel(title: string, description: string, unit: string): VizPanel
       .setMin(0)
       .setOverrides((b) => {
         for (const name of EXEMPLAR_TRACE_ID_FIELDS) {
-          b.matchFieldsWithName(name).overrideLinks([link]);
+          b.matchFieldsWithName(name).overrideLinks(links);
         }
       })
       .build()
@@ -161,6 +165,7 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
         t('pivot.services.service.error-ratio-what', 'the error ratio'),
         queries.errorRatio,
         metricPanel(
+          service,
           t('pivot.services.service.error-ratio-title', 'Error ratio'),
           t(
             'pivot.services.service.error-ratio-description',
@@ -174,6 +179,7 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
         t('pivot.services.service.latency-what', 'the latency'),
         queries.latency,
         metricPanel(
+          service,
           t('pivot.services.service.latency-title', 'p95 latency'),
           t(
             'pivot.services.service.latency-description',
