@@ -6,6 +6,8 @@ import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
 import { detectMetrics } from './detect';
 import type { DataSourceSummary } from './lookup';
 import { probePrometheus, ProbeClient } from './probes';
+import { METRIC_FAMILIES } from './conventions';
+import { openMetricsText, redMetrics } from '../testing/openmetrics';
 
 // The probes against a real Prometheus: the client stands in for Grafana, forwarding
 // /api/ds/query instant queries and data source resource calls the way Grafana does.
@@ -130,5 +132,42 @@ describeWithPrometheus('Prometheus probe against a real Prometheus', () => {
   it('sees the stale family when the window still covers it', async () => {
     const probe = await probePrometheus(grafanaFor(prom), DS, (T0 + 1800) * 1000);
     expect(probe.ok && probe.families.find((f) => f.family === 'otel-spanmetrics')?.series).toBe(1);
+    // Its request counter is the seconds variant's too, but no seconds histogram: not that family.
+    expect(probe.ok && probe.families.find((f) => f.family === 'otel-spanmetrics-seconds')?.series).toBe(0);
+  });
+});
+
+describeWithPrometheus('Prometheus probe: the Collector connector with its histogram in seconds', () => {
+  const grid = { start: T0, end: T0 + 900, step: 15 };
+  let prom: RunningPrometheus;
+  beforeAll(async () => {
+    const traffic = [
+      {
+        service: 'checkout',
+        requestsPerSecond: 5,
+        errorRatio: 0.2,
+        latencyFractions: [0.5, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      },
+    ];
+    const info = METRIC_FAMILIES['otel-spanmetrics-seconds'];
+    prom = await startPrometheus({
+      openMetrics: openMetricsText(redMetrics(info, info.defaultServiceLabel, traffic, grid)),
+    });
+  });
+  afterAll(async () => {
+    await prom?.stop();
+  });
+
+  it('finds the seconds family: same request counter as the milliseconds one, told apart by its histogram', async () => {
+    const probe = await probePrometheus(grafanaFor(prom), DS, grid.end * 1000);
+    if (!probe.ok) {
+      throw new Error(probe.error);
+    }
+    const byFamily = Object.fromEntries(probe.families.map((f) => [f.family, f]));
+    // Server and client series of checkout's calls, ok and failed: both families count them.
+    expect(byFamily['otel-spanmetrics-seconds']).toMatchObject({ series: 3, serverSeries: 2 });
+    expect(byFamily['otel-spanmetrics']).toMatchObject({ series: 3, serverSeries: 2 });
+    const report = detectMetrics(probe, { family: 'auto', serviceLabel: '' });
+    expect(report.detected).toEqual({ family: 'otel-spanmetrics-seconds', serviceLabel: '' });
   });
 });
