@@ -5,7 +5,7 @@ import { DataFrameJSON, dataFrameToJSON, FieldType } from '@grafana/data';
 import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
 import { FIXTURE_START_MS, tempoTraceFrame } from '../../analysis/fixtures/traceFrames';
 import { testIds } from '../../components/testIds';
-import { logql, promql } from '../../datasources';
+import { logql, METRIC_FAMILY_LIST, promql } from '../../datasources';
 import { sliErrorRatio } from '../../datasources/sloQueries';
 import ServiceHealth from './ServiceHealth';
 import TraceSummary from './TraceSummary';
@@ -147,7 +147,28 @@ describe('pivot-correlation-app/service-health/v1', () => {
     expect(await screen.findByText('3.00 req/s')).toBeInTheDocument();
     expect(screen.getByText(/OpenTelemetry HTTP server metrics \(stable/)).toBeInTheDocument();
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0][0].data.queries).toHaveLength(12);
+    expect(fetch.mock.calls[0][0].data.queries).toHaveLength(3 * METRIC_FAMILY_LIST.length);
+  });
+
+  it("on auto, tells the Collector's seconds variant from its milliseconds one by the latency histogram", async () => {
+    // Both Collector families count traces_span_metrics_calls_total: the rate answers for both.
+    const rate = (family: string) => ({ frames: [instantFrame(`rate:${family}`, 4, { service_name: 'checkout' })] });
+    const answer = (p95Family: string) => () => ({
+      results: {
+        'rate:otel-spanmetrics-seconds': rate('otel-spanmetrics-seconds'),
+        'rate:otel-spanmetrics': rate('otel-spanmetrics'),
+        [`p95:${p95Family}`]: { frames: [instantFrame(`p95:${p95Family}`, 0.25, { service_name: 'checkout' })] },
+      },
+    });
+    mockGrafana({}, answer('otel-spanmetrics'));
+    const { unmount } = render(<ServiceHealth service="checkout" />);
+    expect(await screen.findByText('250 ms')).toBeInTheDocument();
+    expect(screen.getByText(/spanmetrics connector$/)).toBeInTheDocument();
+    unmount();
+    mockGrafana({}, answer('otel-spanmetrics-seconds'));
+    render(<ServiceHealth service="checkout" />);
+    expect(await screen.findByText('250 ms')).toBeInTheDocument();
+    expect(screen.getByText(/spanmetrics connector \(seconds\)/)).toBeInTheDocument();
   });
 
   it('says what to check when the service has no requests', async () => {

@@ -4,7 +4,7 @@
  */
 import { DataFrame, FieldType } from '@grafana/data';
 import { t } from '@grafana/i18n';
-import { METRIC_FAMILY_LIST, MetricFamily, promql } from '../../datasources';
+import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricFamily, promql } from '../../datasources';
 import { burnRate } from '../../analysis/slo';
 import { sliErrorRatio } from '../../datasources/sloQueries';
 import { metricConventionsFor, PivotSettings } from '../../settings';
@@ -69,17 +69,21 @@ export function valueOf(frames: DataFrame[], ref: string): number | undefined {
   return undefined;
 }
 
-/** The figures of the first candidate family that has a request rate for the service. */
+/**
+ * The figures of the first candidate family that has a request rate for the service. On auto,
+ * a family that shares its request counter with another (the Collector's seconds variant) is
+ * that family only when its own latency histogram answers.
+ */
 export function readFigures(settings: PivotSettings, frames: DataFrame[]): HealthFigures | undefined {
+  const auto = settings.metrics.family === 'auto';
   for (const family of candidateFamilies(settings)) {
     const requestRate = valueOf(frames, refId(family, 'rate'));
+    const p95Seconds = valueOf(frames, refId(family, 'p95'));
+    if (auto && METRIC_FAMILIES[family].sharesRequests && p95Seconds === undefined) {
+      continue;
+    }
     if (requestRate !== undefined) {
-      return {
-        family,
-        requestRate,
-        errorRatio: valueOf(frames, refId(family, 'errors')),
-        p95Seconds: valueOf(frames, refId(family, 'p95')),
-      };
+      return { family, requestRate, errorRatio: valueOf(frames, refId(family, 'errors')), p95Seconds };
     }
   }
   return undefined;
