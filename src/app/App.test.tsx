@@ -1,10 +1,11 @@
 import React from 'react';
 import { useLocation } from 'react-router-dom';
 import { screen, waitFor } from '@testing-library/react';
-import { AppRootProps, PluginType } from '@grafana/data';
-import { PLUGIN_BASE_URL, PLUGIN_ID } from '../constants';
+import { AppRootProps } from '@grafana/data';
+import { PLUGIN_BASE_URL } from '../constants';
 import type { DataSourceSummary } from '../datasources/lookup';
 import { installFakeGrafana, ALL_DATASOURCES, LOKI, PROMETHEUS, renderAppAt, TEMPO } from '../testing/fakeGrafana';
+import { pivotPluginMeta } from '../testing/settingsBackend';
 import type { PivotJsonData } from '../settings';
 import { testIds } from '../components/testIds';
 import App from './App';
@@ -15,24 +16,7 @@ function props(jsonData: PivotJsonData): AppRootProps<PivotJsonData> {
     path: PLUGIN_BASE_URL,
     query: {},
     onNavChanged: () => undefined,
-    meta: {
-      id: PLUGIN_ID,
-      name: 'Pivot',
-      type: PluginType.app,
-      module: `public/plugins/${PLUGIN_ID}/module.js`,
-      baseUrl: `public/plugins/${PLUGIN_ID}`,
-      info: {
-        author: { name: 'Pivot' },
-        description: '',
-        links: [],
-        logos: { small: '', large: '' },
-        screenshots: [],
-        updated: '',
-        version: '',
-      },
-      enabled: true,
-      jsonData,
-    },
+    meta: pivotPluginMeta(jsonData),
   };
 }
 

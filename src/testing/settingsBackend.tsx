@@ -71,10 +71,9 @@ export function pluginSettingsApiWithoutReload() {
   };
 }
 
-/** The app plugin as Grafana hands it to the configuration page. */
-export function appPluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
-  const plugin = new AppPlugin<PivotJsonData>();
-  const meta: AppPluginMeta<PivotJsonData> = {
+/** Pivot's plugin meta as Grafana hands it to the app and its configuration page. */
+export function pivotPluginMeta(jsonData: PivotJsonData, enabled = true): AppPluginMeta<PivotJsonData> {
+  return {
     id: PLUGIN_ID,
     name: 'Pivot',
     type: PluginType.app,
@@ -93,7 +92,12 @@ export function appPluginWith(jsonData: PivotJsonData, enabled = true): AppPlugi
     pinned: enabled,
     jsonData,
   };
-  plugin.meta = meta;
+}
+
+/** The app plugin as Grafana hands it to the configuration page. */
+export function appPluginWith(jsonData: PivotJsonData, enabled = true): AppPlugin<PivotJsonData> {
+  const plugin = new AppPlugin<PivotJsonData>();
+  plugin.meta = pivotPluginMeta(jsonData, enabled);
   return plugin;
 }
 
