@@ -1,6 +1,7 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import { expectValidPromQL } from '../../testing/grammar';
 import type { SloDefinition } from '../../slo/definition';
+import { AVAILABILITY_RATIOS } from './sloTestFixtures';
 import {
   applyEdit,
   boundariesFromFrames,
@@ -58,17 +59,7 @@ describe('SLO page queries', () => {
 
 describe('sloRows', () => {
   it('turns the frames into budget, fastest burn and firing state per SLO', () => {
-    const ratios: Record<string, number> = {
-      '5m': 0.02,
-      '30m': 0.003,
-      '1h': 0.015,
-      '2h': 0.002,
-      '6h': 0.002,
-      '1d': 0.001,
-      '3d': 0.0008,
-      '30d': 0.00025,
-    };
-    const frames = Object.entries(ratios).map(([w, v]) => instant(ratioRef(0, w), v));
+    const frames = Object.entries(AVAILABILITY_RATIOS).map(([w, v]) => instant(ratioRef(0, w), v));
     frames.push(instant(ratioRef(1, '28d'), NaN));
     const [a, l] = sloRows(frames, [A, L]);
     expect(a.status.budgetRemaining).toBeCloseTo(0.75, 9);
