@@ -76,6 +76,9 @@ describe('docker-compose.yaml', () => {
       expect(s.build).toBe('./demo');
       expect(s.command).toEqual([name]);
       expect((s.environment as Record<string, string>).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+      // docs/local-stack.md#faults-chosen-at-start: hygiene on, the bad inventory release opt-in.
+      expect((s.environment as Record<string, string>).FAULT_TELEMETRY_HYGIENE).toBe('on');
+      expect((s.environment as Record<string, string>).FAULT_INVENTORY_VERSION).toBe('${FAULT_INVENTORY_VERSION:-}');
     }
     // Bounded load: the generator's rate is explicit and under its cap.
     expect(Number((services.loadgen.environment as Record<string, string>).LOADGEN_RATE)).toBeLessThanOrEqual(20);

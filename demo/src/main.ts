@@ -3,7 +3,7 @@
  * before the service module loads, so the HTTP instrumentation is in place before any
  * request is made or served.
  */
-import { configFromEnv, isServiceName, SERVICES, ServiceName } from './config';
+import { configFromEnv, DEMO_VERSION, isServiceName, SERVICES, ServiceName } from './config';
 import { startTelemetry, Telemetry, telemetryModeFromEnv } from './telemetry';
 import type { Running, ServiceContext } from './services/types';
 
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const mode = telemetryModeFromEnv();
   const telemetry: Telemetry = UNINSTRUMENTED.includes(service)
     ? { mode, shutdown: async () => undefined }
-    : startTelemetry(service, mode);
+    : startTelemetry(service, mode, (service === 'inventory' && config.startFaults.inventoryVersion) || DEMO_VERSION);
   const start = await load(service);
   const running = await start({ config, telemetry });
   console.log(`${service} listening on ${config.host}:${running.port} (telemetry: ${mode})`);

@@ -39,6 +39,8 @@ export type TelemetryMode = 'otlp' | 'local';
 
 export interface SpanRecord {
   service: string;
+  /** The resource's `service.version`. */
+  serviceVersion: string;
   traceId: string;
   spanId: string;
   parentSpanId: string;
@@ -99,10 +101,10 @@ const PROMETHEUS_NAME_VIEWS: ViewOptions[] = [
   { instrumentName: 'http.client.request.duration', name: 'http.client.request.duration_seconds' },
 ];
 
-export function startTelemetry(serviceName: string, mode: TelemetryMode): Telemetry {
+export function startTelemetry(serviceName: string, mode: TelemetryMode, serviceVersion = '0.1.0'): Telemetry {
   const resource = resourceFromAttributes({
     'service.name': serviceName,
-    'service.version': '0.1.0',
+    'service.version': serviceVersion,
     'deployment.environment.name': 'local',
   });
 
@@ -150,6 +152,7 @@ export function startTelemetry(serviceName: string, mode: TelemetryMode): Teleme
         ? () => ({
             spans: spanExporter.getFinishedSpans().map((s) => ({
               service: serviceName,
+              serviceVersion: String(s.resource.attributes['service.version'] ?? ''),
               traceId: s.spanContext().traceId,
               spanId: s.spanContext().spanId,
               parentSpanId: s.parentSpanContext?.spanId ?? '',

@@ -51,7 +51,8 @@ async function waitHealthy(url: string, child: ChildProcess, output: () => strin
   throw new Error(`${url} did not become healthy in 30s: ${output()}`);
 }
 
-export async function startDemo(): Promise<Demo> {
+/** `env`: extra environment for every service (e.g. the faults chosen at start). */
+export async function startDemo(env: Record<string, string> = {}): Promise<Demo> {
   const ports = {} as Record<Service, number>;
   for (const s of ALL) {
     ports[s] = await freePort();
@@ -95,6 +96,7 @@ export async function startDemo(): Promise<Demo> {
             INVENTORY_URL: url('inventory'),
             QUEUE_URL: url('queue'),
             STOREFRONT_URL: url('storefront'),
+            ...env,
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });

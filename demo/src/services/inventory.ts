@@ -1,8 +1,19 @@
-/** Inventory: reserves stock; its latency is switchable. */
+/**
+ * Inventory: reserves stock; its latency is switchable. Started with FAULT_INVENTORY_VERSION,
+ * it runs as that `service.version` (a bad release) and half of its reservations fail.
+ */
+import { trace } from '@opentelemetry/api';
 import { FaultSwitches } from '../faults';
-import { boundPort, serve, sleep } from '../http';
+import { boundPort, HttpError, serve, sleep } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
+
+/** The share of reservations a bad release (FAULT_INVENTORY_VERSION) fails. */
+export const BAD_VERSION_ERROR_RATIO = 0.5;
+
+export function badVersionFailure(version: string): string {
+  return `stock service ${version}: reservation lock timed out`;
+}
 
 export async function start({ config, telemetry }: ServiceContext): Promise<Running> {
   const log = createLogger('inventory');
@@ -21,6 +32,14 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
         const extra = faults.get('latencyMs');
         await sleep(5 + extra);
         const attrs = { order_id: String(req.orderId ?? 'unknown'), items: Array.isArray(req.items) ? req.items.length : 0 };
+        const badVersion = config.startFaults.inventoryVersion;
+        // Strictly below, as payment's switch: the release fails about half of the time.
+        if (badVersion && Math.random() < BAD_VERSION_ERROR_RATIO) {
+          const message = badVersionFailure(badVersion);
+          trace.getActiveSpan()?.setAttribute('error.type', 'reservation_lock_timeout');
+          log.error('stock reservation failed', { ...attrs, reason: message });
+          throw new HttpError(500, message);
+        }
         if (extra > 0) {
           log.warn('stock reservation slow', { ...attrs, extra_ms: extra });
         } else {

@@ -29,7 +29,7 @@ export function loadOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LoadOp
 function cart(n: number) {
   const customer = n % 50;
   return {
-    user: { email: `customer${customer}@example.com`, phone: `+1-555-01${String(customer).padStart(2, '0')}` },
+    user: { id: `user-${String(customer).padStart(4, '0')}`, email: `customer${customer}@example.com`, phone: `+1-555-01${String(customer).padStart(2, '0')}` },
     items: [{ sku: `sku-${n % 7}`, quantity: 1 + (n % 3) }],
     paymentMethod: n % 4 === 0 ? 'paypal' : 'card',
   };

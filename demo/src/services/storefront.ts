@@ -2,20 +2,31 @@
  * The shop's front door: POST /checkout with a cart, which it hands to checkout. It records
  * the customer's email on its span on purpose: the collector's attributes processor masks it
  * (PII in telemetry: docs/local-stack.md#what-the-collector-does), which the walkthrough shows.
+ *
+ * With FAULT_TELEMETRY_HYGIENE=on (the compose stack) it also misbehaves on purpose, as
+ * services do, for telemetry-hygiene checks: the customer's id as `user.id` on its server span
+ * and as a label of its `storefront.checkouts` counter (one series per customer), and one log
+ * record, `receipt sent`, with the customer's email address in it.
  */
-import { trace } from '@opentelemetry/api';
+import { metrics, trace } from '@opentelemetry/api';
+import { logs, SeverityNumber } from '@opentelemetry/api-logs';
 import { boundPort, callJson, HttpError, serve } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
 
 interface Cart {
-  user?: { email?: string; phone?: string };
+  user?: { id?: string; email?: string; phone?: string };
   items?: Array<{ sku: string; quantity: number }>;
   paymentMethod?: string;
 }
 
 export async function start({ config, telemetry }: ServiceContext): Promise<Running> {
   const log = createLogger('storefront');
+  const hygieneFault = config.startFaults.telemetryHygiene;
+  const checkouts = hygieneFault
+    ? metrics.getMeter('pivot-demo/storefront').createCounter('storefront.checkouts', { description: 'checkouts placed, by customer' })
+    : undefined;
+  const rawLogger = logs.getLogger('pivot-demo/storefront');
   const server = await serve({
     host: config.host,
     port: config.port,
@@ -43,6 +54,18 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
           throw new HttpError(502, `checkout failed: ${reason}`);
         }
         log.info('order placed');
+        if (hygieneFault) {
+          const userId = String(cart.user?.id ?? 'anonymous');
+          span?.setAttribute('user.id', userId);
+          checkouts?.add(1, { 'user.id': userId });
+          // A map body, as structured loggers send: the collector's transform/pii masks emails
+          // only in string bodies, and its redaction processor (0.120) only in attributes.
+          rawLogger.emit({
+            severityNumber: SeverityNumber.INFO,
+            severityText: 'INFO',
+            body: { msg: 'receipt sent', to: cart.user?.email ?? 'unknown', user_id: userId },
+          });
+        }
         return { status: 201, body: res.body };
       },
     },
