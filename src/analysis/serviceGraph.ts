@@ -1,4 +1,4 @@
-import { DataFrame, FieldType } from '@grafana/data';
+import type { DataFrame } from '@grafana/data';
 import { ConnectionType, CONNECTION_TYPES, GRAPH_REFS } from '../datasources/serviceGraph';
 
 /**
@@ -114,8 +114,8 @@ export function samplesOf(frames: DataFrame[], refId: string): Sample[] {
 }
 
 function readSamples(frame: DataFrame, out: Sample[]): void {
-  const numbers = frame.fields.filter((f) => f.type === FieldType.number);
-  const strings = frame.fields.filter((f) => f.type === FieldType.string);
+  const numbers = frame.fields.filter((f) => f.type === 'number');
+  const strings = frame.fields.filter((f) => f.type === 'string');
   if (strings.length > 0 && numbers.length > 0) {
     const value = numbers[numbers.length - 1];
     for (let row = 0; row < value.values.length; row++) {
