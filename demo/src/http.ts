@@ -71,9 +71,16 @@ export interface ServeOptions {
   telemetry: Telemetry;
 }
 
+/** Servers being stopped: their answers close the connection (see stopServer). */
+const stopping = new WeakSet<Server>();
+
 /** Starts a server with the service's routes plus /healthz, /metrics and /debug/telemetry. */
 export async function serve({ port, host, routes, telemetry }: ServeOptions): Promise<Server> {
   const server = http.createServer((req, res) => {
+    if (stopping.has(server)) {
+      // A keep-alive client would otherwise keep the connection, and so the process, alive.
+      res.shouldKeepAlive = false;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/healthz') {
       send(res, 200, { ok: true });
@@ -112,6 +119,23 @@ export async function serve({ port, host, routes, telemetry }: ServeOptions): Pr
     server.listen(port, host, () => resolve());
   });
   return server;
+}
+
+/**
+ * Stops a server promptly under load: no new connections; every answer from now on closes
+ * its connection; idle keep-alive connections close now; requests still running after
+ * `graceMs` have their connections closed.
+ */
+export function stopServer(server: Server, graceMs = 1500): Promise<void> {
+  stopping.add(server);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 export function boundPort(server: Server): number {

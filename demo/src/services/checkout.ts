@@ -8,7 +8,7 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { suppressTracing } from '@opentelemetry/core';
 import { randomUUID } from 'node:crypto';
 import { FaultSwitches } from '../faults';
-import { boundPort, callJson, HttpError, serve, sleep } from '../http';
+import { boundPort, callJson, HttpError, serve, sleep, stopServer } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
 
@@ -119,5 +119,5 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
     },
   });
-  return { port: boundPort(server), stop: () => new Promise((r) => server.close(() => r())) };
+  return { port: boundPort(server), stop: () => stopServer(server) };
 }

@@ -5,7 +5,7 @@
  */
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { boundPort, callJson, serve, sleep } from '../http';
+import { boundPort, callJson, serve, sleep, stopServer } from '../http';
 import { createLogger } from '../log';
 import type { QueueMessage } from './checkout';
 import type { Running, ServiceContext } from './types';
@@ -68,8 +68,9 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
     port: boundPort(server),
     stop: async () => {
       stopping = true;
-      await loop;
-      await new Promise<void>((r) => server.close(() => r()));
+      // The loop ends after the batch in hand; a poll of a stuck queue (up to 5 s) is not waited for.
+      await Promise.race([loop, sleep(1500)]);
+      await stopServer(server);
     },
   };
 }

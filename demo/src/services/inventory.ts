@@ -4,7 +4,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import { FaultSwitches } from '../faults';
-import { boundPort, HttpError, serve, sleep } from '../http';
+import { boundPort, HttpError, serve, sleep, stopServer } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
 
@@ -49,5 +49,5 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
     },
   });
-  return { port: boundPort(server), stop: () => new Promise((r) => server.close(() => r())) };
+  return { port: boundPort(server), stop: () => stopServer(server) };
 }

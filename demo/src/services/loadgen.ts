@@ -64,7 +64,9 @@ export async function start({ config }: ServiceContext): Promise<Running> {
     port: 0,
     stop: async () => {
       stopping = true;
-      await loop;
+      // The loop notices at its next tick, up to 1/rate seconds (10 s at the lowest rate)
+      // away: do not wait for it. Requests in flight are abandoned with the process.
+      await Promise.race([loop, sleep(100)]);
     },
   };
 }

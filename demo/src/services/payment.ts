@@ -1,7 +1,7 @@
 /** Payment: charges a card; a switchable share of charges fail with a server error. */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { FaultSwitches } from '../faults';
-import { boundPort, HttpError, serve, sleep } from '../http';
+import { boundPort, HttpError, serve, sleep, stopServer } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
 
@@ -43,5 +43,5 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
     },
   });
-  return { port: boundPort(server), stop: () => new Promise((r) => server.close(() => r())) };
+  return { port: boundPort(server), stop: () => stopServer(server) };
 }

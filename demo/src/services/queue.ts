@@ -3,7 +3,7 @@
  * /publish appends a message, GET /consume?max=N takes up to N. Like a broker it emits no
  * spans; the trace crosses it in the message headers.
  */
-import { boundPort, HttpError, serve } from '../http';
+import { boundPort, HttpError, serve, stopServer } from '../http';
 import type { QueueMessage } from './checkout';
 import type { Running, ServiceContext } from './types';
 
@@ -44,5 +44,5 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
     },
   });
-  return { port: boundPort(server), stop: () => new Promise((r) => server.close(() => r())) };
+  return { port: boundPort(server), stop: () => stopServer(server) };
 }

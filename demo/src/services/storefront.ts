@@ -10,7 +10,7 @@
  */
 import { metrics, trace } from '@opentelemetry/api';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
-import { boundPort, callJson, HttpError, serve } from '../http';
+import { boundPort, callJson, HttpError, serve, stopServer } from '../http';
 import { createLogger } from '../log';
 import type { Running, ServiceContext } from './types';
 
@@ -70,5 +70,5 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
       },
     },
   });
-  return { port: boundPort(server), stop: () => new Promise((r) => server.close(() => r())) };
+  return { port: boundPort(server), stop: () => stopServer(server) };
 }
