@@ -196,7 +196,7 @@ export function latencyQuantile(
 }
 
 /** Scales `expr` to seconds; dividing by 1000 rather than multiplying by 0.001 keeps ms exact. */
-function toSeconds(expr: string, factor: number): string {
+export function toSeconds(expr: string, factor: number): string {
   if (factor === 1) {
     return expr;
   }

@@ -134,8 +134,8 @@ const HEADER = [
   '',
 ].join('\n');
 
-/** The rules file as Prometheus reads it (`rule_files`). */
-export function rulesYaml(file: RulesFile): string {
+/** The rules file as Prometheus reads it (`rule_files`), after `header` (comment lines). */
+export function rulesYaml(file: RulesFile | { groups: object[] }, header = HEADER): string {
   // lineWidth 0: long PromQL stays on one line, which promtool and readers both prefer.
-  return HEADER + stringify(file, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header + stringify(file, { lineWidth: 0, aliasDuplicateObjects: false });
 }

@@ -5,7 +5,7 @@
  * package (`apt-get install -y prometheus`).
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,11 @@ export interface StartOptions {
   intervalSeconds?: number;
   /** Extra Prometheus flags. */
   flags?: string[];
+  /**
+   * Directories of TSDB blocks to load besides the backfill, e.g. the output of `promtool
+   * tsdb create-blocks-from rules` (recorded series computed from another Prometheus).
+   */
+  blockDirs?: string[];
 }
 
 function hasBinary(name: string): boolean {
@@ -186,6 +191,9 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
         stdio: 'pipe',
       }
     );
+  }
+  for (const blocks of options.blockDirs ?? []) {
+    cpSync(blocks, dataDir, { recursive: true });
   }
   const ruleFiles = (options.rules ?? []).map((content, i) => {
     const file = join(dir, `rules-${i}.yaml`);
