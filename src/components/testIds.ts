@@ -13,6 +13,11 @@ export const testIds = {
     problem: 'data-testid pivot-problem',
     empty: 'data-testid pivot-empty',
   },
+  /** A page's data sources (src/scenes/dataSourcePage.tsx). */
+  dataSources: {
+    unknown: 'data-testid pivot-datasource-unknown',
+    fromPanel: 'data-testid pivot-datasource-from-panel',
+  },
   embedding: {
     serviceHealth: 'data-testid pivot-service-health',
     traceSummary: 'data-testid pivot-trace-summary',
@@ -22,6 +27,7 @@ export const testIds = {
   services: {
     table: 'data-testid pivot-services-table',
     row: (service: string) => `data-testid pivot-services-row ${service}`,
+    slo: (service: string) => `data-testid pivot-services-slo ${service}`,
     search: 'data-testid pivot-services-search',
     sortBy: (key: string) => `data-testid pivot-services-sort ${key}`,
     metricFamily: 'data-testid pivot-metric-family',

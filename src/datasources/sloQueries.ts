@@ -176,3 +176,12 @@ export function firingBurnAlerts(matchers: LabelMatcher[] = []): string {
     ...matchers,
   ]);
 }
+
+/**
+ * Every SLO's budget remaining and every firing burn-rate alert, in one instant query for all
+ * services (the Services page's SLO column). It reads the generated rules' series, so it
+ * answers once the rules are loaded; an alert series is told apart by its `alertstate` label.
+ */
+export function sloStatusAllServices(): string {
+  return `${recorded(SLO_SERIES.budgetRemaining)} or ${firingBurnAlerts()}`;
+}

@@ -18,6 +18,9 @@ import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, URL_KEYS } from '../../utils/links';
 import { failedRefIds, sectionDataState } from '../../scenes/dataState';
+import type { SloDefinition } from '../../slo/definition';
+import { SloCell } from './SloCell';
+import { serviceSloStatuses, SLO_STATUS_REF } from './serviceSlos';
 import {
   DEFAULT_SORT,
   formatSort,
@@ -39,6 +42,8 @@ export interface ServicesTableState extends SceneObjectState {
   serviceLabel: string;
   /** The metric family's title, for the no-data message. */
   familyTitle: string;
+  /** The valid SLOs of the settings: the SLO column shows each service's worst. */
+  slos: SloDefinition[];
   $data: SceneQueryRunner;
 }
 
@@ -82,6 +87,7 @@ function columns(): Array<{ key: SortKey; title: string }> {
     { key: 'requestRate', title: t('pivot.services.table.request-rate', 'Request rate') },
     { key: 'errorRatio', title: t('pivot.services.table.error-ratio', 'Error ratio') },
     { key: 'p95', title: t('pivot.services.table.p95', 'p95 latency') },
+    { key: 'slo', title: t('pivot.services.table.slo', 'SLO') },
   ];
 }
 
@@ -90,11 +96,14 @@ function format(unit: string, value: number | undefined): string {
 }
 
 function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
-  const { search, sort: sortText, serviceLabel, familyTitle, $data } = model.useState();
+  const { search, sort: sortText, serviceLabel, familyTitle, slos, $data } = model.useState();
   const { data } = $data.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
-  const state = sectionDataState(data);
+  // SLO series alone are no services: the page is empty when the statistics are.
+  const state = sectionDataState(
+    data && { ...data, series: data.series.filter((frame) => frame.refId !== SLO_STATUS_REF) }
+  );
   const sort = parseSort(sortText);
 
   const searchBox = (
@@ -132,10 +141,16 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
     );
   }
 
+  const failed = failedRefIds(data);
+  const sloStatuses = serviceSloStatuses(data?.series ?? [], slos);
   const rows = sortRows(
-    searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failedRefIds(data)), search),
+    searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failed), search).map((row) => ({
+      ...row,
+      slo: sloStatuses.get(row.service),
+    })),
     sort
   );
+  const sloFailed = failed.includes(SLO_STATUS_REF);
   const range = { from, to };
   return (
     <div className={styles.container}>
@@ -175,7 +190,12 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
           </thead>
           <tbody>
             {rows.map((row) => (
-              <ServiceTableRow key={row.service} row={row} href={serviceUrl(row.service, range)} />
+              <ServiceTableRow
+                key={row.service}
+                row={row}
+                href={serviceUrl(row.service, range)}
+                sloCell={<SloCell service={row.service} status={row.slo} failed={sloFailed} range={range} />}
+              />
             ))}
           </tbody>
         </table>
@@ -187,7 +207,7 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
 const SPARK_WIDTH = 120;
 const SPARK_HEIGHT = 24;
 
-function ServiceTableRow({ row, href }: { row: ServiceRow; href: string }) {
+function ServiceTableRow({ row, href, sloCell }: { row: ServiceRow; href: string; sloCell: React.ReactNode }) {
   const styles = useStyles2(getStyles);
   const url = locationUtil.assureBaseUrl(href);
   return (
@@ -204,6 +224,7 @@ function ServiceTableRow({ row, href }: { row: ServiceRow; href: string }) {
       <td>{format('reqps', row.requestRate)}</td>
       <td className={row.errorRatio ? styles.failing : undefined}>{format('percentunit', row.errorRatio)}</td>
       <td>{format('s', row.p95Seconds)}</td>
+      {sloCell}
       <td>
         {row.sparkline.length > 1 && (
           <svg

@@ -1,4 +1,5 @@
 import { DataFrame, Field, FieldType } from '@grafana/data';
+import { ServiceSloStatus, sloBadness } from './serviceSlos';
 
 /**
  * The Services page runs one query per statistic for all services. Prometheus answers each
@@ -25,6 +26,8 @@ export interface ServiceRow {
   p95Seconds?: number;
   /** Request rate over time, for the sparkline: finite values in time order. */
   sparkline: number[];
+  /** The service's worst SLO (serviceSlos.ts); undefined when it has none. */
+  slo?: ServiceSloStatus;
 }
 
 function numberField(frame: DataFrame): Field | undefined {
@@ -128,14 +131,14 @@ export function joinServiceRows(frames: DataFrame[], serviceLabel: string, faile
   return [...rows.values()];
 }
 
-export type SortKey = 'service' | 'requestRate' | 'errorRatio' | 'p95';
+export type SortKey = 'service' | 'requestRate' | 'errorRatio' | 'p95' | 'slo';
 export type SortDirection = 'asc' | 'desc';
 export interface ServiceSort {
   key: SortKey;
   direction: SortDirection;
 }
 
-const SORT_KEYS: SortKey[] = ['service', 'requestRate', 'errorRatio', 'p95'];
+const SORT_KEYS: SortKey[] = ['service', 'requestRate', 'errorRatio', 'p95', 'slo'];
 
 /** Worst error ratio first: what an on-call engineer looks for first. */
 export const DEFAULT_SORT: ServiceSort = { key: 'errorRatio', direction: 'desc' };
@@ -170,6 +173,9 @@ function sortValue(row: ServiceRow, key: Exclude<SortKey, 'service'>): number | 
       return row.errorRatio;
     case 'p95':
       return row.p95Seconds;
+    case 'slo':
+      // Worst first when descending: firing, then least budget left; no SLO goes last.
+      return sloBadness(row.slo?.worst);
   }
 }
 
