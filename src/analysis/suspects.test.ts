@@ -90,8 +90,10 @@ describe('rankSuspects', () => {
   });
 
   it('counts spans without an attribute as its own value', () => {
-    const failing = Array.from({ length: 30 }, (_, i) => (i < 25 ? {} : { 'span.feature.flag': 'on' }));
-    const baseline = Array.from({ length: 100 }, (_, i) => (i < 10 ? {} : { 'span.feature.flag': 'on' }));
+    const failing = Array.from({ length: 30 }, (_, i): SpanAttributes => (i < 25 ? {} : { 'span.feature.flag': 'on' }));
+    const baseline = Array.from({ length: 100 }, (_, i): SpanAttributes =>
+      i < 10 ? {} : { 'span.feature.flag': 'on' }
+    );
     const [top] = rankSuspects(failing, baseline);
     expect(top).toMatchObject({ attribute: 'span.feature.flag', value: '', missing: true, failing: 25, baseline: 10 });
   });

@@ -1,0 +1,57 @@
+import fc from 'fast-check';
+import { expectValidTraceQL, nodeTexts } from '../testing/grammar';
+import { goUnquote } from '../testing/goUnquote';
+import { attributeName, failingSpansWith, SUSPECT_ATTRIBUTES, suspectSpans } from './suspectQueries';
+
+const SELECT = `select(${SUSPECT_ATTRIBUTES.join(', ')})`;
+
+describe('suspect queries', () => {
+  it('asks for failing and other server spans of the service with the attributes selected', () => {
+    expect(suspectSpans('payment', 'failing')).toBe(
+      `{ resource.service.name = "payment" && kind = server && status = error } | ${SELECT}`
+    );
+    expect(suspectSpans('payment', 'baseline')).toBe(
+      `{ resource.service.name = "payment" && kind = server && status != error } | ${SELECT}`
+    );
+  });
+
+  it('names every selected attribute differently once Tempo drops the scope', () => {
+    const names = SUSPECT_ATTRIBUTES.map(attributeName);
+    expect(new Set(names).size).toBe(names.length);
+    expect(attributeName('resource.service.version')).toBe('service.version');
+    expect(attributeName('span.http.route')).toBe('http.route');
+  });
+
+  it('opens the failing spans with one value, or without the attribute', () => {
+    expect(failingSpansWith('payment', 'span.http.route', '/charge')).toBe(
+      '{ resource.service.name = "payment" && kind = server && status = error && span.http.route = "/charge" }'
+    );
+    expect(failingSpansWith('inventory', 'resource.service.version', '', true)).toBe(
+      '{ resource.service.name = "inventory" && kind = server && status = error && resource.service.version = nil }'
+    );
+    expect(failingSpansWith('a', 'name', 'POST /charge')).toContain('&& name = "POST /charge" }');
+    expect(() => failingSpansWith('a', 'span.x" || true', 'v')).toThrow(/not one of the attributes/);
+  });
+
+  it('keeps hostile services and values inside their literals (property)', () => {
+    const HOSTILE = ['"', '\\', '}', '{', '`', '|', '&', '=', ' ', 'a', '😀', '\n', '$', '[', '[['];
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...HOSTILE), maxLength: 20 }),
+      fc.string({ unit: 'binary', maxLength: 20 })
+    );
+    fc.assert(
+      fc.property(text, text, fc.constantFrom(...SUSPECT_ATTRIBUTES), (service, value, attribute) => {
+        const failing = suspectSpans(service, 'failing');
+        const one = failingSpansWith(service, attribute, value);
+        expectValidTraceQL(failing);
+        expectValidTraceQL(one);
+        expect({
+          failing: nodeTexts('TraceQL', failing, 'String').map(goUnquote),
+          one: nodeTexts('TraceQL', one, 'String').map(goUnquote),
+          grafanaVariables: /\$|\[\[/.test(one),
+        }).toEqual({ failing: [service], one: [service, value], grafanaVariables: false });
+      }),
+      { numRuns: 300 }
+    );
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Queries behind "What the failing requests share" (docs/suspects.md): a bounded sample of the
+ * service's failing server spans and one of its other server spans, each with the attributes
+ * that could explain a failure, selected with TraceQL `select()`; and the failing traces that
+ * carry one suspect value. Values are quoted with `traceqlString`; attribute names come only
+ * from the fixed list here, never from input.
+ */
+import { traceqlString } from './strings';
+
+/**
+ * The attributes asked of Tempo, with their scope: where a request ran (version, deployment,
+ * host, pod, zone) and what it did (route, method, RPC, peer). All string-typed in the
+ * OpenTelemetry semantic conventions, so a value found in an answer can be compared back as a
+ * TraceQL string. Outcome attributes (status code, error.type, exception.*) are left out on
+ * purpose: they describe the failure, not its cause.
+ */
+export const SUSPECT_ATTRIBUTES = [
+  'resource.service.version',
+  'resource.deployment.environment.name',
+  'resource.deployment.environment',
+  'resource.host.name',
+  'resource.k8s.namespace.name',
+  'resource.k8s.pod.name',
+  'resource.k8s.node.name',
+  'resource.cloud.region',
+  'resource.cloud.availability_zone',
+  'resource.container.image.tag',
+  'span.http.route',
+  'span.http.request.method',
+  'span.http.method',
+  'span.rpc.service',
+  'span.rpc.method',
+  'span.server.address',
+  'span.peer.service',
+  'span.db.system',
+  'span.messaging.destination.name',
+] as const;
+
+/** The span name, an intrinsic: Tempo's search answers carry it beside the attributes. */
+export const SPAN_NAME = 'name';
+
+export type SuspectAttribute = (typeof SUSPECT_ATTRIBUTES)[number] | typeof SPAN_NAME;
+
+/**
+ * Traces asked for in each sample. Tempo's search `limit` counts traces; with one span per
+ * trace (SPANS_PER_TRACE) each sample has at most 500 spans: enough to tell a 10-point
+ * difference in shares (a share's 95% margin is at most ±4.4 points at 500 spans), small enough
+ * for a search Tempo answers in seconds and a table the browser ranks in a few milliseconds.
+ */
+export const SAMPLE_TRACES = 500;
+/** Spans kept per trace (`spss`): one, so a trace with many failing spans does not outvote others. */
+export const SPANS_PER_TRACE = 1;
+
+/** Tempo's search answers name attributes without their scope (`service.version`): scope by name. */
+export function attributeName(scoped: string): string {
+  return scoped.replace(/^(resource|span)\./, '');
+}
+
+const SERVICE = 'resource.service.name';
+
+/** `{ <service's server spans, failing or not> } | select(<the attributes>)`. */
+export function suspectSpans(service: string, side: 'failing' | 'baseline'): string {
+  const status = side === 'failing' ? 'status = error' : 'status != error';
+  return `{ ${SERVICE} = ${traceqlString(service)} && kind = server && ${status} } | select(${SUSPECT_ATTRIBUTES.join(', ')})`;
+}
+
+function checkAttribute(attribute: string): SuspectAttribute {
+  if (attribute !== SPAN_NAME && !(SUSPECT_ATTRIBUTES as readonly string[]).includes(attribute)) {
+    throw new Error(`${JSON.stringify(attribute)} is not one of the attributes Pivot selects for suspects`);
+  }
+  return attribute as SuspectAttribute;
+}
+
+/**
+ * The service's failing server spans carrying one suspect value; `missing`: those without the
+ * attribute (`= nil`, Tempo 2.5 and newer).
+ */
+export function failingSpansWith(service: string, attribute: string, value: string, missing = false): string {
+  const name = checkAttribute(attribute);
+  const condition = missing ? `${name} = nil` : `${name} = ${traceqlString(value)}`;
+  return `{ ${SERVICE} = ${traceqlString(service)} && kind = server && status = error && ${condition} }`;
+}
