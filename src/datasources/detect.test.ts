@@ -33,6 +33,22 @@ describe('detectMetrics', () => {
     expect(result.findings[0].text).toContain(METRIC_FAMILIES[f].title);
   });
 
+  it('reports a failed label-names request as unreachable, never as a missing or wrong service label', () => {
+    const unreachable = { ...family('http-semconv', 12, 12, []), labelsError: 'HTTP 502 Bad Gateway' };
+    for (const configured of [AUTO, { family: 'http-semconv' as const, serviceLabel: 'job' }]) {
+      const result = detectMetrics(prometheus([unreachable]), configured);
+      const texts = result.findings.map((f) => `${f.text} ${f.fix ?? ''}`).join('\n');
+      expect(texts).toContain(
+        'Prometheus did not answer the label-names request for `http_server_request_duration_seconds_count` (HTTP 502 Bad Gateway), so the service label could not be checked.'
+      );
+      expect(texts).toContain('`api/v1/labels`');
+      expect(texts).not.toMatch(/No service label|is not on|Services are named/);
+      expect(result.level).toBe('error');
+      // The family is known but the label is not: nothing is offered.
+      expect(result.detected).toBeUndefined();
+    }
+  });
+
   it('says what to enable when no family has series', () => {
     const result = detectMetrics(prometheus([]), AUTO);
     expect(result.level).toBe('error');

@@ -31,6 +31,8 @@ export interface MetricFamilyProbe {
   serverSeries: number;
   /** Label names carried by the request metric's series. */
   labels: string[];
+  /** The label-names request failed (its message): the labels are unknown, not absent. */
+  labelsError?: string;
 }
 
 export type PrometheusProbe =
@@ -98,6 +100,11 @@ function report<D>(pillar: Pillar, findings: Finding[], detected?: D): PillarRep
       ? 'warning'
       : 'ok';
   return { pillar, level, findings, detected };
+}
+
+/** A report with more findings, its level recomputed (the configuration check adds the link checks). */
+export function withFindings<D>(base: PillarReport<D>, more: Finding[]): PillarReport<D> {
+  return report(base.pillar, [...base.findings, ...more], base.detected);
 }
 
 function failureFinding(title: string, failure: ProbeFailure): Finding {
@@ -217,7 +224,16 @@ export function detectMetrics(
   if (effective) {
     const label = pickMetricServiceLabel(effective);
     const defaultLabel = METRIC_FAMILIES[effective.family].defaultServiceLabel;
-    if (configured.serviceLabel && !effective.labels.includes(configured.serviceLabel)) {
+    if (effective.labelsError !== undefined) {
+      // Unreachable is not absent: nothing is said about the labels Prometheus did not list.
+      findings.push({
+        level: 'error',
+        text: `Prometheus did not answer the label-names request for \`${
+          METRIC_FAMILIES[effective.family].requests
+        }\` (${effective.labelsError}), so the service label could not be checked.`,
+        fix: "Check that Grafana reaches the data source's label API (`api/v1/labels`; a proxy or an access rule in front of Prometheus may refuse it), then run the check again.",
+      });
+    } else if (configured.serviceLabel && !effective.labels.includes(configured.serviceLabel)) {
       findings.push({
         level: 'error',
         text: `The configured service label \`${configured.serviceLabel}\` is not on \`${
@@ -226,7 +242,9 @@ export function detectMetrics(
         fix: label ? `Use \`${label}\`, or leave the field empty for the family's default.` : undefined,
       });
     }
-    if (label) {
+    if (effective.labelsError !== undefined) {
+      detected = undefined; // The family is known, the service label is not: nothing to offer.
+    } else if (label) {
       findings.push({ level: 'ok', text: `Services are named by the label \`${label}\`.` });
       detected = { family: effective.family, serviceLabel: label === defaultLabel ? '' : label };
     } else {

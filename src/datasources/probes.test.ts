@@ -127,6 +127,23 @@ describe('Prometheus probe', () => {
     );
   });
 
+  it('keeps a failed label-names request as unknown labels with its message, not as no labels', async () => {
+    const client = fakeClient((req) => {
+      if (req.url === '/api/ds/query') {
+        return { results: { 'http-semconv:all': { status: 200, frames: [promNumberFrame('http-semconv:all', 3)] } } };
+      }
+      throw { status: 502, data: { message: 'Bad Gateway: upstream refused api/v1/labels' } };
+    });
+    const probe = await probePrometheus(client, PROM, NOW);
+    expect(probe.ok && probe.families.find((f) => f.family === 'http-semconv')).toEqual({
+      family: 'http-semconv',
+      series: 3,
+      serverSeries: 3,
+      labels: [],
+      labelsError: 'Bad Gateway: upstream refused api/v1/labels',
+    });
+  });
+
   it('builds the label-names resource URL of the data source', () => {
     const url = new URL(prometheusLabelsUrl(PROM, 'traces_spanmetrics_calls_total', NOW), 'http://grafana');
     expect(url.pathname).toBe('/api/datasources/uid/pivot-prometheus/resources/api/v1/labels');

@@ -225,9 +225,9 @@ export async function probePrometheus(
             url: prometheusLabelsUrl(ds, METRIC_FAMILIES[f.family].requests, nowMs),
           });
           f.labels = parseLabelNames(answer);
-        } catch {
-          // Without label names detection reports the service label as missing; the series
-          // count already proved the data source answers.
+        } catch (error) {
+          // The labels are unknown, not absent: detection says the request failed.
+          f.labelsError = errorMessage(error);
         }
       })
   );
