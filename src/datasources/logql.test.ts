@@ -40,8 +40,17 @@ describe('LogQL builders, as in docs/conventions.md#trace-ids-in-logs', () => {
     expect(
       serviceLogs(conv('structured-metadata'), { service: 'checkout', errorsOnly: true, lineFilter: 'timeout' })
     ).toBe('{service_name="checkout"} |= "timeout" | detected_level=~"error|critical|fatal"');
+    const byLevel =
+      '| regexp "(?i)(?P<pivot_error_word>error|fatal|panic|critical)"' +
+      ' | level=~"(?i)(error|err|eror|fatal|panic|critical|crit|alert|emerg|emergency)"' +
+      ' or detected_level=~"error|critical|fatal"' +
+      ' or (level="" and detected_level!~"(?i)(trace|debug|info|warn|warning)" and pivot_error_word!="")' +
+      ' | drop pivot_error_word';
     expect(serviceLogs(conv('json'), { service: 'checkout', errorsOnly: true })).toBe(
-      '{service_name="checkout"} |~ "(?i)(error|fatal|panic|critical)"'
+      `{service_name="checkout"} | json level="level" ${byLevel}`
+    );
+    expect(serviceLogs(conv('logfmt'), { service: 'checkout', errorsOnly: true })).toBe(
+      `{service_name="checkout"} | logfmt level ${byLevel}`
     );
     expect(serviceLogs(conv('logfmt'), { service: 'checkout', lineFilter: '' })).toBe('{service_name="checkout"}');
   });

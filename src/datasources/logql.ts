@@ -39,21 +39,40 @@ function checkLocation(conv: LogConventions): void {
 
 /** Loki's normalised `detected_level` values at error severity or worse. */
 export const ERROR_LEVELS = 'error|critical|fatal';
-/** Words that mark an error line, in any case. */
+/** `detected_level` values below error: a line Loki classed so is not an error by its wording. */
+export const NON_ERROR_LEVELS = 'trace|debug|info|warn|warning';
+/** Words that mark an error line, in any case: the fallback for lines without a level. */
 export const ERROR_WORDS = '(?i)(error|fatal|panic|critical)';
+/** Values of a line's `level` field at error severity or worse, in any case (syslog and Go names too). */
+export const ERROR_LEVEL_VALUES = '(?i)(error|err|eror|fatal|panic|critical|crit|alert|emerg|emergency)';
+/** The label the word fallback extracts, dropped again at the end of the filter. */
+export const ERROR_WORD_LABEL = 'pivot_error_word';
 
 /**
- * The "errors only" filter (docs/queries.md). OTLP logs (trace_id in structured metadata
- * means Loki 3 OTLP ingestion) carry `detected_level`, which Loki 3 derives from the record's
- * severity at ingestion: a label filter on it needs no parsing and does not depend on the
- * body's wording. Logs written as logfmt or JSON lines get a case-insensitive line filter,
- * the cheapest filter LogQL has, which works on every Loki version.
+ * The "errors only" filter (docs/queries.md#errors-only). OTLP logs (trace_id in structured
+ * metadata means Loki 3 OTLP ingestion) carry `detected_level`, which Loki 3 derives from the
+ * record's severity at ingestion: a label filter on it needs no parsing and does not depend on
+ * the body's wording.
+ *
+ * logfmt and JSON lines are judged by their `level` field (parsed alone: `| logfmt level`,
+ * `| json level="level"`). A line without one is an error when Loki's `detected_level` says so
+ * (an OTLP record in a logfmt stack, e.g. `charge failed` at severity ERROR), or, as the
+ * fallback, when it holds an error word and Loki did not class it below error. The word is
+ * found by a `regexp` stage (LogQL cannot OR a line filter with a label filter), whose label is
+ * dropped again.
  */
 export function errorFilter(conv: LogConventions): string {
   checkLocation(conv);
-  return conv.traceId === 'structured-metadata'
-    ? `| detected_level=~${logqlString(ERROR_LEVELS)}`
-    : `|~ ${logqlString(ERROR_WORDS)}`;
+  if (conv.traceId === 'structured-metadata') {
+    return `| detected_level=~${logqlString(ERROR_LEVELS)}`;
+  }
+  const parser = conv.traceId === 'logfmt' ? '| logfmt level' : `| json level=${logqlString('level')}`;
+  const word = `| regexp ${logqlString(`(?i)(?P<${ERROR_WORD_LABEL}>error|fatal|panic|critical)`)}`;
+  const levels =
+    `| level=~${logqlString(ERROR_LEVEL_VALUES)}` +
+    ` or detected_level=~${logqlString(ERROR_LEVELS)}` +
+    ` or (level="" and detected_level!~${logqlString(`(?i)(${NON_ERROR_LEVELS})`)} and ${ERROR_WORD_LABEL}!="")`;
+  return `${parser} ${word} ${levels} | drop ${ERROR_WORD_LABEL}`;
 }
 
 export interface ServiceLogsOptions {
