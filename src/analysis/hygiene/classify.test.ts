@@ -22,6 +22,15 @@ describe('idKind', () => {
     );
     fc.assert(fc.property(fc.emailAddress(), (e) => expect(idKind(e)).toBe('email')));
     fc.assert(
+      fc.property(word, fc.constantFrom('-', '_', ':', ''), fc.integer({ min: 0, max: 99_999 }), (w, sep, n) =>
+        expect(idKind(`${w}${sep}${String(n).padStart(4, '0')}`)).toBe('numbered')
+      )
+    );
+    expect(idKind('user-0042')).toBe('numbered');
+    for (const name of ['node-1', 'http2', 'v1', 'us-east-1']) {
+      expect(idKind(name)).toBeUndefined();
+    }
+    fc.assert(
       fc.property(
         fc.constantFrom('GET ', 'POST ', '', 'https://shop.example/'),
         word,

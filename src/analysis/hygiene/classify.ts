@@ -4,7 +4,7 @@
  * value is a new series, stream or index entry. Pure: no UI, no network.
  */
 
-export type IdKind = 'uuid' | 'hex' | 'number' | 'email' | 'url-id';
+export type IdKind = 'uuid' | 'hex' | 'number' | 'numbered' | 'email' | 'url-id';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // 16 hex digits or more (trace and span ids, hashes, Mongo ids are 24), with at least one digit
@@ -12,13 +12,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LONG_HEX = /^(?:0x)?(?=[0-9a-f]*\d)[0-9a-f]{16,}$/i;
 // Five digits or more: status codes, ports and years are not ids.
 const LONG_NUMBER = /^\d{5,}$/;
+// A word, a separator and three digits or more: `user-0042`, `order_1234`, `cust:991`. Fewer
+// digits (`node-1`, `http2`, `v1`) are names of a few things, not ids.
+const NUMBERED = /^[A-Za-z][A-Za-z]*[-_:.#]?\d{3,}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 // A path, alone or after an HTTP method, a scheme and a host: `GET /users/123`, `/orders/…`.
 const URL_PATH = /^(?:[A-Z]{3,7} +)?(?:[a-z][a-z0-9+.-]*:\/\/[^/\s]+)?(\/[^\s?#]*)(?:[?#]\S*)?$/;
 
-/** A path segment that is an id: digits, a UUID, long hex. */
+/** A path segment that is an id: digits, a UUID, long hex, a word with three digits or more. */
 export function isIdSegment(segment: string): boolean {
-  return /^\d+$/.test(segment) || UUID.test(segment) || LONG_HEX.test(segment);
+  return /^\d+$/.test(segment) || UUID.test(segment) || LONG_HEX.test(segment) || NUMBERED.test(segment);
 }
 
 /** The kind of id `value` looks like, or undefined for an ordinary value (a word, a status, a time). */
@@ -34,6 +37,9 @@ export function idKind(value: string): IdKind | undefined {
   }
   if (LONG_HEX.test(value)) {
     return 'hex';
+  }
+  if (NUMBERED.test(value)) {
+    return 'numbered';
   }
   if (EMAIL.test(value)) {
     return 'email';
