@@ -41,8 +41,35 @@ function frame(fields: Array<{ name: string; type: string }>, values: unknown[][
   return { schema: { name, fields }, data: { values } };
 }
 
-/** Grafana as the Check sees it: instant counts, label names, a Loki sample, a Tempo search. */
+/** Each data source's settings as Grafana's API returns them: every link the pivots rely on set. */
+const LINKED_SETTINGS: Record<string, Record<string, unknown>> = {
+  'pivot-prometheus': {
+    exemplarTraceIdDestinations: [
+      { name: 'trace_id', datasourceUid: 'tempo-main' },
+      { name: 'traceID', datasourceUid: 'tempo-main' },
+    ],
+  },
+  'loki-a': {
+    derivedFields: [
+      { name: 'trace_id', matcherType: 'label', matcherRegex: '^trace_id$', datasourceUid: 'tempo-main' },
+      { name: 'in_line', matcherType: 'regex', matcherRegex: 'trace_id=(\\w+)', datasourceUid: 'tempo-main' },
+    ],
+  },
+  'tempo-main': {
+    tracesToLogsV2: { datasourceUid: 'loki-a' },
+    serviceMap: { datasourceUid: 'pivot-prometheus' },
+  },
+};
+
+/** Grafana as the Check sees it: instant counts, label names, a Loki sample, a Tempo search, settings, exemplars. */
 function grafanaAnswers(req: BackendSrvRequest) {
+  const settings = /^\/api\/datasources\/uid\/([^/?]+)$/.exec(req.url);
+  if (settings) {
+    return of({ status: 200, data: { uid: settings[1], jsonData: LINKED_SETTINGS[settings[1]] ?? {} } });
+  }
+  if (req.url.includes('/resources/api/v1/query_exemplars')) {
+    return of({ status: 200, data: { status: 'success', data: [{ seriesLabels: {}, exemplars: [{}, {}] }] } });
+  }
   if (req.url === '/api/ds/query') {
     const queries = (req.data as { queries: Array<{ refId: string; datasource: { type: string } }> }).queries;
     const type = queries[0].datasource.type;
@@ -219,6 +246,58 @@ describe('AppConfig', () => {
       metrics: { family: 'tempo-spanmetrics', serviceLabel: '' },
       logs: { serviceLabel: 'service_name', traceId: 'logfmt' },
     });
+  });
+
+  it('checks the settings each pivot relies on: unanswered is said as such, a wrong link names its pivot and fix', async () => {
+    mockFetch.mockImplementation((req: BackendSrvRequest) => {
+      if (req.url === '/api/datasources/uid/loki-a') {
+        return throwError(() => ({ status: 403, data: { message: 'Permission denied' } }));
+      }
+      if (req.url === '/api/datasources/uid/tempo-main') {
+        return of({ status: 200, data: { jsonData: { tracesToLogsV2: { datasourceUid: 'loki-a' } } } });
+      }
+      if (req.url.includes('query_exemplars')) {
+        return of({ status: 200, data: { status: 'success', data: [] } });
+      }
+      return grafanaAnswers(req);
+    });
+    renderConfig({ datasources: { loki: 'loki-a' } });
+    fireEvent.click(screen.getByTestId(testIds.appConfig.check));
+
+    const prometheus = await screen.findByTestId(testIds.appConfig.checkResult('prometheus'));
+    await waitFor(() => expect(prometheus).toHaveTextContent('Prometheus: works, with warnings'));
+    expect(prometheus).toHaveTextContent('No exemplars on `traces_spanmetrics_latency_bucket` in the last hour');
+    expect(prometheus).toHaveTextContent('--enable-feature=exemplar-storage');
+    expect(prometheus).toHaveTextContent('Exemplars link to traces in Tempo (trace_id and traceID).');
+
+    const loki = screen.getByTestId(testIds.appConfig.checkResult('loki'));
+    await waitFor(() =>
+      expect(loki).toHaveTextContent(
+        'Grafana did not answer the request for the settings of Loki A (Permission denied), so its log-to-trace links (derived fields) could not be checked.'
+      )
+    );
+    expect(loki).not.toHaveTextContent('has no derived field');
+
+    const tempo = screen.getByTestId(testIds.appConfig.checkResult('tempo'));
+    await waitFor(() => expect(tempo).toHaveTextContent('Tempo: works, with warnings'));
+    expect(tempo).toHaveTextContent('Spans link to their logs in Loki A (tracesToLogsV2).');
+    expect(tempo).toHaveTextContent(
+      "Tempo's Service Graph in Explore and a trace's node graph stay empty (trace → service graph): Tempo's serviceMap names no Prometheus data source."
+    );
+    // The fix ends in a provisioning snippet, shown as written.
+    const snippet = within(tempo).getByText(/serviceMap:/, { selector: 'pre' });
+    expect(snippet.textContent).toBe(
+      [
+        'apiVersion: 1',
+        'datasources:',
+        '  - name: "Tempo"',
+        '    uid: "tempo-main"',
+        '    type: tempo',
+        '    jsonData:',
+        '      serviceMap:',
+        '        datasourceUid: "pivot-prometheus"',
+      ].join('\n')
+    );
   });
 
   it('reports a pillar without a usable data source and still checks the others', async () => {

@@ -101,16 +101,17 @@ function FindingIcon({ level }: { level: FindingLevel }) {
 
 function FindingItem({ finding }: { finding: Finding }) {
   const styles = useStyles2(getStyles);
+  // A fix may end in a provisioning snippet: the lines after the first are shown as written.
+  const [fix, ...snippet] = (finding.fix ?? '').split('\n');
   return (
     <li className={styles.item}>
       <FindingIcon level={finding.level} />
       <div>
         <div>{finding.text}</div>
         {finding.fix && (
-          <div className={styles.fix}>
-            {t('pivot.config.check.fix', 'To fix: {{fix}}', textValues({ fix: finding.fix }))}
-          </div>
+          <div className={styles.fix}>{t('pivot.config.check.fix', 'To fix: {{fix}}', textValues({ fix }))}</div>
         )}
+        {snippet.length > 0 && <pre className={styles.snippet}>{snippet.join('\n')}</pre>}
       </div>
     </li>
   );
@@ -143,6 +144,10 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   fix: css({
     color: theme.colors.text.secondary,
+  }),
+  snippet: css({
+    marginTop: theme.spacing(0.5),
+    marginBottom: 0,
   }),
   detected: css({
     display: 'flex',
