@@ -5,6 +5,8 @@ import { normalizeSettings, PILLARS, Pillar, PivotJsonData, PivotSettings, setti
 export interface PivotContext {
   settings: PivotSettings;
   datasources: Record<Pillar, DataSourceResolution>;
+  /** The data sources Grafana listed: a page's choice in its URL is resolved against them. */
+  available?: DataSourceSummary[];
 }
 
 export function buildPivotContext(jsonData: PivotJsonData | undefined, available: DataSourceSummary[]): PivotContext {
@@ -20,5 +22,5 @@ export function buildPivotContext(jsonData: PivotJsonData | undefined, available
   if (logsProblem) {
     datasources.loki = { ok: false, pillar: 'loki', reason: 'invalid-setting', message: logsProblem };
   }
-  return { settings, datasources };
+  return { settings, datasources, available };
 }

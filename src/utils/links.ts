@@ -1,12 +1,15 @@
 import { ROUTES } from '../constants';
 import type { DataSourceSummary } from '../datasources/lookup';
+import { choiceParams, currentDataSources, DataSourceChoice } from './dataSourceChoice';
 import { prefixRoute } from './routing';
 
 /**
  * Links between Pivot's pages. Every page reads the same URL keys, so a link built here
  * and a URL pasted into an incident channel open the same view. Every value is
  * percent-encoded (`$` as `%24`, `[` as `%5B`), so a link Grafana interpolates, such as a
- * data link, keeps it as it is.
+ * data link, keeps it as it is. Every link carries the page's data sources (`var-metrics`,
+ * `var-logs`, `var-traces`, src/utils/dataSourceChoice.ts): the page it is made on, unless the
+ * builder is given a choice (`{}`: none, the page's own `url` that Scenes adds state to).
  */
 export const URL_KEYS = {
   from: 'from',
@@ -30,9 +33,9 @@ export interface UrlTimeRange {
 
 type Params = Record<string, string | number | boolean | undefined>;
 
-function withQuery(path: string, params: Params): string {
+function withQuery(path: string, params: Params, ds: DataSourceChoice = currentDataSources()): string {
   const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
+  for (const [key, value] of Object.entries({ ...params, ...choiceParams(ds) })) {
     if (value !== undefined && value !== '' && value !== false) {
       query.set(key, String(value));
     }
@@ -62,38 +65,46 @@ function rangeParams(range?: UrlTimeRange): Params {
   return range ? { [URL_KEYS.from]: range.from, [URL_KEYS.to]: range.to } : {};
 }
 
-export function servicesUrl(range?: UrlTimeRange): string {
-  return withQuery(prefixRoute(ROUTES.Services), rangeParams(range));
+export function servicesUrl(range?: UrlTimeRange, ds?: DataSourceChoice): string {
+  return withQuery(prefixRoute(ROUTES.Services), rangeParams(range), ds);
 }
 
-export function serviceUrl(service: string, range?: UrlTimeRange): string {
-  return withQuery(`${prefixRoute(ROUTES.Services)}/${pathSegment(service)}`, rangeParams(range));
+export function serviceUrl(service: string, range?: UrlTimeRange, ds?: DataSourceChoice): string {
+  return withQuery(`${prefixRoute(ROUTES.Services)}/${pathSegment(service)}`, rangeParams(range), ds);
 }
 
-export function traceUrl(traceId: string, options: { range?: UrlTimeRange; spanId?: string } = {}): string {
-  return withQuery(`${prefixRoute(ROUTES.Trace)}/${pathSegment(traceId)}`, {
-    ...rangeParams(options.range),
-    [URL_KEYS.span]: options.spanId,
-  });
+export function traceUrl(
+  traceId: string,
+  options: { range?: UrlTimeRange; spanId?: string; ds?: DataSourceChoice } = {}
+): string {
+  return withQuery(
+    `${prefixRoute(ROUTES.Trace)}/${pathSegment(traceId)}`,
+    { ...rangeParams(options.range), [URL_KEYS.span]: options.spanId },
+    options.ds
+  );
 }
 
 export function graphUrl(
-  options: { range?: UrlTimeRange; focus?: string; depth?: number; unhealthy?: boolean } = {}
+  options: { range?: UrlTimeRange; focus?: string; depth?: number; unhealthy?: boolean; ds?: DataSourceChoice } = {}
 ): string {
-  return withQuery(prefixRoute(ROUTES.Graph), {
-    ...rangeParams(options.range),
-    [URL_KEYS.focus]: options.focus,
-    [URL_KEYS.depth]: options.depth,
-    [URL_KEYS.unhealthy]: options.unhealthy,
-  });
+  return withQuery(
+    prefixRoute(ROUTES.Graph),
+    {
+      ...rangeParams(options.range),
+      [URL_KEYS.focus]: options.focus,
+      [URL_KEYS.depth]: options.depth,
+      [URL_KEYS.unhealthy]: options.unhealthy,
+    },
+    options.ds
+  );
 }
 
-export function slosUrl(range?: UrlTimeRange): string {
-  return withQuery(prefixRoute(ROUTES.Slos), rangeParams(range));
+export function slosUrl(range?: UrlTimeRange, ds?: DataSourceChoice): string {
+  return withQuery(prefixRoute(ROUTES.Slos), rangeParams(range), ds);
 }
 
-export function sloUrl(name: string, range?: UrlTimeRange): string {
-  return withQuery(`${prefixRoute(ROUTES.Slos)}/${pathSegment(name)}`, rangeParams(range));
+export function sloUrl(name: string, range?: UrlTimeRange, ds?: DataSourceChoice): string {
+  return withQuery(`${prefixRoute(ROUTES.Slos)}/${pathSegment(name)}`, rangeParams(range), ds);
 }
 
 /** Placeholder Grafana replaces with the clicked row's value (URI-encoded in URLs). */
@@ -108,8 +119,8 @@ const ROW_VALUE_IN_URL = ROW_VALUE.replace(/\}$/, ':percentencode}');
  * The Service page link with the clicked node's id in place of the service, percent-encoded: a
  * data link's default format (`encodeURI`) would leave a `/`, `?` or `#` of a name as it is.
  */
-export function serviceUrlTemplate(range: UrlTimeRange): string {
-  return serviceUrl(SENTINEL, range).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
+export function serviceUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice): string {
+  return serviceUrl(SENTINEL, range, ds).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
 }
 
 /**

@@ -5,6 +5,8 @@ import { ROUTES } from '../../constants';
 import { URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { pageScene } from '../../scenes/pageControls';
+import { dataSourcePage } from '../../scenes/dataSourcePage';
+import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
 import { graphScene } from './GraphScene';
 
 export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
@@ -21,7 +23,7 @@ export function graphPage(ctx: PivotContext): SceneAppPage {
     ),
     url: prefixRoute(ROUTES.Graph),
     routePath: `${ROUTES.Graph}/*`,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
-    getScene: () => buildGraphScene(ctx),
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy, ...DS_URL_KEYS],
+    getScene: () => dataSourcePage(ctx, buildGraphScene),
   });
 }

@@ -426,10 +426,11 @@ describe('Service page route', () => {
     expect(page.state.getParentPage?.()).toBe(parent);
   });
 
-  it('keeps the window when going back to the list, and the search and sort too', () => {
+  it('keeps the window and the data sources when going back to the list, and the search and sort too', () => {
     const ctx = pivotContext(configured);
     const parent = servicesPage(ctx);
-    expect(parent.state.preserveUrlKeys).toEqual(['from', 'to', 'search', 'sort']);
-    expect(servicePage(ctx, 'x', parent).state.preserveUrlKeys).toEqual(['from', 'to']);
+    const ds = ['var-metrics', 'var-logs', 'var-traces'];
+    expect(parent.state.preserveUrlKeys).toEqual(['from', 'to', 'search', 'sort', ...ds]);
+    expect(servicePage(ctx, 'x', parent).state.preserveUrlKeys).toEqual(['from', 'to', ...ds]);
   });
 });

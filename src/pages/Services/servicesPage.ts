@@ -4,6 +4,8 @@ import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { fromPathSegment, serviceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { dataSourcePage } from '../../scenes/dataSourcePage';
+import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
 import { buildServiceScene } from './serviceScene';
 import { buildServicesScene } from './servicesScene';
 
@@ -18,8 +20,8 @@ export function servicesPage(ctx: PivotContext): SceneAppPage {
     url: prefixRoute(ROUTES.Services),
     routePath: `${ROUTES.Services}/*`,
     // Going back to the list keeps the window, the search and the sort.
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.search, URL_KEYS.sort],
-    getScene: () => buildServicesScene(ctx),
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.search, URL_KEYS.sort, ...DS_URL_KEYS],
+    getScene: () => dataSourcePage(ctx, buildServicesScene),
     drilldowns: [
       {
         routePath: ':service',
@@ -37,10 +39,10 @@ export function servicePage(ctx: PivotContext, service: string, parent: SceneApp
       'pivot.services.service-page.subtitle',
       'Error ratio and latency; drag across a panel to narrow the logs, traces and neighbours below to that window.'
     ),
-    url: serviceUrl(service),
+    url: serviceUrl(service, undefined, {}),
     routePath: ':service',
     getParentPage: () => parent,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to],
-    getScene: () => buildServiceScene(ctx, service),
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, ...DS_URL_KEYS],
+    getScene: () => dataSourcePage(ctx, (page) => buildServiceScene(page, service)),
   });
 }

@@ -104,8 +104,9 @@ describe('URL state', () => {
       );
       openUrl(`${link.pathname}${link.search}`);
       await screen.findByTestId(testIds.service.section('logs', 'empty'));
-      const exprs = requests.flatMap((r) => r.request.targets.map((t) => ('expr' in t ? String(t.expr) : '')));
-      expect(exprs.some((e) => e.includes(`service=${JSON.stringify(service)}`))).toBe(true);
+      // The metric panels query once the metric family gate opens, which may be after the logs answered.
+      const exprs = () => requests.flatMap((r) => r.request.targets.map((t) => ('expr' in t ? String(t.expr) : '')));
+      await waitFor(() => expect(exprs().some((e) => e.includes(`service=${JSON.stringify(service)}`))).toBe(true));
       expect(screen.queryByTestId(testIds.services.table)).toBeNull();
     }
   );

@@ -4,6 +4,7 @@ import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { fromPathSegment, sloUrl } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
+import { dataSourcePage } from '../../scenes/dataSourcePage';
 import { buildSloScene } from './sloScene';
 import { buildSlosScene } from './slosScene';
 
@@ -17,7 +18,7 @@ export function slosPage(ctx: PivotContext): SceneAppPage {
     ),
     url: prefixRoute(ROUTES.Slos),
     routePath: `${ROUTES.Slos}/*`,
-    getScene: () => buildSlosScene(ctx),
+    getScene: () => dataSourcePage(ctx, buildSlosScene),
     drilldowns: [
       {
         routePath: ':slo',
@@ -35,9 +36,9 @@ export function sloPage(ctx: PivotContext, name: string, parent: SceneAppPageLik
       'pivot.slos.detail-page.subtitle',
       'Budget, burn rate per window pair, the alerting rules, and the way into the incident.'
     ),
-    url: sloUrl(name),
+    url: sloUrl(name, undefined, {}),
     routePath: ':slo',
     getParentPage: () => parent,
-    getScene: () => buildSloScene(ctx, name),
+    getScene: () => dataSourcePage(ctx, (page) => buildSloScene(page, name)),
   });
 }

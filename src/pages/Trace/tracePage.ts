@@ -6,6 +6,8 @@ import { shortTraceId } from '../../datasources/traceql';
 import { fromPathSegment, traceUrl, URL_KEYS } from '../../utils/links';
 import { textValues } from '../../utils/i18nValues';
 import { prefixRoute } from '../../utils/routing';
+import { dataSourcePage } from '../../scenes/dataSourcePage';
+import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
 import { OpenTraceForm } from './OpenTraceForm';
 import { buildTraceScene } from './traceScene';
 
@@ -19,7 +21,7 @@ export function tracePage(ctx: PivotContext): SceneAppPage {
     ),
     url: prefixRoute(ROUTES.Trace),
     routePath: `${ROUTES.Trace}/*`,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to],
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, ...DS_URL_KEYS],
     getScene: () => new EmbeddedScene({ body: new SceneReactObject({ component: OpenTraceForm }) }),
     drilldowns: [
       {
@@ -38,10 +40,10 @@ export function traceDetailPage(ctx: PivotContext, traceId: string, parent: Scen
       'pivot.trace.detail-page.subtitle',
       'Where the trace failed, its critical path, its logs and the services it crossed.'
     ),
-    url: traceUrl(traceId),
+    url: traceUrl(traceId, { ds: {} }),
     routePath: ':traceId',
     getParentPage: () => parent,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.span],
-    getScene: () => buildTraceScene(ctx, traceId),
+    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.span, ...DS_URL_KEYS],
+    getScene: () => dataSourcePage(ctx, (page) => buildTraceScene(page, traceId)),
   });
 }

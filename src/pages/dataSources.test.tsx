@@ -1,0 +1,144 @@
+import React from 'react';
+import { act, screen, waitFor } from '@testing-library/react';
+import { locationService } from '@grafana/runtime';
+import { DataSourceVariable, EmbeddedScene, sceneGraph } from '@grafana/scenes';
+import { VariableHide } from '@grafana/schema';
+import { testIds } from '../components/testIds';
+import type { DataSourceSummary } from '../datasources/lookup';
+import { buildServiceScene } from './Services/serviceScene';
+import { buildServicesScene } from './Services/servicesScene';
+import { ServicesTable } from './Services/ServicesTable';
+import { answersAbout } from '../testing/pageAnswers';
+import { promSeries } from '../testing/frames';
+import { SERVICE_STAT_REFS } from './Services/serviceRows';
+import {
+  installFakeGrafana,
+  LOKI,
+  pivotContext,
+  PROMETHEUS,
+  RecordedRequest,
+  renderInGrafana,
+  Responder,
+  TEMPO,
+} from '../testing/fakeGrafana';
+import { currentDataSources } from '../utils/dataSourceChoice';
+import { traceLinkTemplate } from '../utils/traceLinks';
+import { dataSourcePage } from '../scenes/dataSourcePage';
+
+const PROM_EU: DataSourceSummary = { uid: 'prom-eu', name: 'Prometheus EU', type: 'prometheus' };
+const LOKI_EU: DataSourceSummary = { uid: 'loki-eu', name: 'Loki EU', type: 'loki' };
+const AVAILABLE = [PROMETHEUS, PROM_EU, LOKI, LOKI_EU, TEMPO];
+const SETTINGS = { metrics: { family: 'tempo-spanmetrics' as const } };
+const BASE = '/a/pivot-correlation-app';
+
+let requests: RecordedRequest[] = [];
+
+/** Every page's answers, the Services page's statistics by the label tempo-spanmetrics uses. */
+const answers: Responder = (ds, request) => {
+  const refIds = request.targets.map((t) => t.refId);
+  if (ds.type === 'prometheus' && refIds.includes(SERVICE_STAT_REFS.requestRate)) {
+    const range = (r: string) => (r === SERVICE_STAT_REFS.sparkline ? 'range' : undefined);
+    return { frames: refIds.map((r) => promSeries(r, { service: 'checkout' }, [[1_700_000_000_000, 1]], range(r))) };
+  }
+  return answersAbout('checkout')(ds, request);
+};
+
+function open(url: string, build: Parameters<typeof dataSourcePage>[1], settings = SETTINGS): EmbeddedScene {
+  locationService.push(url);
+  requests = installFakeGrafana(answers, AVAILABLE);
+  const scene = dataSourcePage(pivotContext(settings, AVAILABLE), build);
+  renderInGrafana(<scene.Component model={scene} />);
+  return scene;
+}
+
+function uidsAsked(type: string): string[] {
+  return [...new Set(requests.filter((r) => r.type === type).map((r) => r.uid))];
+}
+
+function variable(scene: EmbeddedScene, name: string): DataSourceVariable {
+  const found = sceneGraph.lookupVariable(name, scene);
+  if (!(found instanceof DataSourceVariable)) {
+    throw new Error(`no data source variable ${name}`);
+  }
+  return found;
+}
+
+function params(href: string | null): URLSearchParams {
+  return new URLSearchParams((href ?? '').split('?')[1] ?? '');
+}
+
+describe('data sources as page state', () => {
+  it('queries the Prometheus the URL names, and every service link carries all three data sources', async () => {
+    const scene = open(`${BASE}/services?var-metrics=prom-eu`, buildServicesScene);
+    const row = await screen.findByTestId(testIds.services.row('checkout'));
+    expect(uidsAsked('prometheus')).toEqual(['prom-eu']);
+    const link = params(row.querySelector('a')!.getAttribute('href'));
+    expect(link.get('var-metrics')).toBe('prom-eu');
+    expect(link.get('var-logs')).toBe(LOKI.uid);
+    expect(link.get('var-traces')).toBe(TEMPO.uid);
+    // Two of each but Tempo: pickers for metrics and logs, none for traces.
+    expect(variable(scene, 'metrics').state.hide).toBe(VariableHide.dontHide);
+    expect(variable(scene, 'logs').state.hide).toBe(VariableHide.dontHide);
+    expect(variable(scene, 'traces').state.hide).toBe(VariableHide.hideVariable);
+    expect(variable(scene, 'metrics').state.value).toBe('prom-eu');
+  });
+
+  it('opens on the configured data sources when the URL names none', async () => {
+    const scene = open(`${BASE}/services`, buildServicesScene);
+    await screen.findByTestId(testIds.services.row('checkout'));
+    expect(uidsAsked('prometheus')).toEqual([PROMETHEUS.uid]);
+    expect(variable(scene, 'metrics').state.value).toBe(PROMETHEUS.uid);
+    expect(screen.queryByTestId(testIds.dataSources.unknown)).not.toBeInTheDocument();
+  });
+
+  it('rebuilds the page on the data source picked, and links then carry that one', async () => {
+    const scene = open(`${BASE}/services`, buildServicesScene);
+    await screen.findByTestId(testIds.services.row('checkout'));
+    requests.length = 0;
+    act(() => variable(scene, 'metrics').changeValueTo('prom-eu', 'Prometheus EU', true));
+    const row = await screen.findByTestId(testIds.services.row('checkout'));
+    await waitFor(() => expect(uidsAsked('prometheus')).toEqual(['prom-eu']));
+    expect(currentDataSources().prometheus).toBe('prom-eu');
+    expect(params(row.querySelector('a')!.getAttribute('href')).get('var-metrics')).toBe('prom-eu');
+    expect(sceneGraph.findObject(scene, (o) => o instanceof ServicesTable)).toBeDefined();
+  });
+
+  it.each([
+    ['a uid Grafana does not know', 'nope"<b>'],
+    ['a data source of another type', LOKI.uid],
+  ])('names %s in the URL, queries nothing with it, and links to the same page on the default', async (_, uid) => {
+    const url = `${BASE}/services?from=now-6h&to=now&var-metrics=${encodeURIComponent(uid)}&var-logs=loki-eu`;
+    const scene = open(url, buildServicesScene);
+    const notice = await screen.findByTestId(testIds.dataSources.unknown);
+    expect(notice).toHaveTextContent(`Prometheus: "${uid}" (var-metrics) does not exist in this Grafana`);
+    const back = notice.querySelector('a')!.getAttribute('href') ?? '';
+    expect(back).toBe(`${BASE}/services?from=now-6h&to=now&var-logs=loki-eu`);
+    // The metric sections say why instead of querying: no request reached any Prometheus.
+    expect(screen.getAllByTestId(testIds.states.problem).length).toBeGreaterThan(1);
+    expect(uidsAsked('prometheus')).toEqual([]);
+    expect(variable(scene, 'metrics').state.value).toBe(uid);
+  });
+
+  it('on the Service page, logs come from the chosen Loki and their trace links carry the choice', async () => {
+    open(`${BASE}/services/checkout?var-logs=loki-eu`, (ctx) => buildServiceScene(ctx, 'checkout'));
+    await screen.findByTestId(testIds.service.section('logs', 'data'));
+    expect(uidsAsked('loki')).toEqual(['loki-eu']);
+    expect(uidsAsked('prometheus')).toEqual([PROMETHEUS.uid]);
+    expect(params(traceLinkTemplate()).get('var-logs')).toBe('loki-eu');
+  });
+
+  it('says which pillars come from the defaults when the page was opened from a panel', async () => {
+    open(`${BASE}/services/checkout?var-logs=loki-eu&from-panel=loki`, (ctx) => buildServiceScene(ctx, 'checkout'));
+    const note = await screen.findByTestId(testIds.dataSources.fromPanel);
+    expect(note).toHaveTextContent('Opened from a panel with no Prometheus, Tempo query');
+    expect(note).toHaveTextContent('not from the panel: Prometheus, Tempo');
+  });
+
+  it('keeps the settings’ problem when the configured data source is gone and the URL names none', async () => {
+    open(`${BASE}/services`, buildServicesScene, { ...SETTINGS, datasources: { prometheus: 'deleted' } } as never);
+    expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent(
+      'The Prometheus data source "deleted" set in Pivot\'s settings does not exist'
+    );
+    expect(uidsAsked('prometheus')).toEqual([]);
+  });
+});
