@@ -12,6 +12,7 @@ import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../t
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { PillarSection } from '../../scenes/PillarSection';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
+import { suspectQueries } from './SuspectsSection';
 import { servicePage, servicesPage } from './servicesPage';
 import {
   Answer,
@@ -188,12 +189,15 @@ describe('Service page', () => {
         queryType: 'range',
       }),
     ]);
+    // Failing traces, then the suspects' two samples (src/pages/Services/SuspectsSection.test.tsx).
+    await waitFor(() => expect(targetsOf(requests, TEMPO.uid)).toHaveLength(3));
     expect(targetsOf(requests, TEMPO.uid)).toEqual([
       expect.objectContaining({
         refId: SERVICE_REFS.traces,
         queryType: 'traceql',
         query: traceql.failingSpans({ service: SERVICE }),
       }),
+      ...Object.values(suspectQueries(SERVICE)).map((q) => expect.objectContaining(q)),
     ]);
   });
 
@@ -207,6 +211,8 @@ describe('Service page', () => {
         PROMETHEUS.uid,
         PROMETHEUS.uid,
         PROMETHEUS.uid,
+        TEMPO.uid,
+        TEMPO.uid,
         TEMPO.uid,
       ])
     );
@@ -332,7 +338,7 @@ describe('Service page', () => {
     const to = dateTime(T + 10 * 60_000);
     // What a drag across a time series panel does: set the page's time range.
     act(() => sceneGraph.getTimeRange(scene).onTimeRangeChange({ from, to, raw: { from, to } }));
-    await waitFor(() => expect(requests.length - before).toBe(5));
+    await waitFor(() => expect(requests.length - before).toBe(7));
     for (const r of requests.slice(before)) {
       expect(r.request.range.from.valueOf()).toBe(T);
       expect(r.request.range.to.valueOf()).toBe(T + 10 * 60_000);

@@ -26,6 +26,8 @@ import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
 import { textValues } from '../../utils/i18nValues';
+import { logsAndTracesName } from '../../datasources/serviceNames';
+import { suspectsSection } from './SuspectsSection';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -290,14 +292,18 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
  * metric panel or using the time picker narrows everything.
  */
 export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedScene {
+  // The page is opened with the metrics' name; logs and traces may know the service by
+  // another (job="shop/checkout" is service_name="checkout": datasources/serviceNames.ts).
+  const named = logsAndTracesName(ctx.settings.metrics, service);
   return pageScene([
     metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
-    logsSection(ctx, service),
+    suspectsSection(ctx, named),
+    logsSection(ctx, named),
     new SceneFlexLayout({
       direction: 'row',
       children: [
-        new SceneFlexItem({ body: tracesSection(ctx, service) }),
-        new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, service) }),
+        new SceneFlexItem({ body: tracesSection(ctx, named) }),
+        new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, named) }),
       ],
     }),
   ]);
