@@ -214,11 +214,14 @@ function keyCandidates(label: string): string[] {
   return [...new Set([label, label.replace(/_/g, '.')])];
 }
 
-/** RE2 patterns for each kind, as a Collector can match them (it cannot run a Luhn check). */
+/**
+ * RE2 patterns for each kind, as a Collector or a LogQL line filter can match them (neither can
+ * run a Luhn check). Flags only in groups, so they can be joined with `|`.
+ */
 export const PERSONAL_DATA_RE2: Record<PersonalDataKind, string> = {
   email: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}',
   card: '\\b(?:[0-9]{4}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{1,7}|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5}|(?:3[4-8]|4|5[1-5]|2[2-7]|6)[0-9]{11,18})\\b',
-  'bearer-token': '(?i)bearer\\s+[A-Za-z0-9._~+/-]{16,}=*',
+  'bearer-token': '(?i:bearer)\\s+[A-Za-z0-9._~+/-]{16,}=*',
   'api-key':
     '(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,}|xox[baprs]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}',
   'ip-address': '\\b(?:[0-9]{1,3}[.]){3}[0-9]{1,3}\\b',

@@ -41,8 +41,8 @@ export interface MetricsEvidence {
 export interface LogLine {
   service: string;
   line: string;
-  /** The line's time (epoch ms), for its link. */
-  timeMs: number;
+  /** The line's time (epoch ms), when known. */
+  timeMs?: number;
 }
 
 export interface LogsEvidence {
