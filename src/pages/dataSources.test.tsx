@@ -1,7 +1,18 @@
 import React from 'react';
 import { act, screen, waitFor } from '@testing-library/react';
 import { locationService } from '@grafana/runtime';
-import { DataSourceVariable, EmbeddedScene, sceneGraph } from '@grafana/scenes';
+import {
+  DataSourceVariable,
+  EmbeddedScene,
+  NewSceneObjectAddedEvent,
+  sceneGraph,
+  SceneObject,
+  VizPanel,
+} from '@grafana/scenes';
+import { FIXTURE_TRACE_ID } from '../analysis/fixtures/traceFrames';
+import type { PageContext } from '../utils/pageContext';
+import { buildGraphScene } from './Graph/graphPage';
+import { buildTraceScene } from './Trace/traceScene';
 import { VariableHide } from '@grafana/schema';
 import { testIds } from '../components/testIds';
 import type { DataSourceSummary } from '../datasources/lookup';
@@ -27,6 +38,7 @@ import { dataSourcePage } from '../scenes/dataSourcePage';
 
 const PROM_EU: DataSourceSummary = { uid: 'prom-eu', name: 'Prometheus EU', type: 'prometheus' };
 const LOKI_EU: DataSourceSummary = { uid: 'loki-eu', name: 'Loki EU', type: 'loki' };
+const TEMPO_EU: DataSourceSummary = { uid: 'tempo-eu', name: 'Tempo EU', type: 'tempo' };
 const AVAILABLE = [PROMETHEUS, PROM_EU, LOKI, LOKI_EU, TEMPO];
 const SETTINGS = { metrics: { family: 'tempo-spanmetrics' as const } };
 const BASE = '/a/pivot-correlation-app';
@@ -43,10 +55,17 @@ const answers: Responder = (ds, request) => {
   return answersAbout('checkout')(ds, request);
 };
 
-function open(url: string, build: Parameters<typeof dataSourcePage>[1], settings = SETTINGS): EmbeddedScene {
+function open(
+  url: string,
+  build: Parameters<typeof dataSourcePage>[1],
+  settings = SETTINGS,
+  available = AVAILABLE,
+  beforeRender: (scene: EmbeddedScene) => void = () => undefined
+): EmbeddedScene {
   locationService.push(url);
-  requests = installFakeGrafana(answers, AVAILABLE);
-  const scene = dataSourcePage(pivotContext(settings, AVAILABLE), build);
+  requests = installFakeGrafana(answers, available);
+  const scene = dataSourcePage(pivotContext(settings, available), build);
+  beforeRender(scene);
   renderInGrafana(<scene.Component model={scene} />);
   return scene;
 }
@@ -140,5 +159,69 @@ describe('data sources as page state', () => {
       'The Prometheus data source "deleted" set in Pivot\'s settings does not exist'
     );
     expect(uidsAsked('prometheus')).toEqual([]);
+  });
+});
+
+describe('every link a page renders carries its data sources', () => {
+  const EVERY = [...AVAILABLE, TEMPO_EU];
+  const CHOSEN = { 'var-metrics': 'prom-eu', 'var-logs': 'loki-eu', 'var-traces': 'tempo-eu' };
+  const query = new URLSearchParams(CHOSEN).toString();
+
+  /**
+   * The panels' data links (field-config overrides), read as each panel is built: before a panel
+   * loads its plugin, as later the test runtime's empty field-option registry drops them.
+   */
+  function collectDataLinks(scene: EmbeddedScene, into: string[]) {
+    const read = (root: SceneObject) =>
+      sceneGraph
+        .findAllObjects(root, (o) => o instanceof VizPanel)
+        .flatMap((panel) => (panel as VizPanel).state.fieldConfig.overrides)
+        .flatMap((o) => o.properties.filter((p) => p.id === 'links').flatMap((p) => p.value as Array<{ url: string }>))
+        .forEach((link) => into.push(link.url));
+    read(scene);
+    // The metric panels are built once the metric family is known, and announced.
+    scene.subscribeToEvent(NewSceneObjectAddedEvent, (event) => read(event.payload));
+  }
+
+  /** Links to Pivot's pages in the document. */
+  function anchors(): string[] {
+    return [...document.querySelectorAll('a')]
+      .map((a) => a.getAttribute('href') ?? '')
+      .filter((href) => href.includes(BASE));
+  }
+
+  it.each([
+    ['Services', `${BASE}/services`, buildServicesScene, testIds.services.row('checkout'), 1],
+    [
+      'Service',
+      `${BASE}/services/checkout`,
+      (c: PageContext) => buildServiceScene(c, 'checkout'),
+      testIds.service.section('latency', 'data'),
+      10,
+    ],
+    [
+      'Trace',
+      `${BASE}/trace/${FIXTURE_TRACE_ID}`,
+      (c: PageContext) => buildTraceScene(c, FIXTURE_TRACE_ID),
+      testIds.trace.summary,
+      15,
+    ],
+    ['Graph', `${BASE}/graph`, buildGraphScene, testIds.graph.page('data'), 2],
+  ])('the %s page', async (_, path, build, ready, minimum) => {
+    const dataLinks: string[] = [];
+    open(`${path}?${query}`, build as Parameters<typeof dataSourcePage>[1], SETTINGS, EVERY, (scene) =>
+      collectDataLinks(scene, dataLinks)
+    );
+    await screen.findByTestId(ready);
+    await waitFor(() => expect(anchors().length + dataLinks.length).toBeGreaterThanOrEqual(minimum));
+    for (const href of [...anchors(), ...dataLinks]) {
+      const carried = params(href);
+      for (const [key, uid] of Object.entries(CHOSEN)) {
+        expect(`${href} ${key}=${carried.get(key)}`).toBe(`${href} ${key}=${uid}`);
+      }
+    }
+    // And nothing was asked of the default data sources.
+    const defaults = [PROMETHEUS.uid, LOKI.uid, TEMPO.uid];
+    expect(requests.filter((r) => defaults.includes(r.uid)).map((r) => r.uid)).toEqual([]);
   });
 });
