@@ -5,11 +5,20 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import fc from 'fast-check';
 import { collectorProblems, memoryMiB, SAMPLED_TRACES_PROCESSORS } from './collectorRules';
 import { applyReplacements, parseReplacePattern } from './ottlReplace';
-import { at, collectorPipelines, isPinnedImage, readYaml, resolveDefaults, ROOT, Yaml } from './yamlFiles';
+import {
+  at,
+  collectorPipelines,
+  isPinnedImage,
+  readYaml,
+  readYamlDocuments,
+  resolveDefaults,
+  ROOT,
+  Yaml,
+} from './yamlFiles';
 import { describeWithPrometheus } from '../src/testing/describeWithPrometheus';
 
 const compose = readYaml('docker-compose.yaml');
@@ -387,6 +396,31 @@ describe('Loki and Tempo configs', () => {
     const remoteWrite = at(tempo, 'metrics_generator', 'storage', 'remote_write') as Yaml[];
     expect(remoteWrite).toEqual([{ url: 'http://prometheus:9090/api/v1/write', send_exemplars: true }]);
     expect(at(tempo, 'distributor', 'receivers', 'otlp', 'protocols', 'grpc', 'endpoint')).toBe('0.0.0.0:4317');
+  });
+
+  it('service-graph latency buckets cover milliseconds, in Tempo as in the Kubernetes gateway connector (issue 18)', () => {
+    const tempoBuckets = at(
+      readYaml('stack/tempo/tempo.yaml'),
+      'metrics_generator',
+      'processor',
+      'service_graphs',
+      'histogram_buckets'
+    ) as number[];
+    // The demo's calls take 10 to 60 ms: several bounds below 100 ms, the lowest at most 5 ms.
+    expect(tempoBuckets[0]).toBeLessThanOrEqual(0.005);
+    expect(tempoBuckets.filter((b) => b < 0.1).length).toBeGreaterThanOrEqual(3);
+    expect([...tempoBuckets].sort((a, b) => a - b)).toEqual(tempoBuckets);
+    const gateway = readYamlDocuments('deploy/kubernetes/otel-gateway.yaml').find(
+      (d) => at(d, 'metadata', 'name') === 'otel-gateway-config'
+    );
+    const connector = at(
+      parse(String(at(gateway ?? {}, 'data', 'config.yaml'))) as Yaml,
+      'connectors',
+      'servicegraph',
+      'latency_histogram_buckets'
+    ) as string[];
+    const seconds = connector.map((d) => (d.endsWith('ms') ? Number(d.slice(0, -2)) / 1000 : Number(d.slice(0, -1))));
+    expect(seconds).toEqual(tempoBuckets);
   });
 });
 

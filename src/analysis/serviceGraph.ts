@@ -35,6 +35,39 @@ export interface GraphEdge {
   errorRatio?: number;
   /** Server-side p95 latency in seconds; metrics only. */
   p95?: number;
+  /** Set when p95 is a bucket's bound rather than a measurement (quantileBucketEdge). */
+  p95Edge?: QuantileEdge;
+}
+
+/**
+ * A quantile that fell in the histogram's lowest bucket (the value is at most `bound`: the
+ * interpolation between 0 and the bound is a guess) or past its highest finite bucket (at
+ * least `bound`: histogram_quantile returns that bound).
+ */
+export interface QuantileEdge {
+  side: 'lowest' | 'highest';
+  bound: number;
+}
+
+/**
+ * Where `value` lies against the histogram's finite bucket bounds: in the lowest bucket
+ * (at or below the lowest bound), past the highest (at or above the highest bound), or
+ * measured between (undefined). Unknown bounds say nothing.
+ */
+export function quantileBucketEdge(value: number | undefined, bounds: number[]): QuantileEdge | undefined {
+  const finite = bounds.filter((b) => Number.isFinite(b) && b > 0).sort((a, b) => a - b);
+  if (value === undefined || !Number.isFinite(value) || finite.length === 0) {
+    return undefined;
+  }
+  const lowest = finite[0];
+  const highest = finite[finite.length - 1];
+  if (value <= lowest) {
+    return { side: 'lowest', bound: lowest };
+  }
+  if (value >= highest) {
+    return { side: 'highest', bound: highest };
+  }
+  return undefined;
 }
 
 export interface GraphNode {
@@ -46,6 +79,8 @@ export interface GraphNode {
   errorRatio?: number;
   /** p95 of the requests it served, in seconds. */
   p95?: number;
+  /** Set when p95 is a bucket's bound rather than a measurement. */
+  p95Edge?: QuantileEdge;
   /** Requests it sent (sum of its outgoing edges). */
   sent: number;
 }
@@ -328,7 +363,13 @@ export function graphFromMetrics(frames: DataFrame[], options: Pick<BuildOptions
     failed: failed.get(key(s)) ?? 0,
     p95: p95.get(key(s)),
   }));
-  return buildGraph(inputs, { source: 'metrics', nodeP95, statsFor: options.statsFor });
+  const graph = buildGraph(inputs, { source: 'metrics', nodeP95, statsFor: options.statsFor });
+  const bounds = of(GRAPH_REFS.latencyBuckets).map((s) => Number(s.labels.le));
+  const edgeOf = <T extends { p95?: number }>(item: T): T => {
+    const p95Edge = quantileBucketEdge(item.p95, bounds);
+    return p95Edge ? { ...item, p95Edge } : item;
+  };
+  return { ...graph, nodes: graph.nodes.map(edgeOf), edges: graph.edges.map(edgeOf) };
 }
 
 /** The edges of analysed traces (`analyzeTrace(frame).edges`). */

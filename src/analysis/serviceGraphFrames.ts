@@ -9,7 +9,7 @@ import {
 } from '@grafana/data';
 import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
-import { GraphEdge, GraphNode, health, Health, NodeKind, ServiceGraph } from './serviceGraph';
+import { GraphEdge, GraphNode, health, Health, NodeKind, QuantileEdge, ServiceGraph } from './serviceGraph';
 import { ROW_VALUE } from '../utils/links';
 
 /** The node graph's context menu groups its items by the text before the first `/`. */
@@ -109,6 +109,20 @@ export function formatSeconds(seconds: number): string {
     return '<1 ms';
   }
   return seconds < 1 ? `${trimmed(seconds * 1000, seconds < 0.01 ? 2 : 0)} ms` : `${trimmed(seconds, 2)} s`;
+}
+
+/**
+ * A latency quantile as text: `≤ 100 ms` when it fell in the lowest bucket, `≥ 10 s` past the
+ * highest (the bucket's bound, not a measurement), the value otherwise.
+ */
+export function formatQuantile(seconds: number, edge?: QuantileEdge): string {
+  if (edge?.side === 'lowest') {
+    return `≤ ${formatSeconds(edge.bound)}`;
+  }
+  if (edge?.side === 'highest') {
+    return `≥ ${formatSeconds(edge.bound)}`;
+  }
+  return formatSeconds(seconds);
 }
 
 /** Line width by volume: log scale from the quietest edge (1) to the busiest (8). */
@@ -226,7 +240,7 @@ function nodeStatFields(nodes: GraphNode[], source: ServiceGraph['source']): Fie
       nodes.map((n) =>
         [
           n.errorRatio !== undefined ? `${formatRatio(n.errorRatio)} err` : '',
-          n.p95 !== undefined ? `p95 ${formatSeconds(n.p95)}` : '',
+          n.p95 !== undefined ? `p95 ${formatQuantile(n.p95, n.p95Edge)}` : '',
         ]
           .filter(Boolean)
           .join(' · ')
@@ -283,7 +297,7 @@ function nodeDetailFields(nodes: GraphNode[], source: ServiceGraph['source']): F
     detail(
       'p95',
       'p95 latency (served)',
-      nodes.map((n) => (n.p95 === undefined ? '' : formatSeconds(n.p95)))
+      nodes.map((n) => (n.p95 === undefined ? '' : formatQuantile(n.p95, n.p95Edge)))
     ),
     detail(
       'sent',
@@ -373,7 +387,7 @@ function edgeDetailFields(edges: GraphEdge[], source: ServiceGraph['source']): F
     detail(
       'p95',
       'p95 latency (server)',
-      edges.map((e) => (e.p95 === undefined ? '' : formatSeconds(e.p95)))
+      edges.map((e) => (e.p95 === undefined ? '' : formatQuantile(e.p95, e.p95Edge)))
     ),
   ];
 }

@@ -4,6 +4,7 @@ export const testIds = {
     container: 'data-testid pivot-config',
     save: 'data-testid pivot-config-save',
     check: 'data-testid pivot-config-check',
+    serviceNames: 'data-testid pivot-config-service-names',
     saveError: 'data-testid pivot-config-save-error',
     resolution: (pillar: string) => `data-testid pivot-config-resolution-${pillar}`,
     checkResult: (pillar: string) => `data-testid pivot-config-check-${pillar}`,
@@ -36,6 +37,7 @@ export const testIds = {
     /** The Graph page in one state: loading, error, missing, sampled, data, problem. */
     page: (state: string) => `data-testid pivot-graph ${state}`,
     message: 'data-testid pivot-graph-message',
+    quantileNote: 'data-testid pivot-graph-quantile-note',
     focus: 'data-testid pivot-graph-focus',
     depth: 'data-testid pivot-graph-depth',
     unhealthy: 'data-testid pivot-graph-unhealthy',

@@ -12,6 +12,7 @@ import {
   failingToPeer,
   GRAPH_REFS,
   graphQueries,
+  latencyBucketBounds,
   nodeLatencyQuantile,
 } from './serviceGraph';
 
@@ -61,7 +62,12 @@ describe('service graph PromQL', () => {
       GRAPH_REFS.failed,
       GRAPH_REFS.edgeP95,
       GRAPH_REFS.nodeP95,
+      GRAPH_REFS.latencyBuckets,
     ]);
+    expect(latencyBucketBounds({ window: '5m', service: 'cart' })).toBe(
+      'group by (le) (last_over_time(traces_service_graph_request_server_seconds_bucket[5m]))'
+    );
+    expect(() => latencyBucketBounds({ window: '5m])) or vector(1' })).toThrow(/Invalid PromQL window/);
   });
 
   it('narrows to the edges touching one service: upstream (server) or downstream (client)', () => {

@@ -4,14 +4,14 @@
  * PromQL over the service-graph metrics that Tempo's metrics-generator and the OTel Collector
  * `servicegraph` connector write under the same names (docs/conventions.md#service-graph-metrics): one instant
  * query per statistic for the whole graph (never one per edge), grouped by `client`, `server`
- * and `connection_type`, so the graph costs four requests however many edges it has.
+ * and `connection_type`, so the graph costs five requests however many edges it has.
  *
  * TraceQL and LogQL for an edge's pivots: the failing calls between a client and a server,
  * and the server's error logs.
  */
 import type { LogConventions } from './conventions';
 import { serviceLogs } from './logql';
-import { LabelMatcher, rate, selector, sumBy } from './promql';
+import { checkWindow, LabelMatcher, rate, selector, sumBy } from './promql';
 import { traceqlString } from './strings';
 
 /** Calls on each edge (client → server). */
@@ -95,12 +95,24 @@ export function nodeLatencyQuantile({ window, service, quantile }: GraphQuantile
   return `histogram_quantile(${q}, ${sumBy(['le', 'server'], rate(selector(SERVICE_GRAPH_SERVER_SECONDS_BUCKET, matchers), window))})`;
 }
 
+/**
+ * The bucket bounds (`le`) of the latency histogram in the window: a quantile at or
+ * below the lowest bound, or at the highest, is the bucket's bound, not a measurement
+ * (docs/service-graph.md#latency-buckets).
+ */
+export function latencyBucketBounds({ window }: GraphQueryOptions): string {
+  // Every series, focused or not: the bounds are the writer's configuration, and a focused
+  // service that only calls others has no series of its own as server.
+  return `group by (le) (last_over_time(${SERVICE_GRAPH_SERVER_SECONDS_BUCKET}[${checkWindow(window)}]))`;
+}
+
 /** The refIds of the graph's queries, shared by the scenes and the frame builder. */
 export const GRAPH_REFS = {
   requests: 'graphRequests',
   failed: 'graphFailed',
   edgeP95: 'graphEdgeP95',
   nodeP95: 'graphNodeP95',
+  latencyBuckets: 'graphLatencyBuckets',
 } as const;
 
 export type GraphRef = (typeof GRAPH_REFS)[keyof typeof GRAPH_REFS];
@@ -113,7 +125,7 @@ export interface GraphQuery {
   range: false;
 }
 
-/** The four instant queries of a graph (whole, or one service's neighbourhood) over `window`. */
+/** The five instant queries of a graph (whole, or one service's neighbourhood) over `window`. */
 export function graphQueries(options: GraphQueryOptions): GraphQuery[] {
   const instant = { instant: true, range: false } as const;
   return [
@@ -121,6 +133,7 @@ export function graphQueries(options: GraphQueryOptions): GraphQuery[] {
     { refId: GRAPH_REFS.failed, expr: edgeFailedRate(options), ...instant },
     { refId: GRAPH_REFS.edgeP95, expr: edgeLatencyQuantile({ ...options, quantile: 0.95 }), ...instant },
     { refId: GRAPH_REFS.nodeP95, expr: nodeLatencyQuantile({ ...options, quantile: 0.95 }), ...instant },
+    { refId: GRAPH_REFS.latencyBuckets, expr: latencyBucketBounds(options), ...instant },
   ];
 }
 

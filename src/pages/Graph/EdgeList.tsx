@@ -4,7 +4,7 @@ import { GrafanaTheme2, locationUtil } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
 import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { GraphEdge, health, NodeKind, ServiceGraph } from '../../analysis/serviceGraph';
-import { edgePivots, formatRatio, formatRequests, formatSeconds } from '../../analysis/serviceGraphFrames';
+import { edgePivots, formatQuantile, formatRatio, formatRequests } from '../../analysis/serviceGraphFrames';
 import { testIds } from '../../components/testIds';
 import type { LogConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
@@ -118,7 +118,7 @@ function EdgeRow({
       <td className={h === 'critical' ? styles.critical : h === 'warning' ? styles.warning : undefined}>
         {edge.errorRatio === undefined ? '' : formatRatio(edge.errorRatio)}
       </td>
-      <td>{edge.p95 === undefined ? '' : formatSeconds(edge.p95)}</td>
+      <td>{edge.p95 === undefined ? '' : formatQuantile(edge.p95, edge.p95Edge)}</td>
       <td>
         <Stack direction="row" gap={2}>
           {tempo && (

@@ -47,6 +47,7 @@ import {
   sampleSearchStatus,
 } from './graphModel';
 import { MissingMetrics } from './MissingMetrics';
+import { QuantileNote } from './QuantileNote';
 import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
 
 export const GRAPH_HEIGHT = 640;
@@ -366,6 +367,7 @@ function StatusBody({
               {view.message}
             </Alert>
           )}
+          <QuantileNote graph={view.graph} />
           {empty && !view.focusMissing && (
             <Empty
               message={t(
