@@ -1,7 +1,11 @@
 import fc from 'fast-check';
-import { expectValidTraceQL, nodeTexts } from '../testing/grammar';
+import { errorFilter } from './logql';
+import { expectValidLogQL, expectValidTraceQL, nodeTexts } from '../testing/grammar';
 import { goUnquote } from '../testing/goUnquote';
-import { attributeName, failingSpansWith, SUSPECT_ATTRIBUTES, suspectSpans } from './suspectQueries';
+import { attributeName, failingSpansWith, patternLogs, SUSPECT_ATTRIBUTES, suspectSpans } from './suspectQueries';
+
+const OTLP = { serviceLabel: 'service_name', traceId: 'structured-metadata' as const };
+const LOGFMT = { serviceLabel: 'service_name', traceId: 'logfmt' as const };
 
 const SELECT = `select(${SUSPECT_ATTRIBUTES.join(', ')})`;
 
@@ -50,6 +54,33 @@ describe('suspect queries', () => {
           one: nodeTexts('TraceQL', one, 'String').map(goUnquote),
           grafanaVariables: /\$|\[\[/.test(one),
         }).toEqual({ failing: [service], one: [service, value], grafanaVariables: false });
+      }),
+      { numRuns: 300 }
+    );
+  });
+
+  it('reads the error lines of one log pattern, the pattern as an anchored regex', () => {
+    expect(patternLogs(OTLP, 'inventory', 'stock service <_>: reservation lock timed out')).toBe(
+      `{service_name="inventory"} |~ "(?s)^stock service .*: reservation lock timed out\\u0024" ${errorFilter(OTLP)}`
+    );
+    expect(patternLogs(LOGFMT, 'p', 'a.b (c) <_>')).toBe(
+      `{service_name="p"} |~ "(?s)^a\\\\.b \\\\(c\\\\) .*\\u0024" ${errorFilter(LOGFMT)}`
+    );
+  });
+
+  it('keeps hostile services and patterns inside their literals (property)', () => {
+    const HOSTILE = ['"', '\\', '}', '{', '`', '|', '<_>', ' ', 'a', '😀', '\n', '$', '[[', '.', '*', '('];
+    const text = fc.string({ unit: fc.constantFrom(...HOSTILE), maxLength: 20 });
+    fc.assert(
+      fc.property(text, text, (service, pattern) => {
+        const query = patternLogs(LOGFMT, service, pattern);
+        expectValidLogQL(query);
+        expect(/\$|\[\[/.test(query)).toBe(false);
+        const strings = nodeTexts('LogQL', query, 'String').map(goUnquote);
+        expect(strings.slice(0, 2)).toEqual([service, strings[1]]);
+        // The regex, read back, matches exactly what the pattern says: its literal parts in order.
+        const regex = new RegExp(strings[1].replace(/^\(\?s\)/, ''), 's');
+        expect(regex.test(pattern.split('<_>').join('anything'))).toBe(true);
       }),
       { numRuns: 300 }
     );

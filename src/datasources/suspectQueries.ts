@@ -2,10 +2,13 @@
  * Queries behind "What the failing requests share" (docs/suspects.md): a bounded sample of the
  * service's failing server spans and one of its other server spans, each with the attributes
  * that could explain a failure, selected with TraceQL `select()`; and the failing traces that
- * carry one suspect value. Values are quoted with `traceqlString`; attribute names come only
- * from the fixed list here, never from input.
+ * carry one suspect value; and the error lines of one log pattern. Values are quoted with
+ * `traceqlString` / `logqlString`; attribute names come only from the fixed list here, never
+ * from input.
  */
-import { traceqlString } from './strings';
+import type { LogConventions } from './conventions';
+import { errorFilter, streamSelector } from './logql';
+import { logqlString, regexAnyOf, traceqlString } from './strings';
 
 /**
  * The attributes asked of Tempo, with their scope: where a request ran (version, deployment,
@@ -79,4 +82,25 @@ export function failingSpansWith(service: string, attribute: string, value: stri
   const name = checkAttribute(attribute);
   const condition = missing ? `${name} = nil` : `${name} = ${traceqlString(value)}`;
   return `{ ${SERVICE} = ${traceqlString(service)} && kind = server && status = error && ${condition} }`;
+}
+
+/**
+ * Error lines read from each window to group into patterns (newest first): a sample large
+ * enough that an error happening a few times a minute over an hour shows, small enough to
+ * tokenise in a few milliseconds and to fetch in one Loki answer (its default max_entries_limit_per_query is 5,000).
+ */
+export const PATTERN_SAMPLE_LINES = 1000;
+
+/**
+ * An RE2 pattern matching the lines of one log pattern (`<_>` any text): anchored, with `(?s)`
+ * so `<_>` also spans a newline. Works on every Loki version, unlike the `|>` filter of Loki 3.
+ */
+export function patternRegex(pattern: string): string {
+  const parts = pattern.split('<_>').map((part) => (part === '' ? '' : regexAnyOf([part])));
+  return `(?s)^${parts.join('.*')}$`;
+}
+
+/** The service's error lines of one pattern (from src/analysis/logPatterns.ts). */
+export function patternLogs(conv: LogConventions, service: string, pattern: string): string {
+  return `${streamSelector(conv, [service])} |~ ${logqlString(patternRegex(pattern))} ${errorFilter(conv)}`;
 }
