@@ -79,6 +79,16 @@ describe('normalizeSettings', () => {
     expect(settings.logs).toEqual({ serviceLabel: 'service_name', traceId: 'structured-metadata' });
   });
 
+  it('keeps a known service-name mapping and reads anything else as auto (left out)', () => {
+    expect(normalizeSettings({ metrics: { serviceNames: 'strip-namespace' } }).metrics.serviceNames).toBe(
+      'strip-namespace'
+    );
+    for (const stored of ['strip', 7, null, ['as-is']]) {
+      const metrics = normalizeSettings({ metrics: { serviceNames: stored } } as unknown as PivotJsonData).metrics;
+      expect(metrics).toEqual({ family: 'auto', serviceLabel: '' });
+    }
+  });
+
   it('does not share the datasources object with jsonData', () => {
     const jsonData: PivotJsonData = { datasources: { loki: 'l' } };
     normalizeSettings(jsonData).datasources.loki = 'changed';

@@ -7,6 +7,7 @@ import {
   MetricConventions,
   MetricFamily,
 } from './datasources/conventions';
+import { isServiceNameMapping, ServiceNameMapping } from './datasources/serviceNames';
 import { SloDefinition, validateSlo } from './slo/definition';
 
 export type Pillar = 'prometheus' | 'loki' | 'tempo';
@@ -30,6 +31,8 @@ export interface PivotJsonData {
     family?: MetricFamily | 'auto';
     /** Empty means the family's default label. */
     serviceLabel?: string;
+    /** How a metrics service name becomes the logs/traces one (datasources/serviceNames.ts); absent: auto. */
+    serviceNames?: ServiceNameMapping;
   };
   logs?: Partial<LogConventions>;
   /** SLO definitions, edited by admins on the SLO pages. */
@@ -39,7 +42,8 @@ export interface PivotJsonData {
 /** Settings with every default filled in. */
 export interface PivotSettings {
   datasources: Partial<Record<Pillar, string>>;
-  metrics: { family: MetricFamily | 'auto'; serviceLabel: string };
+  /** `serviceNames` is set only when stored (absent reads as `auto`). */
+  metrics: { family: MetricFamily | 'auto'; serviceLabel: string; serviceNames?: ServiceNameMapping };
   logs: LogConventions;
   /** The valid definitions of `jsonData.slos`. */
   slos: SloDefinition[];
@@ -67,6 +71,7 @@ export function normalizeSettings(jsonData: PivotJsonData | undefined | null): P
     metrics: {
       family: isMetricFamily(metrics.family) ? metrics.family : 'auto',
       serviceLabel: text(metrics.serviceLabel),
+      ...(isServiceNameMapping(metrics.serviceNames) ? { serviceNames: metrics.serviceNames } : {}),
     },
     logs: {
       serviceLabel: text(logs.serviceLabel) || DEFAULT_LOG_CONVENTIONS.serviceLabel,

@@ -193,6 +193,25 @@ describe('mergeConfigChange', () => {
     });
   });
 
+  it('writes the service-name mapping when changed, and leaves it out when set back to auto', () => {
+    const server: PivotJsonData = { metrics: { family: 'http-semconv', serviceLabel: '' } };
+    const before = normalizeSettings(server);
+    const asIs = mergeConfigChange(server, before, {
+      ...before,
+      metrics: { ...before.metrics, serviceNames: 'as-is' },
+    });
+    expect(asIs.ok && asIs.jsonData.metrics).toEqual({
+      family: 'http-semconv',
+      serviceLabel: '',
+      serviceNames: 'as-is',
+    });
+    const stored = asIs.ok ? asIs.jsonData : {};
+    const back = normalizeSettings(stored);
+    expect(back.metrics.serviceNames).toBe('as-is');
+    const auto = mergeConfigChange(stored, back, { ...back, metrics: { ...back.metrics, serviceNames: 'auto' } });
+    expect(auto.ok && auto.jsonData.metrics).toEqual({ family: 'http-semconv', serviceLabel: '' });
+  });
+
   it('removes a cleared data source so the default applies', () => {
     const server: PivotJsonData = { datasources: { loki: 'l', tempo: 't' } };
     const before = normalizeSettings(server);
@@ -234,6 +253,7 @@ describe('mergeConfigChange', () => {
       'datasources.tempo': '',
       'metrics.family': 'http-semconv',
       'metrics.serviceLabel': 'job',
+      'metrics.serviceNames': 'auto',
       'logs.serviceLabel': 'service_name',
       'logs.traceId': 'structured-metadata',
     });

@@ -163,6 +163,7 @@ export const CONFIG_FIELDS = [
   'datasources.tempo',
   'metrics.family',
   'metrics.serviceLabel',
+  'metrics.serviceNames',
   'logs.serviceLabel',
   'logs.traceId',
 ] as const;
@@ -182,6 +183,8 @@ function fieldTitle(field: ConfigField): string {
       return t('pivot.settings.field.metric-family', 'the metric family');
     case 'metrics.serviceLabel':
       return t('pivot.settings.field.metrics-service-label', 'the service label in metrics');
+    case 'metrics.serviceNames':
+      return t('pivot.settings.field.service-names', 'service names in logs and traces');
     case 'logs.serviceLabel':
       return t('pivot.settings.field.logs-service-label', 'the service label in logs');
     case 'logs.traceId':
@@ -201,6 +204,7 @@ export function configFieldValues(settings: PivotSettings): Record<ConfigField, 
     'datasources.tempo': datasources.tempo?.trim() ?? '',
     'metrics.family': metrics.family,
     'metrics.serviceLabel': metrics.serviceLabel.trim(),
+    'metrics.serviceNames': metrics.serviceNames ?? 'auto',
     'logs.serviceLabel': logs.serviceLabel.trim() || DEFAULT_LOG_CONVENTIONS.serviceLabel,
     'logs.traceId': logs.traceId,
   };
@@ -209,8 +213,8 @@ export function configFieldValues(settings: PivotSettings): Record<ConfigField, 
 function withField(jsonData: PivotJsonData, field: ConfigField, value: string): PivotJsonData {
   const [group, key] = field.split('.') as ['datasources' | 'metrics' | 'logs', string];
   const previous: Record<string, unknown> = isRecord(jsonData[group]) ? { ...(jsonData[group] as object) } : {};
-  if (group === 'datasources' && value === '') {
-    // An empty picker is left out, so the default keeps applying.
+  if ((group === 'datasources' && value === '') || (field === 'metrics.serviceNames' && value === 'auto')) {
+    // An empty picker, or the default name mapping, is left out, so the default keeps applying.
     delete previous[key];
   } else {
     previous[key] = value;

@@ -5,6 +5,7 @@ import { METRIC_FAMILIES } from '../../datasources/conventions';
 import { LABEL_NAME_RULE } from '../../settings';
 import { textValues } from '../../utils/i18nValues';
 import { ConfigDraft, DraftProblems, familyOptions, traceIdOptions } from './configForm';
+import { ServiceNamesField } from './ServiceNamesField';
 
 interface Props {
   draft: ConfigDraft;
@@ -120,6 +121,7 @@ export function ConventionsSection(props: Props) {
   return (
     <FieldSet label={t('pivot.config.conventions.title', 'Conventions')}>
       <MetricsConventionFields {...props} />
+      <ServiceNamesField draft={props.draft} setDraft={props.setDraft} />
       <LogsConventionFields {...props} />
     </FieldSet>
   );

@@ -77,7 +77,7 @@ export function resolutionText(resolution: DataSourceResolution): string {
 }
 
 export function applyMetricsDetection(draft: ConfigDraft, detected: MetricsDetection): ConfigDraft {
-  return { ...draft, metrics: { family: detected.family, serviceLabel: detected.serviceLabel } };
+  return { ...draft, metrics: { ...draft.metrics, family: detected.family, serviceLabel: detected.serviceLabel } };
 }
 
 export function applyLogsDetection(draft: ConfigDraft, detected: LogConventions): ConfigDraft {
