@@ -64,8 +64,12 @@ describe('service graph PromQL', () => {
       GRAPH_REFS.nodeP95,
       GRAPH_REFS.latencyBuckets,
     ]);
-    expect(latencyBucketBounds({ window: '5m', service: 'cart' })).toBe(
+    expect(latencyBucketBounds({ window: '5m' })).toBe(
       'group by (le) (last_over_time(traces_service_graph_request_server_seconds_bucket[5m]))'
+    );
+    expect(latencyBucketBounds({ window: '5m', service: 'cart' })).toBe(
+      'group by (le) (last_over_time(traces_service_graph_request_server_seconds_bucket{server="cart"}[5m])' +
+        ' or last_over_time(traces_service_graph_request_server_seconds_bucket{client="cart"}[5m]))'
     );
     expect(() => latencyBucketBounds({ window: '5m])) or vector(1' })).toThrow(/Invalid PromQL window/);
   });

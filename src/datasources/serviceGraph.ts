@@ -100,10 +100,11 @@ export function nodeLatencyQuantile({ window, service, quantile }: GraphQuantile
  * below the lowest bound, or at the highest, is the bucket's bound, not a measurement
  * (docs/service-graph.md#latency-buckets).
  */
-export function latencyBucketBounds({ window }: GraphQueryOptions): string {
-  // Every series, focused or not: the bounds are the writer's configuration, and a focused
-  // service that only calls others has no series of its own as server.
-  return `group by (le) (last_over_time(${SERVICE_GRAPH_SERVER_SECONDS_BUCKET}[${checkWindow(window)}]))`;
+export function latencyBucketBounds({ window, service }: GraphQueryOptions): string {
+  const w = checkWindow(window);
+  // The series of the edges in view (either side of a focused service), as the quantiles read.
+  const series = touching(service, (m) => `last_over_time(${selector(SERVICE_GRAPH_SERVER_SECONDS_BUCKET, m)}[${w}])`);
+  return `group by (le) (${series})`;
 }
 
 /** The refIds of the graph's queries, shared by the scenes and the frame builder. */

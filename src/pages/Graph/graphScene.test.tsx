@@ -67,7 +67,7 @@ function render(scene: EmbeddedScene) {
 }
 
 describe('Graph page', () => {
-  it('asks Prometheus the four graph queries in one request: instant, over the whole window', async () => {
+  it('asks Prometheus the graph queries in one request: instant, over the whole window', async () => {
     const requests = installFakeGrafana((ds, r) => metricsAnswer(TOPOLOGY)(r));
     render(buildGraphScene(pivotContext()));
     await screen.findByTestId(testIds.graph.page('data'));

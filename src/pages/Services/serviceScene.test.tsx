@@ -177,7 +177,7 @@ describe('Service page', () => {
         ),
       ])
     );
-    expect(prom).toHaveLength(6);
+    expect(prom).toHaveLength(2 + graphQueries({ service: SERVICE, window: '$__range' }).length);
     // One request per metric panel and one for the neighbourhood, whose graph and list share it.
     const sent = prometheusRequests(requests);
     expect(sent).toHaveLength(3);
