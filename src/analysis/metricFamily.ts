@@ -1,6 +1,7 @@
 import { DataFrame, FieldType } from '@grafana/data';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricFamily } from '../datasources/conventions';
 import { familyProbeFromCounts, MetricFamilyProbe, rankFamilies } from '../datasources/detect';
+import { recordedProbeRefId } from '../datasources/redSeries';
 
 /**
  * Runtime resolution of the metric family `auto`: the pages run the configuration check's
@@ -25,6 +26,11 @@ function countOf(frames: DataFrame[], refId: string): number {
 /** Reads the probe's answer (Grafana frames, refIds `<family>:all`, `:server`, `:latency`) into detect.ts' shape. */
 export function familyProbesFromFrames(frames: DataFrame[]): MetricFamilyProbe[] {
   return METRIC_FAMILY_LIST.map((family) => familyProbeFromCounts(family, (refId) => countOf(frames, refId)));
+}
+
+/** Whether the probe found Pivot's recorded RED series for `family` (`recordedProbeQueries`). */
+export function recordedSeriesIn(frames: DataFrame[], family: MetricFamily): boolean {
+  return countOf(frames, recordedProbeRefId(family)) > 0;
 }
 
 export type FamilyChoice =

@@ -11,6 +11,19 @@ import { slosPage } from '../pages/Slos/slosPage';
 import { tracePage } from '../pages/Trace/tracePage';
 import type { PivotJsonData } from '../settings';
 import { buildPivotContext, PivotContext } from '../pivotContext';
+import { familyProbe } from '../scenes/familyProbe';
+
+/**
+ * The metric-family probe, once per app load, as the app loads: the first page waits for its
+ * answer at most, every later page reads it at once (scenes/familyProbe.ts). A failure is the
+ * page's to show.
+ */
+function startFamilyProbe(ctx: PivotContext): void {
+  const prometheus = ctx.datasources.prometheus;
+  if (prometheus.ok) {
+    familyProbe(ctx.settings, prometheus.ds).catch(() => undefined);
+  }
+}
 
 export function buildSceneApp(ctx: PivotContext): SceneApp {
   return new SceneApp({
@@ -21,10 +34,11 @@ export function buildSceneApp(ctx: PivotContext): SceneApp {
 }
 
 function App({ meta }: AppRootProps<PivotJsonData>) {
-  const scene = useMemo(
-    () => buildSceneApp(buildPivotContext(meta.jsonData, getDataSourceSrv().getList())),
-    [meta.jsonData]
-  );
+  const scene = useMemo(() => {
+    const ctx = buildPivotContext(meta.jsonData, getDataSourceSrv().getList());
+    startFamilyProbe(ctx);
+    return buildSceneApp(ctx);
+  }, [meta.jsonData]);
   return (
     <Routes>
       <Route index element={<Navigate replace to={ROUTES.Services} />} />

@@ -13,7 +13,7 @@
  * Every rule reads raw series only (none reads another rule's output), so each can be
  * backfilled on its own with `promtool tsdb create-blocks-from rules`.
  */
-import { METRIC_FAMILIES, MetricConventions } from './conventions';
+import { METRIC_FAMILIES, MetricConventions, MetricFamily } from './conventions';
 import { checkWindow, LabelMatcher, metricName, selector, ServiceRef, sumBy, toSeconds } from './promql';
 import {
   EDGE_LABELS,
@@ -132,7 +132,22 @@ export function recordedLatencyQuantile(
   );
 }
 
-/** The query the probe asks to know whether the recorded series exist: how many services have them. */
-export function recordedSeriesCount(conv: MetricConventions): string {
-  return `count(${redSeriesNames(conv).requests})`;
+/** The refId of a family's recorded-series probe query. */
+export function recordedProbeRefId(family: MetricFamily): string {
+  return `${family}:recorded`;
+}
+
+/**
+ * The queries that tell whether Pivot's RED rules run for each of `families`, with the service
+ * label of the settings (empty: the family's default): how many services have the recorded
+ * request rate now. Sent with the metric-family probe, in the same request.
+ */
+export function recordedProbeQueries(
+  families: MetricFamily[],
+  serviceLabel: string
+): Array<{ refId: string; expr: string }> {
+  return families.map((family) => ({
+    refId: recordedProbeRefId(family),
+    expr: `count(${redSeriesNames({ family, serviceLabel: serviceLabel || METRIC_FAMILIES[family].defaultServiceLabel }).requests})`,
+  }));
 }

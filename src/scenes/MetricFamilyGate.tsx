@@ -1,8 +1,6 @@
 import React from 'react';
-import { lastValueFrom } from 'rxjs';
 import { css } from '@emotion/css';
-import { CoreApp, DataQueryRequest, GrafanaTheme2, LoadingState } from '@grafana/data';
-import { getDataSourceSrv, getRunRequest } from '@grafana/runtime';
+import { GrafanaTheme2 } from '@grafana/data';
 import {
   NewSceneObjectAddedEvent,
   SceneComponentProps,
@@ -13,10 +11,9 @@ import {
 } from '@grafana/scenes';
 import { t } from '@grafana/i18n';
 import { LoadingPlaceholder, Text, useStyles2 } from '@grafana/ui';
-import { chooseMetricFamily, describeFamilyChoice, FamilyChoice } from '../analysis/metricFamily';
+import { chooseMetricFamily, describeFamilyChoice, FamilyChoice, recordedSeriesIn } from '../analysis/metricFamily';
 import type { DataSourceResolution, DataSourceSummary } from '../datasources/lookup';
 import { METRIC_FAMILY_LIST, METRIC_FAMILIES, MetricConventions } from '../datasources/conventions';
-import { prometheusProbeQueries } from '../datasources/probes';
 import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import { metricConventionsFor, PivotSettings, settingsProblems } from '../settings';
@@ -24,15 +21,21 @@ import { textValues } from '../utils/i18nValues';
 import type { PivotContext } from '../pivotContext';
 import { errorMessage } from '../utils/errors';
 import { buildQueries } from './dataState';
+import { familyProbe, startedFamilyProbe } from './familyProbe';
 
 export interface MetricFamilyGateState extends SceneObjectState {
   settings: PivotSettings;
   prometheus: DataSourceResolution;
-  /** Builds the metric parts once the family is known (kept in state: a clone builds the same). */
-  build: (conv: MetricConventions, prometheus: DataSourceSummary) => SceneObject;
+  /**
+   * Builds the metric parts once the family is known (kept in state: a clone builds the same);
+   * `recorded` when Pivot's RED recording rules run there (src/datasources/redSeries.ts).
+   */
+  build: (conv: MetricConventions, prometheus: DataSourceSummary, recorded: boolean) => SceneObject;
   /** The Prometheus data source cannot be used: its message. */
   problem?: string;
   choice?: FamilyChoice;
+  /** Whether the recorded RED series of the chosen family exist. */
+  recorded?: boolean;
   /** The probe failed: its message. */
   error?: string;
   /** The settings cannot build the metric queries (e.g. the service label is not a label name). */
@@ -48,8 +51,10 @@ export function metricFamilyGate(ctx: PivotContext, build: MetricFamilyGateState
 
 /**
  * Holds back the metric parts of a page until the metric family is known: the configured one
- * at once; for `auto`, the family detected by one probe request when the page loads (the
- * configuration check's series counts, ranked as there). Says which family is used.
+ * at once; for `auto`, the family detected by the probe (the configuration check's series
+ * counts, ranked as there), asked once per app load (familyProbe.ts). The same answer says
+ * whether Pivot's recorded RED series exist, which the pages then read instead of the raw
+ * series. Says which family is used, and when the recorded series are.
  */
 export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
   static Component = MetricFamilyGateRenderer;
@@ -69,14 +74,29 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
       return;
     }
     const configured = settings.metrics.family;
-    if (configured !== 'auto') {
-      this.choose(chooseMetricFamily(configured));
-      return;
-    }
     const ds = prometheus.ds;
     let cancelled = false;
-    this.detect(ds.uid, ds.type).then(
-      (choice) => !cancelled && this.choose(choice),
+    if (configured !== 'auto') {
+      // Whether the recording rules run is known once the app's probe answers (familyProbe.ts);
+      // outside the app, or when it failed, the raw queries do.
+      const started = startedFamilyProbe(settings, ds);
+      if (!started) {
+        this.choose(chooseMetricFamily(configured), false);
+        return;
+      }
+      started.then(
+        (frames) => !cancelled && this.choose(chooseMetricFamily(configured), recordedSeriesIn(frames, configured)),
+        () => !cancelled && this.choose(chooseMetricFamily(configured), false)
+      );
+      return () => {
+        cancelled = true;
+      };
+    }
+    familyProbe(settings, ds, sceneGraph.getTimeRange(this).state.value).then(
+      (frames) => {
+        const choice = chooseMetricFamily('auto', frames);
+        return !cancelled && this.choose(choice, choice.kind !== 'none' && recordedSeriesIn(frames, choice.family));
+      },
       (error: unknown) => !cancelled && this.setState({ error: errorMessage(error) })
     );
     return () => {
@@ -84,59 +104,26 @@ export class MetricFamilyGate extends SceneObjectBase<MetricFamilyGateState> {
     };
   }
 
-  private choose(choice: FamilyChoice) {
+  private choose(choice: FamilyChoice, recorded: boolean) {
     const { prometheus, settings, build } = this.state;
     if (!prometheus.ok) {
       return;
     }
     const ds = prometheus.ds;
     const built =
-      choice.kind === 'none' ? undefined : buildQueries(() => build(metricConventionsFor(settings, choice.family), ds));
+      choice.kind === 'none'
+        ? undefined
+        : buildQueries(() => build(metricConventionsFor(settings, choice.family), ds, recorded));
     if (built && !built.ok) {
       this.setState({ choice, invalid: built.message });
       return;
     }
     const body = built?.queries;
-    this.setState({ choice, body, error: undefined });
+    this.setState({ choice, recorded, body, error: undefined });
     if (body) {
       // The body is built after the page synced its state from the URL: let it read its keys now.
       this.publishEvent(new NewSceneObjectAddedEvent(body), true);
     }
-  }
-
-  private async detect(uid: string, type: string): Promise<FamilyChoice> {
-    // getDataSourceSrv is deprecated in Grafana 13, but its replacements (@grafana/runtime/unstable)
-    // do not exist in the Grafana 11.6 Pivot supports; Scenes itself still uses it.
-    const ds = await getDataSourceSrv().get({ uid, type });
-    const timeRange = sceneGraph.getTimeRange(this).state;
-    const request: DataQueryRequest = {
-      app: CoreApp.Unknown,
-      requestId: `pivot-family-${this.state.key}`,
-      timezone: timeRange.timeZone ?? 'browser',
-      range: timeRange.value,
-      interval: '1m',
-      intervalMs: 60_000,
-      targets: prometheusProbeQueries().map((q) => ({
-        refId: q.refId,
-        datasource: { uid, type },
-        expr: q.expr,
-        instant: true,
-        range: false,
-      })),
-      scopedVars: {},
-      startTime: Date.now(),
-    };
-    const data = await lastValueFrom(getRunRequest()(ds, request));
-    if (data.state === LoadingState.Error) {
-      const message = (data.errors ?? [])
-        .map((e) => e.message)
-        .filter(Boolean)
-        .join('; ');
-      throw new Error(
-        message || t('pivot.scenes.family.probe-no-message', 'The metric family probe failed without a message.')
-      );
-    }
-    return chooseMetricFamily('auto', data.series);
   }
 }
 
@@ -150,7 +137,7 @@ function noFamilyMessage(): string {
 }
 
 function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGate>) {
-  const { problem, choice, error, invalid, body } = model.useState();
+  const { problem, choice, recorded, error, invalid, body } = model.useState();
   const styles = useStyles2(getStyles);
   if (problem !== undefined) {
     return (
@@ -191,6 +178,11 @@ function MetricFamilyGateRenderer({ model }: SceneComponentProps<MetricFamilyGat
       <div data-testid={testIds.services.metricFamily}>
         <Text variant="bodySmall" color="secondary">
           {describeFamilyChoice(choice)}
+          {recorded &&
+            t(
+              'pivot.scenes.family.recorded',
+              " · read from Pivot's recording rules (per-service series recorded every evaluation)"
+            )}
         </Text>
       </div>
       {choice.kind === 'none' ? <Empty message={noFamilyMessage()} /> : body && <body.Component model={body} />}

@@ -217,7 +217,11 @@ describe('Services page', () => {
 
       const sent = prometheusRequests(requests);
       expect(sent).toHaveLength(2);
-      expect(sent[0].request.targets.map((t) => t.refId)).toEqual(prometheusProbeQueries().map((q) => q.refId));
+      // The family probe, and whether each family's recorded RED series exist, in one request.
+      expect(sent[0].request.targets.map((t) => t.refId)).toEqual([
+        ...prometheusProbeQueries().map((q) => q.refId),
+        ...METRIC_FAMILY_LIST.map((f) => `${f}:recorded`),
+      ]);
       const conv = metricConventionsFor(normalizeSettings({}), 'otel-spanmetrics');
       expect(sent[1].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual(
         servicesQueries(conv).map((q) => q.expr)
