@@ -76,6 +76,7 @@ const TraceSummary = suspended<TraceSummaryProps>(
 const grafanaDeps: InvestigateDeps = {
   interpolate: (text, scopedVars, formatMulti) => getTemplateSrv().replace(text, scopedVars, formatMulti),
   dataSourceType: (ref) => getDataSourceSrv().getInstanceSettings(ref)?.type,
+  dataSourceUid: (ref) => getDataSourceSrv().getInstanceSettings(ref)?.uid,
 };
 
 export const plugin = new AppPlugin<PivotJsonData>()

@@ -13,10 +13,14 @@ import { URL_KEYS, UrlTimeRange } from '../utils/links';
 import { prefixRoute } from '../utils/routing';
 import { QUERY_FIELDS, QueryLanguageSource } from './ids';
 
-/** One query to investigate: its language (by data source type) and its text, variables interpolated. */
+/**
+ * One query to investigate: its language (by data source type), its text, variables
+ * interpolated, and the uid of the data source it ran on when Grafana knows it.
+ */
 export interface InvestigateTarget {
   source: QueryLanguageSource;
   query: string;
+  uid?: string;
 }
 
 /** What Grafana's panel-menu and Explore-toolbar contexts have in common. */
@@ -24,6 +28,11 @@ export interface InvestigateContext {
   targets?: DataQuery[];
   timeRange?: RawTimeRange;
   scopedVars?: ScopedVars;
+  /**
+   * The panel's last request (panel menu only): its targets carry the data source each query ran
+   * on, the panel's own filled in for queries that inherit it (Grafana's query runners do so).
+   */
+  data?: { request?: { targets?: DataQuery[] } };
 }
 
 export interface InvestigateDeps {
@@ -35,6 +44,11 @@ export interface InvestigateDeps {
   interpolate(text: string, scopedVars: ScopedVars | undefined, formatMulti: (value: unknown) => string): string;
   /** The plugin type of a data source reference, when Grafana knows it (`getInstanceSettings`). */
   dataSourceType(ref: DataSourceRef | string): string | undefined;
+  /**
+   * The uid a reference resolves to (`getInstanceSettings`: a `${ds}` variable becomes the
+   * dashboard's current data source), when Grafana knows it.
+   */
+  dataSourceUid?(ref: DataSourceRef | string): string | undefined;
 }
 
 function isSource(type: unknown): type is QueryLanguageSource {
@@ -50,10 +64,23 @@ export function formatMultiValue(value: unknown): string {
   return String(value ?? '');
 }
 
-function sourceOf(target: DataQuery, deps: InvestigateDeps): QueryLanguageSource | undefined {
-  const ref = target.datasource;
+type Ref = DataSourceRef | string;
+
+/**
+ * The data source a query ran on: its own reference, else (it inherits the panel's) the one
+ * the panel's last request ran it on, found by refId. Undefined when neither says.
+ */
+function refOf(target: DataQuery, context: InvestigateContext | undefined): Ref | undefined {
+  const own = target.datasource as Ref | null | undefined;
+  if (own) {
+    return own;
+  }
+  const ran = context?.data?.request?.targets?.find((t) => t && t.refId === target.refId);
+  return (ran?.datasource as Ref | null | undefined) ?? undefined;
+}
+
+function sourceOf(ref: Ref | undefined, deps: InvestigateDeps): QueryLanguageSource | undefined {
   if (!ref) {
-    // A query without its own reference uses the panel's data source, which the context lacks.
     return undefined;
   }
   if (typeof ref !== 'string' && isSource(ref.type)) {
@@ -61,6 +88,14 @@ function sourceOf(target: DataQuery, deps: InvestigateDeps): QueryLanguageSource
   }
   const type = deps.dataSourceType(typeof ref === 'string' ? ref : { uid: ref.uid, type: ref.type });
   return isSource(type) ? type : undefined;
+}
+
+/** The uid of a reference as Grafana resolves it; a reference to a variable Grafana cannot resolve has none. */
+function uidOf(ref: Ref, deps: InvestigateDeps): string | undefined {
+  const resolved = deps.dataSourceUid?.(typeof ref === 'string' ? ref : { uid: ref.uid, type: ref.type });
+  const written = typeof ref === 'string' ? ref : ref.uid;
+  const uid = resolved ?? (written && !written.includes('$') ? written : undefined);
+  return uid ? uid : undefined;
 }
 
 function queryText(target: DataQuery, source: QueryLanguageSource): string {
@@ -78,8 +113,9 @@ export function investigateTargets(
     if (!target || target.hide) {
       continue;
     }
-    const source = sourceOf(target, deps);
-    if (!source) {
+    const ref = refOf(target, context);
+    const source = sourceOf(ref, deps);
+    if (!ref || !source) {
       continue;
     }
     const raw = queryText(target, source);
@@ -88,7 +124,7 @@ export function investigateTargets(
     }
     const query = deps.interpolate(raw, context?.scopedVars, formatMultiValue).trim();
     if (query) {
-      out.push({ source, query });
+      out.push({ source, query, uid: uidOf(ref, deps) });
     }
   }
   return out;
@@ -105,11 +141,20 @@ export function urlTimeRange(range: RawTimeRange | undefined): UrlTimeRange | un
 
 const SOURCES = Object.keys(QUERY_FIELDS) as QueryLanguageSource[];
 
-/** The investigate route's URL: one repeated parameter per language (`prometheus`, `loki`, `tempo`), and the range. */
+/** The URL parameter holding, in step with a language's queries, the uid each ran on (empty: unknown). */
+export function uidParam(source: QueryLanguageSource): string {
+  return `${source}-ds`;
+}
+
+/**
+ * The investigate route's URL: one repeated parameter per language (`prometheus`, `loki`,
+ * `tempo`), in step with it the data source each query ran on (`prometheus-ds`…), and the range.
+ */
 export function investigateUrl(targets: InvestigateTarget[], range?: UrlTimeRange): string {
   const params = new URLSearchParams();
   for (const t of targets) {
     params.append(t.source, t.query);
+    params.append(uidParam(t.source), t.uid ?? '');
   }
   if (range) {
     params.set(URL_KEYS.from, String(range.from));
@@ -126,11 +171,13 @@ export function readInvestigateUrl(search: string | URLSearchParams): {
   const params = typeof search === 'string' ? new URLSearchParams(search) : search;
   const targets: InvestigateTarget[] = [];
   for (const source of SOURCES) {
-    for (const query of params.getAll(source)) {
+    const uids = params.getAll(uidParam(source));
+    params.getAll(source).forEach((query, i) => {
       if (query.trim()) {
-        targets.push({ source, query });
+        const uid = uids[i]?.trim();
+        targets.push(uid ? { source, query, uid } : { source, query });
       }
-    }
+    });
   }
   const from = params.get(URL_KEYS.from);
   const to = params.get(URL_KEYS.to);

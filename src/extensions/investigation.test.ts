@@ -21,6 +21,8 @@ const labels = serviceLabels(settings);
 
 const DS_TYPES: Record<string, string> = {
   'pivot-prometheus': 'prometheus',
+  'prom-eu': 'prometheus',
+  'loki-eu': 'loki',
   'pivot-loki': 'loki',
   'pivot-tempo': 'tempo',
   'team-mysql': 'mysql',
@@ -43,6 +45,11 @@ function dashboardDeps(vars: Record<string, string | string[]> = {}): Investigat
         return Array.isArray(value) ? formatMulti(value) : String(value);
       }),
     dataSourceType: (ref) => DS_TYPES[typeof ref === 'string' ? ref : (ref.uid ?? '')],
+    // Grafana resolves the dashboard's `${ds}` to its current data source.
+    dataSourceUid: (ref) => {
+      const uid = typeof ref === 'string' ? ref : ref.uid;
+      return uid === '${ds}' ? 'prom-eu' : uid && DS_TYPES[uid] ? uid : undefined;
+    },
   };
 }
 
@@ -80,7 +87,7 @@ describe('Investigate in Pivot on dashboard panels', () => {
     expect(result).toEqual({
       page: 'service',
       service: 'checkout',
-      url: '/a/pivot-correlation-app/services/checkout?from=now-1h&to=now',
+      url: '/a/pivot-correlation-app/services/checkout?from=now-1h&to=now&var-metrics=pivot-prometheus&from-panel=prometheus',
     });
   });
 
@@ -157,7 +164,7 @@ describe('Investigate in Pivot on dashboard panels', () => {
     expect(result).toEqual({
       page: 'services',
       reason: expect.stringContaining('No query selects a service'),
-      url: '/a/pivot-correlation-app/services?from=now-1h&to=now',
+      url: '/a/pivot-correlation-app/services?from=now-1h&to=now&var-metrics=pivot-prometheus&from-panel=prometheus',
     });
   });
 
@@ -191,7 +198,7 @@ describe('Investigate in Pivot on dashboard panels', () => {
     expect(byId).toEqual({
       page: 'trace',
       traceId: '4bf92f3577b34da6',
-      url: '/a/pivot-correlation-app/trace/4bf92f3577b34da6?from=now-1h&to=now',
+      url: '/a/pivot-correlation-app/trace/4bf92f3577b34da6?from=now-1h&to=now&var-traces=pivot-tempo&from-panel=tempo',
     });
     const logs = investigate(
       panelContext([
@@ -221,6 +228,95 @@ describe('Investigate in Pivot on dashboard panels', () => {
       from: '1700000000000',
       to: '1700000360000',
     });
+  });
+});
+
+describe('Investigate in Pivot carries the panel’s data sources', () => {
+  const expr = 'sum(rate(traces_spanmetrics_calls_total{service="checkout"}[5m]))';
+  const promEu = { type: 'prometheus', uid: 'prom-eu' };
+
+  function carried(result: Investigation | undefined): URLSearchParams {
+    expect(result && 'url' in result).toBe(true);
+    const url = result && 'url' in result ? result.url : '';
+    return new URLSearchParams(url.split('?')[1]);
+  }
+
+  it('opens the Service page on the panel’s non-default Prometheus', () => {
+    const result = investigate(panelContext([{ refId: 'A', datasource: promEu, expr }]));
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+    expect(carried(result).get('var-metrics')).toBe('prom-eu');
+    expect(carried(result).get('from-panel')).toBe('prometheus');
+  });
+
+  it('resolves a data source variable of the dashboard to the uid it stands for', () => {
+    const result = investigate(panelContext([{ refId: 'A', datasource: { type: 'prometheus', uid: '${ds}' }, expr }]));
+    expect(carried(result).get('var-metrics')).toBe('prom-eu');
+  });
+
+  it('takes the panel’s data source for queries that inherit it (from the request the panel ran)', () => {
+    const result = investigate(
+      panelContext([{ refId: 'A', expr }], {
+        data: { request: { targets: [{ refId: 'A', datasource: promEu }] } },
+      })
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+    expect(carried(result).get('var-metrics')).toBe('prom-eu');
+  });
+
+  it('reads a mixed panel per target: each language its own data source, the one naming the service first', () => {
+    const result = investigate(
+      panelContext(
+        [
+          { refId: 'A', datasource: prom, expr: 'sum(rate(traces_spanmetrics_calls_total[5m]))' },
+          { refId: 'B', datasource: promEu, expr },
+          { refId: 'C', datasource: { type: 'loki', uid: 'loki-eu' }, expr: '{service_name="checkout"}' },
+        ],
+        // The mixed data source is the panel's; each query names its own.
+        { data: { request: { targets: [{ refId: 'A', datasource: { type: 'datasource', uid: '-- Mixed --' } }] } } }
+      )
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+    const ds = carried(result);
+    expect([ds.get('var-metrics'), ds.get('var-logs'), ds.get('var-traces')]).toEqual(['prom-eu', 'loki-eu', null]);
+    expect(ds.get('from-panel')).toBe('prometheus,loki');
+  });
+
+  it('from a Loki panel, carries its Loki and lists only loki as from the panel (metrics are the default’s)', () => {
+    const result = investigate(
+      panelContext([{ refId: 'A', datasource: { type: 'loki', uid: 'loki-eu' }, expr: '{service_name="checkout"}' }])
+    );
+    expect(result).toMatchObject({ page: 'service', service: 'checkout' });
+    const ds = carried(result);
+    expect(ds.get('var-logs')).toBe('loki-eu');
+    expect(ds.get('var-metrics')).toBeNull();
+    expect(ds.get('from-panel')).toBe('loki');
+  });
+
+  it('keeps each query’s data source in step with it through the investigate URL, whatever the text', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ uid: fc.constantFrom('pivot-prometheus', 'prom-eu', ''), expr: fc.string() }), {
+          maxLength: 6,
+        }),
+        (queries) => {
+          const link = configureInvestigateLink(
+            panelContext(
+              queries.map((q, i) => ({
+                refId: String(i),
+                datasource: q.uid ? { type: 'prometheus', uid: q.uid } : { type: 'prometheus', uid: '$unknown' },
+                expr: q.expr,
+              }))
+            ),
+            dashboardDeps()
+          );
+          const expected = queries
+            .filter((q) => q.expr.trim())
+            .map((q) => ({ query: q.expr.trim(), uid: q.uid || undefined }));
+          const read = link ? readInvestigateUrl(link.path.split('?')[1]).targets : [];
+          expect(read.map((t) => ({ query: t.query, uid: t.uid }))).toEqual(expected);
+        }
+      )
+    );
   });
 });
 

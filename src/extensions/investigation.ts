@@ -16,6 +16,7 @@ import {
 import { t } from '@grafana/i18n';
 import type { PivotSettings } from '../settings';
 import { textValues } from '../utils/i18nValues';
+import { DataSourceChoice, FROM_PANEL_KEY } from '../utils/dataSourceChoice';
 import { serviceUrl, servicesUrl, traceUrl, UrlTimeRange } from '../utils/links';
 import type { InvestigateTarget } from './investigateLink';
 
@@ -48,6 +49,34 @@ function list(values: string[]): string {
 }
 
 /**
+ * The data sources the page opens on, per pillar: the one a query of that language ran on,
+ * preferring a query that names what the page is about (`about`), as in a mixed panel with two
+ * Prometheus data sources; pillars with no such query are left to the page's defaults.
+ */
+function panelChoice(targets: InvestigateTarget[], findings: QueryFindings[], about: (f: QueryFindings) => boolean) {
+  const choice: DataSourceChoice = {};
+  const order = targets.map((target, i) => ({ target, relevant: about(findings[i]) }));
+  order.sort((a, b) => Number(b.relevant) - Number(a.relevant));
+  for (const { target } of order) {
+    if (target.uid && !choice[target.source]) {
+      choice[target.source] = target.uid;
+    }
+  }
+  return choice;
+}
+
+/**
+ * The page's URL with the panel's data sources, and `from-panel` listing the pillars they cover:
+ * the page says which of its pillars come from the defaults instead (a Loki panel opening the
+ * Service page: its metrics come from the default Prometheus, not from the panel).
+ */
+function fromPanel(url: string, choice: DataSourceChoice): string {
+  const pillars = (['prometheus', 'loki', 'tempo'] as const).filter((p) => choice[p]);
+  const param = `${FROM_PANEL_KEY}=${encodeURIComponent(pillars.join(','))}`;
+  return `${url}${url.includes('?') ? '&' : '?'}${param}`;
+}
+
+/**
  * One trace id across the queries → its Trace page. Else one concrete service, with no query
  * selecting services it does not name → its Service page. Else the Services page.
  */
@@ -69,12 +98,14 @@ export function decideInvestigation(
   const all = targets.map((target) => findingsOf(target, labels));
   const traceIds = unique(all.flatMap((f) => f.traceIds));
   if (traceIds.length === 1) {
-    return { page: 'trace', traceId: traceIds[0], url: traceUrl(traceIds[0], { range }) };
+    const ds = panelChoice(targets, all, (f) => f.traceIds.includes(traceIds[0]));
+    return { page: 'trace', traceId: traceIds[0], url: fromPanel(traceUrl(traceIds[0], { range, ds }), ds) };
   }
   const services = unique(all.flatMap((f) => f.services));
   const broad = all.some((f) => f.broad);
   if (services.length === 1 && !broad) {
-    return { page: 'service', service: services[0], url: serviceUrl(services[0], range) };
+    const ds = panelChoice(targets, all, (f) => f.services.includes(services[0]));
+    return { page: 'service', service: services[0], url: fromPanel(serviceUrl(services[0], range, ds), ds) };
   }
   let reason: string;
   if (traceIds.length > 1) {
@@ -102,5 +133,6 @@ export function decideInvestigation(
       textValues({ labels: list(unique([...labels.promql, ...labels.logql, 'resource.service.name'])) })
     );
   }
-  return { page: 'services', reason, url: servicesUrl(range) };
+  const ds = panelChoice(targets, all, () => true);
+  return { page: 'services', reason, url: fromPanel(servicesUrl(range, ds), ds) };
 }

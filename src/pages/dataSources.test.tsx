@@ -35,6 +35,8 @@ import {
 import { currentDataSources } from '../utils/dataSourceChoice';
 import { traceLinkTemplate } from '../utils/traceLinks';
 import { dataSourcePage } from '../scenes/dataSourcePage';
+import { configureInvestigateLink } from '../extensions/investigateLink';
+import { InvestigateScene } from './Investigate/InvestigateScene';
 
 const PROM_EU: DataSourceSummary = { uid: 'prom-eu', name: 'Prometheus EU', type: 'prometheus' };
 const LOKI_EU: DataSourceSummary = { uid: 'loki-eu', name: 'Loki EU', type: 'loki' };
@@ -223,5 +225,65 @@ describe('every link a page renders carries its data sources', () => {
     // And nothing was asked of the default data sources.
     const defaults = [PROMETHEUS.uid, LOKI.uid, TEMPO.uid];
     expect(requests.filter((r) => defaults.includes(r.uid)).map((r) => r.uid)).toEqual([]);
+  });
+});
+
+describe('Investigate in Pivot lands on the panel’s data sources', () => {
+  const KNOWN: Record<string, string> = Object.fromEntries(AVAILABLE.map((d) => [d.uid, d.type]));
+  const deps = {
+    interpolate: (text: string) => text,
+    dataSourceType: (ref: unknown) => KNOWN[typeof ref === 'string' ? ref : ((ref as { uid?: string }).uid ?? '')],
+  };
+
+  /** Clicks "Investigate in Pivot" on a panel with these targets; resolves with where it landed. */
+  async function investigate(targets: Array<Record<string, unknown>>): Promise<string> {
+    const link = configureInvestigateLink(
+      { targets: targets.map((t, i) => ({ refId: String(i), ...t })), timeRange: { from: 'now-1h', to: 'now' } },
+      deps
+    );
+    locationService.push(link!.path);
+    const landing = new InvestigateScene({ settings: pivotContext(SETTINGS, AVAILABLE).settings });
+    landing.activate();
+    await waitFor(() => expect(locationService.getLocation().pathname).not.toContain('/investigate'));
+    const { pathname, search } = locationService.getLocation();
+    return `${pathname}${search}`;
+  }
+
+  it('a panel on a non-default Prometheus opens the Service page querying that Prometheus', async () => {
+    const url = await investigate([
+      {
+        datasource: { type: 'prometheus', uid: 'prom-eu' },
+        expr: 'sum(rate(traces_spanmetrics_calls_total{service="checkout"}[5m]))',
+      },
+    ]);
+    expect(url).toContain('/services/checkout?');
+    open(url, (ctx) => buildServiceScene(ctx, 'checkout'));
+    await screen.findByTestId(testIds.service.section('latency', 'data'));
+    expect(uidsAsked('prometheus')).toEqual(['prom-eu']);
+    // Logs and traces come from the defaults, and the page says so.
+    expect(await screen.findByTestId(testIds.dataSources.fromPanel)).toHaveTextContent(
+      'not from the panel: Loki, Tempo'
+    );
+  });
+
+  it('a Loki panel opens the Service page with its logs from that Loki, saying the metrics are the default’s', async () => {
+    const url = await investigate([
+      { datasource: { type: 'loki', uid: 'loki-eu' }, expr: '{service_name="checkout"}' },
+    ]);
+    open(url, (ctx) => buildServiceScene(ctx, 'checkout'));
+    await screen.findByTestId(testIds.service.section('logs', 'data'));
+    expect(uidsAsked('loki')).toEqual(['loki-eu']);
+    expect(await screen.findByTestId(testIds.dataSources.fromPanel)).toHaveTextContent(
+      'Opened from a panel with no Prometheus, Tempo query'
+    );
+  });
+
+  it('a panel on a data source this Grafana does not list lands on a page naming it', async () => {
+    const url = await investigate([
+      { datasource: { type: 'prometheus', uid: 'gone-prom' }, expr: 'up{service="checkout"}' },
+    ]);
+    open(url, (ctx) => buildServiceScene(ctx, 'checkout'));
+    expect(await screen.findByTestId(testIds.dataSources.unknown)).toHaveTextContent('"gone-prom" (var-metrics)');
+    expect(uidsAsked('prometheus')).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ describe('the investigate route', () => {
     await waitFor(() =>
       expect(locationService.getLocation().pathname).toBe('/a/pivot-correlation-app/services/checkout')
     );
-    expect(locationService.getLocation().search).toBe('?from=now-1h&to=now');
+    expect(locationService.getLocation().search).toBe('?from=now-1h&to=now&var-metrics=p&from-panel=prometheus');
   });
 
   it('opens the Services page when the queries select several services', async () => {
