@@ -13,6 +13,7 @@ import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { PillarSection } from '../../scenes/PillarSection';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
 import { suspectQueries } from './SuspectsSection';
+import { PATTERN_REFS } from './LogPatternsSection';
 import { servicePage, servicesPage } from './servicesPage';
 import {
   Answer,
@@ -182,13 +183,19 @@ describe('Service page', () => {
     const sent = prometheusRequests(requests);
     expect(sent).toHaveLength(3);
     expect(sent.filter((r) => r.request.targets.some((t) => t.refId === GRAPH_REFS.requests))).toHaveLength(1);
-    expect(targetsOf(requests, LOKI.uid)).toEqual([
-      expect.objectContaining({
-        refId: SERVICE_REFS.logs,
-        expr: logql.serviceLogs(normalizeSettings(configured).logs, { service: SERVICE, errorsOnly: true }),
-        queryType: 'range',
-      }),
-    ]);
+    // The error logs, and the log patterns' two windows (src/pages/Services/LogPatternsSection.test.tsx).
+    await waitFor(() => expect(targetsOf(requests, LOKI.uid)).toHaveLength(3));
+    expect(targetsOf(requests, LOKI.uid)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          refId: SERVICE_REFS.logs,
+          expr: logql.serviceLogs(normalizeSettings(configured).logs, { service: SERVICE, errorsOnly: true }),
+          queryType: 'range',
+        }),
+        expect.objectContaining({ refId: PATTERN_REFS.current }),
+        expect.objectContaining({ refId: PATTERN_REFS.previous }),
+      ])
+    );
     // Failing traces, then the suspects' two samples (src/pages/Services/SuspectsSection.test.tsx).
     await waitFor(() => expect(targetsOf(requests, TEMPO.uid)).toHaveLength(3));
     expect(targetsOf(requests, TEMPO.uid)).toEqual([
@@ -207,6 +214,8 @@ describe('Service page', () => {
     renderScene(buildServiceScene(pivotContext({ ...configured, logs: { traceId: 'logfmt' } }), nasty));
     await waitFor(() =>
       expect(requests.map((r) => r.uid).sort()).toEqual([
+        LOKI.uid,
+        LOKI.uid,
         LOKI.uid,
         PROMETHEUS.uid,
         PROMETHEUS.uid,
@@ -338,7 +347,7 @@ describe('Service page', () => {
     const to = dateTime(T + 10 * 60_000);
     // What a drag across a time series panel does: set the page's time range.
     act(() => sceneGraph.getTimeRange(scene).onTimeRangeChange({ from, to, raw: { from, to } }));
-    await waitFor(() => expect(requests.length - before).toBe(7));
+    await waitFor(() => expect(requests.length - before).toBe(9));
     for (const r of requests.slice(before)) {
       expect(r.request.range.from.valueOf()).toBe(T);
       expect(r.request.range.to.valueOf()).toBe(T + 10 * 60_000);

@@ -28,6 +28,7 @@ import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } fr
 import { textValues } from '../../utils/i18nValues';
 import { logsAndTracesName } from '../../datasources/serviceNames';
 import { suspectsSection } from './SuspectsSection';
+import { logPatternsSection } from './LogPatternsSection';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -298,6 +299,7 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
   return pageScene([
     metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
     suspectsSection(ctx, named),
+    logPatternsSection(ctx, named),
     logsSection(ctx, named),
     new SceneFlexLayout({
       direction: 'row',
