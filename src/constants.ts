@@ -9,6 +9,8 @@ export const ROUTES = {
   Trace: 'trace',
   Graph: 'graph',
   Slos: 'slos',
+  /** Labels with ids and personal data in telemetry, with the Collector fixes. */
+  Hygiene: 'hygiene',
   /** Where "Investigate in Pivot" links land: parses the queries, then opens the right page. */
   Investigate: 'investigate',
 } as const;

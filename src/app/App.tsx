@@ -5,6 +5,7 @@ import { getDataSourceSrv } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
 import { ROUTES } from '../constants';
 import { graphPage } from '../pages/Graph/graphPage';
+import { hygienePage } from '../pages/Hygiene/hygienePage';
 import { investigatePage } from '../pages/Investigate/investigatePage';
 import { servicesPage } from '../pages/Services/servicesPage';
 import { slosPage } from '../pages/Slos/slosPage';
@@ -28,7 +29,7 @@ function startFamilyProbe(ctx: PivotContext): void {
 export function buildSceneApp(ctx: PivotContext): SceneApp {
   return new SceneApp({
     name: 'pivot',
-    pages: [servicesPage(ctx), tracePage(ctx), graphPage(ctx), slosPage(ctx), investigatePage(ctx)],
+    pages: [servicesPage(ctx), tracePage(ctx), graphPage(ctx), slosPage(ctx), hygienePage(ctx), investigatePage(ctx)],
     urlSyncOptions: { updateUrlOnInit: true, createBrowserHistorySteps: true },
   });
 }

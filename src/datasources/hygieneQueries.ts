@@ -139,6 +139,14 @@ export function parseVector(answer: unknown): VectorSample[] {
   });
 }
 
+/**
+ * The metrics service label: the configured one, or `service_name` while it is detected
+ * automatically (empty in the settings); `job` is always read too (metricServiceLabels).
+ */
+export function defaultMetricServiceLabel(configured: string): string {
+  return configured || 'service_name';
+}
+
 /** The label names that name a service in Prometheus: the configured one, then `job` (OTLP → remote write). */
 export function metricServiceLabels(serviceLabel: string): string[] {
   return [...new Set([checkLabelName(serviceLabel, 'service label'), 'job'])];
@@ -705,4 +713,45 @@ export async function collectHygieneEvidence(
     tsdb,
     cost: { requests: counting.count(), ms: Date.now() - started },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a finding's link opens (in Explore, on the finding's data source): the series, lines or
+// spans of the finding, selected by label, pattern or attribute, never by a value.
+
+/** The PromQL that lists the values of `label` for `service` over the scope's window. */
+export function prometheusFindingQuery(
+  serviceLabel: string,
+  scope: HygieneScope & { service: string },
+  label: string
+): string {
+  return prometheusQueries(scope, serviceLabel).labelValues(label);
+}
+
+/** The LogQL of a finding: the service's lines matching a personal-data kind's pattern, or the streams with `label`. */
+export function lokiFindingQuery(
+  serviceLabel: string,
+  service: string,
+  finding: { pattern?: keyof typeof PERSONAL_DATA_RE2; label?: string }
+): string {
+  const selector = lokiSelector(serviceLabel, { fromMs: 0, toMs: 0, service });
+  if (finding.label !== undefined) {
+    return `${selector.slice(0, -1)}, ${checkLabelName(finding.label)}=~${logqlString(ANY_VALUE)}}`;
+  }
+  return finding.pattern ? `${selector} |~ ${logqlString(PERSONAL_DATA_RE2[finding.pattern])}` : selector;
+}
+
+/** The TraceQL of a finding: the service's spans that have the attribute, or whose name matches the route. */
+export function tempoFindingQuery(
+  service: string,
+  finding: { attribute?: string; scope?: 'span' | 'resource'; spanNamePattern?: string }
+): string {
+  const conditions = [`${TEMPO_SERVICE} = ${traceqlString(service)}`];
+  if (finding.attribute !== undefined) {
+    conditions.push(`${traceqlAttribute(finding.scope ?? 'span', finding.attribute)} != nil`);
+  }
+  if (finding.spanNamePattern !== undefined) {
+    conditions.push(`name =~ ${traceqlString(finding.spanNamePattern)}`);
+  }
+  return `{ ${conditions.join(' && ')} }`;
 }
