@@ -141,6 +141,11 @@ function metricPanel(service: string, title: string, description: string, unit: 
   );
 }
 
+/** Keeps the frames of one query (its refId) from a request that holds several. */
+function onlyRefId(refId: string): CustomTransformOperator {
+  return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.filter((f) => f.refId === refId)));
+}
+
 function metricSections(service: string, conv: MetricConventions, ds: DataSourceSummary): SceneFlexLayout {
   const queries = serviceMetricQueries(conv, service);
   const emptyMessage = t(
@@ -157,11 +162,14 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
         emptyMessage,
         height: 260,
         body: panel,
-        $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: [query] }),
+        // Its own query's frames, from the one request both panels share (the row's $data).
+        $data: new SceneDataTransformer({ transformations: [onlyRefId(query.refId)] }),
       }),
     });
   return new SceneFlexLayout({
     direction: 'row',
+    // Both panels ask the same data source: one request.
+    $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: [queries.errorRatio, queries.latency] }),
     children: [
       section(
         'error-ratio',
