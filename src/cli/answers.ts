@@ -284,7 +284,7 @@ interface FrameJSON {
 }
 
 /** The frames of each refId; a query's error becomes a BackendError naming the query. */
-export function grafanaFrames(body: unknown, refId: string, query: string): DataFrame[] {
+export function grafanaFrames(body: unknown, refId: string, query: string, who = 'the data source'): DataFrame[] {
   const results = isRecord(body) && isRecord(body.results) ? body.results : undefined;
   if (!results) {
     throw new BackendError('Grafana answered JSON without query results: is this the root URL of Grafana?');
@@ -294,7 +294,7 @@ export function grafanaFrames(body: unknown, refId: string, query: string): Data
     throw new BackendError(`Grafana answered no result for query ${refId} (query: ${query})`);
   }
   if (typeof result.error === 'string' && result.error) {
-    throw new BackendError(`the data source refused query ${refId}: ${result.error} (query: ${query})`);
+    throw new BackendError(`${who} refused query ${refId}: ${result.error} (query: ${query})`);
   }
   return (Array.isArray(result.frames) ? (result.frames as FrameJSON[]) : []).map((f) => dataFrame(f, refId));
 }

@@ -199,7 +199,7 @@ export function grafanaBackends(options: GrafanaOptions, settings: PivotSettings
         `Grafana at ${url} answered ${status}: ${typeof message === 'string' ? message : JSON.stringify(body)}`
       );
     }
-    return grafanaFrames(body, q.refId, shown);
+    return grafanaFrames(body, q.refId, shown, `the ${PILLAR_TITLES[pillar]} data source ${ds(pillar).uid}`);
   }
   const sources: Partial<Record<Pillar, string>> = {};
   for (const pillar of ['prometheus', 'loki', 'tempo'] as const) {

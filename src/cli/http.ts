@@ -53,6 +53,9 @@ export function fetchFailureCause(error: unknown, timeoutMs: number): string {
   const cause = errorLike(failure?.cause);
   const nested = Array.isArray(cause?.errors) ? cause.errors.map(errorLike) : [];
   const code = [cause?.code, ...nested.map((e) => e?.code)].find((c) => typeof c === 'string');
+  if (cause?.message === 'bad port') {
+    return 'the port is one fetch refuses to connect to (a "bad port" such as 1, 25 or 6000): use another port';
+  }
   if (typeof code === 'string') {
     return `${CAUSES[code] ?? cause?.message ?? code} (${code})`;
   }

@@ -313,6 +313,14 @@ describe('pivot investigate when a backend cannot answer', () => {
     expect(stdout).toContain('Worst failing trace\n  no Tempo to ask (give --tempo <url>)\n');
   });
 
+  it('a port fetch refuses: exit 3, saying so', async () => {
+    const { code, stdout } = await run(['--service', 'payment', '--prometheus', 'http://127.0.0.1:1']);
+    expect(code).toBe(3);
+    expect(stdout).toContain(
+      'could not answer: cannot reach Prometheus at http://127.0.0.1:1/api/v1/query: the port is one fetch refuses to connect to (a "bad port" such as 1, 25 or 6000): use another port\n'
+    );
+  });
+
   it('an answer that is not JSON: exit 3, with the start of the body', async () => {
     const { code, stdout } = await run(['--service', 'payment', '--loki', html.url, '--json']);
     expect(code).toBe(3);
@@ -343,7 +351,7 @@ describe('pivot investigate when a backend cannot answer', () => {
     const { code, stdout } = await run(['--service', 'payment', '--grafana', failingQuery.url], { GRAFANA_TOKEN: 't' });
     expect(code).toBe(3);
     expect(stdout).toContain(
-      `Error ratio and p95 latency\n  could not answer: the data source refused query requestRate: data source not found (query: ${promql.requestRate(
+      `Error ratio and p95 latency\n  could not answer: the Prometheus data source pivot-prometheus refused query requestRate: data source not found (query: ${promql.requestRate(
         { family: 'http-semconv', serviceLabel: 'job' },
         { service: 'payment', window: '15m' }
       )})\n`

@@ -61,7 +61,10 @@ interface Sent {
 }
 
 /** Backends that record every query and answer: the service failing at `errorRatio`, one log line, one failing trace. */
-function recording(service: string, options: { errorRatio?: number; hits?: TraceHit[]; lokiDown?: boolean } = {}) {
+function recording(
+  service: string,
+  options: { errorRatio?: number; hits?: TraceHit[]; lokiDown?: boolean; noTraffic?: boolean } = {}
+) {
   const sent: Sent = { promql: [], logql: [], traceql: [] };
   const backends: Backends = {
     sources: {},
@@ -69,6 +72,9 @@ function recording(service: string, options: { errorRatio?: number; hits?: Trace
       sent.promql.push(...queries.map((q) => q.expr));
       const value = (refId: string) =>
         refId === 'errorRatio' ? (options.errorRatio ?? 0.3) : refId === 'requestRate' ? 10 : 0.25;
+      if (options.noTraffic) {
+        return new Map(queries.map((q) => [q.refId, []]));
+      }
       return new Map(
         queries.map((q) => [
           q.refId,
@@ -211,6 +217,16 @@ describe('the investigation', () => {
     });
     expect(renderText(down)).toContain(
       'Error logs (newest first, with trace ids)\n  could not answer: cannot reach Loki at http://127.0.0.1:1/loki/api/v1/query_range: connection refused (ECONNREFUSED)\n'
+    );
+  });
+
+  it('a service without requests says so, with what to check; exit 0', async () => {
+    const quiet = await run('paymnet', recording('paymnet', { noTraffic: true }).backends);
+    expect(quiet.sections.metrics).toMatchObject({ status: 'ok', health: 'idle', now: {}, before: {} });
+    expect(exitCodeOf(quiet)).toBe(0);
+    expect(renderText(quiet)).toContain(
+      '  no traffic now · metrics: Tempo metrics-generator span metrics (configured), service label service\n' +
+        "  no requests of this service in the window under this family and label: check the name, or the service label (--metrics-service-label, or Pivot's Configuration)\n"
     );
   });
 

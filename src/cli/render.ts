@@ -114,8 +114,15 @@ function outcomeLines<T>(title: string, outcome: Outcome<T>, body: (value: T) =>
 function metricsLines(m: MetricsSection): string[] {
   const row = (name: string, f: (s: Statistics) => string) => `  ${pad(name, 14)}${pad(f(m.now), 14)}${f(m.before)}`;
   const how = m.familyHow === 'detected' ? 'detected' : 'configured';
+  const none =
+    m.now.requestRate === undefined
+      ? [
+          `  no requests of this service in the window under this family and label: check the name, or the service label (--metrics-service-label, or Pivot's Configuration)`,
+        ]
+      : [];
   return [
     `  ${HEALTH_WORDS[m.health]} now · metrics: ${METRIC_FAMILIES[m.family].title} (${how}), service label ${m.serviceLabel}`,
+    ...none,
     `  ${pad('', 14)}${pad('now', 14)}before`,
     row('requests', (s) => rate(s.requestRate)),
     row('error ratio', (s) => percent(s.errorRatio)),
