@@ -32,6 +32,9 @@ export const testIds = {
     search: 'data-testid pivot-services-search',
     sortBy: (key: string) => `data-testid pivot-services-sort ${key}`,
     metricFamily: 'data-testid pivot-metric-family',
+    /** The queue-consumers section in one state: data, error, unknown (a family without span kinds). */
+    consumers: (state: string) => `data-testid pivot-services-consumers ${state}`,
+    consumerRow: (service: string) => `data-testid pivot-services-consumer ${service}`,
   },
   graph: {
     /** The Graph page in one state: loading, error, missing, sampled, data, problem. */

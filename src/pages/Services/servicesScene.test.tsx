@@ -83,7 +83,14 @@ describe('Services page', () => {
         expect.objectContaining({ refId: q.refId, expr: q.expr, instant: q.instant, range: q.range })
       )
     );
-    expect(targets.map((t) => t.refId)).toEqual([R.requestRate, R.errorRatio, R.p95, R.sparkline]);
+    expect(targets.map((t) => t.refId)).toEqual([
+      R.requestRate,
+      R.errorRatio,
+      R.p95,
+      R.sparkline,
+      'consumerRate',
+      'consumerErrors',
+    ]);
     expect(maxDataPoints).toBe(SPARKLINE_POINTS);
     for (const target of targets) {
       const expr = 'expr' in target ? String(target.expr) : '';

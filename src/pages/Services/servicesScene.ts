@@ -14,6 +14,8 @@ import { sloStatusAllServices } from '../../datasources/sloQueries';
 import { DEFAULT_SORT, formatSort, SERVICE_STAT_REFS } from './serviceRows';
 import { SLO_STATUS_REF } from './serviceSlos';
 import { ServicesTable } from './ServicesTable';
+import { withConsumers } from './ConsumerServices';
+import { consumerOnlyQueries } from '../../datasources/consumerQueries';
 
 /** Points on each sparkline: enough to show a trend, few enough to stay cheap for every service. */
 export const SPARKLINE_POINTS = 40;
@@ -61,14 +63,16 @@ export function servicesQueries(conv: MetricConventions, withSlos = false, recor
       range: true,
     },
     ...slo,
+    // Queue workers (consumer spans, no server spans): the section below the table
+    // (ConsumerServices.tsx). Not on recorded series, which exist to spare the raw ones.
+    ...((!recorded && consumerOnlyQueries(conv, '$__range')) || []),
   ];
 }
 
 export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
   return pageScene([
-    metricFamilyGate(
-      ctx,
-      (conv, ds, recorded) =>
+    metricFamilyGate(ctx, (conv, ds, recorded) =>
+      withConsumers(
         new ServicesTable({
           search: '',
           sort: formatSort(DEFAULT_SORT),
@@ -80,7 +84,10 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
             queries: servicesQueries(conv, ctx.settings.slos.length > 0, recorded),
             maxDataPoints: SPARKLINE_POINTS,
           }),
-        })
+        }),
+        conv,
+        METRIC_FAMILIES[conv.family].title
+      )
     ),
   ]);
 }
