@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import { SceneComponentProps, sceneGraph, SceneObjectBase, SceneObjectState } from '@grafana/scenes';
-import { LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { HygieneReport, hygieneReport, HygienePillar } from '../analysis/hygiene/findings';
 import { FindingsTable } from '../components/Hygiene/FindingsTable';
 import { findingExploreUrl } from '../components/Hygiene/findingLinks';
@@ -33,6 +33,12 @@ export interface HygieneSceneState extends SceneObjectState {
   cost?: HygieneCost;
   /** The window the report is of, epoch ms. */
   window?: { fromMs: number; toMs: number };
+  /**
+   * Ask only when the user says so (the Service page's section: its requests are many for a
+   * section most visits do not need); `started` is then set by the button.
+   */
+  onDemand?: boolean;
+  started?: boolean;
 }
 
 /** What the report is built from: each pillar's data source and service label, or why it cannot be asked. */
@@ -59,14 +65,21 @@ export class HygieneScene extends SceneObjectBase<HygieneSceneState> {
     super(state);
     this.addActivationHandler(() => {
       const timeRange = sceneGraph.getTimeRange(this);
-      this.run();
+      if (!this.state.onDemand || this.state.started) {
+        this.run();
+      }
       const sub = timeRange.subscribeToState((next, prev) => {
-        if (next.value !== prev.value) {
+        if (next.value !== prev.value && (!this.state.onDemand || this.state.started)) {
           this.run();
         }
       });
       return () => sub.unsubscribe();
     });
+  }
+
+  start() {
+    this.setState({ started: true });
+    this.run();
   }
 
   run() {
@@ -88,9 +101,25 @@ export class HygieneScene extends SceneObjectBase<HygieneSceneState> {
 const PILLARS: HygienePillar[] = ['prometheus', 'loki', 'tempo'];
 
 function HygieneRenderer({ model }: SceneComponentProps<HygieneScene>) {
-  const { ctx, service, loading, report, tsdb, cost, window } = model.useState();
+  const { ctx, service, loading, report, tsdb, cost, window, onDemand, started } = model.useState();
   const styles = useStyles2(getStyles);
   const scope = service ?? '*';
+  if (onDemand && !started) {
+    return (
+      <div className={styles.report} data-testid={hygieneTestIds.onDemand}>
+        <h4>{t('pivot.hygiene.section-title', 'Telemetry hygiene')}</h4>
+        <div>
+          <Button variant="secondary" icon="search" onClick={() => model.start()}>
+            {t(
+              'pivot.hygiene.start',
+              'Check {{service}} for labels with ids and personal data',
+              textValues({ service: service ?? '' })
+            )}
+          </Button>
+        </div>
+      </div>
+    );
+  }
   if (!report || !window) {
     return (
       <div data-testid={hygieneTestIds.loading}>
@@ -102,6 +131,7 @@ function HygieneRenderer({ model }: SceneComponentProps<HygieneScene>) {
   const failed = PILLARS.filter((p) => report.pillars[p].state !== 'ok');
   return (
     <div className={styles.report} data-testid={hygieneTestIds.report(scope)}>
+      {onDemand && <h4>{t('pivot.hygiene.section-title', 'Telemetry hygiene')}</h4>}
       {loading && <LoadingPlaceholder text={t('pivot.hygiene.refreshing', 'Checking the new time range…')} />}
       {failed.map((p) => (
         <div key={p} data-testid={hygieneTestIds.pillarProblem(p)}>

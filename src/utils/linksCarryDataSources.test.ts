@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { DataLink } from '@grafana/data';
+import { DataLink, FieldType, toDataFrame } from '@grafana/data';
 import { lokiLogsFrame } from '../testing/frames';
 import { choiceFromUrl, DataSourceChoice, setCurrentDataSources } from './dataSourceChoice';
 import * as links from './links';
@@ -52,11 +52,26 @@ const BUILDERS: Record<string, Builder> = {
     const field = frame.fields.find((f) => f.name === traceLinks.TRACE_ID_FIELD);
     return (field?.config.links ?? []).flatMap(linkUrls).map(interpolated);
   },
+  withSpanServiceLinks: () => {
+    const frame = traceLinks.withSpanServiceLinks(
+      toDataFrame({ fields: [{ name: traceLinks.SPAN_SERVICE_FIELD, type: FieldType.string, values: ['checkout'] }] }),
+      RANGE,
+      'Open the service in Pivot'
+    );
+    const field = frame.fields.find((f) => f.name === traceLinks.SPAN_SERVICE_FIELD);
+    return (field?.config.links ?? []).flatMap(linkUrls).map(interpolated);
+  },
 };
 
 /** Builders of links that are not Pivot's pages: Explore names its data source in its own pane. */
 const NOT_PIVOT_PAGES = ['exploreUrl'];
-const PAGE_CHOICE_ONLY = ['traceLinkTemplate', 'traceDataLink', 'exemplarMomentLink', 'withTraceIdLinks'];
+const PAGE_CHOICE_ONLY = [
+  'traceLinkTemplate',
+  'traceDataLink',
+  'exemplarMomentLink',
+  'withTraceIdLinks',
+  'withSpanServiceLinks',
+];
 
 const uid = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((s) => s.trim() === s && s !== '');
 const choiceArb = fc.record(

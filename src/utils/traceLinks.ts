@@ -1,7 +1,7 @@
 import { DataFrame, DataLink, Field, FieldType } from '@grafana/data';
 import type { TraceIdLocation } from '../datasources/conventions';
 import { lineTraceId, TRACE_ID_FIELD } from './lineTraceId';
-import { serviceUrl, traceUrl } from './links';
+import { serviceUrl, serviceUrlTemplate, traceUrl, UrlTimeRange } from './links';
 
 export { lineTraceId, TRACE_ID_FIELD };
 
@@ -128,4 +128,49 @@ export function countTraceIds(frames: DataFrame[]): number {
     }
   }
   return count;
+}
+
+/** The field of Grafana's trace frame (one row per span) that holds each span's service. */
+export const SPAN_SERVICE_FIELD = 'serviceName';
+
+/**
+ * The span's time window in a trace frame (epoch ms: `startTime` and `duration` per span), or
+ * undefined when no span has a usable time.
+ */
+export function traceFrameWindow(frame: DataFrame): { startMs: number; endMs: number } | undefined {
+  const starts = field(frame, 'startTime')?.values ?? [];
+  const durations = field(frame, 'duration')?.values ?? [];
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  for (let i = 0; i < frame.length; i++) {
+    const start = Number(starts[i]);
+    const duration = Number(durations[i] ?? 0);
+    if (Number.isFinite(start) && start > 0) {
+      startMs = Math.min(startMs, start);
+      endMs = Math.max(endMs, start + (Number.isFinite(duration) && duration > 0 ? duration : 0));
+    }
+  }
+  return Number.isFinite(startMs) ? { startMs, endMs } : undefined;
+}
+
+/**
+ * A trace frame whose span services link to their Service page at `range`: Grafana's traces
+ * panel lists the links of a frame's fields in each span's links menu, evaluated on the span's
+ * row, so `${__value.raw}` is that span's service (percent-encoded into the path). Other frames
+ * are returned as they are.
+ */
+export function withSpanServiceLinks(frame: DataFrame, range: UrlTimeRange, title: string): DataFrame {
+  const services = field(frame, SPAN_SERVICE_FIELD);
+  if (!services) {
+    return frame;
+  }
+  const link: DataLink = { title, url: serviceUrlTemplate(range) };
+  const links = services.config.links ?? [];
+  if (links.some((l) => l.url === link.url)) {
+    return frame;
+  }
+  return {
+    ...frame,
+    fields: frame.fields.map((f) => (f === services ? { ...f, config: { ...f.config, links: [...links, link] } } : f)),
+  };
 }

@@ -2,6 +2,7 @@
 export const hygieneTestIds = {
   report: (scope: string) => `data-testid pivot-hygiene ${scope}`,
   loading: 'data-testid pivot-hygiene-loading',
+  onDemand: 'data-testid pivot-hygiene-on-demand',
   finding: (index: number) => `data-testid pivot-hygiene-finding ${index}`,
   pillarProblem: (pillar: string) => `data-testid pivot-hygiene-problem ${pillar}`,
   fix: (index: number) => `data-testid pivot-hygiene-fix ${index}`,

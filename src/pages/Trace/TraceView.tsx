@@ -1,4 +1,5 @@
 import React from 'react';
+import { map } from 'rxjs';
 import { css } from '@emotion/css';
 import {
   DataFrame,
@@ -11,9 +12,11 @@ import {
   PanelData,
 } from '@grafana/data';
 import {
+  CustomTransformOperator,
   PanelBuilders,
   SceneComponentProps,
   SceneDataNode,
+  SceneDataTransformer,
   SceneObjectBase,
   SceneObjectState,
   SceneObjectUrlSyncConfig,
@@ -40,6 +43,7 @@ import { traceLogWindow } from '../../datasources/tempoAnswers';
 import { absoluteRange, logWindowNote, TraceLoadState, traceLoadState } from './traceState';
 import { BoundedPageTimeRange, TraceWindowTimeRange } from './TraceWindowTimeRange';
 import { errorMessage } from '../../utils/errors';
+import { traceFrameWindow, withSpanServiceLinks } from '../../utils/traceLinks';
 
 /** Options of Grafana's traces panel that Pivot sets (the panel is core Grafana: not typed in npm). */
 export interface TracesPanelOptions {
@@ -210,9 +214,36 @@ function readTrace(frame: DataFrame): { analysis: TraceAnalysis } | { problem: s
     return { problem: errorMessage(error) };
   }
 }
+/**
+ * Links each span's service in the waterfall to its Service page at the trace's window (5
+ * minutes either side, as the summary's links): Grafana's traces panel lists a frame's field
+ * links in each span's links menu.
+ */
+function spanServiceLinksOperator(): CustomTransformOperator {
+  return () => (source) =>
+    source.pipe(
+      map((frames: DataFrame[]) =>
+        frames.map((frame) => {
+          const window = traceFrameWindow(frame);
+          if (!window) {
+            return frame;
+          }
+          const { fromMs, toMs } = traceLogWindow(window.startMs, window.endMs);
+          return withSpanServiceLinks(
+            frame,
+            { from: fromMs, to: toMs },
+            t('pivot.trace.view.span-service-link', 'Open the service in Pivot')
+          );
+        })
+      )
+    );
+}
+
 function buildWaterfall(): VizPanel<TracesPanelOptions> {
   return new VizPanel<TracesPanelOptions>({
     pluginId: 'traces',
+    // The view's Tempo answer, with the span services linked (no query of its own).
+    $data: new SceneDataTransformer({ transformations: [spanServiceLinksOperator()] }),
     title: t('pivot.trace.view.waterfall-title', 'Trace'),
     description: t(
       'pivot.trace.view.waterfall-description',
