@@ -90,7 +90,7 @@ export interface Finding {
 
 export type FindingLink =
   | { pillar: 'prometheus'; service: string; label: string }
-  | { pillar: 'loki'; service: string; pattern?: string; label?: string }
+  | { pillar: 'loki'; service: string; pattern?: PersonalDataKind; label?: string }
   | {
       pillar: 'tempo';
       service: string;

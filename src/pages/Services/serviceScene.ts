@@ -29,6 +29,7 @@ import { textValues } from '../../utils/i18nValues';
 import { logsAndTracesName } from '../../datasources/serviceNames';
 import { suspectsSection } from './SuspectsSection';
 import { logPatternsSection } from './LogPatternsSection';
+import { hygieneSection } from './HygieneSection';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -316,5 +317,6 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
         new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, named) }),
       ],
     }),
+    hygieneSection(ctx, service),
   ]);
 }
