@@ -1,8 +1,8 @@
-import React from 'react';
+import React, { useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
-import { Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { GraphEdge, health, NodeKind, ServiceGraph } from '../../analysis/serviceGraph';
 import { edgePivots, formatQuantile, formatRatio, formatRequests } from '../../analysis/serviceGraphFrames';
 import { testIds } from '../../components/testIds';
@@ -11,6 +11,7 @@ import type { DataSourceSummary } from '../../datasources/lookup';
 import { edgeErrorLogs } from '../../datasources/serviceGraph';
 import { textValues } from '../../utils/i18nValues';
 import { exploreUrl, serviceUrl, UrlTimeRange } from '../../utils/links';
+import { EdgeFailingTraces } from './EdgeFailingTraces';
 import { edgeRows } from './graphModel';
 
 interface Props {
@@ -97,6 +98,8 @@ function EdgeRow({
   const styles = useStyles2(getStyles);
   const pivots = edgePivots(edge, kinds);
   const h = health(edge.errorRatio, edge.requests);
+  // The edge's failing traces open as a list under the row, each to Pivot's Trace page.
+  const [showTraces, setShowTraces] = useState(false);
   const serviceLink = (service: string) =>
     kinds.get(service) === 'service' ? (
       <TextLink
@@ -110,48 +113,61 @@ function EdgeRow({
       <Text color="secondary">{service}</Text>
     );
   return (
-    <tr data-testid={testIds.graph.edgeRow(edge.id)}>
-      <td>
-        {serviceLink(edge.client)} → {serviceLink(edge.server)}
-      </td>
-      <td>{formatRequests(edge.requests, graph.source)}</td>
-      <td className={h === 'critical' ? styles.critical : h === 'warning' ? styles.warning : undefined}>
-        {edge.errorRatio === undefined ? '' : formatRatio(edge.errorRatio)}
-      </td>
-      <td>{edge.p95 === undefined ? '' : formatQuantile(edge.p95, edge.p95Edge)}</td>
-      <td>
-        <Stack direction="row" gap={2}>
-          {tempo && (
-            <TextLink
-              href={locationUtil.assureBaseUrl(
-                exploreUrl(
-                  tempo,
-                  { queryType: 'traceql', query: pivots.traceql, limit: 20, tableType: 'traces' },
-                  range
-                )
-              )}
-              icon="gf-traces"
-              inline
-            >
-              <Trans i18nKey="pivot.graph.edges.failing-traces">Failing traces</Trans>
-            </TextLink>
-          )}
-          {loki && (
-            <TextLink
-              href={locationUtil.assureBaseUrl(
-                exploreUrl(loki, { expr: edgeErrorLogs(logs, pivots.logsService), queryType: 'range' }, range)
-              )}
-              icon="gf-logs"
-              inline
-            >
-              <Trans i18nKey="pivot.graph.edges.error-logs" values={{ service: pivots.logsService }}>
-                Error logs of {'{{service}}'}
-              </Trans>
-            </TextLink>
-          )}
-        </Stack>
-      </td>
-    </tr>
+    <>
+      <tr data-testid={testIds.graph.edgeRow(edge.id)}>
+        <td>
+          {serviceLink(edge.client)} → {serviceLink(edge.server)}
+        </td>
+        <td>{formatRequests(edge.requests, graph.source)}</td>
+        <td className={h === 'critical' ? styles.critical : h === 'warning' ? styles.warning : undefined}>
+          {edge.errorRatio === undefined ? '' : formatRatio(edge.errorRatio)}
+        </td>
+        <td>{edge.p95 === undefined ? '' : formatQuantile(edge.p95, edge.p95Edge)}</td>
+        <td>
+          <Stack direction="row" gap={2}>
+            {tempo && (
+              <Button
+                size="sm"
+                variant="secondary"
+                fill="text"
+                icon={showTraces ? 'angle-down' : 'angle-right'}
+                aria-expanded={showTraces}
+                onClick={() => setShowTraces(!showTraces)}
+              >
+                <Trans i18nKey="pivot.graph.edges.failing-traces">Failing traces</Trans>
+              </Button>
+            )}
+            {loki && (
+              <TextLink
+                href={locationUtil.assureBaseUrl(
+                  exploreUrl(loki, { expr: edgeErrorLogs(logs, pivots.logsService), queryType: 'range' }, range)
+                )}
+                icon="gf-logs"
+                inline
+              >
+                <Trans i18nKey="pivot.graph.edges.error-logs" values={{ service: pivots.logsService }}>
+                  Error logs of {'{{service}}'}
+                </Trans>
+              </TextLink>
+            )}
+          </Stack>
+        </td>
+      </tr>
+      {tempo && showTraces && (
+        <tr>
+          <td colSpan={5}>
+            <EdgeFailingTraces
+              edge={edge.id}
+              client={edge.client}
+              server={edge.server}
+              tempo={tempo}
+              traceql={pivots.traceql}
+              range={range}
+            />
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 

@@ -8,7 +8,7 @@ import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/Neighbou
 import { testIds } from '../../components/testIds';
 import { failingBetween, graphQueries, GRAPH_REFS } from '../../datasources/serviceGraph';
 import { traceql } from '../../datasources';
-import { expectValidPromQL } from '../../testing/grammar';
+import { expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
 import { PLUGIN_BASE_URL } from '../../constants';
 import {
   ALL_DATASOURCES,
@@ -21,6 +21,7 @@ import {
   TEMPO,
 } from '../../testing/fakeGrafana';
 import { tempoTracesFrame } from '../../testing/frames';
+import { EDGE_TRACES_LIMIT, EDGE_TRACES_TEST_IDS } from './EdgeFailingTraces';
 import { buildGraphScene } from './graphPage';
 import { GraphScene } from './GraphScene';
 import { controlsFromUrl, controlsToUrl } from './graphModel';
@@ -92,16 +93,82 @@ describe('Graph page', () => {
     expect(row.getByText('10%')).toBeInTheDocument();
     const checkout = row.getByTestId(testIds.graph.nodeLink('checkout'));
     expect(checkout.getAttribute('href')).toBe(`${PLUGIN_BASE_URL}/services/checkout?from=now-1h&to=now`);
-    const traces = row.getByRole('link', { name: /Failing traces/ }).getAttribute('href') ?? '';
-    const panes = JSON.parse(new URL(traces, 'http://x').searchParams.get('panes') ?? '{}');
-    expect(panes.pivot.datasource).toBe(TEMPO.uid);
-    expect(panes.pivot.queries[0].query).toBe(failingBetween({ client: 'frontend', server: 'checkout' }));
+    // Failing traces open as a Pivot list under the row (EdgeFailingTraces), not in Explore.
+    expect(row.queryByRole('link', { name: /Failing traces/ })).toBeNull();
+    expect(row.getByRole('button', { name: /Failing traces/ })).toHaveAttribute('aria-expanded', 'false');
     const logs = row.getByRole('link', { name: /Error logs of checkout/ }).getAttribute('href') ?? '';
     const logPanes = JSON.parse(new URL(logs, 'http://x').searchParams.get('panes') ?? '{}');
     expect(logPanes.pivot.datasource).toBe(LOKI.uid);
     expect(logPanes.pivot.queries[0].expr).toBe('{service_name="checkout"} | detected_level=~"error|critical|fatal"');
     // A database is no Service page: no link on it.
     expect(screen.queryByTestId(testIds.graph.nodeLink('postgres'))).toBeNull();
+  });
+
+  it("lists an edge's failing traces under its row, each opening Pivot's Trace page, Explore one link away", async () => {
+    const HOSTILE = { client: 'front"end', server: 'check\\out $1' };
+    const edges: EdgeSpec[] = [{ ...TOPOLOGY[0], ...HOSTILE }];
+    const id = `${HOSTILE.client} → ${HOSTILE.server}`;
+    const traces = [
+      {
+        traceID: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+        startTimeMs: 1_700_000_000_000,
+        service: 'front"end',
+        name: 'GET /',
+        durationMs: 87,
+      },
+      { traceID: '../../admin?x=1#y', startTimeMs: 1_700_000_001_000, service: '', name: '', durationMs: 5 },
+    ];
+    let tempoAnswer: 'pending' | { error: string } | { frames: DataFrame[] } = 'pending';
+    const requests = installFakeGrafana((ds, r) => (ds.uid === TEMPO.uid ? tempoAnswer : metricsAnswer(edges)(r)));
+    render(buildGraphScene(pivotContext()));
+    const row = within(await screen.findByTestId(testIds.graph.edgeRow(id)));
+    expect(requests.filter((r) => r.uid === TEMPO.uid)).toHaveLength(0);
+
+    tempoAnswer = { frames: [tempoTracesFrame('edgeTraces', traces)] };
+    fireEvent.click(row.getByRole('button', { name: /Failing traces/ }));
+    const list = within(await screen.findByTestId(EDGE_TRACES_TEST_IDS.list(id)));
+    await list.findByText(/front"end GET \/ \(a1b2c3d4\)/);
+    const sent = requests.filter((r) => r.uid === TEMPO.uid);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].request.targets[0]).toMatchObject({
+      queryType: 'traceql',
+      limit: EDGE_TRACES_LIMIT,
+      tableType: 'traces',
+    });
+    // The edge's own pivot query (checkout answers no spans here: it is reached as a peer), names escaped.
+    const query = String((sent[0].request.targets[0] as unknown as { query: string }).query);
+    expectValidTraceQL(query);
+    expect(query).toContain('"front\\"end"');
+    expect(query).toContain('"check\\\\out \\u00241"');
+    expect(query).toContain('status = error');
+    expect(list.getByRole('link', { name: /front"end GET/ })).toHaveAttribute(
+      'href',
+      `${PLUGIN_BASE_URL}/trace/a1b2c3d4e5f60718293a4b5c6d7e8f90?from=now-1h&to=now`
+    );
+    // A hostile id stays one path segment.
+    expect(list.getByRole('link', { name: '../../admin?x=1#y' })).toHaveAttribute(
+      'href',
+      `${PLUGIN_BASE_URL}/trace/${encodeURIComponent('../../admin?x=1#y')}?from=now-1h&to=now`
+    );
+    const explore = list.getByRole('link', { name: /Open the query in Explore/ }).getAttribute('href') ?? '';
+    const panes = JSON.parse(new URL(explore, 'http://x').searchParams.get('panes') ?? '{}');
+    expect(panes.pivot.datasource).toBe(TEMPO.uid);
+    expect(panes.pivot.queries[0].query).toBe(query);
+
+    // Closed and opened again: empty and failing answers are said, never a blank.
+    fireEvent.click(row.getByRole('button', { name: /Failing traces/ }));
+    expect(screen.queryByTestId(EDGE_TRACES_TEST_IDS.list(id))).toBeNull();
+    tempoAnswer = { frames: [tempoTracesFrame('edgeTraces', [])] };
+    fireEvent.click(row.getByRole('button', { name: /Failing traces/ }));
+    expect(
+      await screen.findByText(/No failing trace between front"end and check\\out \$1 in this window/)
+    ).toBeInTheDocument();
+    fireEvent.click(row.getByRole('button', { name: /Failing traces/ }));
+    tempoAnswer = { error: 'tempo: search timed out' };
+    fireEvent.click(row.getByRole('button', { name: /Failing traces/ }));
+    const problem = within(await screen.findByTestId(EDGE_TRACES_TEST_IDS.list(id)));
+    expect(await problem.findByText('Tempo could not search the failing traces')).toBeInTheDocument();
+    expect(problem.getByText(/search timed out/)).toBeInTheDocument();
   });
 
   it('keeps focus, depth and the unhealthy filter in the URL and narrows the graph', async () => {
