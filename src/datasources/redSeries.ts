@@ -82,8 +82,9 @@ export interface RecordedOptions {
   service?: ServiceRef;
   /**
    * The window the statistic is over. RED_WINDOW reads the recorded value as it is; a longer
-   * one (`$__range`, `1h`) averages the recorded rates over it, which equals the raw rate over
-   * the window for steady traffic and weighs each 5-minute rate alike otherwise.
+   * one (`$__range`, `1h`) averages the recorded 5-minute rates that tile it (a subquery at
+   * 5-minute steps, aligned to multiples of 5 minutes), which equals the raw rate over the
+   * window for steady traffic and is the mean of the window's 5-minute rates otherwise.
    */
   window: string;
 }
@@ -98,7 +99,10 @@ function serviceMatchers(conv: MetricConventions, service: ServiceRef | undefine
 /** The recorded series `name` over `window`, summed by `by` (a recorded series has those labels alone). */
 function overWindow(name: string, matchers: LabelMatcher[], window: string, by: string[]): string {
   const series = selector(name, matchers);
-  return sumBy(by, checkWindow(window) === RED_WINDOW ? series : `avg_over_time(${series}[${window}])`);
+  // A subquery at RED_WINDOW steps: the 5-minute rates that tile the window, one sample per
+  // series and step however often the rules run (avg_over_time(series[window]) would read every
+  // evaluation: 4 a minute at a 15 s interval).
+  return sumBy(by, checkWindow(window) === RED_WINDOW ? series : `avg_over_time(${series}[${window}:${RED_WINDOW}])`);
 }
 
 /** promql.requestRate from the recorded series. */

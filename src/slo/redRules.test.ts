@@ -69,7 +69,7 @@ describe('redSeriesNames', () => {
       'sum by (service) (service:traces_spanmetrics_calls:rate5m{service="a\\"} or vector(1) #"})'
     );
     expect(recordedRequestRate(conv, { window: '$__range' })).toBe(
-      'sum by (service) (avg_over_time(service:traces_spanmetrics_calls:rate5m[$__range]))'
+      'sum by (service) (avg_over_time(service:traces_spanmetrics_calls:rate5m[$__range:5m]))'
     );
     expect(() => recordedRequestRate(conv, { window: '5m] or vector(1) [5m' })).toThrow(/Invalid PromQL window/);
   });
