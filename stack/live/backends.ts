@@ -8,9 +8,11 @@ import type { DataFrame, FieldType } from '@grafana/data';
 import { attributeMap, http } from './harness';
 
 export interface LokiLine {
+  /** The entry's time, milliseconds since the epoch (from Loki's nanoseconds). */
+  timeMs: number;
   labels: Record<string, string>;
   line: string;
-  /** Structured metadata and parsed labels (categorised answer). */
+  /** Labels, structured metadata and parsed labels together. */
   metadata: Record<string, string>;
 }
 
@@ -37,10 +39,12 @@ export async function lokiLines(
   return (
     answer.data.result as Array<{ stream: Record<string, string>; values: Array<[string, string, any?]> }>
   ).flatMap((stream) =>
-    stream.values.map(([, line, extra]) => ({
+    stream.values.map(([ns, line, extra]) => ({
+      timeMs: Number(BigInt(ns) / BigInt(1000)) / 1000,
       labels: stream.stream,
       line,
-      metadata: { ...(extra?.structuredMetadata ?? {}), ...(extra?.parsed ?? {}) },
+      // Without the categorize-labels flag Loki merges structured metadata into the stream's labels.
+      metadata: { ...stream.stream, ...(extra?.structuredMetadata ?? {}), ...(extra?.parsed ?? {}) },
     }))
   );
 }
