@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { applyFieldOverrides, createTheme, dateTime, FieldType, toDataFrame } from '@grafana/data';
+import { EmbeddedScene, SceneFlexLayout, sceneGraph, SceneTimeRange } from '@grafana/scenes';
+import { PLUGIN_BASE_URL } from '../constants';
+import { fromPathSegment } from '../utils/links';
 import type { TraceIdLocation } from './conventions';
 import type { Finding } from './detect';
 import {
@@ -9,6 +13,7 @@ import {
   exemplarDestinationFindings,
   exemplarStorageFindings,
   exemplarsUrl,
+  pivotTraceLinkFindings,
   probeDataSourceSettings,
   probeExemplars,
   SettingsProbe,
@@ -201,6 +206,79 @@ describe('Loki derived fields', () => {
     expect(only(derivedFieldFindings(settings(stack), LOKI, TEMPO, 'structured-metadata')).level).toBe('ok');
     expect(only(derivedFieldFindings(settings(stack), LOKI, TEMPO, 'logfmt')).level).toBe('ok');
     expect(only(derivedFieldFindings(settings(stack), LOKI, TEMPO, 'json')).level).toBe('warning');
+  });
+});
+
+describe("Loki's link to Pivot's Trace page, for dashboards' logs panels", () => {
+  const WHERE: TraceIdLocation[] = ['structured-metadata', 'logfmt', 'json'];
+  const FROM = dateTime('2026-01-01T00:00:00Z');
+  const TO = dateTime('2026-01-01T01:00:00Z');
+
+  /** The href Grafana builds from a derived field's URL for a line whose trace id is `id`. */
+  function href(url: string, id: string): string {
+    const frame = toDataFrame({
+      fields: [
+        { name: 'trace_id_in_pivot', type: FieldType.string, values: [id], config: { links: [{ title: 't', url }] } },
+      ],
+    });
+    const scene = new EmbeddedScene({
+      $timeRange: new SceneTimeRange({ from: FROM.toISOString(), to: TO.toISOString() }),
+      body: new SceneFlexLayout({ children: [] }),
+    });
+    const [processed] = applyFieldOverrides({
+      data: [frame],
+      fieldConfig: { defaults: {}, overrides: [] },
+      theme: createTheme(),
+      timeZone: 'utc',
+      replaceVariables: (text, vars, format) =>
+        sceneGraph.interpolate(scene, text, vars, format as Parameters<typeof sceneGraph.interpolate>[3]),
+    });
+    const links = processed.fields[0].getLinks?.({ valueRowIndex: 0 }) ?? [];
+    expect(links).toHaveLength(1);
+    return links[0].href;
+  }
+
+  it.each(WHERE)('trace_id in %s: missing says which panels lose the pivot; the snippet fixes it', (where) => {
+    const finding = only(pivotTraceLinkFindings(settings({}), LOKI, where));
+    expect(finding.level).toBe('warning');
+    expect(finding.text).toContain(
+      "Logs panels in dashboards, the one Pivot adds included, do not open a line's trace in Pivot"
+    );
+    const fixed = provisioned(finding);
+    expect(only(pivotTraceLinkFindings(settings(fixed), LOKI, where)).level).toBe('ok');
+    // The Explore link to Tempo is another link: it does not count.
+    expect(
+      only(
+        pivotTraceLinkFindings(
+          settings({ derivedFields: [{ ...(fixed.derivedFields as object[])[0], datasourceUid: 'pivot-tempo' }] }),
+          LOKI,
+          where
+        )
+      ).level
+    ).toBe('warning');
+    for (const other of WHERE.filter((w) => w !== where)) {
+      expect(only(pivotTraceLinkFindings(settings(fixed), LOKI, other)).level).toBe('warning');
+    }
+  });
+
+  it.each(['4bf92f3577b34da6a3ce929d0e0e4736', '../../admin?x=${__from}#y', 'a b%2F'])(
+    "the provisioned link opens Pivot's Trace page of %j at the panel's time range, through Grafana's link interpolation",
+    (id) => {
+      const fixed = provisioned(only(pivotTraceLinkFindings(settings({}), LOKI, 'structured-metadata')));
+      const [field] = fixed.derivedFields as Array<{ url: string; urlDisplayLabel: string }>;
+      expect(field.urlDisplayLabel).toBe('Open trace in Pivot');
+      const url = new URL(href(field.url, id), 'https://grafana.example.com');
+      const segments = url.pathname.split('/');
+      expect(segments.slice(0, 4).join('/')).toBe(`${PLUGIN_BASE_URL}/trace`);
+      expect(segments).toHaveLength(5);
+      expect(fromPathSegment(decodeURIComponent(segments[4]))).toBe(id);
+      expect(url.searchParams.get('from')).toBe(String(FROM.valueOf()));
+      expect(url.searchParams.get('to')).toBe(String(TO.valueOf()));
+    }
+  );
+
+  it('says nothing more when the settings could not be read (the derived-field check already said so)', () => {
+    expect(pivotTraceLinkFindings(UNREAD, LOKI, 'logfmt')).toEqual([]);
   });
 });
 

@@ -10,7 +10,9 @@ import type { Finding, ProbeFailure } from './detect';
 import type { DataSourceSummary } from './lookup';
 import { PROBE_WINDOW_SECONDS, ProbeClient } from './probes';
 import { selector } from './promql';
+import { PLUGIN_BASE_URL } from '../constants';
 import { errorMessage } from '../utils/errors';
+import { TRACE_LINK_TITLE, traceLinkTemplate } from '../utils/traceLinks';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -296,6 +298,71 @@ export function derivedFieldFindings(
       fix: `Add a derived field to ${loki.name} (Connections → Data sources → Derived fields), or provision it:\n${snippet(
         loki,
         ['derivedFields:', ...derivedFieldSnippet(where, tempo)]
+      )}`,
+    },
+  ];
+}
+
+/**
+ * Whether a derived field links the trace id where the logs keep it to Pivot's Trace page
+ * (a plain URL link, no data source): what gives logs panels in dashboards Pivot's trace link.
+ */
+function linksToPivot(field: Record<string, unknown>, where: TraceIdLocation): boolean {
+  if (uidOf(field.datasourceUid) !== undefined || typeof field.url !== 'string') {
+    return false;
+  }
+  if (!field.url.includes(`${PLUGIN_BASE_URL}/trace/`)) {
+    return false;
+  }
+  if (where === 'structured-metadata') {
+    return field.matcherType === 'label' && matches(field.matcherRegex, 'trace_id', false);
+  }
+  return field.matcherType !== 'label' && matches(field.matcherRegex, SAMPLE_LINES[where], true);
+}
+
+/** The derived field that opens a line's trace in Pivot, as provisioning lines. */
+function pivotDerivedFieldSnippet(where: TraceIdLocation): string[] {
+  const [, matcherType, matcherRegex] = derivedFieldSnippet(where, { uid: '', name: '', type: 'tempo' });
+  return [
+    '  - name: trace_id_in_pivot',
+    matcherType,
+    matcherRegex,
+    `    url: ${yamlString(traceLinkTemplate())}`,
+    `    urlDisplayLabel: ${yamlString(TRACE_LINK_TITLE)}`,
+  ];
+}
+
+/**
+ * Logs panels in dashboards (the one Pivot's "Add to dashboard" makes included) take their
+ * links from the data source's derived fields only: Grafana's logs panel has no field config,
+ * so links saved in a panel's field config are dropped when it loads. A line opens its trace
+ * in Pivot there when Loki has a derived field linking to Pivot's Trace page.
+ */
+export function pivotTraceLinkFindings(
+  settings: SettingsProbe,
+  loki: DataSourceSummary,
+  where: TraceIdLocation
+): Finding[] {
+  if (!settings.ok) {
+    return [];
+  }
+  if (records(settings.jsonData.derivedFields).some((f) => linksToPivot(f, where))) {
+    return [
+      {
+        level: 'ok',
+        text: `Log lines open their trace in Pivot from dashboards' logs panels too (a derived field on trace_id in ${WHERE_TITLES[where]}).`,
+      },
+    ];
+  }
+  return [
+    {
+      level: 'warning',
+      text:
+        `Logs panels in dashboards, the one Pivot adds included, do not open a line's trace in Pivot (log line → Pivot's Trace page): ` +
+        `Grafana's logs panel takes its links only from ${loki.name}'s derived fields, and none reading trace_id from ${WHERE_TITLES[where]} links to Pivot's Trace page.`,
+      fix: `Add this derived field to ${loki.name} (Connections → Data sources → Derived fields), or provision it:\n${snippet(
+        loki,
+        ['derivedFields:', ...pivotDerivedFieldSnippet(where)]
       )}`,
     },
   ];

@@ -53,6 +53,12 @@ const LINKED_SETTINGS: Record<string, Record<string, unknown>> = {
     derivedFields: [
       { name: 'trace_id', matcherType: 'label', matcherRegex: '^trace_id$', datasourceUid: 'tempo-main' },
       { name: 'in_line', matcherType: 'regex', matcherRegex: 'trace_id=(\\w+)', datasourceUid: 'tempo-main' },
+      {
+        name: 'in_pivot',
+        matcherType: 'regex',
+        matcherRegex: 'trace_id=(\\w+)',
+        url: '/a/pivot-correlation-app/trace/${__value.raw:percentencode}?from=${__from}&to=${__to}',
+      },
     ],
   },
   'tempo-main': {
@@ -220,6 +226,12 @@ describe('AppConfig', () => {
     await waitFor(() => expect(loki).toHaveTextContent('Loki: needs a fix'));
     expect(loki).toHaveTextContent('trace_id found in the line, as logfmt on 1 of 1 sampled lines.');
     expect(loki).toHaveTextContent('To fix: Set "trace_id in logs" to the line, as logfmt.');
+    expect(loki).toHaveTextContent(
+      'Log lines link to their trace in Tempo (a derived field on trace_id in the line, as logfmt).'
+    );
+    expect(loki).toHaveTextContent(
+      "Log lines open their trace in Pivot from dashboards' logs panels too (a derived field on trace_id in the line, as logfmt)."
+    );
 
     const tempo = screen.getByTestId(testIds.appConfig.checkResult('tempo'));
     await waitFor(() => expect(tempo).toHaveTextContent('Tempo answers TraceQL search (2 recent traces found).'));

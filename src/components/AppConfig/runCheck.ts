@@ -18,6 +18,7 @@ import {
   exemplarStorageFindings,
   probeDataSourceSettings,
   probeExemplars,
+  pivotTraceLinkFindings,
   tempoLinkFindings,
 } from '../../datasources/linkChecks';
 import { DataSourceSummary, resolveDataSource } from '../../datasources/lookup';
@@ -72,7 +73,11 @@ export async function checkPillar<P extends Pillar>(
       );
       // Links are checked for where trace_id was found, or where the form says it is.
       const where = report.detected?.traceId ?? draft.logs.traceId;
-      return withFindings(report, derivedFieldFindings(await settings, ds, other('tempo'), where)) as CheckReports[P];
+      const linkSettings = await settings;
+      return withFindings(report, [
+        ...derivedFieldFindings(linkSettings, ds, other('tempo'), where),
+        ...pivotTraceLinkFindings(linkSettings, ds, where),
+      ]) as CheckReports[P];
     }
     default: {
       const report = detectTraces(await probeTempo(client, ds, nowMs));
