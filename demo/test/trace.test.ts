@@ -109,10 +109,13 @@ describe('demo services (real processes, SDK in-memory exporters)', () => {
     assert.equal(paymentServer?.attributes['http.response.status_code'], 500);
     assert.equal(rootOf(spans, authorize.traceId).status, STATUS_ERROR, 'the storefront request failed too');
     assert.ok(!traceSpans.some((s) => s.kind === PRODUCER), 'no order was handed to fulfilment');
-    assert.ok(
-      logs.some((l) => l.service === 'payment' && l.severityText === 'ERROR' && l.traceId === authorize.traceId),
-      'payment logged the failure within the trace'
-    );
+    const paymentError = logs.find((l) => l.service === 'payment' && l.severityText === 'ERROR' && l.traceId === authorize.traceId);
+    assert.ok(paymentError, 'payment logged the failure within the trace');
+    // docs/local-stack.md, walkthrough step 5: the line is `charge failed`; reason and order_id
+    // are attributes (structured metadata in Loki), not part of the line.
+    assert.equal(paymentError.body, 'charge failed');
+    assert.equal(paymentError.attributes.reason, PAYMENT_FAILURE);
+    assert.match(String(paymentError.attributes.order_id), /^[0-9a-f-]{36}$/);
     assert.ok(
       logs.some((l) => l.service === 'checkout' && l.severityText === 'ERROR' && l.body.includes(`trace_id=${authorize.traceId}`)),
       'checkout logged the failure with the trace id in the line'

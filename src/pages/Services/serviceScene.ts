@@ -22,6 +22,7 @@ import type { PivotSettings } from '../../settings';
 import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
+import { withLineFields } from '../../scenes/logLineFields';
 import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
@@ -241,7 +242,7 @@ function logsSection(ctx: PivotContext, service: string): PillarSection {
     }),
     body: withAddToDashboard(
       withVerbatimTitle(
-        PanelBuilders.logs()
+        withLineFields(PanelBuilders.logs())
           .setDescription(
             t('pivot.services.service.logs-description', 'Open a line and follow its trace_id to the Trace page.')
           )

@@ -36,6 +36,7 @@ import { textValues } from '../../utils/i18nValues';
 import { serviceUrlTemplate, traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
+import { withLineFields } from '../../scenes/logLineFields';
 import { dsRef } from '../../datasources/lookup';
 import { TraceSummary } from './TraceSummary';
 import { traceLogsQuery } from './traceQueries';
@@ -290,7 +291,7 @@ function buildLogsSection(
     $timeRange: window,
     $data: new SceneQueryRunner({ datasource: dsRef(loki.ds), queries: [query.queries] }),
     body: withAddToDashboard(
-      PanelBuilders.logs()
+      withLineFields(PanelBuilders.logs())
         .setTitle(
           window instanceof TraceWindowTimeRange
             ? t('pivot.trace.view.logs-title', 'Logs of this trace')
