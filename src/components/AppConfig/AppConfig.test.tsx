@@ -312,6 +312,28 @@ describe('AppConfig', () => {
     );
   });
 
+  it('shows how a metrics service name becomes the logs and traces one, and saves the choice with the other fields', async () => {
+    const { unmount } = renderConfig({ metrics: { family: 'http-semconv' } });
+    const field = screen.getByTestId(testIds.appConfig.serviceNames);
+    expect(field).toHaveTextContent(
+      'With these settings, shop/checkout in the metrics is checkout in logs and traces.'
+    );
+    expect(screen.getByLabelText(/^Service names in logs and traces/)).toHaveValue('Auto');
+    unmount();
+
+    renderConfig({ metrics: { family: 'http-semconv', serviceNames: 'as-is' } });
+    expect(screen.getByTestId(testIds.appConfig.serviceNames)).toHaveTextContent(
+      'With these settings, shop/checkout in the metrics is shop/checkout in logs and traces.'
+    );
+    expect(screen.getByLabelText(/^Service names in logs and traces/)).toHaveValue('As in the metrics');
+    // Another field changed: the stored mapping is saved as it is.
+    fireEvent.change(screen.getByLabelText(/^Service label in logs/), { target: { value: 'app' } });
+    await act(async () => {
+      fireEvent.click(screen.getByTestId(testIds.appConfig.save));
+    });
+    expect(savedBody().jsonData.metrics).toEqual({ family: 'http-semconv', serviceLabel: '', serviceNames: 'as-is' });
+  });
+
   it('reports a pillar without a usable data source and still checks the others', async () => {
     renderConfig({ datasources: { prometheus: 'deleted-uid' } });
     expect(screen.getByTestId(testIds.appConfig.resolution('prometheus'))).toHaveTextContent(
