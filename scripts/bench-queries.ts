@@ -1,54 +1,145 @@
 /**
- * `npm run bench:queries`: how much the Services page saves by asking one query per
- * statistic for all services, against one query per service. Backfills a real Prometheus
- * (Debian's `prometheus` and `promtool`) with ~1,000 services of span metrics, then times
- * both ways through the HTTP API. Prints a Markdown table for docs/benchmarks.md.
+ * `npm run bench:queries`: the whole Services page load on a real Prometheus (Debian's
+ * `prometheus` and `promtool`) backfilled with 1,000 and 10,000 services of Tempo span
+ * metrics: every query the page sends, in the order and the requests it sends them
+ * (scripts/benchPage.ts), with raw queries and with Pivot's recorded RED series, against the
+ * per-service equivalent, in one interleaved run. Prints a Markdown table for
+ * docs/benchmarks.md.
  *
- * Options (environment): BENCH_SERVICES (default 1000), BENCH_REPEATS (default 5),
- * BENCH_CONCURRENCY for the per-service run (default 6, a browser's connections per host).
+ * The raw series are backfilled with `promtool tsdb create-blocks-from openmetrics`; the
+ * recorded series with `promtool tsdb create-blocks-from rules` from the rules
+ * `npm run red-rules` prints, evaluated against a first Prometheus over the raw blocks at the
+ * data's own interval, as a ruler running all along would have recorded them. A second
+ * Prometheus then serves both.
+ *
+ * Options (environment): BENCH_SERVICES (default 1000,10000), BENCH_REPEATS (default 5),
+ * BENCH_PER_SERVICE_REPEATS (default 2), BENCH_CONCURRENCY for the per-service way (default 6,
+ * a browser's connections per host).
  */
-import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 import { METRIC_FAMILIES, MetricConventions } from '../src/datasources/conventions';
-import * as promql from '../src/datasources/promql';
-import { openMetricsText, redMetrics, ServiceTraffic } from '../src/testing/openmetrics';
+import { redSeriesNames } from '../src/datasources/redSeries';
+import { redRulesYaml } from '../src/slo/redRules';
+import { redMetrics, ServiceTraffic } from '../src/testing/openmetrics';
 import { prometheusToolsAvailable, RunningPrometheus, startPrometheus, INSTALL_HINT } from '../src/testing/prometheus';
+import {
+  BenchQuery,
+  interpolate,
+  pageQueryTemplates,
+  PageWindow,
+  perServiceTemplates,
+  probeQueries,
+} from './benchPage';
 
-const SERVICES = Number(process.env.BENCH_SERVICES ?? 1000);
+const SIZES = (process.env.BENCH_SERVICES ?? '1000,10000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const PER_SERVICE_REPEATS = Number(process.env.BENCH_PER_SERVICE_REPEATS ?? 2);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 6);
-const GRID = { start: 1_700_000_000, end: 1_700_000_000 + 600, step: 30 };
-const WINDOW = '5m';
+/** 20 minutes of samples a minute; the page looks at the last 10 (all 5-minute rates complete). */
+const STEP = 60;
+const GRID = { start: 1_700_000_040, end: 1_700_000_040 + 20 * 60, step: STEP };
+const WINDOW: PageWindow = { rangeSeconds: 600, rateIntervalSeconds: 4 * STEP };
+/** The sparkline's range query: SPARKLINE_POINTS (40) points over the window. */
+const SPARKLINE_STEP = WINDOW.rangeSeconds / 40;
 const CONV: MetricConventions = { family: 'tempo-spanmetrics', serviceLabel: 'service' };
+/** Services generated per chunk of the streamed OpenMetrics file. */
+const CHUNK = 500;
 
-type Statistic = 'requestRate' | 'errorRatio' | 'latencyQuantile';
-const STATISTICS: Statistic[] = ['requestRate', 'errorRatio', 'latencyQuantile'];
+function traffic(from: number, count: number): ServiceTraffic[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return {
+      service: `service-${String(i).padStart(5, '0')}`,
+      requestsPerSecond: 1 + (i % 50),
+      errorRatio: (i % 10) / 100,
+      latencyFractions: [0.1, 0.2, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0, 0, 0, 0],
+    };
+  });
+}
 
-function query(statistic: Statistic, service?: string): string {
-  switch (statistic) {
-    case 'requestRate':
-      return promql.requestRate(CONV, { service, window: WINDOW });
-    case 'errorRatio':
-      return promql.errorRatio(CONV, { service, window: WINDOW });
-    case 'latencyQuantile':
-      return promql.latencyQuantile(CONV, { quantile: 0.95, service, window: WINDOW });
+/**
+ * The OpenMetrics file of `services` services, written in chunks (10,000 services are ~0.7 GB
+ * of text): each family's lines together, as OpenMetrics requires, then `# EOF`.
+ */
+function writeOpenMetrics(dir: string, services: number): string {
+  const parts = [join(dir, 'calls.om'), join(dir, 'latency.om')];
+  const fds = parts.map((p) => openSync(p, 'w'));
+  for (let from = 0; from < services; from += CHUNK) {
+    const families = redMetrics(
+      METRIC_FAMILIES[CONV.family],
+      CONV.serviceLabel,
+      traffic(from, Math.min(CHUNK, services - from)),
+      GRID
+    );
+    families.forEach((lines, i) => writeSync(fds[i], `${(from === 0 ? lines : lines.slice(1)).join('\n')}\n`));
   }
+  fds.forEach((fd) => closeSync(fd));
+  const file = join(dir, 'input.om');
+  execFileSync('bash', [
+    '-c',
+    `cat "${parts[0]}" "${parts[1]}" > "${file}" && echo '# EOF' >> "${file}" && rm "${parts[0]}" "${parts[1]}"`,
+  ]);
+  return file;
 }
 
-function traffic(count: number): ServiceTraffic[] {
-  return Array.from({ length: count }, (_, i) => ({
-    service: `service-${String(i).padStart(4, '0')}`,
-    requestsPerSecond: 1 + (i % 50),
-    errorRatio: (i % 10) / 100,
-    latencyFractions: [0.1, 0.2, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0, 0, 0, 0],
-  }));
+function sizeOf(path: string): number {
+  const s = statSync(path);
+  return s.isDirectory() ? readdirSync(path).reduce((sum, e) => sum + sizeOf(join(path, e)), 0) : s.size;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+function promtool(args: string[]): void {
+  execFileSync('promtool', args, { stdio: 'pipe', maxBuffer: 1 << 26 });
+}
+
+function getText(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    request(url, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+      res.on('end', () => resolve(text));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+/** Prometheus' own figures from its /metrics: resident memory, Go heap in use, CPU seconds so far. */
+async function selfMetrics(prom: RunningPrometheus): Promise<{ rss: number; heap: number; cpu: number }> {
+  const text = await getText(`${prom.url}/metrics`);
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return {
+    rss: value('process_resident_memory_bytes'),
+    heap: value('go_memstats_heap_inuse_bytes'),
+    cpu: value('process_cpu_seconds_total'),
+  };
+}
+
+/**
+ * The samples Prometheus read to answer `q` (`stats=all`, totalQueryableSamples): the work a
+ * query does, whatever the machine's load.
+ */
+async function samplesOf(prom: RunningPrometheus, q: BenchQuery): Promise<number> {
+  const params = new URLSearchParams(
+    q.range
+      ? {
+          query: q.expr,
+          start: String(GRID.end - WINDOW.rangeSeconds),
+          end: String(GRID.end),
+          step: String(SPARKLINE_STEP),
+          stats: 'all',
+        }
+      : { query: q.expr, time: String(GRID.end), stats: 'all' }
+  );
+  const body = JSON.parse(
+    await getText(`${prom.url}/api/v1/${q.range ? 'query_range' : 'query'}?${params.toString()}`)
+  );
+  return Number(body?.data?.stats?.samples?.totalQueryableSamples ?? NaN);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -57,111 +148,311 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - t0, result];
 }
 
-/** Runs `tasks` with at most `limit` in flight; returns the wall time in ms. */
-async function runPool(tasks: Array<() => Promise<unknown>>, limit: number): Promise<number> {
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function send(prom: RunningPrometheus, q: BenchQuery) {
+  return q.range
+    ? prom.range(q.expr, GRID.end - WINDOW.rangeSeconds, GRID.end, SPARKLINE_STEP)
+    : prom.instant(q.expr, GRID.end);
+}
+
+/**
+ * One request as Grafana sends it: its queries run side by side (Grafana's Prometheus data
+ * source runs a request's queries concurrently); the request ends with its slowest query.
+ */
+async function oneRequest(prom: RunningPrometheus, queries: BenchQuery[]): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  await Promise.all(
+    queries.map(async (q) => {
+      const [ms] = await timed(() => send(prom, q));
+      times[q.refId] = ms;
+    })
+  );
+  return times;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function runPool(tasks: Array<() => Promise<unknown>>, limit: number): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < tasks.length) {
-      const task = tasks[next++];
-      await task();
+      await tasks[next++]();
     }
   };
-  const [ms] = await timed(() => Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker)));
-  return ms;
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
-async function bench(prom: RunningPrometheus, services: string[]) {
-  const expectCount = async (expr: string, count: number) => {
-    const samples = await prom.instant(expr, GRID.end);
-    if (samples.length !== count) {
-      throw new Error(`expected ${count} series from ${expr}, got ${samples.length}`);
-    }
-  };
-  // Warm-up: every query once, which also checks the answers' shape.
-  for (const s of STATISTICS) {
-    await expectCount(query(s), services.length);
-    await expectCount(query(s, services[0]), 1);
-  }
+interface SizeResult {
+  services: number;
+  series: number;
+  recordedSeries: number;
+  openMetricsBytes: number;
+  rawBlocksBytes: number;
+  ruleBlocksBytes: number;
+  backfillMs: number;
+  ruleBackfillMs: number;
+  memory: { rss: number; heap: number };
+  /** Samples read by each way (all its queries). */
+  samples: { probe: number; raw: number; recorded: number; recordedInstant: number; perService: number };
+  /** Mean Prometheus CPU ms of each way. */
+  cpu: { probe: number; raw: number; recorded: number; recordedInstant: number; perService: number };
+  /** Median wall ms of each way. */
+  probe: number;
+  raw: number;
+  recorded: number;
+  recordedInstant: number;
+  perService: number;
+  perStatistic: { raw: Record<string, number>; recorded: Record<string, number> };
+  perServiceQueries: number;
+}
 
-  const batchPerStat: Record<string, number> = {};
-  const batchTotals: number[] = [];
-  const perServiceSequential: number[] = [];
-  const perServiceConcurrent: number[] = [];
-  const perServiceQuery: number[] = [];
-  const stats: Record<Statistic, number[]> = { requestRate: [], errorRatio: [], latencyQuantile: [] };
-  for (let r = 0; r < REPEATS; r++) {
-    let total = 0;
-    for (const s of STATISTICS) {
-      const [ms] = await timed(() => prom.instant(query(s), GRID.end));
-      stats[s].push(ms);
-      total += ms;
-    }
-    batchTotals.push(total);
+async function benchSize(services: number): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'pivot-bench-'));
+  let prom: RunningPrometheus | undefined;
+  try {
+    process.stderr.write(`${services} services: writing OpenMetrics\n`);
+    const input = writeOpenMetrics(dir, services);
+    const openMetricsBytes = sizeOf(input);
+    const rawBlocks = join(dir, 'raw');
+    process.stderr.write(
+      `${services} services: backfilling ${(openMetricsBytes / 1e6).toFixed(0)} MB of OpenMetrics\n`
+    );
+    const [backfillMs] = await timed(async () =>
+      promtool(['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=720h', input, rawBlocks])
+    );
+    rmSync(input);
 
-    let sequential = 0;
-    for (const service of services) {
-      for (const s of STATISTICS) {
-        const [ms] = await timed(() => prom.instant(query(s, service), GRID.end));
-        perServiceQuery.push(ms);
-        sequential += ms;
+    const rulesFile = join(dir, 'pivot-red.rules.yaml');
+    writeFileSync(rulesFile, redRulesYaml(CONV, { serviceGraph: false }));
+    const ruleBlocks = join(dir, 'rules');
+    const first = await startPrometheus({ blockDirs: [rawBlocks] });
+    let ruleBackfillMs: number;
+    try {
+      process.stderr.write(`${services} services: backfilling the recording rules\n`);
+      [ruleBackfillMs] = await timed(async () =>
+        promtool([
+          'tsdb',
+          'create-blocks-from',
+          'rules',
+          `--url=${first.url}`,
+          `--start=${GRID.start}`,
+          `--end=${GRID.end}`,
+          `--eval-interval=${STEP}s`,
+          `--output-dir=${ruleBlocks}`,
+          '--quiet',
+          rulesFile,
+        ])
+      );
+    } finally {
+      await first.stop();
+    }
+    prom = await startPrometheus({ blockDirs: [rawBlocks, ruleBlocks] });
+    const p = prom;
+
+    const names = redSeriesNames(CONV);
+    const series = (await p.instant('count({__name__=~"traces_spanmetrics_.+"})', GRID.end))[0]?.value ?? NaN;
+    const recordedSeries =
+      (await p.instant(`count({__name__=~"${CONV.serviceLabel}:traces_spanmetrics_.+"})`, GRID.end))[0]?.value ?? NaN;
+    const probe = probeQueries();
+    const raw = interpolate(pageQueryTemplates(CONV, false), WINDOW);
+    const recorded = interpolate(pageQueryTemplates(CONV, true), WINDOW);
+    const instant: BenchQuery = { refId: 'recorded', expr: names.requests, range: false };
+    const servicesList = traffic(0, services).map((t) => t.service);
+    const perServiceQueries = servicesList.flatMap((s) => interpolate(perServiceTemplates(CONV, s), WINDOW));
+
+    // Every statistic answers one series per service, both ways, before anything is timed.
+    for (const q of [...raw, ...recorded]) {
+      const got = await send(p, q);
+      if (got.length !== services) {
+        throw new Error(`expected ${services} series from ${q.expr}, got ${got.length}`);
       }
     }
-    perServiceSequential.push(sequential);
 
-    const tasks = services.flatMap((service) => STATISTICS.map((s) => () => prom.instant(query(s, service), GRID.end)));
-    perServiceConcurrent.push(await runPool(tasks, CONCURRENCY));
-    process.stderr.write(`repeat ${r + 1}/${REPEATS} done\n`);
+    const samplesOfAll = async (qs: BenchQuery[]) => {
+      let total = 0;
+      for (const q of qs) {
+        total += await samplesOf(p, q);
+      }
+      return total;
+    };
+    process.stderr.write(`${services} services: counting the samples each way reads\n`);
+    const samples = {
+      probe: await samplesOfAll(probe),
+      raw: await samplesOfAll(raw),
+      recorded: await samplesOfAll(recorded),
+      recordedInstant: await samplesOfAll([instant]),
+      perService: await samplesOfAll(perServiceQueries),
+    };
+    const cpuMs = {
+      probe: [] as number[],
+      raw: [] as number[],
+      recorded: [] as number[],
+      recordedInstant: [] as number[],
+      perService: [] as number[],
+    };
+    /** Runs `fn` and keeps Prometheus' CPU time over it (its /metrics read included, ~1 ms). */
+    const withCpu = async (into: number[], fn: () => Promise<void>) => {
+      const before = (await selfMetrics(p)).cpu;
+      await fn();
+      into.push(((await selfMetrics(p)).cpu - before) * 1000);
+    };
+    const times = { probe: [] as number[], raw: [] as number[], recorded: [] as number[], instant: [] as number[] };
+    const perService: number[] = [];
+    const stats = { raw: {} as Record<string, number[]>, recorded: {} as Record<string, number[]> };
+    const keep = (into: Record<string, number[]>, t: Record<string, number>) =>
+      Object.entries(t).forEach(([k, v]) => (into[k] ??= []).push(v));
+    const ways: Array<() => Promise<void>> = [
+      () =>
+        withCpu(cpuMs.raw, async () => {
+          const [ms, t] = await timed(() => oneRequest(p, raw));
+          times.raw.push(ms);
+          keep(stats.raw, t);
+        }),
+      () =>
+        withCpu(cpuMs.recorded, async () => {
+          const [ms, t] = await timed(() => oneRequest(p, recorded));
+          times.recorded.push(ms);
+          keep(stats.recorded, t);
+        }),
+      () =>
+        withCpu(cpuMs.recordedInstant, async () => {
+          times.instant.push((await timed(() => send(p, instant)))[0]);
+        }),
+      () =>
+        withCpu(cpuMs.probe, async () => {
+          times.probe.push((await timed(() => oneRequest(p, probe)))[0]);
+        }),
+    ];
+    for (let r = 0; r < REPEATS; r++) {
+      // Interleaved, in a rotating order, so drift on the shared machine falls on every way alike.
+      for (let i = 0; i < ways.length; i++) {
+        await ways[(i + r) % ways.length]();
+      }
+      if (r < PER_SERVICE_REPEATS) {
+        const tasks = perServiceQueries.map((q) => () => send(p, q));
+        await withCpu(cpuMs.perService, async () => {
+          perService.push((await timed(() => runPool(tasks, CONCURRENCY)))[0]);
+        });
+      }
+      process.stderr.write(`${services} services: repeat ${r + 1}/${REPEATS}\n`);
+    }
+    const medians = (m: Record<string, number[]>) =>
+      Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+    return {
+      services,
+      series,
+      recordedSeries,
+      openMetricsBytes,
+      rawBlocksBytes: sizeOf(rawBlocks),
+      ruleBlocksBytes: sizeOf(ruleBlocks),
+      backfillMs,
+      ruleBackfillMs,
+      memory: await selfMetrics(p),
+      samples,
+      cpu: {
+        probe: mean(cpuMs.probe),
+        raw: mean(cpuMs.raw),
+        recorded: mean(cpuMs.recorded),
+        recordedInstant: mean(cpuMs.recordedInstant),
+        perService: mean(cpuMs.perService),
+      },
+      probe: median(times.probe),
+      raw: median(times.raw),
+      recorded: median(times.recorded),
+      recordedInstant: median(times.instant),
+      perService: median(perService),
+      perStatistic: { raw: medians(stats.raw), recorded: medians(stats.recorded) },
+      perServiceQueries: perServiceQueries.length,
+    };
+  } finally {
+    await prom?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
-  for (const s of STATISTICS) {
-    batchPerStat[s] = median(stats[s]);
-  }
-  return {
-    batchPerStat,
-    batchTotal: median(batchTotals),
-    perServiceSequential: median(perServiceSequential),
-    perServiceConcurrent: median(perServiceConcurrent),
-    perServiceQuery: median(perServiceQuery),
-  };
+}
+
+const f = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+const x = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+
+function table(results: SizeResult[]): string {
+  const row = (label: string, cell: (r: SizeResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
+  const stat = (way: 'raw' | 'recorded', refId: string) => (r: SizeResult) => f(r.perStatistic[way][refId]);
+  return [
+    `| | ${results.map((r) => `${r.services.toLocaleString('en')} services`).join(' | ')} |`,
+    `|---|${results.map(() => '---:').join('|')}|`,
+    row(
+      'series (raw / recorded)',
+      (r) => `${r.series.toLocaleString('en')} / ${r.recordedSeries.toLocaleString('en')}`
+    ),
+    row('metric-family probe (once per app load, family auto)', (r) => f(r.probe)),
+    row('**page, raw queries** (1 request, 4 queries)', (r) => `**${f(r.raw)}**`),
+    row('&nbsp;&nbsp;request rate / error ratio / p95 / sparkline', (r) =>
+      ['requestRate', 'errorRatio', 'p95', 'sparkline'].map((s) => stat('raw', s)(r)).join(' / ')
+    ),
+    row('**page, recorded series** (1 request, 4 queries)', (r) => `**${f(r.recorded)}**`),
+    row('&nbsp;&nbsp;request rate / error ratio / p95 / sparkline', (r) =>
+      ['requestRate', 'errorRatio', 'p95', 'sparkline'].map((s) => stat('recorded', s)(r)).join(' / ')
+    ),
+    row('one recorded-series instant query', (r) => f(r.recordedInstant)),
+    row(
+      `**per service** (4 queries each, ${CONCURRENCY} in flight)`,
+      (r) => `**${f(r.perService)}** (${r.perServiceQueries.toLocaleString('en')} queries)`
+    ),
+    row('per service / raw page', (r) => x(r.perService, r.raw)),
+    row('per service / recorded page', (r) => x(r.perService, r.recorded)),
+    row('raw page / recorded page', (r) => x(r.raw, r.recorded)),
+    row('recorded page / one recorded instant query', (r) => x(r.recorded, r.recordedInstant)),
+    row('samples read: raw page / recorded page / one recorded instant / per service', (r) =>
+      [r.samples.raw, r.samples.recorded, r.samples.recordedInstant, r.samples.perService]
+        .map((n) => n.toLocaleString('en'))
+        .join(' / ')
+    ),
+    row('Prometheus CPU (mean): raw page / recorded page / one recorded instant / per service', (r) =>
+      [r.cpu.raw, r.cpu.recorded, r.cpu.recordedInstant, r.cpu.perService].map(f).join(' / ')
+    ),
+    row(
+      'CPU ratios: per service / raw page, per service / recorded page, recorded page / instant',
+      (r) =>
+        `${x(r.cpu.perService, r.cpu.raw)}, ${x(r.cpu.perService, r.cpu.recorded)}, ${x(r.cpu.recorded, r.cpu.recordedInstant)}`
+    ),
+    row('metric-family probe: samples / CPU', (r) => `${r.samples.probe.toLocaleString('en')} / ${f(r.cpu.probe)}`),
+    row('first load with the probe, raw / recorded', (r) => `${f(r.probe + r.raw)} / ${f(r.probe + r.recorded)}`),
+    row('Prometheus memory after the run (RSS / Go heap in use)', (r) => `${mb(r.memory.rss)} / ${mb(r.memory.heap)}`),
+    row(
+      'backfill: OpenMetrics text → raw blocks',
+      (r) => `${mb(r.openMetricsBytes)} → ${mb(r.rawBlocksBytes)} in ${f(r.backfillMs)}`
+    ),
+    row('backfill: recorded series blocks', (r) => `${mb(r.ruleBlocksBytes)} in ${f(r.ruleBackfillMs)}`),
+  ].join('\n');
 }
 
 async function main() {
   if (!prometheusToolsAvailable()) {
     throw new Error(`bench:queries ${INSTALL_HINT}`);
   }
-  const data = traffic(SERVICES);
-  const text = openMetricsText(redMetrics(METRIC_FAMILIES[CONV.family], CONV.serviceLabel, data, GRID));
-  process.stderr.write(`backfilling ${SERVICES} services (${(text.length / 1e6).toFixed(1)} MB of OpenMetrics)\n`);
-  const [backfillMs, prom] = await timed(() => startPrometheus({ openMetrics: text }));
-  try {
-    const series = await prom.instant('count({__name__=~"traces_spanmetrics_.+"})', GRID.end);
-    const r = await bench(
-      prom,
-      data.map((d) => d.service)
-    );
-    const f = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
-    const lines = [
-      `Run ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}),`,
-      `${SERVICES} services of ${CONV.family} (${series[0]?.value ?? '?'} series), window ${WINDOW}, median of ${REPEATS} repeats,`,
-      `backfill + start ${f(backfillMs)}. Times are wall clock through the HTTP API on 127.0.0.1.`,
-      '',
-      '| way | queries | time |',
-      '|---|---|---|',
-      ...STATISTICS.map((s) => `| all services, ${s} | 1 | ${f(r.batchPerStat[s])} |`),
-      `| **all services, the three statistics** | 3 | **${f(r.batchTotal)}** |`,
-      `| one service, one statistic (median query) | 1 | ${f(r.perServiceQuery)} |`,
-      `| **per service, sequential** | ${3 * SERVICES} | **${f(r.perServiceSequential)}** |`,
-      `| per service, ${CONCURRENCY} in flight | ${3 * SERVICES} | ${f(r.perServiceConcurrent)} |`,
-      '',
-      `Ratio per service / all services: ${(r.perServiceSequential / r.batchTotal).toFixed(1)}x sequential, ` +
-        `${(r.perServiceConcurrent / r.batchTotal).toFixed(1)}x with ${CONCURRENCY} in flight.`,
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await prom.stop();
+  const results: SizeResult[] = [];
+  for (const size of SIZES) {
+    results.push(await benchSize(size));
   }
+  const lines = [
+    `Run ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}),`,
+    `${CONV.family}, ${GRID.end - GRID.start} s of samples every ${STEP} s, page window ${WINDOW.rangeSeconds} s ($__rate_interval ${WINDOW.rateIntervalSeconds} s),`,
+    `median of ${REPEATS} interleaved repeats (per service: ${PER_SERVICE_REPEATS}); wall clock through the HTTP API on 127.0.0.1.`,
+    '',
+    table(results),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

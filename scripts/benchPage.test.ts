@@ -1,0 +1,42 @@
+/**
+ * The pieces of `npm run bench:queries` (the benchmark itself is not a test): it times the
+ * queries the Services page sends, in the request the page sends them in.
+ */
+import { METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../src/datasources/conventions';
+import { servicesQueries } from '../src/pages/Services/servicesScene';
+import { familyProbeQueries } from '../src/scenes/familyProbe';
+import { normalizeSettings } from '../src/settings';
+import { expectValidPromQL } from '../src/testing/grammar';
+import { interpolate, pageQueryTemplates, perServiceTemplates, probeQueries } from './benchPage';
+
+const RED_REFS = ['requestRate', 'errorRatio', 'p95', 'sparkline'];
+
+describe('bench:queries pieces', () => {
+  it.each(METRIC_FAMILY_LIST)('times the queries the Services page sends, raw and recorded: %s', (family) => {
+    const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
+    for (const recorded of [false, true]) {
+      // The four RED statistics (the page may ask more, e.g. SLO status, not timed here).
+      const page = servicesQueries(conv, false, recorded).filter((q) => RED_REFS.includes(q.refId));
+      expect(pageQueryTemplates(conv, recorded)).toEqual(
+        page.map((q) => ({ refId: q.refId, expr: q.expr, range: q.range }))
+      );
+    }
+  });
+
+  it('sends the probe the app sends once per app load with the family auto', () => {
+    const settings = normalizeSettings({ metrics: { family: 'auto' } });
+    expect(probeQueries()).toEqual(familyProbeQueries(settings).map((q) => ({ ...q, range: false })));
+  });
+
+  it('fills in $__range and $__rate_interval as Grafana does, and asks the per-service way for one service', () => {
+    const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
+    const filled = interpolate(pageQueryTemplates(conv, false), { rangeSeconds: 600, rateIntervalSeconds: 240 });
+    expect(filled.map((q) => q.expr).join()).not.toContain('$');
+    expect(filled[0].expr).toContain('[600s]');
+    expect(filled[3].expr).toContain('[240s]');
+    for (const q of interpolate(perServiceTemplates(conv, 'a"b'), { rangeSeconds: 600, rateIntervalSeconds: 240 })) {
+      expectValidPromQL(q.expr);
+      expect(q.expr).toContain('service="a\\"b"');
+    }
+  });
+});

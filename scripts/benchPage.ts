@@ -1,0 +1,79 @@
+/**
+ * The queries of one Services page load, as `npm run bench:queries` sends them
+ * (scripts/bench-queries.ts): the metric-family probe, then the page's request, with raw
+ * queries or Pivot's recorded RED series, and the per-service equivalent. Built with the
+ * same builders as the page (src/pages/Services/servicesScene.ts; scripts/benchPage.test.ts
+ * checks they are the same queries), with Grafana's variables filled in as Grafana would.
+ */
+import { METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
+import { prometheusProbeQueries } from '../src/datasources/probes';
+import * as promql from '../src/datasources/promql';
+import {
+  RED_WINDOW,
+  recordedErrorRatio,
+  recordedLatencyQuantile,
+  recordedProbeQueries,
+  recordedRequestRate,
+} from '../src/datasources/redSeries';
+
+export interface BenchQuery {
+  refId: string;
+  expr: string;
+  /** Instant at the end of the range, or a range query over it. */
+  range: boolean;
+}
+
+export interface PageWindow {
+  /** `$__range` in seconds. */
+  rangeSeconds: number;
+  /** `$__rate_interval` in seconds (Grafana: max(interval + scrape interval, 4 x scrape interval)). */
+  rateIntervalSeconds: number;
+}
+
+/** The probe the app sends once per app load with the family `auto`: every family, and their recorded series. */
+export function probeQueries(serviceLabel = ''): BenchQuery[] {
+  return [...prometheusProbeQueries(), ...recordedProbeQueries(METRIC_FAMILY_LIST, serviceLabel)].map((q) => ({
+    ...q,
+    range: false,
+  }));
+}
+
+/** The Services page's request (src/pages/Services/servicesScene.ts `servicesQueries`), variables as written. */
+export function pageQueryTemplates(conv: MetricConventions, recorded: boolean): BenchQuery[] {
+  const whole = { window: '$__range' };
+  if (recorded) {
+    return [
+      { refId: 'requestRate', expr: recordedRequestRate(conv, whole), range: false },
+      { refId: 'errorRatio', expr: recordedErrorRatio(conv, whole), range: false },
+      { refId: 'p95', expr: recordedLatencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
+      { refId: 'sparkline', expr: recordedRequestRate(conv, { window: RED_WINDOW }), range: true },
+    ];
+  }
+  return [
+    { refId: 'requestRate', expr: promql.requestRate(conv, whole), range: false },
+    { refId: 'errorRatio', expr: promql.errorRatio(conv, whole), range: false },
+    { refId: 'p95', expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
+    { refId: 'sparkline', expr: promql.requestRate(conv, { window: '$__rate_interval' }), range: true },
+  ];
+}
+
+/** Grafana's interpolation of the two variables the page's queries hold. */
+export function interpolate(queries: BenchQuery[], w: PageWindow): BenchQuery[] {
+  return queries.map((q) => ({
+    ...q,
+    expr: q.expr
+      .replace(/\$__range\b/g, `${w.rangeSeconds}s`)
+      .replace(/\$__rate_interval\b/g, `${w.rateIntervalSeconds}s`),
+  }));
+}
+
+/** The same four statistics asked for one service (the way Pivot does not do it). */
+export function perServiceTemplates(conv: MetricConventions, service: string): BenchQuery[] {
+  const whole = { window: '$__range', service };
+  return [
+    { refId: 'requestRate', expr: promql.requestRate(conv, whole), range: false },
+    { refId: 'errorRatio', expr: promql.errorRatio(conv, whole), range: false },
+    { refId: 'p95', expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
+    { refId: 'sparkline', expr: promql.requestRate(conv, { window: '$__rate_interval', service }), range: true },
+  ];
+}
