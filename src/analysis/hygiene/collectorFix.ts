@@ -171,10 +171,16 @@ export function limitSpanMetrics(service: string, attribute: string): CollectorF
 const ID_SEGMENT_RE2 =
   '/(?:[0-9]+|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|(?:0x)?[0-9a-fA-F]{16,}|[A-Za-z]+[-_:.#]?[0-9]{3,})(/|$| |[?#])';
 
+/**
+ * The OTTL statement (span context) that writes each id segment of a span name as `{id}`; the
+ * local stack's Collector runs it, twice, before span metrics (stack/otel-collector/config.yaml).
+ */
+export const SPAN_NAME_STATEMENT = `replace_pattern(name, ${ottlString(ID_SEGMENT_RE2)}, ${ottlString('/{id}${1}')})`;
+
 /** Span names with ids in their path: `GET /users/123` → `GET /users/{id}`, before span metrics. */
 export function normaliseSpanNames(service: string): CollectorFix {
   // Applied twice: two id segments in a row share the `/` between them.
-  const statement = `replace_pattern(name, ${ottlString(ID_SEGMENT_RE2)}, ${ottlString('/{id}${1}')}) where ${SERVICE_WHERE(service, 'resource.attributes')}`;
+  const statement = `${SPAN_NAME_STATEMENT} where ${SERVICE_WHERE(service, 'resource.attributes')}`;
   return transform(
     'hygiene_span_names',
     'traces',
