@@ -1,5 +1,5 @@
 import React from 'react';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { EmbeddedScene } from '@grafana/scenes';
 import { testIds } from '../../components/testIds';
 import { metricConventionsFor, normalizeSettings } from '../../settings';
@@ -66,8 +66,7 @@ describe('Services page on recorded RED series', () => {
     const probes = requests.filter((r) => r.request.requestId.startsWith('pivot-family'));
     expect(probes).toHaveLength(1);
     expect(probes[0].request.targets.map((t) => t.refId)).toEqual(['otel-spanmetrics:recorded']);
-    await screen.findAllByTestId(testIds.services.table);
-    expect(pageExprs(requests)).toEqual([expected, expected]);
+    await waitFor(() => expect(pageExprs(requests)).toEqual([expected, expected]));
   });
 
   it('reads the raw series when the recording rules do not run there', async () => {
