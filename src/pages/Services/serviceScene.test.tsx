@@ -12,6 +12,7 @@ import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../t
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { PillarSection } from '../../scenes/PillarSection';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
+import { ERROR_EXEMPLARS_REF, failedRequestRate } from './errorExemplars';
 import { suspectQueries } from './SuspectsSection';
 import { PATTERN_REFS } from './LogPatternsSection';
 import { servicePage, servicesPage } from './servicesPage';
@@ -164,6 +165,13 @@ describe('Service page', () => {
         expect.objectContaining({
           refId: SERVICE_REFS.errorRatio,
           expr: promql.errorRatio(conv, { service: SERVICE, window: '$__rate_interval' }),
+          exemplar: false,
+          range: true,
+        }),
+        // The error-ratio panel's exemplars: the failed requests' (errorExemplars.ts).
+        expect.objectContaining({
+          refId: ERROR_EXEMPLARS_REF,
+          expr: failedRequestRate(conv, SERVICE, '$__rate_interval'),
           exemplar: true,
           range: true,
         }),
@@ -178,14 +186,16 @@ describe('Service page', () => {
         ),
       ])
     );
-    expect(prom).toHaveLength(2 + graphQueries({ service: SERVICE, window: '$__range' }).length);
+    expect(prom).toHaveLength(3 + graphQueries({ service: SERVICE, window: '$__range' }).length);
     // One request for both metric panels (one data source) and one for the neighbourhood, whose
     // graph and list share it.
     const sent = prometheusRequests(requests);
     expect(sent).toHaveLength(2);
     expect(
       sent.filter(
-        (r) => r.request.targets.map((t) => t.refId).join() === `${SERVICE_REFS.errorRatio},${SERVICE_REFS.latency}`
+        (r) =>
+          r.request.targets.map((t) => t.refId).join() ===
+          `${SERVICE_REFS.errorRatio},${SERVICE_REFS.latency},${ERROR_EXEMPLARS_REF}`
       )
     ).toHaveLength(1);
     expect(sent.filter((r) => r.request.targets.some((t) => t.refId === GRAPH_REFS.requests))).toHaveLength(1);

@@ -23,6 +23,7 @@ import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { withLineFields } from '../../scenes/logLineFields';
+import { ERROR_EXEMPLARS_REF, errorPanelFrames, failedRequestRate } from './errorExemplars';
 import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
@@ -62,12 +63,20 @@ export interface TempoQuery extends SceneDataQuery {
 export function serviceMetricQueries(
   conv: MetricConventions,
   service: string
-): { errorRatio: PromQuery; latency: PromQuery } {
+): { errorRatio: PromQuery; latency: PromQuery; errorExemplars: PromQuery } {
   const opts = { service, window: '$__rate_interval' };
   return {
+    // Its exemplars would be every request's: the failing ones come from errorExemplars.
     errorRatio: {
       refId: SERVICE_REFS.errorRatio,
       expr: promql.errorRatio(conv, opts),
+      instant: false,
+      range: true,
+      exemplar: false,
+    },
+    errorExemplars: {
+      refId: ERROR_EXEMPLARS_REF,
+      expr: failedRequestRate(conv, service, opts.window),
       instant: false,
       range: true,
       exemplar: true,
@@ -145,6 +154,10 @@ function metricPanel(service: string, title: string, description: string, unit: 
 
 /** Keeps the frames of one query (its refId) from a request that holds several. */
 function onlyRefId(refId: string): CustomTransformOperator {
+  if (refId === SERVICE_REFS.errorRatio) {
+    // With the failed requests' exemplars (errorExemplars.ts).
+    return () => (source) => source.pipe(map((frames: DataFrame[]) => errorPanelFrames(frames, refId)));
+  }
   return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.filter((f) => f.refId === refId)));
 }
 
@@ -171,7 +184,10 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
   return new SceneFlexLayout({
     direction: 'row',
     // Both panels ask the same data source: one request.
-    $data: new SceneQueryRunner({ datasource: dsRef(ds), queries: [queries.errorRatio, queries.latency] }),
+    $data: new SceneQueryRunner({
+      datasource: dsRef(ds),
+      queries: [queries.errorRatio, queries.latency, queries.errorExemplars],
+    }),
     children: [
       section(
         'error-ratio',
