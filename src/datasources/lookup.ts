@@ -18,6 +18,11 @@ export interface DataSourceSummary {
   uid: string;
   name: string;
   type: string;
+  /**
+   * On a page whose data sources are page state (src/scenes/dataSourcePage.tsx): the name of the
+   * page's variable holding this uid, which the page's queries reference instead of the uid.
+   */
+  variable?: string;
 }
 
 export type DataSourceResolution =
@@ -91,7 +96,10 @@ export function resolveDataSource(
   };
 }
 
-/** The reference a query or query runner names its data source by. */
+/**
+ * The reference a query or query runner names its data source by: the page's variable
+ * (`${metrics}`, which Scenes fills in with its uid) when the data source is the page's choice.
+ */
 export function dsRef(ds: DataSourceSummary): { uid: string; type: string } {
-  return { uid: ds.uid, type: ds.type };
+  return { uid: ds.variable ? `\${${ds.variable}}` : ds.uid, type: ds.type };
 }

@@ -7,6 +7,7 @@ import {
   NewSceneObjectAddedEvent,
   sceneGraph,
   SceneObject,
+  SceneQueryRunner,
   VizPanel,
 } from '@grafana/scenes';
 import { FIXTURE_TRACE_ID } from '../analysis/fixtures/traceFrames';
@@ -102,6 +103,12 @@ describe('data sources as page state', () => {
     expect(variable(scene, 'logs').state.hide).toBe(VariableHide.dontHide);
     expect(variable(scene, 'traces').state.hide).toBe(VariableHide.hideVariable);
     expect(variable(scene, 'metrics').state.value).toBe('prom-eu');
+    // The queries reference the variable; Scenes fills in its uid.
+    const runners = sceneGraph.findAllObjects(scene, (o) => o instanceof SceneQueryRunner) as SceneQueryRunner[];
+    expect(runners.length).toBeGreaterThan(0);
+    expect(runners.map((r) => r.state.datasource)).toEqual(
+      runners.map(() => ({ uid: '${metrics}', type: 'prometheus' }))
+    );
   });
 
   it('opens on the configured data sources when the URL names none', async () => {

@@ -15,7 +15,9 @@ import {
   PanelPlugin,
   PanelProps,
   PluginType,
+  ScopedVars,
 } from '@grafana/data';
+import { sceneGraph, SceneObject } from '@grafana/scenes';
 import {
   DataSourceSrv,
   locationService,
@@ -149,21 +151,27 @@ export function installFakeGrafana(
   available: DataSourceSummary[] = ALL_DATASOURCES
 ): RecordedRequest[] {
   const requests: RecordedRequest[] = [];
-  const find = (ref: unknown): DataSourceSummary | undefined => {
-    const uid = typeof ref === 'string' ? ref : ref && typeof ref === 'object' && 'uid' in ref ? ref.uid : undefined;
+  // As Grafana's: a reference to a variable (`${metrics}`) is filled in by the scene asking
+  // (its template service interpolates through Scenes when the scoped vars carry the scene object).
+  const find = (ref: unknown, scopedVars?: ScopedVars): DataSourceSummary | undefined => {
+    const written =
+      typeof ref === 'string' ? ref : ref && typeof ref === 'object' && 'uid' in ref ? ref.uid : undefined;
+    const scene = scopedVars?.__sceneObject?.value?.valueOf() as SceneObject | undefined;
+    const uid =
+      typeof written === 'string' && written.includes('$') && scene ? sceneGraph.interpolate(scene, written) : written;
     return available.find((d) => d.uid === uid);
   };
   const srv: DataSourceSrv = {
-    get: async (ref) => {
-      const ds = find(ref);
+    get: async (ref, scopedVars) => {
+      const ds = find(ref, scopedVars);
       if (!ds) {
         throw new Error(`Data source ${JSON.stringify(ref)} was not found`);
       }
       return new FakeDataSource(instanceSettings(ds));
     },
     getList: () => available.map(instanceSettings),
-    getInstanceSettings: (ref) => {
-      const ds = find(ref);
+    getInstanceSettings: (ref, scopedVars) => {
+      const ds = find(ref, scopedVars);
       return ds ? instanceSettings(ds) : undefined;
     },
     reload: async () => undefined,

@@ -1,7 +1,7 @@
 import { DataSourceResolution, DataSourceSummary, PILLAR_TITLES, PILLAR_TYPES } from '../datasources/lookup';
 import type { PivotContext } from '../pivotContext';
 import { PILLARS, Pillar } from '../settings';
-import { DataSourceChoice, dsUrlKey } from './dataSourceChoice';
+import { DataSourceChoice, DS_VARIABLES, dsUrlKey } from './dataSourceChoice';
 
 /** A page's context: the app's, with the data sources the page's URL chose. */
 export interface PageContext extends PivotContext {
@@ -49,7 +49,10 @@ export function pageContext(ctx: PivotContext, choice: DataSourceChoice, availab
     const uid = choice[pillar];
     const keep = !uid || (!configured.ok && configured.reason === 'invalid-setting');
     const resolved = keep || (configured.ok && configured.ds.uid === uid) ? configured : chosen(pillar, uid, available);
-    datasources[pillar] = resolved;
+    // The page's queries reference its variable (`${metrics}`…), which holds this uid.
+    datasources[pillar] = resolved.ok
+      ? { ...resolved, ds: { ...resolved.ds, variable: DS_VARIABLES[pillar] } }
+      : resolved;
     if (resolved.ok) {
       inEffect[pillar] = resolved.ds.uid;
     } else if (uid && resolved !== configured) {

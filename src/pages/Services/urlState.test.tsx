@@ -83,14 +83,16 @@ describe('URL state', () => {
     const requests = answerServices();
     openUrl(serviceUrl('a b/c', { from: String(T - 600_000), to: String(T) }));
     await screen.findByTestId(testIds.service.section('logs', 'empty'));
-    const prom = requests.filter((r) => r.uid === PROMETHEUS.uid);
-    expect(prom.length).toBeGreaterThan(0);
+    // The metric panels query once the metric family gate opens, which may be after the logs answered.
+    const prom = () => requests.filter((r) => r.uid === PROMETHEUS.uid);
+    await waitFor(() =>
+      expect(
+        prom().some((r) => r.request.targets.some((t) => 'expr' in t && String(t.expr).includes('service="a b/c"')))
+      ).toBe(true)
+    );
     for (const r of requests) {
       expect(r.request.range.from.valueOf()).toBe(T - 600_000);
     }
-    expect(
-      prom.some((r) => r.request.targets.some((t) => 'expr' in t && String(t.expr).includes('service="a b/c"')))
-    ).toBe(true);
   });
 
   it.each(['.', '..', '~.'])(
