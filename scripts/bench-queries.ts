@@ -158,7 +158,7 @@ function mean(values: number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function send(prom: RunningPrometheus, q: BenchQuery) {
+function send(prom: RunningPrometheus, q: BenchQuery): Promise<unknown[]> {
   return q.range
     ? prom.range(q.expr, GRID.end - WINDOW.rangeSeconds, GRID.end, SPARKLINE_STEP)
     : prom.instant(q.expr, GRID.end);
