@@ -266,7 +266,10 @@ function SuspectRow({
   tempo: DataSourceSummary;
   range: UrlTimeRange;
 }) {
-  const traces = buildQueries(() => failingSpansWith(service, suspect.attribute, suspect.value, suspect.missing));
+  // Spans without the attribute cannot be asked for (Tempo 2.7 refuses `= nil`): no link then.
+  const traces = suspect.missing
+    ? undefined
+    : buildQueries(() => failingSpansWith(service, suspect.attribute, suspect.value));
   const isPeer = PEER_ATTRIBUTES.has(suspect.attribute) && !suspect.missing;
   return (
     <tr data-testid={SUSPECTS_TEST_IDS.row(suspect.attribute, suspect.missing ? '' : suspect.value)}>
@@ -276,7 +279,7 @@ function SuspectRow({
       <td>{shareText(suspect.baseline, suspect.baselineShare)}</td>
       <td>
         <Stack direction="row" gap={2} wrap="wrap">
-          {traces.ok && (
+          {traces?.ok && (
             <TextLink
               href={locationUtil.assureBaseUrl(
                 exploreUrl(
