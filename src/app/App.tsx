@@ -4,8 +4,8 @@ import { AppRootProps } from '@grafana/data';
 import { getDataSourceSrv } from '@grafana/runtime';
 import { SceneApp } from '@grafana/scenes';
 import { ROUTES } from '../constants';
-import { graphPage } from '../pages/Graph/graphPage';
-import { hygienePage } from '../pages/Hygiene/hygienePage';
+import { graphPage } from '../pages/Graph/graphRoute';
+import { hygienePage } from '../pages/Hygiene/hygieneRoute';
 import { investigatePage } from '../pages/Investigate/investigatePage';
 import { servicesPage } from '../pages/Services/servicesPage';
 import { slosPage } from '../pages/Slos/slosPage';
@@ -26,6 +26,10 @@ function startFamilyProbe(ctx: PivotContext): void {
   }
 }
 
+/**
+ * The app's pages. Each page's code loads when the page is shown (scenes/lazyPage.tsx), so the
+ * first page downloads Scenes and its own code only (docs/benchmarks.md, first page).
+ */
 export function buildSceneApp(ctx: PivotContext): SceneApp {
   return new SceneApp({
     name: 'pivot',

@@ -1,29 +1,9 @@
-import { t } from '@grafana/i18n';
-import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
+import { EmbeddedScene } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
-import { ROUTES } from '../../constants';
-import { URL_KEYS } from '../../utils/links';
-import { prefixRoute } from '../../utils/routing';
 import { pageScene } from '../../scenes/pageControls';
-import { dataSourcePage } from '../../scenes/dataSourcePage';
-import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
 import { graphScene } from './GraphScene';
 
+/** The Graph page's scene (its route, graphRoute.ts, loads this module when the page is shown). */
 export function buildGraphScene(ctx: PivotContext): EmbeddedScene {
   return pageScene([graphScene(ctx)]);
-}
-
-/** The Graph page: the service dependency graph of the time range, focus and filters in the URL. */
-export function graphPage(ctx: PivotContext): SceneAppPage {
-  return new SceneAppPage({
-    title: t('pivot.graph.page.title', 'Service graph'),
-    subTitle: t(
-      'pivot.graph.page.subtitle',
-      'Who calls whom, with request rate, error ratio and p95 latency on every edge. Focus on a service, or show only unhealthy edges.'
-    ),
-    url: prefixRoute(ROUTES.Graph),
-    routePath: `${ROUTES.Graph}/*`,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy, ...DS_URL_KEYS],
-    getScene: () => dataSourcePage(ctx, buildGraphScene),
-  });
 }

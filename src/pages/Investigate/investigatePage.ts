@@ -3,7 +3,7 @@ import { EmbeddedScene, SceneAppPage } from '@grafana/scenes';
 import type { PivotContext } from '../../pivotContext';
 import { ROUTES } from '../../constants';
 import { prefixRoute } from '../../utils/routing';
-import { InvestigateScene } from './InvestigateScene';
+import { lazyPage } from '../../scenes/lazyPage';
 
 /** `investigate`: the landing route of "Investigate in Pivot" links; it redirects to the page the queries call for. */
 export function investigatePage(ctx: PivotContext): SceneAppPage {
@@ -11,6 +11,11 @@ export function investigatePage(ctx: PivotContext): SceneAppPage {
     title: t('pivot.investigate.page.title', 'Investigate'),
     url: prefixRoute(ROUTES.Investigate),
     routePath: ROUTES.Investigate,
-    getScene: () => new EmbeddedScene({ body: new InvestigateScene({ settings: ctx.settings }) }),
+    getScene: () =>
+      lazyPage(() =>
+        import('./InvestigateScene').then(
+          (m) => new EmbeddedScene({ body: new m.InvestigateScene({ settings: ctx.settings }) })
+        )
+      ),
   });
 }

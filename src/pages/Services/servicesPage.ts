@@ -6,10 +6,12 @@ import { fromPathSegment, serviceUrl, URL_KEYS } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { dataSourcePage } from '../../scenes/dataSourcePage';
 import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
-import { buildServiceScene } from './serviceScene';
-import { buildServicesScene } from './servicesScene';
+import { lazyPage } from '../../scenes/lazyPage';
 
-/** The Services page (the app's default) and, below it, each service's page at `services/:service`. */
+/**
+ * The Services page (the app's default) and, below it, each service's page at `services/:service`.
+ * Each loads its code when shown (scenes/lazyPage.tsx).
+ */
 export function servicesPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
     title: t('pivot.services.page.title', 'Services'),
@@ -21,7 +23,7 @@ export function servicesPage(ctx: PivotContext): SceneAppPage {
     routePath: `${ROUTES.Services}/*`,
     // Going back to the list keeps the window, the search and the sort.
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.search, URL_KEYS.sort, ...DS_URL_KEYS],
-    getScene: () => dataSourcePage(ctx, buildServicesScene),
+    getScene: () => lazyPage(() => import('./servicesScene').then((m) => dataSourcePage(ctx, m.buildServicesScene))),
     drilldowns: [
       {
         routePath: ':service',
@@ -43,6 +45,9 @@ export function servicePage(ctx: PivotContext, service: string, parent: SceneApp
     routePath: ':service',
     getParentPage: () => parent,
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, ...DS_URL_KEYS],
-    getScene: () => dataSourcePage(ctx, (page) => buildServiceScene(page, service)),
+    getScene: () =>
+      lazyPage(() =>
+        import('./serviceScene').then((m) => dataSourcePage(ctx, (page) => m.buildServiceScene(page, service)))
+      ),
   });
 }

@@ -5,10 +5,12 @@ import { ROUTES } from '../../constants';
 import { fromPathSegment, sloUrl } from '../../utils/links';
 import { prefixRoute } from '../../utils/routing';
 import { dataSourcePage } from '../../scenes/dataSourcePage';
-import { buildSloScene } from './sloScene';
-import { buildSlosScene } from './slosScene';
+import { lazyPage } from '../../scenes/lazyPage';
 
-/** The SLOs page and, below it, each SLO's page at `slos/:slo`. */
+/**
+ * The SLOs page and, below it, each SLO's page at `slos/:slo`. Each loads its code when shown:
+ * `yaml` and the rules renderer are downloaded only here.
+ */
 export function slosPage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
     title: t('pivot.slos.page.title', 'SLOs'),
@@ -18,7 +20,7 @@ export function slosPage(ctx: PivotContext): SceneAppPage {
     ),
     url: prefixRoute(ROUTES.Slos),
     routePath: `${ROUTES.Slos}/*`,
-    getScene: () => dataSourcePage(ctx, buildSlosScene),
+    getScene: () => lazyPage(() => import('./slosScene').then((m) => dataSourcePage(ctx, m.buildSlosScene))),
     drilldowns: [
       {
         routePath: ':slo',
@@ -39,6 +41,7 @@ export function sloPage(ctx: PivotContext, name: string, parent: SceneAppPageLik
     url: sloUrl(name, undefined, {}),
     routePath: ':slo',
     getParentPage: () => parent,
-    getScene: () => dataSourcePage(ctx, (page) => buildSloScene(page, name)),
+    getScene: () =>
+      lazyPage(() => import('./sloScene').then((m) => dataSourcePage(ctx, (page) => m.buildSloScene(page, name)))),
   });
 }

@@ -8,10 +8,9 @@ import { textValues } from '../../utils/i18nValues';
 import { prefixRoute } from '../../utils/routing';
 import { dataSourcePage } from '../../scenes/dataSourcePage';
 import { DS_URL_KEYS } from '../../utils/dataSourceChoice';
-import { OpenTraceForm } from './OpenTraceForm';
-import { buildTraceScene } from './traceScene';
+import { lazyPage } from '../../scenes/lazyPage';
 
-/** The Trace page: `trace` asks for an id; `trace/:traceId` shows that trace. */
+/** The Trace page: `trace` asks for an id; `trace/:traceId` shows that trace. Each loads its code when shown. */
 export function tracePage(ctx: PivotContext): SceneAppPage {
   return new SceneAppPage({
     title: t('pivot.trace.page.title', 'Trace'),
@@ -22,7 +21,12 @@ export function tracePage(ctx: PivotContext): SceneAppPage {
     url: prefixRoute(ROUTES.Trace),
     routePath: `${ROUTES.Trace}/*`,
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, ...DS_URL_KEYS],
-    getScene: () => new EmbeddedScene({ body: new SceneReactObject({ component: OpenTraceForm }) }),
+    getScene: () =>
+      lazyPage(() =>
+        import('./OpenTraceForm').then(
+          (m) => new EmbeddedScene({ body: new SceneReactObject({ component: m.OpenTraceForm }) })
+        )
+      ),
     drilldowns: [
       {
         routePath: ':traceId',
@@ -44,6 +48,9 @@ export function traceDetailPage(ctx: PivotContext, traceId: string, parent: Scen
     routePath: ':traceId',
     getParentPage: () => parent,
     preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.span, ...DS_URL_KEYS],
-    getScene: () => dataSourcePage(ctx, (page) => buildTraceScene(page, traceId)),
+    getScene: () =>
+      lazyPage(() =>
+        import('./traceScene').then((m) => dataSourcePage(ctx, (page) => m.buildTraceScene(page, traceId)))
+      ),
   });
 }
