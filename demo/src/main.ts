@@ -42,7 +42,6 @@ async function main(): Promise<void> {
     : startTelemetry(service, mode, (service === 'inventory' && config.startFaults.inventoryVersion) || DEMO_VERSION);
   const start = await load(service);
   const running = await start({ config, telemetry });
-  console.log(`${service} listening on ${config.host}:${running.port} (telemetry: ${mode})`);
 
   let stopping = false;
   const stop = async () => {
@@ -62,6 +61,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // After the handlers: whoever waits for this line may signal at once.
+  console.log(`${service} listening on ${config.host}:${running.port} (telemetry: ${mode})`);
 }
 
 main().catch((e: unknown) => {
