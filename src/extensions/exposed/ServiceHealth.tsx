@@ -32,6 +32,12 @@ export interface ServiceHealthProps {
 
 const DEFAULT_RANGE = { from: 'now-1h', to: 'now' };
 
+/**
+ * The component queries Pivot's configured data sources, so its links open Pivot on them: no
+ * data source keys (not those of a Pivot page seen earlier in the session).
+ */
+const ON_DEFAULTS = {};
+
 type Loaded = LoadResult<{ figures: HealthFigures; slos: SloBurn[] }>;
 
 async function loadHealth(service: string, range: { from: string; to: string }): Promise<Loaded> {
@@ -114,7 +120,7 @@ export default function ServiceHealth({ service, timeRange }: ServiceHealthProps
     <div className={styles.container} data-testid={testIds.embedding.serviceHealth}>
       <Stack direction="row" justifyContent="space-between" alignItems="center">
         <Text element="h4">{service}</Text>
-        <LinkButton size="sm" variant="secondary" icon="arrow-right" href={serviceUrl(service, urlRange)}>
+        <LinkButton size="sm" variant="secondary" icon="arrow-right" href={serviceUrl(service, urlRange, ON_DEFAULTS)}>
           <Trans i18nKey="pivot.exposed.service-health.investigate">Investigate in Pivot</Trans>
         </LinkButton>
       </Stack>
@@ -146,7 +152,7 @@ export default function ServiceHealth({ service, timeRange }: ServiceHealthProps
           </Text>
           {loaded.slos.map((slo) => (
             <div key={slo.name} className={styles.slo}>
-              <LinkButton size="sm" fill="text" href={sloUrl(slo.name, urlRange)}>
+              <LinkButton size="sm" fill="text" href={sloUrl(slo.name, urlRange, ON_DEFAULTS)}>
                 {slo.name}
               </LinkButton>
               <Badge

@@ -9,6 +9,9 @@ import { logql, METRIC_FAMILY_LIST, promql } from '../../datasources';
 import { sliErrorRatio } from '../../datasources/sloQueries';
 import ServiceHealth from './ServiceHealth';
 import TraceSummary from './TraceSummary';
+import { setCurrentDataSources } from '../../utils/dataSourceChoice';
+
+afterEach(() => setCurrentDataSources({}));
 
 jest.mock('@grafana/runtime', () => ({
   ...jest.requireActual('@grafana/runtime'),
@@ -82,6 +85,9 @@ describe('pivot-correlation-app/service-health/v1', () => {
   };
 
   it("shows the service's RED figures from the builders' queries and its SLO status, linking into Pivot", async () => {
+    // A Pivot page on other data sources seen earlier in the session: the component's links
+    // still open Pivot on the configured ones, which it queried.
+    setCurrentDataSources({ prometheus: 'prom-eu', loki: 'loki-eu', tempo: 'tempo-eu' });
     const fetch = mockGrafana(jsonData, (body) =>
       body.queries[0].refId.startsWith('slo:')
         ? {
@@ -229,6 +235,7 @@ describe('pivot-correlation-app/trace-summary/v1', () => {
   ]);
 
   it('shows where the trace failed, with links to the Trace page and its logs', async () => {
+    setCurrentDataSources({ prometheus: 'prom-eu', loki: 'loki-eu', tempo: 'tempo-eu' });
     const fetch = mockGrafana({ logs: { serviceLabel: 'service_name', traceId: 'logfmt' } }, () => ({
       results: { trace: { frames: [dataFrameToJSON(frame)] } },
     }));

@@ -39,7 +39,8 @@ export function traceLinks(
       ? traceLogWindow(analysis.startMs, analysis.endMs)
       : undefined;
   const traceRange = window && { from: window.fromMs, to: window.toMs };
-  const trace = traceUrl(traceId, { range: traceRange ?? range, spanId: analysis.failureOrigin?.spanId });
+  // The summary asked Pivot's configured Tempo: the link opens Pivot on its defaults (`ds: {}`).
+  const trace = traceUrl(traceId, { range: traceRange ?? range, spanId: analysis.failureOrigin?.spanId, ds: {} });
   if (!loki || !traceRange) {
     return { trace };
   }

@@ -70,7 +70,7 @@ export class InvestigateScene extends SceneObjectBase<InvestigateSceneState> {
               message={problem}
               severity="warning"
             />
-            <LinkButton href={servicesUrl()} variant="secondary" icon="arrow-right">
+            <LinkButton href={servicesUrl(undefined, {})} variant="secondary" icon="arrow-right">
               <Trans i18nKey="pivot.investigate.nothing.open-services">Open the Services page</Trans>
             </LinkButton>
           </>
