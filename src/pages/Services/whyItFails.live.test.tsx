@@ -339,6 +339,20 @@ describeWherePresent([PROMETHEUS, LOKI_HERE, TEMPO_HERE], 'why it fails, on a re
     expect(patterns[0].examples[0].traceId).toMatch(/^[0-9a-f]{8}5b8efff798038103d269b633$/);
   });
 
+  it("Loki 3.4's patterns API answers for the service's streams (the stack's loki.yaml enables the pattern ingester)", async () => {
+    const params = new URLSearchParams({
+      query: '{service_name="inventory"}',
+      start: String(Math.floor(before().fromMs / 1000)),
+      end: String(Math.ceil(window().toMs / 1000)),
+    });
+    const res = await http('GET', `${stack.urls.loki}/loki/api/v1/patterns?${params.toString()}`);
+    expect(res.status).toBe(200);
+    expect(res.json().status).toBe('success');
+    if (process.env.PIVOT_SHOW_RENDERED) {
+      console.log(`patterns API: ${res.text.slice(0, 2000)}`);
+    }
+  });
+
   it('renders both sections on the real answers', async () => {
     const tempo = await suspectFrames('inventory');
     const expr = patternQueries(CONV, 'inventory').expr;
@@ -378,8 +392,10 @@ describeWherePresent([PROMETHEUS, LOKI_HERE, TEMPO_HERE], 'why it fails, on a re
             : e.textContent
         )
         .join('\n');
-    // The section's text, for the record (docs/suspects.md quotes it).
-    console.log(`${suspects.parentElement?.textContent}\n---\n${text(suspects)}\n---\n${text(patterns)}`);
+    // The sections' text, for the record (docs/suspects.md quotes it): PIVOT_SHOW_RENDERED=1.
+    if (process.env.PIVOT_SHOW_RENDERED) {
+      console.log(`${text(suspects.parentElement ?? suspects)}\n---\n${text(patterns.parentElement ?? patterns)}`);
+    }
     expect(suspects).toHaveTextContent('resource.service.version1.5.0100% (');
     expect(screen.getByTestId(SUSPECTS_TEST_IDS.deploy)).toHaveTextContent(
       'A deploy may be the cause: inventory version 1.5.0'
