@@ -18,7 +18,7 @@ import { describeWherePresent, http, LOKI_HERE, poll, TEMPO_HERE } from '../../s
 import { findBinaries, NativeStack, startNativeStack } from '../../stack/native/nativeStack';
 import { PROMETHEUS } from '../testing/describeWithPrometheus';
 import { hygieneClient } from '../testing/hygieneClient';
-import { collectHygieneEvidence, HygieneTargets } from './hygieneQueries';
+import { collectHygieneEvidence, HygieneTargets, lokiFindingQuery, tempoFindingQuery } from './hygieneQueries';
 
 jest.setTimeout(240000);
 
@@ -162,6 +162,29 @@ describeWherePresent([PROMETHEUS, LOKI_HERE, TEMPO_HERE], 'Hygiene queries again
     for (let i = 1; i <= CUSTOMERS; i++) {
       expect(everything).not.toContain(customerEmail(i));
       expect(everything).not.toContain(customerId(i));
+    }
+  });
+
+  it("each finding's link query finds its lines or spans on the real servers", async () => {
+    const report = hygieneReport((await collectHygieneEvidence(client(), targets, scope())).evidence);
+    const since = Math.floor(nowMs / 1000) - 900;
+    const until = Math.ceil(nowMs / 1000) + 60;
+    for (const f of report.findings) {
+      const link = f.link;
+      if (link.pillar === 'loki') {
+        const q = encodeURIComponent(lokiFindingQuery('service_name', link.service, link));
+        const res = await http(
+          'GET',
+          `${stack.urls.loki}/loki/api/v1/query_range?query=${q}&start=${since}000000000&end=${until}000000000&limit=100`
+        );
+        expect(res.status).toBe(200);
+        expect((res.text.match(/receipt sent/g) ?? []).length).toBe(CUSTOMERS);
+      } else if (link.pillar === 'tempo') {
+        const q = encodeURIComponent(tempoFindingQuery(link.service, link));
+        const res = await http('GET', `${stack.urls.tempo}/api/search?q=${q}&start=${since}&end=${until}&limit=100`);
+        expect({ finding: f.field, status: res.status }).toEqual({ finding: f.field, status: 200 });
+        expect(res.json().traces).toHaveLength(CUSTOMERS);
+      }
     }
   });
 
