@@ -150,6 +150,120 @@ export function tempoHits(body: unknown): TraceHit[] {
   });
 }
 
+/** An OTLP JSON attribute value (`{ stringValue }`, `{ intValue }`, …) as text; undefined for lists and maps. */
+function attributeText(value: unknown): string | undefined {
+  if (!isRecord(value)) {
+    return undefined;
+  }
+  for (const key of ['stringValue', 'intValue', 'doubleValue', 'boolValue']) {
+    const v = value[key];
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      return String(v);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The spans of a Tempo `/api/search` answer (`spanSets[].spans[]`: `spanID`, `name`,
+ * `startTimeUnixNano`, `attributes` named without their scope, as `select()` returns them) as the
+ * one frame Grafana's Tempo data source makes of them with `tableType: 'spans'`: `traceIdHidden`,
+ * `spanID`, `time`, `name`, then one string field per attribute that any span carries. So both
+ * ways of reaching Tempo feed the same reading (src/analysis/suspectFrames.ts).
+ */
+export function tempoSpanTable(body: unknown): DataFrame[] {
+  if (!isRecord(body) || !Array.isArray(body.traces ?? [])) {
+    throw new BackendError(
+      `Tempo answered JSON that is not a search answer (no traces list): is this Tempo's root URL?`
+    );
+  }
+  const rows: Array<{
+    traceId: string;
+    spanId: string;
+    timeMs: number;
+    name?: string;
+    attributes: Map<string, string>;
+  }> = [];
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const t of (Array.isArray(body.traces) ? body.traces : []).filter(isRecord)) {
+    const sets = [
+      ...(Array.isArray(t.spanSets) ? t.spanSets : []),
+      ...(isRecord(t.spanSet) && !t.spanSets ? [t.spanSet] : []),
+    ].filter(isRecord);
+    for (const set of sets) {
+      for (const span of (Array.isArray(set.spans) ? set.spans : []).filter(isRecord)) {
+        const attributes = new Map<string, string>();
+        for (const a of (Array.isArray(span.attributes) ? span.attributes : []).filter(isRecord)) {
+          const key = str(a.key);
+          const value = attributeText(a.value);
+          if (key === '' || value === undefined || attributes.has(key)) {
+            continue;
+          }
+          attributes.set(key, value);
+          if (!seen.has(key)) {
+            seen.add(key);
+            names.push(key);
+          }
+        }
+        const startNs = str(span.startTimeUnixNano);
+        rows.push({
+          traceId: str(t.traceID),
+          spanId: str(span.spanID),
+          timeMs: /^[0-9]+$/.test(startNs) ? Number(BigInt(startNs) / NS_PER_MS) : NaN,
+          name: typeof span.name === 'string' ? span.name : undefined,
+          attributes,
+        });
+      }
+    }
+  }
+  const field = (name: string, type: string, values: unknown[]) => ({
+    name,
+    type: type as FieldType,
+    config: {},
+    values,
+  });
+  // Intrinsic columns first; an attribute named like one of them stays out (Tempo's own columns win).
+  const intrinsic = new Set(['traceIdHidden', 'spanID', 'time', 'name']);
+  return [
+    {
+      name: 'Spans',
+      length: rows.length,
+      fields: [
+        field(
+          'traceIdHidden',
+          'string',
+          rows.map((r) => r.traceId)
+        ),
+        field(
+          'spanID',
+          'string',
+          rows.map((r) => r.spanId)
+        ),
+        field(
+          'time',
+          'time',
+          rows.map((r) => r.timeMs)
+        ),
+        field(
+          'name',
+          'string',
+          rows.map((r) => r.name)
+        ),
+        ...names
+          .filter((n) => !intrinsic.has(n))
+          .map((n) =>
+            field(
+              n,
+              'string',
+              rows.map((r) => r.attributes.get(n))
+            )
+          ),
+      ],
+    },
+  ];
+}
+
 const SPAN_KINDS: Record<string, string> = {
   SPAN_KIND_INTERNAL: 'internal',
   SPAN_KIND_SERVER: 'server',

@@ -26,10 +26,12 @@ export const EXIT = {
 export const HELP = `${USAGE}
 
 The investigation of one service in a terminal, with the same queries and analysis as Pivot's
-pages: its error ratio and p95 latency now and in the window before (the same length), its
-newest error log lines with their trace ids, the worst failing trace's failure origin and
-critical path, its upstream and downstream neighbours with their health, and the Pivot links
-to the same views.
+pages: its error ratio and p95 latency now and in the window before (the same length), what
+its failing requests share (attribute values more common among its failing spans than among
+the others, from Tempo), its newest error log lines with their trace ids, the error-log
+patterns that are new or grown against the window before, the worst failing trace's failure
+origin and critical path, its upstream and downstream neighbours with their health, and the
+Pivot links to the same views.
 
 Where the data comes from (one of):
   --grafana <url>            Grafana's root URL: queries go through /api/ds/query to the data

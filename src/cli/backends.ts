@@ -22,6 +22,7 @@ import {
   prometheusVector,
   TraceHit,
   tempoHits,
+  tempoSpanTable,
 } from './answers';
 import { BackendError, getJson } from './http';
 
@@ -44,6 +45,11 @@ export interface Backends {
   loki?: (expr: string, window: Window, limit: number) => Promise<LogLine[]>;
   tempo?: {
     search: (query: string, window: Window, limit: number) => Promise<TraceHit[]>;
+    /**
+     * A span sample of a TraceQL query (`limit` traces, `spansPerTrace` spans each) as Grafana's
+     * `Spans` table frames (`tableType: 'spans'`), the selected attributes as fields.
+     */
+    spans: (query: string, window: Window, limit: number, spansPerTrace: number) => Promise<DataFrame[]>;
     /** The trace frame, undefined when Tempo does not have the trace. */
     trace: (traceId: string, window: Window) => Promise<DataFrame | undefined>;
   };
@@ -111,6 +117,21 @@ export function directBackends(urls: DirectUrls): Backends {
           timeoutMs,
         });
         return tempoHits(body);
+      },
+      spans: async (query, window, limit, spansPerTrace) => {
+        const params = new URLSearchParams({
+          q: query,
+          start: seconds(window.fromMs),
+          end: String(Math.ceil(window.toMs / 1000)),
+          limit: String(limit),
+          spss: String(spansPerTrace),
+        });
+        const { body } = await getJson({
+          backend: 'Tempo',
+          url: `${tempo}/api/search?${params.toString()}`,
+          timeoutMs,
+        });
+        return tempoSpanTable(body);
       },
       trace: async (traceId) => {
         const url = `${tempo}/api/traces/${encodeURIComponent(normalizeTraceId(traceId))}`;
@@ -229,6 +250,10 @@ export function grafanaBackends(options: GrafanaOptions, settings: PivotSettings
       search: async (traceql, window, limit) => {
         const q = { refId: 'failingTraces', queryType: 'traceql', query: traceql, limit, tableType: 'traces' };
         return grafanaTraceHits(await query('tempo', q, traceql, window));
+      },
+      spans: async (traceql, window, limit, spss) => {
+        const q = { refId: 'spanSample', queryType: 'traceql', query: traceql, limit, spss, tableType: 'spans' };
+        return query('tempo', q, traceql, window);
       },
       trace: async (traceId, window) => {
         const id = traceById(traceId);

@@ -21,7 +21,14 @@ import {
   redMetrics,
 } from '../testing/openmetrics';
 import { RunningPrometheus, startPrometheus } from '../testing/prometheus';
-import { failingCheckout, lokiQueryRange, otlpTrace, tempoSearch } from './fixtures/backendAnswers';
+import {
+  failingCheckout,
+  lokiQueryRange,
+  otlpTrace,
+  SpanSampleRow,
+  tempoSearch,
+  tempoSpanSearch,
+} from './fixtures/backendAnswers';
 import { Loopback, startLoopback } from './fixtures/loopback';
 import { main } from './investigate';
 import { printable } from './render';
@@ -119,19 +126,43 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
 
   beforeAll(async () => {
     prom = await startPrometheus({ openMetrics: openMetrics() });
-    loki = await startLoopback(() => ({
-      body: lokiQueryRange([
-        {
-          stream: { service_name: SERVICE, trace_id: TRACE_ID, detected_level: 'error' },
-          values: [[`${(UNTIL - 5) * 1e9}`, 'charge failed: card declined\u001b[31m (red?)']],
-        },
-        {
-          stream: { service_name: SERVICE, trace_id: OTHER_TRACE, detected_level: 'error' },
-          values: [[`${(UNTIL - 60) * 1e9}`, 'charge failed: timeout\nforged line']],
-        },
-      ]),
+    // No error line in the window before: both patterns are new.
+    loki = await startLoopback((req) => ({
+      body: lokiQueryRange(
+        req.query.get('end') === `${(UNTIL - 900) * 1e9}`
+          ? []
+          : [
+              {
+                stream: { service_name: SERVICE, trace_id: TRACE_ID, detected_level: 'error' },
+                values: [[`${(UNTIL - 5) * 1e9}`, 'charge failed: card declined\u001b[31m (red?)']],
+              },
+              {
+                stream: { service_name: SERVICE, trace_id: OTHER_TRACE, detected_level: 'error' },
+                values: [[`${(UNTIL - 60) * 1e9}`, 'charge failed: timeout\nforged line']],
+              },
+            ]
+      ),
     }));
     tempo = await startLoopback((req) => {
+      const q = req.query.get('q') ?? '';
+      if (req.path === '/api/search' && q.includes('| select(')) {
+        // The suspects' samples: 12 failing spans all on version 2.0.0, 40 others mostly on 1.9.0.
+        const rows = (n: number, version: (i: number) => string, at: number): SpanSampleRow[] =>
+          Array.from({ length: n }, (_, i) => ({
+            traceId: (at + i).toString(16).padStart(32, '0'),
+            spanId: (at + i).toString(16).padStart(16, '0'),
+            timeMs: (UNTIL - 800 + at + i) * 1000,
+            name: 'POST /charge',
+            attributes: { 'service.version': version(i), 'http.route': '/charge' },
+          }));
+        return {
+          body: tempoSpanSearch(
+            q.includes('status = error')
+              ? rows(12, () => '2.0.0', 100)
+              : rows(40, (i) => (i < 36 ? '1.9.0' : '2.0.0'), 0)
+          ),
+        };
+      }
       if (req.path === '/api/search') {
         return {
           body: tempoSearch([
@@ -220,6 +251,14 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
     expect(stdout).toContain(
       `  graph:   https://grafana.example.com/a/pivot-correlation-app/graph?${range}&focus=${encoded}&depth=1\n`
     );
+    expect(stdout).toContain(
+      'What the failing requests share\n' +
+        '  12 failing server spans against 40 others (sampled; values more common among the failing first)\n' +
+        '  attribute=value        failing   others\n' +
+        '  service.version=2.0.0  100.0%    10.0%\n' +
+        '  note: a deploy may be the cause: service.version 2.0.0 first shows at 2023-11-14 23:00:36Z among the sampled spans, after spans of other versions'
+    );
+    expect(stdout).toMatch(/\n {2}NEW {4}1 {6}0 {7}4bf92f3577b34da6a3ce929d0e0e4736 {2}charge failed: card <_>.*\n/);
     // No raw control character of the name or the lines reached the terminal.
     expect(stdout.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f]/);
   });
@@ -235,7 +274,24 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
     expect(logs?.query.get('start')).toBe(`${(UNTIL - 900) * 1e9}`);
     expect(logs?.query.get('end')).toBe(`${UNTIL * 1e9}`);
     expect(logs?.query.get('direction')).toBe('backward');
-    const search = tempo.requests.find((r) => r.path === '/api/search');
+    const search = tempo.requests.find((r) => r.path === '/api/search' && !r.query.get('q')?.includes('select('));
+    const samples = tempo.requests.filter((r) => r.path === '/api/search' && r.query.get('q')?.includes('select('));
+    expect(samples.map((r) => r.query.get('q')).sort()).toEqual(
+      [
+        `{ resource.service.name = ${traceqlString(SERVICE)} && kind = server && status != error } | select(`,
+        `{ resource.service.name = ${traceqlString(SERVICE)} && kind = server && status = error } | select(`,
+      ].map((prefix) =>
+        expect.stringMatching(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}resource\\.service\\.version, `)
+      )
+    );
+    expect(samples.map((r) => [r.query.get('limit'), r.query.get('spss'), r.query.get('start')])).toEqual([
+      ['500', '1', String(UNTIL - 900)],
+      ['500', '1', String(UNTIL - 900)],
+    ]);
+    const before = loki.requests.filter((r) => r.query.get('end') === `${(UNTIL - 900) * 1e9}`);
+    expect(before.map((r) => [r.query.get('start'), r.query.get('limit')])).toEqual([
+      [`${(UNTIL - 1800) * 1e9}`, '1000'],
+    ]);
     expect(search?.query.get('q')).toBe(
       `{ resource.service.name = ${traceqlString(SERVICE)} && status = error && kind = server }`
     );

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 
 import { promql, logql, traceql } from '../datasources';
 import { graphQueries } from '../datasources/serviceGraph';
+import { suspectSpans } from '../datasources/suspectQueries';
 import { startLoopback, Loopback, Recorded } from './fixtures/loopback';
 import { main } from './investigate';
 
@@ -46,6 +47,41 @@ function instantFrame(refId: string, labels: Record<string, string>, value: numb
   };
 }
 
+/** Sampled server spans: [version, route], one trace each. */
+const FAILING_SPANS: Array<[string, string]> = Array.from({ length: 12 }, () => ['2.0.0', '/charge']);
+const BASELINE_SPANS: Array<[string, string]> = [
+  ...Array.from({ length: 30 }, (): [string, string] => ['1.9.0', '/charge']),
+  ...Array.from({ length: 3 }, (): [string, string] => ['2.0.0', '/charge']),
+];
+
+/**
+ * Grafana's \`Spans\` table for a TraceQL search with \`tableType: 'spans'\`: \`traceIdHidden\`,
+ * \`traceService\`, \`traceName\`, \`spanID\`, \`time\`, \`name\`, the selected attributes as Tempo names
+ * them (without scope, in name order), \`duration\` (ns); Grafana names the frame's refId \`traces\`.
+ */
+function spansTable(refId: string, rows: Array<[string, string]>) {
+  const columns: Array<[string, string, unknown[]]> = [
+    ['traceIdHidden', 'string', rows.map((_, i) => (i + 1).toString(16).padStart(32, '0'))],
+    ['traceService', 'string', rows.map(() => 'storefront')],
+    ['traceName', 'string', rows.map(() => 'GET /checkout')],
+    ['spanID', 'string', rows.map((_, i) => (i + 1).toString(16).padStart(16, '0'))],
+    ['time', 'time', rows.map((_, i) => UNTIL - 600_000 + i * 1000)],
+    ['name', 'string', rows.map(() => 'POST /charge')],
+    ['http.route', 'string', rows.map(([, route]) => route)],
+    ['service.version', 'string', rows.map(([version]) => version)],
+    ['duration', 'number', rows.map(() => 1_000_000)],
+  ];
+  return {
+    schema: {
+      name: 'Spans',
+      refId: 'traces',
+      meta: { preferredVisualisationType: 'table' },
+      fields: columns.map(([name, type]) => ({ name, type, config: {} })),
+    },
+    data: { values: columns.map(([, , values]) => values) },
+  };
+}
+
 const STATS_NOW: Record<string, number> = { requestRate: 10, errorRatio: 0.02, p95: 0.25 };
 const STATS_BEFORE: Record<string, number> = { requestRate: 0, errorRatio: NaN, p95: NaN };
 
@@ -62,6 +98,14 @@ function dsAnswer(req: Recorded): unknown {
     return frames([instantFrame(refId, { client: 'checkout', server: SERVICE }, 4, to)]);
   }
   if (refId.startsWith('graph')) {
+    return frames([]);
+  }
+  if (refId === 'spanSample') {
+    const query = (body.queries[0] as unknown as { query: string }).query;
+    return frames([spansTable(refId, query.includes('status = error') ? FAILING_SPANS : BASELINE_SPANS)]);
+  }
+  if (refId === 'errorLogs' && to === FROM) {
+    // Nothing in the window before: the error line's pattern is new.
     return frames([]);
   }
   if (refId === 'errorLogs') {
@@ -231,8 +275,40 @@ describe('pivot investigate through Grafana', () => {
         from: String(FROM),
         to: String(UNTIL),
       },
+      ...(['failing', 'baseline'] as const).map((side) => ({
+        queries: [
+          {
+            refId: 'spanSample',
+            queryType: 'traceql',
+            query: suspectSpans(SERVICE, side),
+            limit: 500,
+            spss: 1,
+            tableType: 'spans',
+            datasource: { uid: 'tempo-uid', type: 'tempo' },
+          },
+        ],
+        from: String(FROM),
+        to: String(UNTIL),
+      })),
+      ...[FROM, UNTIL].map((to) => ({
+        queries: [
+          {
+            refId: 'errorLogs',
+            expr: logql.serviceLogs(
+              { serviceLabel: 'service_name', traceId: 'structured-metadata' },
+              { service: SERVICE, errorsOnly: true }
+            ),
+            queryType: 'range',
+            maxLines: 1000,
+            direction: 'backward',
+            datasource: { uid: 'loki-uid', type: 'loki' },
+          },
+        ],
+        from: String(to - 900_000),
+        to: String(to),
+      })),
     ];
-    const key = (b: { queries: Array<{ refId: string }>; to: string }) => `${b.queries[0].refId}@${b.to}`;
+    const key = (b: { queries: Array<{ refId: string }>; to: string }) => `${JSON.stringify(b.queries)}@${b.to}`;
     const sorted = (list: typeof bodies) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
     expect(sorted(bodies)).toEqual(sorted(expected));
 
@@ -247,6 +323,18 @@ describe('pivot investigate through Grafana', () => {
       `  trace ${TRACE_ID}: 2 failing spans, 400 ms, root storefront: GET /checkout (worst of 1 failing trace)\n`
     );
     expect(stdout).toContain('  failure origin: pay"ment $x · POST /charge — card declined (300 ms)\n');
+    expect(stdout).toContain(
+      'What the failing requests share\n' +
+        '  12 failing server spans against 33 others (sampled; values more common among the failing first)\n' +
+        '  attribute=value        failing   others\n' +
+        '  service.version=2.0.0  100.0%    9.1%\n'
+    );
+    expect(stdout).toContain(
+      'New and grown error-log patterns (this window against the one before)\n' +
+        '  1 error line read now, 0 before (at most 1000 each, newest first)\n' +
+        '         now    before  example trace                     pattern (<_> varies)\n' +
+        `  NEW    1      0       ${TRACE_ID}  charge failed: card declined\n`
+    );
     expect(stdout).toContain('    ok         4.0/s     0.0%    checkout\n');
     expect(stdout).toContain(
       `  service: ${grafana.url}/a/pivot-correlation-app/services/pay%22ment%20%24x?from=${FROM}&to=${UNTIL}\n`

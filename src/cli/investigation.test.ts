@@ -12,9 +12,9 @@ import { graphQueries } from '../datasources/serviceGraph';
 import { normalizeSettings } from '../settings';
 import { expectValidLogQL, expectValidPromQL, nodeTexts } from '../testing/grammar';
 import { goUnquote } from '../testing/goUnquote';
-import { otlpTraceFrame, TraceHit } from './answers';
 import type { Backends } from './backends';
-import { failingCheckout, otlpTrace } from './fixtures/backendAnswers';
+import { otlpTraceFrame, tempoSpanTable, TraceHit } from './answers';
+import { failingCheckout, otlpTrace, SpanSampleRow as SpanRow, tempoSpanSearch } from './fixtures/backendAnswers';
 import { exitCodeOf, investigate, Investigation, SECTIONS } from './investigation';
 import { printable, renderJson, renderText, unprintable } from './render';
 
@@ -54,6 +54,26 @@ const serviceName = fc.oneof(
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const UNTIL = 1_700_003_600_000;
 
+/** Span rows of one sample: `n` server spans, the i-th with `attributes(i)` (Tempo's unscoped names). */
+function spanRows(n: number, attributes: (i: number) => Record<string, string>, offset = 0): SpanRow[] {
+  return Array.from({ length: n }, (_, i) => ({
+    traceId: (offset + i + 1).toString(16).padStart(32, '0'),
+    spanId: (offset + i + 1).toString(16).padStart(16, '0'),
+    timeMs: UNTIL - 600_000 + (offset + i) * 1000,
+    name: 'POST /charge',
+    attributes: attributes(i),
+  }));
+}
+
+/** Payment 2.0.0 rolled out in the window: 20 of its spans fail; 40 of 1.9.0's and 10 of 2.0.0's do not. */
+const VERSION_SAMPLES = {
+  failing: spanRows(20, () => ({ 'service.version': '2.0.0', 'http.route': '/charge' }), 100),
+  baseline: [
+    ...spanRows(40, () => ({ 'service.version': '1.9.0', 'http.route': '/charge' })),
+    ...spanRows(10, () => ({ 'service.version': '2.0.0', 'http.route': '/charge' }), 120),
+  ],
+};
+
 interface Sent {
   promql: string[];
   logql: string[];
@@ -63,7 +83,13 @@ interface Sent {
 /** Backends that record every query and answer: the service failing at `errorRatio`, one log line, one failing trace. */
 function recording(
   service: string,
-  options: { errorRatio?: number; hits?: TraceHit[]; lokiDown?: boolean; noTraffic?: boolean } = {}
+  options: {
+    errorRatio?: number;
+    hits?: TraceHit[];
+    lokiDown?: boolean;
+    noTraffic?: boolean;
+    samples?: { failing: SpanRow[]; baseline: SpanRow[] };
+  } = {}
 ) {
   const sent: Sent = { promql: [], logql: [], traceql: [] };
   const backends: Backends = {
@@ -82,14 +108,17 @@ function recording(
         ])
       );
     },
-    loki: async (expr) => {
+    loki: async (expr, window) => {
       sent.logql.push(expr);
       if (options.lokiDown) {
         throw new Error(
           'cannot reach Loki at http://127.0.0.1:1/loki/api/v1/query_range: connection refused (ECONNREFUSED)'
         );
       }
-      return [{ timeMs: UNTIL - 1000, line: `charge failed for ${service}`, labels: { trace_id: TRACE_ID } }];
+      // Nothing in the window before: the line's pattern is new.
+      return window.toMs <= UNTIL - 900_000
+        ? []
+        : [{ timeMs: UNTIL - 1000, line: `charge failed for ${service}`, labels: { trace_id: TRACE_ID } }];
     },
     tempo: {
       search: async (query) => {
@@ -106,6 +135,11 @@ function recording(
             },
           ]
         );
+      },
+      spans: async (query) => {
+        sent.traceql.push(query);
+        const samples = options.samples ?? VERSION_SAMPLES;
+        return tempoSpanTable(tempoSpanSearch(query.includes('status = error') ? samples.failing : samples.baseline));
       },
       trace: async (id) =>
         id === TRACE_ID ? otlpTraceFrame(otlpTrace(TRACE_ID, UNTIL - 1000, failingCheckout(service))) : undefined,
@@ -151,12 +185,19 @@ describe('pivot investigate with hostile service names', () => {
           });
           expect(query).not.toMatch(/\$(?!__)|\[\[/);
         }
-        expect(sent.logql).toHaveLength(1);
-        expectValidLogQL(sent.logql[0]);
-        expect(goUnquote(nodeTexts('LogQL', sent.logql[0], 'String')[0])).toBe(service);
-        expect(sent.traceql).toHaveLength(1);
-        expect(goUnquote(nodeTexts('TraceQL', sent.traceql[0], 'String')[0])).toBe(service);
-        expect(`${sent.logql[0]}${sent.traceql[0]}`).not.toMatch(/\$|\[\[/);
+        // The error logs, and the patterns' two windows.
+        expect(sent.logql).toHaveLength(3);
+        for (const query of sent.logql) {
+          expectValidLogQL(query);
+          expect(goUnquote(nodeTexts('LogQL', query, 'String')[0])).toBe(service);
+          expect(query).not.toMatch(/\$|\[\[/);
+        }
+        // The failing traces, and the suspects' two span samples.
+        expect(sent.traceql).toHaveLength(3);
+        for (const query of sent.traceql) {
+          expect(goUnquote(nodeTexts('TraceQL', query, 'String')[0])).toBe(service);
+          expect(query).not.toMatch(/\$|\[\[/);
+        }
       }),
       { numRuns: 60 }
     );
@@ -234,7 +275,15 @@ describe('the investigation', () => {
     const investigation = await run('payment', recording('payment').backends);
     expect(Object.keys(investigation.sections)).toEqual(SECTIONS);
     const text = renderText(investigation);
-    const titles = ['Error ratio and p95 latency', 'Error logs', 'Worst failing trace', 'Neighbours', 'Pivot'];
+    const titles = [
+      'Error ratio and p95 latency',
+      'What the failing requests share',
+      'Error logs',
+      'New and grown error-log patterns',
+      'Worst failing trace',
+      'Neighbours',
+      'Pivot',
+    ];
     const at = titles.map((t) => text.indexOf(`\n\n${t}`));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -261,5 +310,150 @@ describe('the investigation', () => {
     });
     expect(result.sections.logs).toMatchObject({ status: 'error', error: expect.stringContaining('Use app_name.') });
     expect(sent.logql).toEqual([]);
+  });
+});
+
+describe('what the failing requests share', () => {
+  it('names the version the failing spans share first, with both shares and a deploy note', async () => {
+    const result = await run('payment', recording('payment').backends);
+    const suspects = result.sections.suspects;
+    expect(suspects).toMatchObject({ status: 'ok', state: 'ranked', failing: 20, baseline: 50 });
+    if (suspects.status !== 'ok') {
+      return;
+    }
+    expect(suspects.suspects[0]).toMatchObject({
+      attribute: 'resource.service.version',
+      name: 'service.version',
+      value: '2.0.0',
+      failingShare: 1,
+      baselineShare: 0.2,
+    });
+    expect(suspects.version).toEqual({ version: '2.0.0', firstSeenMs: UNTIL - 600_000 + 100_000, afterOthers: true });
+    const text = renderText(result);
+    expect(text).toContain(
+      'What the failing requests share\n' +
+        '  20 failing server spans against 50 others (sampled; values more common among the failing first)\n' +
+        '  attribute=value        failing   others\n' +
+        '  service.version=2.0.0  100.0%    20.0%\n'
+    );
+    expect(text).toContain(
+      '  note: a deploy may be the cause: service.version 2.0.0 first shows at 2023-11-14 23:05:00Z among the sampled spans, after spans of other versions'
+    );
+    const json = JSON.parse(renderJson(result, exitCodeOf(result)));
+    expect(json.sections.suspects.suspects[0]).toMatchObject({ name: 'service.version', value: '2.0.0' });
+  });
+
+  it('says plainly when there are too few failing spans, when Tempo ignored select(), and when nothing stands out', async () => {
+    const section = async (samples: { failing: SpanRow[]; baseline: SpanRow[] }) => {
+      const result = await run('payment', recording('payment', { samples }).backends);
+      return { outcome: result.sections.suspects, text: renderText(result) };
+    };
+    const few = await section({ failing: VERSION_SAMPLES.failing.slice(0, 3), baseline: VERSION_SAMPLES.baseline });
+    expect(few.outcome).toMatchObject({ status: 'ok', state: 'too-few-failing', failing: 3, suspects: [] });
+    expect(few.text).toContain(
+      'What the failing requests share\n  too few failing spans to compare: 3 failing server spans of this service in the window, at least 10 needed (widen --since)\n'
+    );
+    // Tempo without select(): the spans come back with none of the selected attributes.
+    const bare = (rows: SpanRow[]) => rows.map((r) => ({ ...r, attributes: {} }));
+    const noSelect = await section({
+      failing: bare(VERSION_SAMPLES.failing),
+      baseline: bare(VERSION_SAMPLES.baseline),
+    });
+    expect(noSelect.outcome).toMatchObject({ status: 'ok', state: 'no-select' });
+    expect(noSelect.text).toContain(
+      '  Tempo answered without the selected attributes: comparing them needs TraceQL select()'
+    );
+    const same = (i: number) => ({ 'service.version': i % 2 ? '1.9.0' : '2.0.0' });
+    const none = await section({ failing: spanRows(20, same, 100), baseline: spanRows(40, same) });
+    expect(none.outcome).toMatchObject({ status: 'ok', state: 'none', failing: 20, baseline: 40 });
+    expect(none.text).toContain(
+      '  nothing stands out: no attribute value is clearly more common among the 20 spans that failed'
+    );
+    const allFail = await section({ failing: VERSION_SAMPLES.failing, baseline: [] });
+    expect(allFail.outcome).toMatchObject({ status: 'ok', state: 'no-baseline' });
+  });
+
+  it("a Tempo that refuses the sample is the section's error (exit 3); no Tempo is said", async () => {
+    const { backends } = recording('payment', { errorRatio: 0.01 });
+    backends.tempo!.spans = async () => {
+      throw new Error(
+        'Tempo at http://127.0.0.1:9/api/search answered 400 Bad Request (body: parse error at line 1, col 80: syntax error: unexpected IDENTIFIER)'
+      );
+    };
+    const refused = await run('payment', backends);
+    expect(refused.sections.suspects).toMatchObject({
+      status: 'error',
+      error: expect.stringContaining('answered 400'),
+    });
+    expect(exitCodeOf(refused)).toBe(3);
+    const noTempo = await run('payment', { ...recording('payment').backends, tempo: undefined });
+    expect(noTempo.sections.suspects).toEqual({ status: 'skipped', reason: 'no Tempo to ask (give --tempo <url>)' });
+  });
+});
+
+describe('new and grown error-log patterns', () => {
+  const lines = (texts: string[], atMs: number) =>
+    texts.map((line, i) => ({ timeMs: atMs - i, line, labels: { trace_id: `${i + 1}`.padStart(32, 'c') } }));
+
+  it('lists new patterns, then grown ones, with counts and an example trace id; steady ones are counted', async () => {
+    const { backends, sent } = recording('payment');
+    const now = [
+      ...Array.from({ length: 4 }, (_, i) => `stock reservation failed: sku ${i + 100} unavailable`),
+      ...Array.from({ length: 6 }, (_, i) => `charge failed: timeout after ${i + 1}000ms`),
+      'cache miss for key=abc',
+    ];
+    const before = ['charge failed: timeout after 5000ms', 'cache miss for key=abc', 'cache miss for key=abc'];
+    backends.loki = async (expr, window, limit) => {
+      sent.logql.push(expr);
+      expect(limit).toBeGreaterThanOrEqual(10);
+      return window.toMs <= UNTIL - 900_000 ? lines(before, UNTIL - 901_000) : lines(now, UNTIL - 1000);
+    };
+    const result = await run('payment', backends);
+    expect(result.sections.patterns).toMatchObject({
+      status: 'ok',
+      sample: 1000,
+      lines: { now: 11, before: 3 },
+      patterns: [
+        { pattern: 'stock reservation failed: sku <_> unavailable', status: 'new', now: 4, before: 0 },
+        { pattern: 'charge failed: timeout after <_>', status: 'grown', now: 6, before: 1 },
+      ],
+      more: 0,
+      steady: 1,
+    });
+    const text = renderText(result);
+    expect(text).toContain(
+      'New and grown error-log patterns (this window against the one before)\n' +
+        '  11 error lines read now, 3 before (at most 1000 each, newest first)\n' +
+        '         now    before  example trace                     pattern (<_> varies)\n' +
+        '  NEW    4      0       ccccccccccccccccccccccccccccccc1  stock reservation failed: sku <_> unavailable\n' +
+        '  GROWN  6      1       ccccccccccccccccccccccccccccccc5  charge failed: timeout after <_>\n'
+    );
+  });
+
+  it('says when nothing is new or grown, when there are no error lines, and when there is no Loki', async () => {
+    const { backends } = recording('payment');
+    backends.loki = async (_expr, window) =>
+      lines(['cache miss for key=abc'], window.toMs <= UNTIL - 900_000 ? UNTIL - 901_000 : UNTIL - 1000);
+    const steady = renderText(await run('payment', backends));
+    expect(steady).toContain(
+      "  1 error line read now, 1 before (at most 1000 each, newest first)\n  no new or grown pattern: the window's lines fall in 1 pattern seen before at a similar or lower rate\n"
+    );
+    backends.loki = async () => [];
+    expect(renderText(await run('payment', backends))).toContain(
+      'New and grown error-log patterns (this window against the one before)\n  no error log lines in the window ('
+    );
+    const noLoki = await run('payment', { ...recording('payment').backends, loki: undefined });
+    expect(noLoki.sections.patterns).toEqual({ status: 'skipped', reason: 'no Loki to ask (give --loki <url>)' });
+  });
+
+  it('prints a hostile pattern and trace id escaped, on one line', async () => {
+    const { backends } = recording('payment');
+    backends.loki = async (_expr, window) =>
+      window.toMs <= UNTIL - 900_000
+        ? []
+        : [{ timeMs: UNTIL - 1000, line: 'boom\n\u001b[31mforged\u202e', labels: { trace_id: 'x\ny' } }];
+    const text = renderText(await run('payment', backends));
+    expect(text).toContain('  NEW    1      0       x\\ny                              boom\\n<_>\n');
+    expect(/[\u0000-\u0009\u000b-\u001f\u202e]/.test(text)).toBe(false);
   });
 });

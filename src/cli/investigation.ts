@@ -9,7 +9,10 @@
  */
 import type { DataFrame, FieldType } from '@grafana/data';
 
+import { comparePatterns, type SampleLine } from '../analysis/logPatterns';
 import { graphFromMetrics, health, viewGraph, type Health, type Sample } from '../analysis/serviceGraph';
+import { MIN_FAILING_SPANS, suspectsView, type VersionFirstSeen } from '../analysis/suspectFrames';
+import type { Suspect } from '../analysis/suspects';
 import { analyzeTrace, timeOnCriticalPath } from '../analysis/traceAnalysis';
 import { neighbourRows } from '../components/NeighbourhoodGraph/neighbourRows';
 import {
@@ -24,6 +27,13 @@ import {
 import { familyProbeFromCounts, rankFamilies } from '../datasources/detect';
 import { prometheusProbeQueries } from '../datasources/probes';
 import { graphQueries } from '../datasources/serviceGraph';
+import {
+  attributeName,
+  PATTERN_SAMPLE_LINES,
+  SAMPLE_TRACES,
+  SPANS_PER_TRACE,
+  suspectSpans,
+} from '../datasources/suspectQueries';
 import { metricConventionsFor, Pillar, PivotSettings, settingsProblems } from '../settings';
 import { lineTraceId } from '../utils/lineTraceId';
 import { graphUrl, serviceUrl, traceUrl } from '../utils/links';
@@ -33,6 +43,8 @@ import type { Backends, Window } from './backends';
 export const FAILING_TRACES = 20;
 /** Critical-path spans listed, longest first. */
 export const CRITICAL_PATH_STEPS = 8;
+/** New and grown log patterns listed. */
+export const SHOWN_PATTERNS = 10;
 
 export type Outcome<T> =
   | ({ status: 'ok' } & T)
@@ -86,6 +98,38 @@ export interface TraceSection {
   criticalPath: Array<{ spanId: string; service: string; operation: string; ms: number; share: number }>;
 }
 
+export interface SuspectsSection {
+  /** The two TraceQL samples: the service's failing server spans and its other server spans. */
+  queries: { failing: string; baseline: string };
+  /**
+   * `ranked`: suspects found; `none`: nothing stands out; `too-few-failing`: fewer than
+   * `minFailing` failing spans; `no-select`: Tempo answered without the selected attributes
+   * (no TraceQL select()); `no-baseline`: every sampled span failed.
+   */
+  state: 'ranked' | 'none' | 'too-few-failing' | 'no-select' | 'no-baseline';
+  /** Spans in each sample (the baseline's unknown when it was not needed). */
+  failing: number;
+  baseline?: number;
+  minFailing: number;
+  /** Most suspicious first; `attribute` is the scoped name (`resource.service.version`), `name` as Tempo names it. */
+  suspects: Array<Suspect & { name: string }>;
+  /** When the suspect version first shows in the samples (only when service.version is a suspect). */
+  version?: VersionFirstSeen;
+}
+
+export interface PatternsSection {
+  query: string;
+  /** Error lines read from each window (newest first, at most `sample`). */
+  sample: number;
+  lines: { now: number; before: number };
+  /** New patterns, then grown ones (at most SHOWN_PATTERNS), each with one example trace id where its lines have one. */
+  patterns: Array<{ pattern: string; status: 'new' | 'grown'; now: number; before: number; traceId?: string }>;
+  /** New and grown patterns beyond those listed. */
+  more: number;
+  /** Patterns of this window that are neither new nor grown. */
+  steady: number;
+}
+
 export interface Neighbour {
   service: string;
   kind: string;
@@ -108,7 +152,9 @@ export interface LinksSection {
 /** The result of every section, by id. */
 export interface SectionResults {
   metrics: Outcome<MetricsSection>;
+  suspects: Outcome<SuspectsSection>;
   logs: Outcome<LogsSection>;
+  patterns: Outcome<PatternsSection>;
   trace: Outcome<TraceSection>;
   neighbours: Outcome<NeighboursSection>;
   links: Outcome<LinksSection>;
@@ -117,7 +163,7 @@ export interface SectionResults {
 export type SectionId = keyof SectionResults;
 
 /** The sections in the order they print (and appear in the JSON). */
-export const SECTIONS: SectionId[] = ['metrics', 'logs', 'trace', 'neighbours', 'links'];
+export const SECTIONS: SectionId[] = ['metrics', 'suspects', 'logs', 'patterns', 'trace', 'neighbours', 'links'];
 
 export interface Investigation {
   service: string;
@@ -315,6 +361,97 @@ async function traceSection(input: InvestigateInput, window: Window): Promise<Ou
   }
 }
 
+/**
+ * "What the failing requests share": a bounded sample of the service's failing server spans and
+ * one of its other server spans (suspectQueries.ts), ranked by `suspectsView` as the Service page does.
+ */
+async function suspectsSection(input: InvestigateInput, window: Window): Promise<Outcome<SuspectsSection>> {
+  const tempo = input.backends.tempo;
+  if (!tempo) {
+    return notGiven('Tempo');
+  }
+  try {
+    const queries = {
+      failing: suspectSpans(input.service, 'failing'),
+      baseline: suspectSpans(input.service, 'baseline'),
+    };
+    const [failing, baseline] = await Promise.all([
+      tempo.spans(queries.failing, window, SAMPLE_TRACES, SPANS_PER_TRACE),
+      tempo.spans(queries.baseline, window, SAMPLE_TRACES, SPANS_PER_TRACE),
+    ]);
+    const view = suspectsView(failing, baseline);
+    const common = { queries, failing: view.failing, minFailing: MIN_FAILING_SPANS, suspects: [] };
+    switch (view.kind) {
+      case 'not-enough':
+        return { status: 'ok', ...common, state: 'too-few-failing' };
+      case 'no-selection':
+        return { status: 'ok', ...common, state: 'no-select' };
+      case 'no-baseline':
+        return { status: 'ok', ...common, state: 'no-baseline', baseline: 0 };
+      case 'none':
+        return { status: 'ok', ...common, state: 'none', baseline: view.baseline };
+      case 'ranked':
+        return {
+          status: 'ok',
+          ...common,
+          state: 'ranked',
+          baseline: view.baseline,
+          suspects: view.suspects.map((s) => ({ ...s, name: attributeName(s.attribute) })),
+          version: view.deploy,
+        };
+    }
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+/**
+ * "New and grown error-log patterns": the service's error lines of this window and the one
+ * before (PATTERN_SAMPLE_LINES each, newest first), grouped and compared by `comparePatterns`.
+ */
+async function patternsSection(
+  input: InvestigateInput,
+  windows: { now: Window; before: Window }
+): Promise<Outcome<PatternsSection>> {
+  const loki = input.backends.loki;
+  if (!loki) {
+    return notGiven('Loki');
+  }
+  const problem = settingsProblems(input.settings).loki;
+  if (problem) {
+    return { status: 'error', error: problem };
+  }
+  try {
+    const query = logql.serviceLogs(input.settings.logs, { service: input.service, errorsOnly: true });
+    const sample = async (window: Window): Promise<SampleLine[]> =>
+      (await loki(query, window, PATTERN_SAMPLE_LINES)).map((l) => ({
+        timeMs: l.timeMs,
+        line: l.line,
+        traceId: lineTraceId(l.labels, l.line, input.settings.logs.traceId),
+      }));
+    const [now, before] = await Promise.all([sample(windows.now), sample(windows.before)]);
+    const compared = comparePatterns(now, before);
+    const moved = compared.filter((p) => p.status === 'new' || p.status === 'grown');
+    return {
+      status: 'ok',
+      query,
+      sample: PATTERN_SAMPLE_LINES,
+      lines: { now: now.length, before: before.length },
+      patterns: moved.slice(0, SHOWN_PATTERNS).map((p) => ({
+        pattern: p.pattern,
+        status: p.status as 'new' | 'grown',
+        now: p.current,
+        before: p.previous,
+        traceId: p.examples.find((e) => e.traceId !== '')?.traceId,
+      })),
+      more: Math.max(0, moved.length - SHOWN_PATTERNS),
+      steady: compared.length - moved.length,
+    };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 /** Samples as the frames `graphFromMetrics` reads (one frame per series, the value in a labelled number field). */
 function framesOf(answers: Map<string, Sample[]>): DataFrame[] {
   const frames: DataFrame[] = [];
@@ -370,9 +507,11 @@ function linksSection(input: InvestigateInput, window: Window, trace: Outcome<Tr
 export async function investigate(input: InvestigateInput): Promise<Investigation> {
   const now = { fromMs: input.untilMs - input.sinceMs, toMs: input.untilMs };
   const before = { fromMs: now.fromMs - input.sinceMs, toMs: now.fromMs };
-  const [metrics, logs, trace, neighbours] = await Promise.all([
+  const [metrics, suspects, logs, patterns, trace, neighbours] = await Promise.all([
     metricsSection(input, { now, before }),
+    suspectsSection(input, now),
     logsSection(input, now),
+    patternsSection(input, { now, before }),
     traceSection(input, now),
     neighboursSection(input, now),
   ]);
@@ -381,7 +520,7 @@ export async function investigate(input: InvestigateInput): Promise<Investigatio
     window: { ...now, since: input.since },
     before,
     sources: input.backends.sources,
-    sections: { metrics, logs, trace, neighbours, links: linksSection(input, now, trace) },
+    sections: { metrics, suspects, logs, patterns, trace, neighbours, links: linksSection(input, now, trace) },
   };
 }
 

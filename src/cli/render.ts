@@ -13,9 +13,11 @@ import {
   MetricsSection,
   NeighboursSection,
   Outcome,
+  PatternsSection,
   SectionId,
   SECTIONS,
   Statistics,
+  SuspectsSection,
   TraceSection,
 } from './investigation';
 
@@ -130,6 +132,72 @@ function metricsLines(m: MetricsSection): string[] {
   ];
 }
 
+function suspectLines(s: SuspectsSection): string[] {
+  const spans = (n: number) => `${n} ${n === 1 ? 'span' : 'spans'}`;
+  switch (s.state) {
+    case 'too-few-failing':
+      return [
+        `  too few failing spans to compare: ${s.failing} failing server ${s.failing === 1 ? 'span' : 'spans'} of this service in the window, at least ${s.minFailing} needed (widen --since)`,
+      ];
+    case 'no-select':
+      return [
+        '  Tempo answered without the selected attributes: comparing them needs TraceQL select() (Tempo 2.2 or newer) and spans that carry resource and span attributes such as service.version and http.route',
+      ];
+    case 'no-baseline':
+      return [
+        `  every sampled server span of this service in the window failed (${spans(s.failing)}): there are no succeeding spans to compare with`,
+      ];
+    case 'none':
+      return [
+        `  nothing stands out: no attribute value is clearly more common among the ${spans(s.failing)} that failed than among the ${spans(s.baseline ?? 0)} that did not (the cause may be outside the selected attributes: see the logs and the trace)`,
+      ];
+  }
+  const labels = s.suspects.map((x) =>
+    x.missing ? `${printable(x.name)} not set` : `${printable(x.name)}=${shortLine(x.value, 60)}`
+  );
+  const width = Math.min(60, Math.max(20, ...labels.map((l) => Array.from(l).length))) + 2;
+  const lines = [
+    `  ${s.failing} failing server spans against ${s.baseline ?? 0} others (sampled; values more common among the failing first)`,
+    `  ${pad('attribute=value', width)}${pad('failing', 10)}others`,
+    ...s.suspects.map(
+      (x, i) => `  ${pad(labels[i], width)}${pad(percent(x.failingShare), 10)}${percent(x.baselineShare)}`
+    ),
+  ];
+  const v = s.version;
+  if (v) {
+    const version = shortLine(v.version, 60);
+    lines.push(
+      v.afterOthers
+        ? `  note: a deploy may be the cause: service.version ${version} first shows at ${time(v.firstSeenMs)} among the sampled spans, after spans of other versions: it was rolled out in this window, at or shortly before that time`
+        : `  note: a deploy may be the cause: service.version ${version} runs from the first sampled span (${time(v.firstSeenMs)}): it may have been deployed before this window (widen --since to see the rollout)`
+    );
+  }
+  return lines;
+}
+
+function patternLines(p: PatternsSection): string[] {
+  const full = (n: number) => (n >= p.sample ? ' (the sample is full: older lines not read)' : '');
+  if (p.lines.now === 0) {
+    return [`  no error log lines in the window (${printable(p.query)})`];
+  }
+  const read = `  ${p.lines.now} error ${p.lines.now === 1 ? 'line' : 'lines'} read now${full(p.lines.now)}, ${p.lines.before} before${full(p.lines.before)} (at most ${p.sample} each, newest first)`;
+  if (p.patterns.length === 0) {
+    return [
+      read,
+      `  no new or grown pattern: the window's lines fall in ${p.steady} ${p.steady === 1 ? 'pattern' : 'patterns'} seen before at a similar or lower rate`,
+    ];
+  }
+  return [
+    read,
+    `  ${pad('', 7)}${pad('now', 7)}${pad('before', 8)}${pad('example trace', 34)}pattern (<_> varies)`,
+    ...p.patterns.map(
+      (x) =>
+        `  ${pad(x.status === 'new' ? 'NEW' : 'GROWN', 7)}${pad(String(x.now), 7)}${pad(String(x.before), 8)}${pad(x.traceId ? printable(x.traceId) : '-', 34)}${shortLine(x.pattern)}`
+    ),
+    ...(p.more > 0 ? [`  and ${p.more} more new or grown ${p.more === 1 ? 'pattern' : 'patterns'}`] : []),
+  ];
+}
+
 function logsLines(l: LogsSection): string[] {
   if (l.lines.length === 0) {
     return [`  no error log lines in the window (${printable(l.query)})`];
@@ -180,7 +248,14 @@ function linkLines(l: LinksSection): string[] {
 /** Each section's title and text; a new section adds its entry here and in SECTIONS. */
 const RENDERERS: { [K in SectionId]: (i: Investigation) => string[] } = {
   metrics: (i) => outcomeLines('Error ratio and p95 latency', i.sections.metrics, metricsLines),
+  suspects: (i) => outcomeLines('What the failing requests share', i.sections.suspects, suspectLines),
   logs: (i) => outcomeLines('Error logs (newest first, with trace ids)', i.sections.logs, logsLines),
+  patterns: (i) =>
+    outcomeLines(
+      'New and grown error-log patterns (this window against the one before)',
+      i.sections.patterns,
+      patternLines
+    ),
   trace: (i) => outcomeLines('Worst failing trace', i.sections.trace, traceLines),
   neighbours: (i) => outcomeLines('Neighbours (service graph)', i.sections.neighbours, neighbourLines),
   links: (i) => outcomeLines('Pivot', i.sections.links, linkLines),
