@@ -212,6 +212,29 @@ interface SizeResult {
   perService: number;
   perStatistic: { raw: Record<string, number>; recorded: Record<string, number> };
   perServiceQueries: number;
+  /** Ways the page does not take, timed for comparison: median wall ms, mean CPU ms, samples. */
+  alternatives: Record<string, { wall: number; cpu: number; samples: number }>;
+}
+
+/**
+ * What would bring the recorded page near one instant query, not what the page does: the
+ * table from the recorded 5-minute values at the window's end (the last 5 minutes, not the
+ * window), with and without the sparkline.
+ */
+function alternativeWays(
+  names: ReturnType<typeof redSeriesNames>,
+  recorded: BenchQuery[]
+): Record<string, BenchQuery[]> {
+  const latest: BenchQuery[] = [
+    { refId: 'requestRate', expr: names.requests, range: false },
+    { refId: 'errorRatio', expr: names.errorRatio, range: false },
+    { refId: 'p95', expr: names.latencyQuantile, range: false },
+  ];
+  return {
+    'table from the last 5 minutes, recorded sparkline': [...latest, recorded.find((q) => q.refId === 'sparkline')!],
+    'table from the last 5 minutes, no sparkline': latest,
+    'recorded page without the sparkline': recorded.filter((q) => q.refId !== 'sparkline'),
+  };
 }
 
 async function benchSize(services: number): Promise<SizeResult> {
@@ -284,6 +307,13 @@ async function benchSize(services: number): Promise<SizeResult> {
       return total;
     };
     process.stderr.write(`${services} services: counting the samples each way reads\n`);
+    const alternatives = alternativeWays(names, recorded);
+    const alternativeSamples: Record<string, number> = {};
+    for (const [name, qs] of Object.entries(alternatives)) {
+      alternativeSamples[name] = await samplesOfAll(qs);
+    }
+    const alternativeWall: Record<string, number[]> = {};
+    const alternativeCpu: Record<string, number[]> = {};
     const samples = {
       probe: await samplesOfAll(probe),
       raw: await samplesOfAll(raw),
@@ -310,6 +340,13 @@ async function benchSize(services: number): Promise<SizeResult> {
     const keep = (into: Record<string, number[]>, t: Record<string, number>) =>
       Object.entries(t).forEach(([k, v]) => (into[k] ??= []).push(v));
     const ways: Array<() => Promise<void>> = [
+      ...Object.entries(alternatives).map(
+        ([name, qs]) =>
+          () =>
+            withCpu((alternativeCpu[name] ??= []), async () => {
+              (alternativeWall[name] ??= []).push((await timed(() => oneRequest(p, qs)))[0]);
+            })
+      ),
       () =>
         withCpu(cpuMs.raw, async () => {
           const [ms, t] = await timed(() => oneRequest(p, raw));
@@ -371,6 +408,12 @@ async function benchSize(services: number): Promise<SizeResult> {
       perService: median(perService),
       perStatistic: { raw: medians(stats.raw), recorded: medians(stats.recorded) },
       perServiceQueries: perServiceQueries.length,
+      alternatives: Object.fromEntries(
+        Object.keys(alternatives).map((name) => [
+          name,
+          { wall: median(alternativeWall[name]), cpu: mean(alternativeCpu[name]), samples: alternativeSamples[name] },
+        ])
+      ),
     };
   } finally {
     await prom?.stop();
@@ -422,6 +465,12 @@ function table(results: SizeResult[]): string {
       'CPU ratios: per service / raw page, per service / recorded page, recorded page / instant',
       (r) =>
         `${x(r.cpu.perService, r.cpu.raw)}, ${x(r.cpu.perService, r.cpu.recorded)}, ${x(r.cpu.recorded, r.cpu.recordedInstant)}`
+    ),
+    ...Object.keys(results[0].alternatives).map((name) =>
+      row(`not the page: ${name} (wall / CPU / samples; x one instant query)`, (r) => {
+        const a = r.alternatives[name];
+        return `${f(a.wall)} / ${f(a.cpu)} / ${a.samples.toLocaleString('en')}; ${x(a.wall, r.recordedInstant)}`;
+      })
     ),
     row('metric-family probe: samples / CPU', (r) => `${r.samples.probe.toLocaleString('en')} / ${f(r.cpu.probe)}`),
     row('first load with the probe, raw / recorded', (r) => `${f(r.probe + r.raw)} / ${f(r.probe + r.recorded)}`),
