@@ -29,6 +29,7 @@ import {
   pivotContext,
   PROMETHEUS,
   RecordedRequest,
+  renderAppAt,
   renderInGrafana,
   Responder,
   TEMPO,
@@ -36,6 +37,7 @@ import {
 import { currentDataSources } from '../utils/dataSourceChoice';
 import { traceLinkTemplate } from '../utils/traceLinks';
 import { dataSourcePage } from '../scenes/dataSourcePage';
+import { buildSceneApp } from '../app/App';
 import { configureInvestigateLink } from '../extensions/investigateLink';
 import { InvestigateScene } from './Investigate/InvestigateScene';
 
@@ -292,5 +294,53 @@ describe('Investigate in Pivot lands on the panel’s data sources', () => {
     open(url, (ctx) => buildServiceScene(ctx, 'checkout'));
     expect(await screen.findByTestId(testIds.dataSources.unknown)).toHaveTextContent('"gone-prom" (var-metrics)');
     expect(uidsAsked('prometheus')).toEqual([]);
+  });
+});
+
+describe('through the app and Scenes’ URL sync', () => {
+  function openApp(url: string) {
+    requests = installFakeGrafana(answers, AVAILABLE);
+    const app = buildSceneApp(pivotContext(SETTINGS, AVAILABLE));
+    renderAppAt(url, <app.Component model={app} />);
+    return app;
+  }
+
+  it('opens a pasted link on the data sources it names, and the URL keeps them', async () => {
+    openApp(`${BASE}/services?from=now-1h&to=now&var-metrics=prom-eu&var-logs=loki-eu`);
+    await screen.findByTestId(testIds.services.row('checkout'));
+    expect(uidsAsked('prometheus')).toEqual(['prom-eu']);
+    const search = new URLSearchParams(locationService.getLocation().search);
+    expect([search.get('var-metrics'), search.get('var-logs')]).toEqual(['prom-eu', 'loki-eu']);
+  });
+
+  it('writes the defaults into the URL of a page opened without them, so a copied link names them', async () => {
+    openApp(`${BASE}/services?from=now-1h&to=now`);
+    await screen.findByTestId(testIds.services.row('checkout'));
+    await waitFor(() =>
+      expect(new URLSearchParams(locationService.getLocation().search).get('var-metrics')).toBe(PROMETHEUS.uid)
+    );
+  });
+
+  it('keeps an unknown uid in the URL and names it, instead of switching to the first data source', async () => {
+    openApp(`${BASE}/services?from=now-1h&to=now&var-metrics=gone`);
+    expect(await screen.findByTestId(testIds.dataSources.unknown)).toHaveTextContent('"gone" (var-metrics)');
+    expect(new URLSearchParams(locationService.getLocation().search).get('var-metrics')).toBe('gone');
+    expect(uidsAsked('prometheus')).toEqual([]);
+  });
+
+  it('a data source picked on the page goes into the URL, and the page queries it', async () => {
+    const app = openApp(`${BASE}/services?from=now-1h&to=now`);
+    await screen.findByTestId(testIds.services.row('checkout'));
+    const page = app.state.pages[0].state.initializedScene!;
+    const metrics = sceneGraph.findObject(
+      page,
+      (o) => o instanceof DataSourceVariable && o.state.name === 'metrics'
+    ) as DataSourceVariable;
+    requests.length = 0;
+    act(() => metrics.changeValueTo('prom-eu', 'Prometheus EU', true));
+    await waitFor(() =>
+      expect(new URLSearchParams(locationService.getLocation().search).get('var-metrics')).toBe('prom-eu')
+    );
+    await waitFor(() => expect(uidsAsked('prometheus')).toEqual(['prom-eu']));
   });
 });
