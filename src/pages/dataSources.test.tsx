@@ -160,7 +160,7 @@ describe('data sources as page state', () => {
   it('says which pillars come from the defaults when the page was opened from a panel', async () => {
     open(`${BASE}/services/checkout?var-logs=loki-eu&from-panel=loki`, (ctx) => buildServiceScene(ctx, 'checkout'));
     const note = await screen.findByTestId(testIds.dataSources.fromPanel);
-    expect(note).toHaveTextContent('Opened from a panel with no Prometheus, Tempo query');
+    expect(note).toHaveTextContent('Opened from a panel: Prometheus, Tempo from the default data sources');
     expect(note).toHaveTextContent('not from the panel: Prometheus, Tempo');
   });
 
@@ -283,7 +283,7 @@ describe('Investigate in Pivot lands on the panel’s data sources', () => {
     await screen.findByTestId(testIds.service.section('logs', 'data'));
     expect(uidsAsked('loki')).toEqual(['loki-eu']);
     expect(await screen.findByTestId(testIds.dataSources.fromPanel)).toHaveTextContent(
-      'Opened from a panel with no Prometheus, Tempo query'
+      'Opened from a panel: Prometheus, Tempo from the default data sources'
     );
   });
 

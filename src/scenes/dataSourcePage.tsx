@@ -151,12 +151,12 @@ export class DataSourceNotice extends SceneObjectBase<DataSourceNoticeState> {
               severity="info"
               title={t(
                 'pivot.scenes.datasources.from-panel-title',
-                'Opened from a panel with no {{pillars}} query',
+                'Opened from a panel: {{pillars}} from the default data sources',
                 textValues({ pillars: defaults.map((p) => PILLAR_TITLES[p]).join(', ') })
               )}
               message={t(
                 'pivot.scenes.datasources.from-panel-message',
-                'The panel’s data sources are used where it had queries ({{used}}); {{defaults}} come from the default data sources, not from the panel: {{names}}.',
+                'The panel’s data sources are used where its queries named one ({{used}}); {{defaults}} come from the default data sources, not from the panel: {{names}}.',
                 textValues({
                   used: fromPanel.map((p) => PILLAR_TITLES[p]).join(', ') || '—',
                   defaults: defaults.map((p) => PILLAR_TITLES[p]).join(', '),
