@@ -156,6 +156,17 @@ describeWhen(LOKI, 'errors only on a real Loki (stack/loki/loki.yaml)', () => {
     ]);
   });
 
+  it('the OTLP record`s reason is structured metadata beside the line, not in it (docs/local-stack.md, step 5)', async () => {
+    const streams = await loki.queryLogs(
+      serviceLogs(conv('structured-metadata'), { service: 'payment', errorsOnly: true }),
+      now - BigInt(3600) * NS,
+      now + NS
+    );
+    expect(streams.map((s) => [s.values.map((v) => v[1]), s.stream.reason, s.stream.trace_id])).toEqual([
+      [['charge failed'], 'card processor unavailable: upstream returned 503', '0af7651916cd43dd8448eb211c80319c'],
+    ]);
+  });
+
   it('a text filter and errors only together', async () => {
     expect(
       await lines(serviceLogs(conv('logfmt'), { service: 'checkout', errorsOnly: true, lineFilter: 'payment' }))
