@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
@@ -29,8 +29,9 @@ interface Props {
  */
 export function EdgeList({ graph, range, tempo, loki, logs }: Props) {
   const styles = useStyles2(getStyles);
-  const kinds = new Map<string, NodeKind>(graph.nodes.map((n) => [n.id, n.kind]));
-  const rows = edgeRows(graph.edges);
+  // Once per graph, not on every render (the time picker re-renders the list).
+  const kinds = useMemo(() => new Map<string, NodeKind>(graph.nodes.map((n) => [n.id, n.kind])), [graph.nodes]);
+  const rows = useMemo(() => edgeRows(graph.edges), [graph.edges]);
   if (rows.length === 0) {
     return null;
   }

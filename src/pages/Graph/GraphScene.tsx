@@ -1,6 +1,6 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, LoadingState, SelectableValue } from '@grafana/data';
+import { GrafanaTheme2, LoadingState, PanelData, SelectableValue } from '@grafana/data';
 import { config } from '@grafana/runtime';
 import {
   PanelBuilders,
@@ -41,14 +41,17 @@ import {
   DEFAULT_CONTROLS,
   GraphControls,
   GraphStatus,
+  isPending,
   metricsStatus,
   SAMPLED_TRACES,
   sampledStatus,
   sampleSearchStatus,
+  withControls,
 } from './graphModel';
 import { MissingMetrics } from './MissingMetrics';
 import { QuantileNote } from './QuantileNote';
 import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
+import { sectionDataState } from '../../scenes/dataState';
 
 export const GRAPH_HEIGHT = 640;
 
@@ -103,6 +106,10 @@ export function graphScene(ctx: PivotContext, state: Partial<GraphSceneState> = 
  * The service dependency graph of the time range: focus, depth and the unhealthy filter live
  * in the URL; the view is computed from the query answers by pure functions (graphModel.ts,
  * src/analysis/serviceGraph.ts) and handed to the node graph as frames.
+ *
+ * It computes only when something it shows changes: the graph when an answer arrives (a new
+ * time range reruns the queries, and their answer is what it waits for; a query still running
+ * changes nothing shown), the view alone when a control changes.
  */
 export class GraphScene extends SceneObjectBase<GraphSceneState> {
   static Component = GraphSceneRenderer;
@@ -125,16 +132,15 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     const { metrics } = this.state;
     if (metrics) {
       this._subs.add(metrics.activate());
-      this._subs.add(metrics.subscribeToState(() => this.refresh()));
+      this._subs.add(metrics.subscribeToState(this.onData));
     }
     this._subs.add(
       this.subscribeToState((next, prev) => {
         if (next.focus !== prev.focus || next.depth !== prev.depth || next.unhealthy !== prev.unhealthy) {
-          this.refresh();
+          this.setStatus(withControls(next.status, next));
         }
       })
     );
-    this._subs.add(sceneGraph.getTimeRange(this).subscribeToState(() => this.refresh()));
     if (this.state.source === 'sampled') {
       // Activated again, or a clone: the sample runners in state have lost their subscriptions.
       this.buildSampled();
@@ -227,12 +233,27 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     });
     this.setState({ sampleTraces: runner });
     const deactivate = runner.activate();
-    const sub = runner.subscribeToState(() => this.refresh());
+    const sub = runner.subscribeToState(this.onData);
     this._stopTraces = () => {
       sub.unsubscribe();
       deactivate();
     };
   }
+
+  /**
+   * A runner's new state: an answer is computed; a query that starts running shows the loading
+   * state only when nothing is shown yet (a refresh keeps the graph until its answer).
+   */
+  private onData = (next: { data?: PanelData }, prev: { data?: PanelData }) => {
+    if (next.data === prev.data) {
+      return;
+    }
+    if (!isPending(next.data)) {
+      this.refresh();
+    } else if (sectionDataState(next.data).kind === 'loading' && this.state.status.kind !== 'loading') {
+      this.refresh();
+    }
+  };
 
   /** Recomputes the status and the node graph's frames from the answers and the controls. */
   refresh() {

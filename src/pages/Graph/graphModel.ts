@@ -1,4 +1,4 @@
-import { DataFrame, PanelData } from '@grafana/data';
+import { DataFrame, LoadingState, PanelData } from '@grafana/data';
 import { t } from '@grafana/i18n';
 import {
   graphFromMetrics,
@@ -68,6 +68,20 @@ export type GraphStatus =
 
 function viewOf(graph: ServiceGraph, controls: GraphControls): GraphView {
   return viewGraph(graph, { focus: controls.focus, depth: controls.depth, unhealthyOnly: controls.unhealthy });
+}
+
+/**
+ * Whether a runner's data is not an answer yet: not started, or a query still running. The
+ * graph is computed from answers only; while a query runs the page keeps what it shows (the
+ * previous graph, or the loading state of a first load).
+ */
+export function isPending(data: PanelData | undefined): boolean {
+  return !data || data.state === LoadingState.NotStarted || data.state === LoadingState.Loading;
+}
+
+/** The same answer seen through other controls: a new view of the graph already computed. */
+export function withControls(status: GraphStatus, controls: GraphControls): GraphStatus {
+  return status.kind === 'ready' ? { ...status, view: viewOf(status.graph, controls) } : status;
 }
 
 /** The page from the answers to the four service-graph queries. */
@@ -183,15 +197,46 @@ export function sampledStatus(data: PanelData | undefined, controls: GraphContro
 
 const HEALTH_ORDER = { critical: 0, warning: 1, ok: 2, idle: 3 } as const;
 
-/** The edges the list beside the graph shows: failing first, then by error ratio and volume. */
+/** The edge list's order: failing first, then by error ratio and volume. */
+function compareEdges(a: GraphEdge, b: GraphEdge): number {
+  return (
+    HEALTH_ORDER[health(a.errorRatio, a.requests)] - HEALTH_ORDER[health(b.errorRatio, b.requests)] ||
+    (b.errorRatio ?? 0) - (a.errorRatio ?? 0) ||
+    b.requests - a.requests ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+/**
+ * The edges the list beside the graph shows: the first `limit` in the list's order, exactly as
+ * sorting all of them would give (ties keep their order), but only the shown ones are kept in
+ * order: one pass over the edges, each compared with the last shown, and inserted by binary
+ * search when it comes before it (10,000 edges: about 10,000 comparisons, not 130,000).
+ */
 export function edgeRows(edges: GraphEdge[], limit = 50): GraphEdge[] {
-  return [...edges]
-    .sort(
-      (a, b) =>
-        HEALTH_ORDER[health(a.errorRatio, a.requests)] - HEALTH_ORDER[health(b.errorRatio, b.requests)] ||
-        (b.errorRatio ?? 0) - (a.errorRatio ?? 0) ||
-        b.requests - a.requests ||
-        a.id.localeCompare(b.id)
-    )
-    .slice(0, limit);
+  const rows: GraphEdge[] = [];
+  if (!(limit >= 1)) {
+    return rows;
+  }
+  for (const edge of edges) {
+    if (rows.length >= limit && compareEdges(edge, rows[rows.length - 1]) >= 0) {
+      continue;
+    }
+    // After every row it does not come before: equal edges stay in their order, as a stable sort keeps them.
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareEdges(edge, rows[mid]) < 0) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    rows.splice(lo, 0, edge);
+    if (rows.length > limit) {
+      rows.pop();
+    }
+  }
+  return rows;
 }

@@ -6,7 +6,7 @@ import { checkoutFailureFrame } from '../../analysis/fixtures/traceFrames';
 import { EdgeSpec, graphMetricFrames, syntheticEdges } from '../../analysis/fixtures/serviceGraphMetrics';
 import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
 import { testIds } from '../../components/testIds';
-import { failingBetween, graphQueries, GRAPH_REFS } from '../../datasources/serviceGraph';
+import { graphQueries, GRAPH_REFS } from '../../datasources/serviceGraph';
 import { traceql } from '../../datasources';
 import { expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
 import { PLUGIN_BASE_URL } from '../../constants';
