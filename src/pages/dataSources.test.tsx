@@ -164,6 +164,22 @@ describe('data sources as page state', () => {
     expect(note).toHaveTextContent('not from the panel: Prometheus, Tempo');
   });
 
+  it('keeps an invalid logs setting’s problem whatever Loki the URL names, and builds the page once', async () => {
+    const settings = { ...SETTINGS, logs: { serviceLabel: 'service.name' } } as never;
+    const scene = open(
+      `${BASE}/services/checkout?var-logs=loki-eu`,
+      (ctx) => buildServiceScene(ctx, 'checkout'),
+      settings
+    );
+    const body = scene.state.body;
+    expect(await screen.findByTestId(testIds.service.section('logs', 'problem'))).toHaveTextContent(
+      'The service label in logs "service.name" is not a label name'
+    );
+    await screen.findByTestId(testIds.service.section('latency', 'data'));
+    expect(scene.state.body).toBe(body);
+    expect(uidsAsked('loki')).toEqual([]);
+  });
+
   it('keeps the settings’ problem when the configured data source is gone and the URL names none', async () => {
     open(`${BASE}/services`, buildServicesScene, { ...SETTINGS, datasources: { prometheus: 'deleted' } } as never);
     expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent(

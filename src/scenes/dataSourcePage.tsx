@@ -52,9 +52,10 @@ function availableDataSources(ctx: PivotContext): DataSourceSummary[] {
  */
 export function dataSourceVariables(ctx: PageContext, urlChoice: DataSourceChoice): SceneVariableSet {
   const available = ctx.available ?? [];
+  const values = variableValues(ctx, urlChoice);
   return new SceneVariableSet({
     variables: PILLARS.map((pillar) => {
-      const value = urlChoice[pillar] ?? ctx.choice[pillar] ?? '';
+      const value = values[pillar] ?? '';
       const variable = new DataSourceVariable({
         name: DS_VARIABLES[pillar],
         label: PILLAR_TITLES[pillar],
@@ -73,6 +74,18 @@ export function dataSourceVariables(ctx: PageContext, urlChoice: DataSourceChoic
       return variable;
     }),
   });
+}
+
+/** What the variables start with: the URL's uid, else the one in effect (none: the settings' problem stands). */
+function variableValues(ctx: PageContext, urlChoice: DataSourceChoice): DataSourceChoice {
+  const values: DataSourceChoice = {};
+  for (const pillar of PILLARS) {
+    const value = urlChoice[pillar] ?? ctx.choice[pillar];
+    if (value) {
+      values[pillar] = value;
+    }
+  }
+  return values;
 }
 
 /** The choice the page's variables hold now. */
@@ -207,6 +220,9 @@ export function dataSourcePage(ctx: PivotContext, build: (ctx: PageContext) => E
   const urlChoice = choiceFromUrl(search);
   const fromPanel = pillarsFromPanel(search);
   let current = pageContext({ ...ctx, available }, urlChoice, available);
+  // What the page was last built for, as the variables hold it (a uid the settings cannot use
+  // stays requested without being in effect: the page is not rebuilt for it again).
+  let requested = variableValues(current, urlChoice);
   setCurrentDataSources(current.choice);
   const scene = build(current);
   const controls = scene.state.controls;
@@ -219,9 +235,10 @@ export function dataSourcePage(ctx: PivotContext, build: (ctx: PageContext) => E
       () => {
         const rebuild = () => {
           const choice = variablesChoice(scene);
-          if (sameChoice(choice, { ...current.choice, ...current.unknown })) {
+          if (sameChoice(choice, requested)) {
             return;
           }
+          requested = choice;
           current = pageContext({ ...ctx, available }, choice, available);
           setCurrentDataSources(current.choice);
           const built = build(current).state.body;
