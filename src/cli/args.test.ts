@@ -106,6 +106,7 @@ describe('parseArgs', () => {
         loki: 'http://loki:3100',
         tempo: 'https://tempo.example.com/prefix',
         json: true,
+        hygiene: false,
         links: undefined,
         timeoutMs: 5000,
         lines: 3,
@@ -132,6 +133,7 @@ describe('parseArgs', () => {
 
   it.each([
     [[...PROM], '--service <name> is required'],
+    [['--hygiene', '--service', '', ...PROM], '--service takes a name; leave it out for every service'],
     [['--service', '', ...PROM], '--service <name> is required'],
     [['--service', 'x'], 'say where the data is'],
     [['--service', 'x', ...PROM, 'extra'], 'unexpected argument "extra"'],
@@ -185,5 +187,16 @@ describe('durations and times', () => {
     expect(parseUntil('1700000000')).toBe(1_700_000_000_000);
     expect(parseUntil('1700000000.5')).toBe(1_700_000_000_500);
     expect(parseUntil('2026-01-02T15:04:05+01:00')).toBe(Date.UTC(2026, 0, 2, 14, 4, 5));
+  });
+});
+
+describe('--hygiene', () => {
+  it('makes --service optional (every service) and keeps it when given', () => {
+    expect(parseArgs(['--hygiene', ...PROM])).toMatchObject({ help: false, options: { hygiene: true, service: '' } });
+    expect(parseArgs(['--hygiene', '--service', 'shop', ...PROM])).toMatchObject({
+      options: { hygiene: true, service: 'shop' },
+    });
+    expect(parseArgs(['--service', 'shop', ...PROM])).toMatchObject({ options: { hygiene: false } });
+    expect(HELP).toContain('--hygiene');
   });
 });

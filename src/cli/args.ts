@@ -10,7 +10,8 @@ export const USAGE =
   'usage: npm run --silent investigate -- --service <name> [--since <duration>] [--until <time>]\n' +
   '         (--grafana <url> [--token-env <VAR>] | [--prometheus <url>] [--loki <url>] [--tempo <url>])\n' +
   '         [--json] [--links <grafana url>] [--timeout <seconds>] [--lines <n>]\n' +
-  '         [--family <family>] [--metrics-service-label <label>] [--logs-service-label <label>] [--trace-id-in <where>]';
+  '         [--family <family>] [--metrics-service-label <label>] [--logs-service-label <label>] [--trace-id-in <where>]\n' +
+  '       npm run --silent investigate -- --hygiene [--service <name>] [--since <duration>] [--until <time>] (--grafana … | --prometheus/--loki/--tempo …) [--json]';
 
 export const EXIT = {
   /** The investigation ran and the service is not failing. */
@@ -43,7 +44,11 @@ Where the data comes from (one of):
                              (a pillar without a URL is left out and says so)
 
 What to look at:
-  --service <name>           the service, exactly as its telemetry names it (required)
+  --service <name>           the service, exactly as its telemetry names it (required, except with --hygiene)
+  --hygiene                  the telemetry-hygiene report instead of the investigation: labels and
+                             attributes with ids (cardinality) and personal data (masked, never the
+                             value) in metrics, logs and traces, each with its Collector fix; of
+                             --service, or of every service without it
   --since <duration>         the window's length, ending at --until: 15m (default), 1h, 90s, 1h30m
   --until <time>             the window's end: now (default), RFC 3339 (2026-01-02T15:04:05Z) or Unix seconds
   --lines <n>                error log lines to print (default 10; the JSON holds as many)
@@ -69,6 +74,8 @@ Exit status:
   3  a backend could not answer (connection refused, 401, not JSON, timeout, query error):
      the sections it feeds say why, the others are printed; 1 still wins when the metrics
      answered and the service is failing
+  With --hygiene: 0 no finding (every pillar given answered), 1 at least one finding,
+  2 bad arguments, 3 a pillar could not answer and nothing was found in the others
 
 docs/investigate-cli.md`;
 
@@ -84,6 +91,8 @@ export interface Options {
   loki?: string;
   tempo?: string;
   json: boolean;
+  /** The hygiene report instead of the investigation (`service` is '' for every service). */
+  hygiene: boolean;
   links?: string;
   timeoutMs: number;
   lines: number;
@@ -212,10 +221,11 @@ const VALUE_FLAGS = new Set([
 ]);
 
 /** `--flag value` or `--flag=value`; every flag at most once. */
-function collect(argv: string[]): { values: Map<string, string>; json: boolean; help: boolean } {
+function collect(argv: string[]): { values: Map<string, string>; json: boolean; help: boolean; hygiene: boolean } {
   const values = new Map<string, string>();
   let json = false;
   let help = false;
+  let hygiene = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
@@ -224,6 +234,10 @@ function collect(argv: string[]): { values: Map<string, string>; json: boolean; 
     }
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--hygiene') {
+      hygiene = true;
       continue;
     }
     const eq = arg.indexOf('=');
@@ -250,16 +264,19 @@ function collect(argv: string[]): { values: Map<string, string>; json: boolean; 
     }
     values.set(flag, value);
   }
-  return { values, json, help };
+  return { values, json, help, hygiene };
 }
 
 export function parseArgs(argv: string[], env: Record<string, string | undefined> = {}): Parsed {
-  const { values, json, help } = collect(argv);
+  const { values, json, help, hygiene } = collect(argv);
   if (help) {
     return { help: true };
   }
-  const service = values.get('--service');
-  if (service === undefined || service === '') {
+  const service = values.get('--service') ?? (hygiene ? '' : undefined);
+  if (service === '' && hygiene && values.has('--service')) {
+    usageError('--service takes a name; leave it out for every service');
+  }
+  if (service === undefined || (service === '' && !hygiene)) {
     usageError('--service <name> is required: the service to investigate, as its telemetry names it');
   }
   const sinceText = values.get('--since') ?? '15m';
@@ -309,6 +326,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
       loki: url('--loki'),
       tempo: url('--tempo'),
       json,
+      hygiene,
       links: url('--links') ?? grafana,
       timeoutMs: positiveInteger('--timeout', values.get('--timeout') ?? '30', 600) * 1000,
       lines: positiveInteger('--lines', values.get('--lines') ?? '10', 1000),

@@ -3,9 +3,20 @@
  * bin): the investigation of one service in a terminal, with the app's own modules. Usage,
  * output and exit codes: `--help` and docs/investigate-cli.md.
  */
+import type { HygieneTargets } from '../datasources/hygieneQueries';
+import type { ProbeClient } from '../datasources/probes';
 import { normalizeSettings, PivotSettings } from '../settings';
 import { EXIT, HELP, Options, parseArgs, USAGE, UsageError } from './args';
 import { Backends, directBackends, grafanaBackends, pivotSettings } from './backends';
+import {
+  directProbeClient,
+  grafanaProbeClient,
+  hygieneExitCode,
+  hygieneTargetsFor,
+  renderHygieneJson,
+  renderHygieneText,
+  runHygiene,
+} from './hygiene';
 import { BackendError } from './http';
 import { exitCodeOf, investigate } from './investigation';
 import { renderJson, renderText } from './render';
@@ -33,15 +44,24 @@ export function withOverrides(settings: PivotSettings, options: Options): PivotS
 async function connect(
   options: Options,
   env: Record<string, string | undefined>
-): Promise<{ settings: PivotSettings; backends: Backends }> {
+): Promise<{ settings: PivotSettings; backends: Backends; hygiene: () => ProbeClient; targets: HygieneTargets }> {
   if (options.grafana) {
     const grafana = { url: options.grafana, token: env[options.tokenEnv] ?? '', timeoutMs: options.timeoutMs };
     const settings = withOverrides(await pivotSettings(grafana), options);
-    return { settings, backends: grafanaBackends(grafana, settings) };
+    return {
+      settings,
+      backends: grafanaBackends(grafana, settings),
+      hygiene: () => grafanaProbeClient(grafana),
+      targets: hygieneTargetsFor(settings, { grafana: true }),
+    };
   }
+  const urls = { ...options, timeoutMs: options.timeoutMs };
+  const settings = withOverrides(normalizeSettings({}), options);
   return {
-    settings: withOverrides(normalizeSettings({}), options),
-    backends: directBackends({ ...options, timeoutMs: options.timeoutMs }),
+    settings,
+    backends: directBackends(urls),
+    hygiene: () => directProbeClient(urls),
+    targets: hygieneTargetsFor(settings, { grafana: false, urls }),
   };
 }
 
@@ -66,7 +86,7 @@ export async function main(
     }
     throw error;
   }
-  let connection: { settings: PivotSettings; backends: Backends };
+  let connection: Awaited<ReturnType<typeof connect>>;
   try {
     connection = await connect(options, env);
   } catch (error) {
@@ -75,6 +95,20 @@ export async function main(
       return EXIT.backend;
     }
     throw error;
+  }
+  if (options.hygiene) {
+    const run = await runHygiene({
+      client: connection.hygiene(),
+      targets: connection.targets,
+      service: options.service === '' ? undefined : options.service,
+      since: options.sinceText,
+      sinceMs: options.sinceMs,
+      untilMs: options.untilMs ?? nowMs(),
+      sources: connection.backends.sources,
+    });
+    const code = hygieneExitCode(run.report);
+    out.stdout(options.json ? renderHygieneJson(run, code) : renderHygieneText(run));
+    return code;
   }
   const investigation = await investigate({
     service: options.service,
