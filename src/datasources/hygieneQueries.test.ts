@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { demoAnswers, fakeHygieneClient } from '../testing/hygieneAnswers';
 import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../testing/grammar';
 import {
+  byLikelihood,
   collectHygieneEvidence,
+  labelsToRead,
   HYGIENE_LIMITS,
   HygieneTargets,
   lokiFindingQuery,
@@ -81,6 +83,42 @@ describe('hygiene queries', () => {
     expect(subqueryStep({ fromMs: 0, toMs: 15 * 60_000 })).toBe('300s');
     expect(subqueryStep({ fromMs: 0, toMs: 24 * 3_600_000 })).toBe('2880s');
     expect(prometheusQueries({ fromMs: 0, toMs: 3_600_000 }, 'service_name').seriesByService).toContain('[3600s:300s]');
+  });
+});
+
+describe('which labels and attributes are read', () => {
+  it("the TSDB head's labels with the most values first, then names that suggest ids or personal data, never service labels", () => {
+    const names = ['__name__', 'a_label', 'http_method', 'job', 'le', 'service_name', 'status_code', 'user_id', 'zone'];
+    const tsdb = {
+      labelValueCountByLabelName: [
+        { name: 'zone', value: 3 },
+        { name: 'status_code', value: 9 },
+      ],
+      seriesCountByMetricName: [],
+    };
+    expect(labelsToRead(names, ['service_name', 'job'], tsdb)).toEqual([
+      'status_code',
+      'zone',
+      'user_id',
+      'a_label',
+      'http_method',
+    ]);
+    expect(labelsToRead(['bad label', 'x'], ['job'])).toEqual(['x']);
+  });
+
+  it('reads at most HYGIENE_LIMITS.fields, likely names first', () => {
+    const many = Array.from({ length: 100 }, (_, i) => `attr_${String(i).padStart(3, '0')}`);
+    const read = labelsToRead([...many, 'user_id'], ['job']);
+    expect(read).toHaveLength(HYGIENE_LIMITS.fields);
+    expect(read[0]).toBe('user_id');
+    expect(byLikelihood(['http.method', 'user.id', 'client.address', 'session_id', 'orderId', 'zone'])).toEqual([
+      'user.id',
+      'client.address',
+      'session_id',
+      'orderId',
+      'http.method',
+      'zone',
+    ]);
   });
 });
 

@@ -27,8 +27,10 @@ import { checkLabelName, logqlString, promqlString, traceqlString } from './stri
 export const HYGIENE_LIMITS = {
   /** Services and metric families listed by series count (`topk`). */
   top: 20,
-  /** Label names (Prometheus, Loki) and attribute names (Tempo, per scope) whose values are read. */
-  fields: 25,
+  /** Label names (Prometheus) and attribute names (Tempo, per scope) whose values are read. */
+  fields: 40,
+  /** Names asked of a names API (Tempo's tags): names are short, the values are what costs. */
+  names: 1000,
   /** Values read per label or attribute (`topk` or the API's `limit`): a sample to classify. */
   values: 200,
   /** Loki streams read from the volume API. */
@@ -263,6 +265,32 @@ export interface PrometheusHygiene extends MetricsEvidence {
   tsdb?: TsdbStatus;
 }
 
+/**
+ * The labels whose values are read, at most HYGIENE_LIMITS.fields: the ones the TSDB head
+ * counts the most values of first (the likeliest culprits), then the others in the order the
+ * labels API gives them (alphabetical); never the service labels or those bounded by design.
+ */
+export function labelsToRead(names: string[], serviceLabels: string[], tsdb?: TsdbStatus): string[] {
+  const usable = names.filter(
+    (n) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n) && !METRIC_LABELS_SKIPPED.includes(n) && !serviceLabels.includes(n)
+  );
+  const most = (tsdb?.labelValueCountByLabelName ?? [])
+    .slice()
+    .sort((a, b) => b.value - a.value)
+    .map((e) => e.name)
+    .filter((n) => usable.includes(n));
+  return [...new Set([...most, ...byLikelihood(usable)])].slice(0, HYGIENE_LIMITS.fields);
+}
+
+// Words in a label or attribute name that say its values are ids or personal data.
+const LIKELY =
+  /(^|[._-])(id|ids|uid|uuid|user|users|customer|account|email|mail|phone|session|token|key|order|cart|ip|address|addr|card|query|path|url|target|route)($|[._-])|id$/i;
+
+/** Names whose words suggest ids or personal data first (`user.id`, `client.address`), then the rest, each in the given order. */
+export function byLikelihood(names: string[]): string[] {
+  return [...names.filter((n) => LIKELY.test(n)), ...names.filter((n) => !LIKELY.test(n))];
+}
+
 async function collectPrometheus(
   client: ProbeClient,
   ds: DataSourceSummary,
@@ -306,10 +334,11 @@ async function collectPrometheus(
           .catch(() => undefined)
       : Promise.resolve(undefined),
   ]);
-  const labelNames = (apiData(names, 'Prometheus labels') as unknown[])
-    .filter((n): n is string => typeof n === 'string' && /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n))
-    .filter((n) => !METRIC_LABELS_SKIPPED.includes(n) && !labels.includes(n))
-    .slice(0, HYGIENE_LIMITS.fields);
+  const labelNames = labelsToRead(
+    (apiData(names, 'Prometheus labels') as unknown[]).filter((n): n is string => typeof n === 'string'),
+    labels,
+    tsdb
+  );
 
   // One value sample per label (topk), and a count when the sample was full.
   const samples = await pooled(
@@ -545,7 +574,7 @@ export function tempoTagsUrl(ds: DataSourceSummary, tagScope: 'span' | 'resource
     ['scope', tagScope],
     ['q', tempoServiceFilter(scope)],
     ...tempoWindow(scope),
-    ['limit', String(HYGIENE_LIMITS.fields)],
+    ['limit', String(HYGIENE_LIMITS.names)],
   ]);
 }
 
@@ -585,9 +614,10 @@ async function collectTempo(client: ProbeClient, ds: DataSourceSummary, scope: H
     get(tempoTagValuesUrl(ds, 'name', q, scope)).then(parseTagValues),
   ]);
   const tags = [
-    ...spanTags.slice(0, HYGIENE_LIMITS.fields).map((name) => ({ tagScope: 'span' as const, name })),
-    ...resourceTags
-      .filter((n) => !TEMPO_SKIPPED.has(n))
+    ...byLikelihood(spanTags)
+      .slice(0, HYGIENE_LIMITS.fields)
+      .map((name) => ({ tagScope: 'span' as const, name })),
+    ...byLikelihood(resourceTags.filter((n) => !TEMPO_SKIPPED.has(n)))
       .slice(0, HYGIENE_LIMITS.fields)
       .map((name) => ({ tagScope: 'resource' as const, name })),
   ];
