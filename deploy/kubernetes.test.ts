@@ -89,7 +89,8 @@ describe('Kubernetes collector tier', () => {
     const namespace = String(at(headless, 'metadata', 'namespace'));
     expect(at(lb, 'resolver', 'dns', 'hostname')).toBe(`${name}.${namespace}.svc.cluster.local`);
     const ports = (at(headless, 'spec', 'ports') as Yaml[]).map((p) => p.port);
-    expect(ports).toContain(at(lb, 'resolver', 'dns', 'port'));
+    // The Collector takes the resolver's port as a string.
+    expect(ports.map(String)).toContain(at(lb, 'resolver', 'dns', 'port'));
     // The agents see a slice of each trace: they must not sample or build graphs.
     const processors = Object.values(pipelines).flatMap((p) => p.processors);
     expect(processors).not.toContain('tail_sampling');

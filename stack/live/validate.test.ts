@@ -91,10 +91,16 @@ describeWhen(OTELCOL, "the Collector's configs in Pivot's Collector (otelcol val
     }
   });
 
-  it('the Kubernetes gateway’s', () => {
-    const gateway = kubernetesCollectorConfigs().find((c) => c.name === 'otel-gateway.yaml otel-gateway-config');
-    expect(gateway).toBeDefined();
-    expectValid(validate(file('otel-gateway.yaml', gateway!.text), { POD_IP: '127.0.0.1' }));
+  it('the Kubernetes agent’s and gateway’s', () => {
+    const configs = kubernetesCollectorConfigs();
+    expect(configs.map((c) => c.name).sort()).toEqual([
+      'otel-agent.yaml otel-agent-config',
+      'otel-gateway.yaml otel-gateway-config',
+    ]);
+    for (const config of configs) {
+      const name = config.name.replace(/ .*/, '');
+      expectValid(validate(file(name, config.text), { POD_IP: '127.0.0.1', K8S_NODE_NAME: 'node-1' }));
+    }
   });
 
   it('refuses a config with an unknown component (the check can fail)', () => {
