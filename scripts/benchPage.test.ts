@@ -4,22 +4,31 @@
  */
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../src/datasources/conventions';
 import { servicesQueries } from '../src/pages/Services/servicesScene';
+import { sparklineQuery } from '../src/pages/Services/sparklines';
 import { familyProbeQueries } from '../src/scenes/familyProbe';
 import { normalizeSettings } from '../src/settings';
 import { expectValidPromQL } from '../src/testing/grammar';
-import { interpolate, pageQueryTemplates, perServiceTemplates, probeQueries } from './benchPage';
+import { interpolate, pageQueryTemplates, perServiceTemplates, probeQueries, sparklineTemplate } from './benchPage';
 
-const RED_REFS = ['requestRate', 'errorRatio', 'p95', 'sparkline'];
+const RED_REFS = ['requestRate', 'errorRatio', 'p95'];
 
 describe('bench:queries pieces', () => {
   it.each(METRIC_FAMILY_LIST)('times the queries the Services page sends, raw and recorded: %s', (family) => {
     const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
     for (const recorded of [false, true]) {
-      // The four RED statistics (the page may ask more, e.g. SLO status, not timed here).
+      // The three RED statistics (the page may ask more, e.g. SLO status, not timed here).
       const page = servicesQueries(conv, false, recorded).filter((q) => RED_REFS.includes(q.refId));
       expect(pageQueryTemplates(conv, recorded)).toEqual(
         page.map((q) => ({ refId: q.refId, expr: q.expr, range: q.range }))
       );
+      // Then the sparklines of the rows shown.
+      const shown = ['service-00001', 'a.b'];
+      const sparkline = sparklineQuery(conv, recorded, shown);
+      expect(sparklineTemplate(conv, recorded, shown)).toEqual({
+        refId: 'sparkline',
+        expr: sparkline.expr,
+        range: true,
+      });
     }
   });
 
@@ -33,7 +42,11 @@ describe('bench:queries pieces', () => {
     const filled = interpolate(pageQueryTemplates(conv, false), { rangeSeconds: 600, rateIntervalSeconds: 240 });
     expect(filled.map((q) => q.expr).join()).not.toContain('$');
     expect(filled[0].expr).toContain('[600s]');
-    expect(filled[3].expr).toContain('[240s]');
+    const spark = interpolate([sparklineTemplate(conv, false, ['service-00001'])], {
+      rangeSeconds: 600,
+      rateIntervalSeconds: 240,
+    });
+    expect(spark[0].expr).toContain('[240s]');
     for (const q of interpolate(perServiceTemplates(conv, 'a"b'), { rangeSeconds: 600, rateIntervalSeconds: 240 })) {
       expectValidPromQL(q.expr);
       expect(q.expr).toContain('service="a\\"b"');

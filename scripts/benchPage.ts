@@ -8,8 +8,8 @@
 import { METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
 import { prometheusProbeQueries } from '../src/datasources/probes';
 import * as promql from '../src/datasources/promql';
+import { sparklineQuery } from '../src/pages/Services/sparklines';
 import {
-  RED_WINDOW,
   recordedErrorRatio,
   recordedLatencyQuantile,
   recordedProbeQueries,
@@ -38,7 +38,10 @@ export function probeQueries(serviceLabel = ''): BenchQuery[] {
   }));
 }
 
-/** The Services page's request (src/pages/Services/servicesScene.ts `servicesQueries`), variables as written. */
+/**
+ * The Services page's first request, the statistics of every service
+ * (src/pages/Services/servicesScene.ts `servicesQueries`), variables as written.
+ */
 export function pageQueryTemplates(conv: MetricConventions, recorded: boolean): BenchQuery[] {
   const whole = { window: '$__range' };
   if (recorded) {
@@ -46,15 +49,22 @@ export function pageQueryTemplates(conv: MetricConventions, recorded: boolean): 
       { refId: 'requestRate', expr: recordedRequestRate(conv, whole), range: false },
       { refId: 'errorRatio', expr: recordedErrorRatio(conv, whole), range: false },
       { refId: 'p95', expr: recordedLatencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
-      { refId: 'sparkline', expr: recordedRequestRate(conv, { window: RED_WINDOW }), range: true },
     ];
   }
   return [
     { refId: 'requestRate', expr: promql.requestRate(conv, whole), range: false },
     { refId: 'errorRatio', expr: promql.errorRatio(conv, whole), range: false },
     { refId: 'p95', expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
-    { refId: 'sparkline', expr: promql.requestRate(conv, { window: '$__rate_interval' }), range: true },
   ];
+}
+
+/**
+ * The page's second request, once the first answered: the sparklines of the rows shown
+ * (src/pages/Services/sparklines.ts), variables as written.
+ */
+export function sparklineTemplate(conv: MetricConventions, recorded: boolean, services: string[]): BenchQuery {
+  const q = sparklineQuery(conv, recorded, services);
+  return { refId: q.refId, expr: q.expr, range: true };
 }
 
 /** Grafana's interpolation of the two variables the page's queries hold. */

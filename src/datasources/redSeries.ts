@@ -21,7 +21,7 @@ import {
   SERVICE_GRAPH_REQUESTS,
   SERVICE_GRAPH_SERVER_SECONDS_BUCKET,
 } from './serviceGraph';
-import { checkLabelName } from './strings';
+import { checkLabelName, regexAnyOf } from './strings';
 
 /** The rate window every rule records: the shortest window the pages and SLOs read. */
 export const RED_WINDOW = '5m';
@@ -87,9 +87,24 @@ export interface RecordedOptions {
    * window for steady traffic and is the mean of the window's 5-minute rates otherwise.
    */
   window: string;
+  /**
+   * These services only (at least one), e.g. the rows a table shows: a `=~` matcher of their
+   * names, each escaped as a regex literal. Not with `service`.
+   */
+  services?: string[];
 }
 
-function serviceMatchers(conv: MetricConventions, service: ServiceRef | undefined): LabelMatcher[] {
+function serviceMatchers(
+  conv: MetricConventions,
+  service: ServiceRef | undefined,
+  services?: string[]
+): LabelMatcher[] {
+  if (services !== undefined) {
+    if (service !== undefined) {
+      throw new Error('Recorded series: give one service or a list of services, not both');
+    }
+    return [{ label: conv.serviceLabel, op: '=~', value: regexAnyOf(services) }];
+  }
   if (typeof service === 'object') {
     return [{ label: conv.serviceLabel, op: '=~', variable: service.variable, format: 'regex' }];
   }
@@ -106,9 +121,9 @@ function overWindow(name: string, matchers: LabelMatcher[], window: string, by: 
 }
 
 /** promql.requestRate from the recorded series. */
-export function recordedRequestRate(conv: MetricConventions, { service, window }: RecordedOptions): string {
+export function recordedRequestRate(conv: MetricConventions, { service, services, window }: RecordedOptions): string {
   const names = redSeriesNames(conv);
-  return overWindow(names.requests, serviceMatchers(conv, service), window, [conv.serviceLabel]);
+  return overWindow(names.requests, serviceMatchers(conv, service, services), window, [conv.serviceLabel]);
 }
 
 /** promql.errorRatio from the recorded series (0 for a service that never failed, NaN without requests). */

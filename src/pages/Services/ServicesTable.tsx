@@ -1,6 +1,13 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { formattedValueToString, getValueFormat, GrafanaTheme2, locationUtil } from '@grafana/data';
+import {
+  formattedValueToString,
+  getValueFormat,
+  GrafanaTheme2,
+  LoadingState,
+  locationUtil,
+  PanelData,
+} from '@grafana/data';
 import { locationService } from '@grafana/runtime';
 import {
   SceneComponentProps,
@@ -12,13 +19,15 @@ import {
   sceneGraph,
 } from '@grafana/scenes';
 import { t, Trans } from '@grafana/i18n';
-import { Icon, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Button, Icon, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, URL_KEYS } from '../../utils/links';
 import { failedRefIds, sectionDataState } from '../../scenes/dataState';
 import type { SloDefinition } from '../../slo/definition';
+import type { MetricConventions } from '../../datasources/conventions';
+import { SERVICES_PAGE_SIZE, sparklineQuery } from './sparklines';
 import { SloCell } from './SloCell';
 import { serviceSloStatuses, SLO_STATUS_REF } from './serviceSlos';
 import {
@@ -28,6 +37,7 @@ import {
   nextSort,
   parseSort,
   searchRows,
+  SERVICE_STAT_REFS,
   ServiceRow,
   SortKey,
   sortRows,
@@ -44,7 +54,39 @@ export interface ServicesTableState extends SceneObjectState {
   familyTitle: string;
   /** The valid SLOs of the settings: the SLO column shows each service's worst. */
   slos: SloDefinition[];
+  /** The family and service label the sparkline query is built for, and whether it reads recorded series. */
+  conv: MetricConventions;
+  recorded: boolean;
+  /** Rows shown: the first `pageSize` of the order; "show more" adds SERVICES_PAGE_SIZE. */
+  pageSize: number;
+  /** The statistics of every service (one request). */
   $data: SceneQueryRunner;
+  /** The sparklines of the rows shown (a second request, once the statistics answered). */
+  sparklines: SceneQueryRunner;
+}
+
+/**
+ * The table's rows from the statistics' answer: joined by service, searched and sorted, with
+ * each service's worst SLO. The sparklines are joined in at render.
+ */
+function statisticRows(
+  data: PanelData | undefined,
+  { serviceLabel, slos, search, sort }: Pick<ServicesTableState, 'serviceLabel' | 'slos' | 'search' | 'sort'>,
+  sparklines: PanelData['series'] = []
+): ServiceRow[] {
+  const failed = failedRefIds(data);
+  const sloStatuses = serviceSloStatuses(data?.series ?? [], slos);
+  const frames = [
+    ...(data?.series ?? []).filter((f) => f.refId !== SERVICE_STAT_REFS.sparkline),
+    ...sparklines.filter((f) => f.refId === SERVICE_STAT_REFS.sparkline),
+  ];
+  return sortRows(
+    searchRows(joinServiceRows(frames, serviceLabel, failed), search).map((row) => ({
+      ...row,
+      slo: sloStatuses.get(row.service),
+    })),
+    parseSort(sort)
+  );
 }
 
 /** Every service, one row each, from the per-statistic queries of its `$data`; search and sort live in the URL. */
@@ -52,6 +94,64 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
   static Component = ServicesTableRenderer;
 
   protected _urlSync = new SceneObjectUrlSyncConfig(this, { keys: [URL_KEYS.search, URL_KEYS.sort] });
+
+  /** The services the sparkline query names now (none before the statistics answered). */
+  private _sparklineServices: string[] = [];
+
+  constructor(state: ServicesTableState) {
+    super(state);
+    this.addActivationHandler(() => {
+      const deactivateSparklines = this.state.sparklines.activate();
+      const subs = [
+        this.state.$data.subscribeToState((next, prev) => {
+          if (next.data !== prev.data) {
+            this.syncSparklines();
+          }
+        }),
+        this.subscribeToState((next, prev) => {
+          if (next.search !== prev.search || next.sort !== prev.sort || next.pageSize !== prev.pageSize) {
+            this.syncSparklines();
+          }
+        }),
+      ];
+      this.syncSparklines();
+      return () => {
+        subs.forEach((s) => s.unsubscribe());
+        deactivateSparklines();
+      };
+    });
+  }
+
+  /** The services of the rows on screen, in the table's order; undefined while the statistics load. */
+  visibleServices(): string[] | undefined {
+    const data = this.state.$data.state.data;
+    if (!data || data.state === LoadingState.Loading || data.state === LoadingState.NotStarted) {
+      return undefined;
+    }
+    return statisticRows(data, this.state)
+      .slice(0, this.state.pageSize)
+      .map((r) => r.service);
+  }
+
+  /** Points the sparkline query at the rows on screen, when they changed (paging, sorting, searching, new statistics). */
+  private syncSparklines() {
+    const services = this.visibleServices();
+    // While the statistics load, the sparklines of the rows shown stay (a new window re-runs them).
+    if (services === undefined) {
+      return;
+    }
+    const same =
+      services.length === this._sparklineServices.length && services.every((s, i) => s === this._sparklineServices[i]);
+    if (same) {
+      return;
+    }
+    this._sparklineServices = services;
+    const { sparklines, conv, recorded } = this.state;
+    sparklines.setState({ queries: services.length > 0 ? [sparklineQuery(conv, recorded, services)] : [] });
+    sparklines.runQueries();
+  }
+
+  onShowMore = () => this.setState({ pageSize: this.state.pageSize + SERVICES_PAGE_SIZE });
 
   getUrlState(): SceneObjectUrlValues {
     const sort = parseSort(this.state.sort);
@@ -96,8 +196,9 @@ function format(unit: string, value: number | undefined): string {
 }
 
 function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
-  const { search, sort: sortText, serviceLabel, familyTitle, slos, $data } = model.useState();
+  const { search, sort: sortText, serviceLabel, familyTitle, slos, pageSize, $data, sparklines } = model.useState();
   const { data } = $data.useState();
+  const { data: sparklineData } = sparklines.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
   // SLO series alone are no services: the page is empty when the statistics are.
@@ -142,14 +243,9 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
   }
 
   const failed = failedRefIds(data);
-  const sloStatuses = serviceSloStatuses(data?.series ?? [], slos);
-  const rows = sortRows(
-    searchRows(joinServiceRows(data?.series ?? [], serviceLabel, failed), search).map((row) => ({
-      ...row,
-      slo: sloStatuses.get(row.service),
-    })),
-    sort
-  );
+  const rows = statisticRows(data, { serviceLabel, slos, search, sort: sortText }, sparklineData?.series);
+  const shown = rows.slice(0, pageSize);
+  const sparklineError = sparklineData?.state === LoadingState.Error;
   const sloFailed = failed.includes(SLO_STATUS_REF);
   const range = { from, to };
   return (
@@ -160,6 +256,13 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
           severity="warning"
           title={t('pivot.services.partial', 'Some statistics are missing')}
           message={state.warning}
+        />
+      )}
+      {sparklineError && (
+        <Problem
+          severity="warning"
+          title={t('pivot.services.sparklines-failed', 'Prometheus could not load the request-rate sparklines')}
+          message={sparklineData?.errors?.[0]?.message ?? ''}
         />
       )}
       {rows.length === 0 ? (
@@ -189,7 +292,7 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => (
+            {shown.map((row) => (
               <ServiceTableRow
                 key={row.service}
                 row={row}
@@ -199,6 +302,24 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
             ))}
           </tbody>
         </table>
+      )}
+      {rows.length > shown.length && (
+        <div className={styles.more}>
+          <span>
+            {t(
+              'pivot.services.shown',
+              'Showing {{shown}} of {{total}} services.',
+              textValues({ shown: shown.length, total: rows.length })
+            )}
+          </span>
+          <Button variant="secondary" size="sm" onClick={model.onShowMore}>
+            {t(
+              'pivot.services.show-more',
+              'Show {{count}} more',
+              textValues({ count: Math.min(SERVICES_PAGE_SIZE, rows.length - shown.length) })
+            )}
+          </Button>
+        </div>
       )}
     </div>
   );
@@ -252,6 +373,11 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   search: css({
     maxWidth: 400,
+  }),
+  more: css({
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(2),
   }),
   table: css({
     width: '100%',

@@ -8,6 +8,7 @@ import { familyProbe } from '../../scenes/familyProbe';
 import { expectValidPromQL } from '../../testing/grammar';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { buildServicesScene, servicesQueries } from './servicesScene';
+import { sparklineQuery } from './sparklines';
 import { installFakeGrafana, renderInGrafana, pivotContext, PROMETHEUS, Responder } from '../../testing/fakeGrafana';
 import { promSeries } from '../../testing/frames';
 
@@ -50,23 +51,24 @@ describe('Services page on recorded RED series', () => {
     await renderScene(buildServicesScene(ctx));
     await screen.findByTestId(testIds.services.table);
     expect(screen.getByTestId(testIds.services.metricFamily)).toHaveTextContent("read from Pivot's recording rules");
-    const expected = servicesQueries(CONV, false, true).map((q) => q.expr);
-    expect(pageExprs(requests)).toEqual([expected]);
+    const stats = servicesQueries(CONV, false, true).map((q) => q.expr);
+    const sparkline = sparklineQuery(CONV, true, ['checkout']).expr;
+    await waitFor(() => expect(pageExprs(requests)).toEqual([stats, [sparkline]]));
     const names = redSeriesNames(CONV);
-    for (const expr of expected) {
+    for (const expr of [...stats, sparkline]) {
       expectValidPromQL(expr);
       // No raw series: every statistic, the sparkline included, reads a recorded one.
       expect(expr).not.toContain('traces_span_metrics_calls_total');
       expect(expr).not.toContain('traces_span_metrics_duration_milliseconds_bucket{');
     }
-    expect(expected[3]).toBe(`sum by (service_name) (${names.requests})`);
+    expect(sparkline).toBe(`sum by (service_name) (${names.requests}{service_name=~"checkout"})`);
 
     // A second page load in the same app: no probe, straight to the recorded queries.
     await renderScene(buildServicesScene(ctx));
     const probes = requests.filter((r) => r.request.requestId.startsWith('pivot-family'));
     expect(probes).toHaveLength(1);
     expect(probes[0].request.targets.map((t) => t.refId)).toEqual(['otel-spanmetrics:recorded']);
-    await waitFor(() => expect(pageExprs(requests)).toEqual([expected, expected]));
+    await waitFor(() => expect(pageExprs(requests)).toEqual([stats, [sparkline], stats, [sparkline]]));
   });
 
   it('reads the raw series when the recording rules do not run there', async () => {
@@ -78,7 +80,12 @@ describe('Services page on recorded RED series', () => {
     await familyProbe(ctx.settings, ctx.datasources.prometheus.ds);
     await renderScene(buildServicesScene(ctx));
     await screen.findByTestId(testIds.services.table);
-    expect(pageExprs(requests)).toEqual([servicesQueries(CONV).map((q) => q.expr)]);
+    await waitFor(() =>
+      expect(pageExprs(requests)).toEqual([
+        servicesQueries(CONV).map((q) => q.expr),
+        [sparklineQuery(CONV, false, ['checkout']).expr],
+      ])
+    );
     expect(screen.getByTestId(testIds.services.metricFamily)).not.toHaveTextContent('recording rules');
   });
 
@@ -94,7 +101,12 @@ describe('Services page on recorded RED series', () => {
     // The failed probe was forgotten: a configured family then goes raw at once, asking nothing more.
     await renderScene(buildServicesScene(ctx));
     await screen.findByTestId(testIds.services.table);
-    expect(pageExprs(requests)).toEqual([servicesQueries(CONV).map((q) => q.expr)]);
+    await waitFor(() =>
+      expect(pageExprs(requests)).toEqual([
+        servicesQueries(CONV).map((q) => q.expr),
+        [sparklineQuery(CONV, false, ['checkout']).expr],
+      ])
+    );
     expect(requests.filter((r) => r.request.requestId.startsWith('pivot-family'))).toHaveLength(1);
     expect(screen.queryByTestId(testIds.states.problem)).toBeNull();
   });

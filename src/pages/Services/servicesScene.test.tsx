@@ -11,6 +11,7 @@ import { PLUGIN_BASE_URL } from '../../constants';
 import { SERVICE_STAT_REFS as R } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
 import { buildServicesScene, servicesQueries, SPARKLINE_POINTS } from './servicesScene';
+import { SERVICES_PAGE_SIZE, sparklineQuery } from './sparklines';
 import {
   Answer,
   installFakeGrafana,
@@ -21,6 +22,7 @@ import {
   Responder,
 } from '../../testing/fakeGrafana';
 import { promSeries } from '../../testing/frames';
+import { goUnquote } from '../../testing/goUnquote';
 
 const T = 1_700_000_000_000;
 
@@ -69,29 +71,27 @@ function prometheusRequests(requests: RecordedRequest[]) {
 describe('Services page', () => {
   const configured = { metrics: { family: 'tempo-spanmetrics' as const } };
 
-  it('asks Prometheus one query per statistic for all services, in one request', async () => {
+  it('asks Prometheus one query per statistic for all services, in one request, then the sparklines of the rows shown', async () => {
     const requests = installFakeGrafana(() => servicesAnswer());
     await renderScene(buildServicesScene(pivotContext(configured)));
     await screen.findByTestId(testIds.services.table);
 
-    const sent = prometheusRequests(requests);
-    expect(sent).toHaveLength(1);
-    const { targets, maxDataPoints } = sent[0].request;
     const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
+    await waitFor(() => expect(prometheusRequests(requests)).toHaveLength(2));
+    const sent = prometheusRequests(requests);
+    const { targets } = sent[0].request;
+    // The sparklines: one range query naming the rows shown, worst error ratio first.
+    expect(sent[1].request.maxDataPoints).toBe(SPARKLINE_POINTS);
+    expect(sent[1].request.targets).toEqual([
+      expect.objectContaining(sparklineQuery(conv, false, ['payments', 'checkout', 'cart'])),
+    ]);
+    expectValidPromQL(String((sent[1].request.targets[0] as { expr?: string }).expr));
     expect(targets).toEqual(
       servicesQueries(conv).map((q) =>
         expect.objectContaining({ refId: q.refId, expr: q.expr, instant: q.instant, range: q.range })
       )
     );
-    expect(targets.map((t) => t.refId)).toEqual([
-      R.requestRate,
-      R.errorRatio,
-      R.p95,
-      R.sparkline,
-      'consumerRate',
-      'consumerErrors',
-    ]);
-    expect(maxDataPoints).toBe(SPARKLINE_POINTS);
+    expect(targets.map((t) => t.refId)).toEqual([R.requestRate, R.errorRatio, R.p95, 'consumerRate', 'consumerErrors']);
     for (const target of targets) {
       const expr = 'expr' in target ? String(target.expr) : '';
       expectValidPromQL(expr);
@@ -181,7 +181,10 @@ describe('Services page', () => {
     });
 
     it('shows the rows that answered when one statistic failed, and says which', async () => {
-      installFakeGrafana(() => {
+      installFakeGrafana((_ds, request) => {
+        if (request.targets.every((t) => t.refId === R.sparkline)) {
+          return servicesAnswer();
+        }
         const frames = servicesFrames().filter((f) => f.refId !== R.p95);
         return { error: 'query timed out', refId: R.p95, frames };
       });
@@ -222,8 +225,8 @@ describe('Services page', () => {
       await renderScene(buildServicesScene(pivotContext({ metrics: { family: 'auto' } })));
       await screen.findByTestId(testIds.services.table);
 
+      await waitFor(() => expect(prometheusRequests(requests)).toHaveLength(3));
       const sent = prometheusRequests(requests);
-      expect(sent).toHaveLength(2);
       // The family probe, and whether each family's recorded RED series exist, in one request.
       expect(sent[0].request.targets.map((t) => t.refId)).toEqual([
         ...prometheusProbeQueries().map((q) => q.refId),
@@ -237,6 +240,9 @@ describe('Services page', () => {
         'OpenTelemetry Collector spanmetrics connector (detected'
       );
       expect(screen.getAllByTestId(/pivot-services-row /)).toHaveLength(3);
+      expect(sent[2].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual([
+        sparklineQuery(conv, false, ['payments', 'checkout', 'cart']).expr,
+      ]);
     });
 
     it('says no family has data when the probe finds none', async () => {
@@ -251,6 +257,96 @@ describe('Services page', () => {
       installFakeGrafana(() => ({ error: 'connection refused' }));
       await renderScene(buildServicesScene(pivotContext({ metrics: { family: 'auto' } })));
       expect(await screen.findByTestId(testIds.states.problem)).toHaveTextContent('connection refused');
+    });
+  });
+
+  describe('sparklines of the rows shown only', () => {
+    // 120 services: hostile names (regex and PromQL metacharacters, Grafana variable syntax)
+    // among the worst, and look-alikes that an unescaped pattern would match among the rest.
+    const hostile = ['a.b', 'pay$ments', 'x|y', 'q"uote\\', '$__range', '[[v]]', '(g)+'];
+    const lookAlikes = ['axb', 'pay', 'x', 'y', 'gg', 'g'];
+    const names = [
+      ...hostile,
+      ...Array.from(
+        { length: 120 - hostile.length - lookAlikes.length },
+        (_, i) => `svc-${String(i).padStart(3, '0')}`
+      ),
+      ...lookAlikes,
+    ];
+    // Worst error ratio first in the order above: the hostile names are in the first page, the look-alikes last.
+    const ratio = (i: number) => (names.length - i) / 1000;
+    const frames = names.flatMap((name, i) => [
+      promSeries(R.requestRate, { service: name }, [[T, i + 1]]),
+      promSeries(R.errorRatio, { service: name }, [[T, ratio(i)]]),
+    ]);
+    const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
+
+    /** The services a sparkline request's `=~` pattern matches among all names, as Prometheus decodes and anchors it. */
+    function matched(expr: string): string[] {
+      const literal = /service=~("(?:[^"\\]|\\.)*")/.exec(expr)?.[1];
+      if (!literal) {
+        throw new Error(`no service matcher in ${expr}`);
+      }
+      const pattern = new RegExp(`^(?:${goUnquote(literal)})$`);
+      return names.filter((n) => pattern.test(n));
+    }
+
+    function sparklineExprs(requests: RecordedRequest[]): string[] {
+      return prometheusRequests(requests)
+        .filter((r) => r.request.targets.every((t) => t.refId === R.sparkline))
+        .map((r) => String((r.request.targets[0] as { expr?: string }).expr));
+    }
+
+    function shownRows(): string[] {
+      return screen
+        .getAllByTestId(/pivot-services-row /)
+        .map((r) => (r.getAttribute('data-testid') ?? '').replace(testIds.services.row(''), ''));
+    }
+
+    it('names exactly the visible services, and follows paging, sorting and searching', async () => {
+      const requests = installFakeGrafana((_ds, request) =>
+        request.targets.every((t) => t.refId === R.sparkline) ? { frames: [] } : { frames }
+      );
+      const scene = buildServicesScene(pivotContext(configured));
+      await renderScene(scene);
+      await screen.findByTestId(testIds.services.table);
+      const t = table(scene);
+
+      const expectLast = async (services: string[]) => {
+        await waitFor(() => expect(sparklineExprs(requests).at(-1)).toBe(sparklineQuery(conv, false, services).expr));
+        const expr = sparklineExprs(requests).at(-1) ?? '';
+        expectValidPromQL(expr);
+        expect(matched(expr)).toEqual([...services].sort((a, b) => names.indexOf(a) - names.indexOf(b)));
+        await waitFor(() => expect(shownRows()).toEqual(services));
+      };
+
+      // Worst error ratio first: the first page, hostile names included, look-alikes not.
+      await expectLast(names.slice(0, SERVICES_PAGE_SIZE));
+      expect(screen.getByText(`Showing ${SERVICES_PAGE_SIZE} of 120 services.`)).toBeInTheDocument();
+
+      act(() => t.onShowMore());
+      await expectLast(names.slice(0, 2 * SERVICES_PAGE_SIZE));
+      expect(screen.getByRole('button', { name: 'Show 20 more' })).toBeInTheDocument();
+
+      act(() => t.onSort('requestRate'));
+      await expectLast([...names].reverse().slice(0, 2 * SERVICES_PAGE_SIZE));
+
+      act(() => t.onSearch('svc-01'));
+      await expectLast(names.filter((n) => n.startsWith('svc-01')).reverse());
+      expect(screen.queryByText(/Showing/)).toBeNull();
+      // One sparkline request per change of the rows shown, and no other.
+      expect(sparklineExprs(requests)).toHaveLength(4);
+    });
+
+    it('says so when the sparklines fail, and keeps the table', async () => {
+      installFakeGrafana((_ds, request) =>
+        request.targets.every((t) => t.refId === R.sparkline) ? { error: 'too many samples' } : { frames }
+      );
+      await renderScene(buildServicesScene(pivotContext(configured)));
+      const problem = await screen.findByTestId(testIds.states.problem);
+      expect(problem).toHaveTextContent('Prometheus could not load the request-rate sparklines');
+      expect(problem).toHaveTextContent('too many samples');
+      expect(shownRows()).toHaveLength(SERVICES_PAGE_SIZE);
     });
   });
 

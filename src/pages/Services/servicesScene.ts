@@ -2,12 +2,7 @@ import { EmbeddedScene, SceneDataQuery, SceneQueryRunner } from '@grafana/scenes
 import type { PivotContext } from '../../pivotContext';
 import { METRIC_FAMILIES, MetricConventions, promql } from '../../datasources';
 import { dsRef } from '../../datasources/lookup';
-import {
-  RED_WINDOW,
-  recordedErrorRatio,
-  recordedLatencyQuantile,
-  recordedRequestRate,
-} from '../../datasources/redSeries';
+import { recordedErrorRatio, recordedLatencyQuantile, recordedRequestRate } from '../../datasources/redSeries';
 import { pageScene } from '../../scenes/pageControls';
 import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { sloStatusAllServices } from '../../datasources/sloQueries';
@@ -16,9 +11,9 @@ import { SLO_STATUS_REF } from './serviceSlos';
 import { ServicesTable } from './ServicesTable';
 import { withConsumers } from './ConsumerServices';
 import { consumerOnlyQueries } from '../../datasources/consumerQueries';
+import { SERVICES_PAGE_SIZE, SPARKLINE_POINTS } from './sparklines';
 
-/** Points on each sparkline: enough to show a trend, few enough to stay cheap for every service. */
-export const SPARKLINE_POINTS = 40;
+export { SPARKLINE_POINTS } from './sparklines';
 
 export interface PromQuery extends SceneDataQuery {
   expr: string;
@@ -28,22 +23,18 @@ export interface PromQuery extends SceneDataQuery {
 }
 
 /**
- * The Services page's queries: one per statistic for all services (never one per service).
- * The table's numbers are instant queries over the whole window (`$__range`); the sparkline
- * is the request rate as a range query. With SLOs defined, one more instant query reads every
- * SLO's status for all services (serviceSlos.ts). With `recorded`, the statistics read Pivot's
- * recorded RED series (docs/scaling.md#recording-rules) and the sparkline is their 5-minute rate.
+ * The Services page's first request: one query per statistic for all services (never one per
+ * service), instant queries over the whole window (`$__range`), sent together. With SLOs
+ * defined, one more instant query reads every SLO's status for all services (serviceSlos.ts).
+ * With `recorded`, the statistics read Pivot's recorded RED series
+ * (docs/scaling.md#recording-rules). The sparklines are a second request, once these have
+ * answered: the request rate over time of the rows on screen only (sparklines.ts).
  */
 export function servicesQueries(conv: MetricConventions, withSlos = false, recorded = false): PromQuery[] {
   const whole = { window: '$__range' };
   const stats = recorded
-    ? {
-        requestRate: recordedRequestRate,
-        errorRatio: recordedErrorRatio,
-        latencyQuantile: recordedLatencyQuantile,
-        sparklineWindow: RED_WINDOW,
-      }
-    : { ...promql, sparklineWindow: '$__rate_interval' };
+    ? { requestRate: recordedRequestRate, errorRatio: recordedErrorRatio, latencyQuantile: recordedLatencyQuantile }
+    : promql;
   const slo: PromQuery[] = withSlos
     ? [{ refId: SLO_STATUS_REF, expr: sloStatusAllServices(), instant: true, range: false }]
     : [];
@@ -55,12 +46,6 @@ export function servicesQueries(conv: MetricConventions, withSlos = false, recor
       expr: stats.latencyQuantile(conv, { ...whole, quantile: 0.95 }),
       instant: true,
       range: false,
-    },
-    {
-      refId: SERVICE_STAT_REFS.sparkline,
-      expr: stats.requestRate(conv, { window: stats.sparklineWindow }),
-      instant: false,
-      range: true,
     },
     ...slo,
     // Queue workers (consumer spans, no server spans): the section below the table
@@ -79,11 +64,15 @@ export function buildServicesScene(ctx: PivotContext): EmbeddedScene {
           serviceLabel: conv.serviceLabel,
           familyTitle: METRIC_FAMILIES[conv.family].title,
           slos: ctx.settings.slos,
+          conv,
+          recorded,
+          pageSize: SERVICES_PAGE_SIZE,
           $data: new SceneQueryRunner({
             datasource: dsRef(ds),
             queries: servicesQueries(conv, ctx.settings.slos.length > 0, recorded),
-            maxDataPoints: SPARKLINE_POINTS,
           }),
+          // Filled in with the rows on screen once the statistics have answered (ServicesTable).
+          sparklines: new SceneQueryRunner({ datasource: dsRef(ds), queries: [], maxDataPoints: SPARKLINE_POINTS }),
         }),
         conv,
         METRIC_FAMILIES[conv.family].title

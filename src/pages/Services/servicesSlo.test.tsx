@@ -85,8 +85,9 @@ describe('Services page: SLO column', () => {
     const requests = installFakeGrafana(() => ({ frames: [...statFrames(), ...sloFrames()] }));
     renderInGrafana(<EmbeddedSceneView scene={buildServicesScene(pivotContext(configured))} />);
     await screen.findByTestId(testIds.services.table);
+    // The statistics' request (the second one is the sparklines of the rows shown).
     const sent = requests.filter((r) => r.uid === PROMETHEUS.uid);
-    expect(sent).toHaveLength(1);
+    expect(sent[0].request.targets.map((t) => t.refId)).toContain(R.requestRate);
     const slo = sent[0].request.targets.filter((t) => t.refId === SLO_STATUS_REF);
     expect(slo).toEqual([expect.objectContaining({ expr: sloStatusAllServices(), instant: true, range: false })]);
     expectValidPromQL(sloStatusAllServices());
@@ -96,7 +97,7 @@ describe('Services page: SLO column', () => {
 
     const without = installFakeGrafana(() => ({ frames: statFrames() }));
     renderInGrafana(<EmbeddedSceneView scene={buildServicesScene(pivotContext({ ...configured, slos: [] }))} />);
-    await waitFor(() => expect(without.filter((r) => r.uid === PROMETHEUS.uid)).toHaveLength(1));
+    await waitFor(() => expect(without.filter((r) => r.uid === PROMETHEUS.uid)).toHaveLength(2));
     expect(without[0].request.targets.map((t) => t.refId)).not.toContain(SLO_STATUS_REF);
   });
 
@@ -142,7 +143,11 @@ describe('Services page: SLO column', () => {
   });
 
   it('says the status is unknown when the SLO query failed, and keeps the statistics', async () => {
-    installFakeGrafana(() => ({ error: 'query timed out', refId: SLO_STATUS_REF, frames: statFrames() }));
+    installFakeGrafana((_ds, request) =>
+      request.targets.some((t) => t.refId === SLO_STATUS_REF)
+        ? { error: 'query timed out', refId: SLO_STATUS_REF, frames: statFrames() }
+        : { frames: statFrames() }
+    );
     renderInGrafana(<EmbeddedSceneView scene={buildServicesScene(pivotContext(configured))} />);
     await screen.findByTestId(testIds.services.table);
     expect(screen.getByTestId(testIds.states.problem)).toHaveTextContent('query timed out');

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../../datasources/conventions';
+import { recordedRequestRate } from '../../datasources/redSeries';
+import { expectValidPromQL } from '../../testing/grammar';
+import { goUnquote } from '../../testing/goUnquote';
+import { sparklineQuery } from './sparklines';
+
+/** The `=~` pattern of a sparkline query as Prometheus decodes it, anchored as Prometheus anchors it. */
+function pattern(expr: string, label: string): RegExp {
+  const literal = new RegExp(`${label}=~("(?:[^"\\\\]|\\\\.)*")`).exec(expr)?.[1];
+  if (!literal) {
+    throw new Error(`no ${label} matcher in ${expr}`);
+  }
+  return new RegExp(`^(?:${goUnquote(literal)})$`, 's');
+}
+
+// Text without lone surrogates (no server could receive those; promqlString refuses them).
+const name = fc.oneof(
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+  fc.constantFrom('$__range', '${x}', '[[v]]', 'a.b', 'axb', 'x|y', '(g)+', 'q"\\', '\n', '^a$')
+);
+
+describe('sparklineQuery', () => {
+  it.each(METRIC_FAMILY_LIST.flatMap((family) => [false, true].map((recorded) => [family, recorded] as const)))(
+    'names exactly the services shown, whatever their names: %s, recorded %s',
+    (family, recorded) => {
+      const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(name, { minLength: 1, maxLength: 8 }),
+          fc.array(name, { maxLength: 8 }),
+          (shown, others) => {
+            const q = sparklineQuery(conv, recorded, shown);
+            expect(q).toMatchObject({ refId: 'sparkline', instant: false, range: true });
+            expectValidPromQL(q.expr);
+            // Nothing Grafana would interpolate: no `$` and no `[[` left in the text.
+            expect(q.expr.replace(/\[\$__rate_interval\]/, '')).not.toMatch(/\$|\[\[/);
+            const re = pattern(q.expr, conv.serviceLabel);
+            for (const s of shown) {
+              expect(re.test(s)).toBe(true);
+            }
+            for (const s of others.filter((o) => !shown.includes(o))) {
+              expect(re.test(s)).toBe(false);
+            }
+          }
+        ),
+        { numRuns: 60 }
+      );
+    }
+  );
+
+  it('refuses an empty list, and a service with a list', () => {
+    const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
+    expect(() => sparklineQuery(conv, false, [])).toThrow('at least one');
+    expect(() => sparklineQuery(conv, true, [])).toThrow('at least one');
+    expect(() => recordedRequestRate(conv, { window: '5m', service: 'a', services: ['a'] })).toThrow('not both');
+  });
+});
