@@ -344,4 +344,27 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
     expect(stdout).toContain('no Loki to ask (give --loki <url>)');
     expect(stdout).toContain('    ok         4.0/s     0.0%    storefront\n');
   });
+
+  it('--hygiene reads the real Prometheus: series per service, no id label among the span metrics; exit 0', async () => {
+    const { code, stdout, stderr } = await run([
+      '--hygiene',
+      '--until',
+      String(UNTIL),
+      '--prometheus',
+      prom.url,
+      '--metrics-service-label',
+      'service',
+      '--json',
+    ]);
+    expect(stderr).toBe('');
+    const doc = JSON.parse(stdout);
+    expect(doc.report.pillars.prometheus).toEqual({ state: 'ok' });
+    expect(doc.report.pillars.loki).toEqual({
+      state: 'not-configured',
+      message: 'no Loki to ask (give --loki <url>)',
+    });
+    expect(doc.report.seriesByService.map((s: { service: string }) => s.service)).toContain(SERVICE);
+    expect(doc.report.findings).toEqual([]);
+    expect(code).toBe(0);
+  });
 });
