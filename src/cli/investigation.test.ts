@@ -373,17 +373,28 @@ describe('what the failing requests share', () => {
     expect(allFail.outcome).toMatchObject({ status: 'ok', state: 'no-baseline' });
   });
 
-  it("a Tempo that refuses the sample is the section's error (exit 3); no Tempo is said", async () => {
+  it("a Tempo that cannot parse select() is said plainly; one that fails is the section's error (exit 3); no Tempo is said", async () => {
     const { backends } = recording('payment', { errorRatio: 0.01 });
+    const parseError =
+      'Tempo at http://127.0.0.1:9/api/search answered 400 Bad Request (body: parse error at line 1, col 80: syntax error: unexpected IDENTIFIER)';
+    backends.tempo!.spans = async () => {
+      throw new Error(parseError);
+    };
+    const old = await run('payment', backends);
+    expect(old.sections.suspects).toMatchObject({ status: 'ok', state: 'no-select', refusal: parseError });
+    expect(renderText(old)).toContain(
+      `What the failing requests share\n  Tempo refused the sample's TraceQL select() (${parseError}): comparing attributes needs Tempo 2.2 or newer\n`
+    );
+    expect(exitCodeOf(old)).toBe(0);
     backends.tempo!.spans = async () => {
       throw new Error(
-        'Tempo at http://127.0.0.1:9/api/search answered 400 Bad Request (body: parse error at line 1, col 80: syntax error: unexpected IDENTIFIER)'
+        'Tempo at http://127.0.0.1:9/api/search answered 500 Internal Server Error (body: too many jobs)'
       );
     };
     const refused = await run('payment', backends);
     expect(refused.sections.suspects).toMatchObject({
       status: 'error',
-      error: expect.stringContaining('answered 400'),
+      error: expect.stringContaining('answered 500'),
     });
     expect(exitCodeOf(refused)).toBe(3);
     const noTempo = await run('payment', { ...recording('payment').backends, tempo: undefined });

@@ -111,6 +111,8 @@ export interface SuspectsSection {
   failing: number;
   baseline?: number;
   minFailing: number;
+  /** With `no-select`: Tempo's own words when it refused the query (a TraceQL parse error: no select() before Tempo 2.2). */
+  refusal?: string;
   /** Most suspicious first; `attribute` is the scoped name (`resource.service.version`), `name` as Tempo names it. */
   suspects: Array<Suspect & { name: string }>;
   /** When the suspect version first shows in the samples (only when service.version is a suspect). */
@@ -401,9 +403,25 @@ async function suspectsSection(input: InvestigateInput, window: Window): Promise
         };
     }
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The queries are Pivot's own: a TraceQL parse error is a Tempo without select() (before 2.2).
+    if (TRACEQL_PARSE_ERROR.test(message)) {
+      return {
+        status: 'ok',
+        queries: { failing: suspectSpans(input.service, 'failing'), baseline: suspectSpans(input.service, 'baseline') },
+        state: 'no-select',
+        failing: 0,
+        minFailing: MIN_FAILING_SPANS,
+        suspects: [],
+        refusal: message,
+      };
+    }
     return failure(error);
   }
 }
+
+/** How Tempo words a TraceQL query it cannot parse. */
+const TRACEQL_PARSE_ERROR = /parse error|syntax error/i;
 
 /**
  * "New and grown error-log patterns": the service's error lines of this window and the one

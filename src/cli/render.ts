@@ -140,9 +140,13 @@ function suspectLines(s: SuspectsSection): string[] {
         `  too few failing spans to compare: ${s.failing} failing server ${s.failing === 1 ? 'span' : 'spans'} of this service in the window, at least ${s.minFailing} needed (widen --since)`,
       ];
     case 'no-select':
-      return [
-        '  Tempo answered without the selected attributes: comparing them needs TraceQL select() (Tempo 2.2 or newer) and spans that carry resource and span attributes such as service.version and http.route',
-      ];
+      return s.refusal
+        ? [
+            `  Tempo refused the sample's TraceQL select() (${printable(s.refusal)}): comparing attributes needs Tempo 2.2 or newer`,
+          ]
+        : [
+            '  Tempo answered without the selected attributes: comparing them needs TraceQL select() (Tempo 2.2 or newer) and spans that carry resource and span attributes such as service.version and http.route',
+          ];
     case 'no-baseline':
       return [
         `  every sampled server span of this service in the window failed (${spans(s.failing)}): there are no succeeding spans to compare with`,
