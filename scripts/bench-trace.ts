@@ -1,11 +1,14 @@
 /**
  * `npm run bench:trace`: time of `analyzeTrace` on 10,000 and 100,000 spans, and its ratio
- * to one plain pass over the same spans (reading each span's id, parent, start and duration),
- * the floor any analysis pays. Then the critical path: its sections, the time of Pivot's
- * critical-path step alone, and the time of Jaeger UI's pipeline (trace transform and
- * critical path, re-implemented below as a reference) on the same trace, with the ratio.
- * Median of several runs after warm-up. Results go into docs/benchmarks.md by hand: a
- * benchmark measures, it does not assert.
+ * to the floor: one pass over the same spans that reads each span's id, parent, start and
+ * duration and builds a Map from id to row, the least an analysis that finds parents by id
+ * pays. Every run gets the frame's text afresh (string columns through JSON, as Grafana's
+ * answer arrives), so no run finds hashes a previous run cached in the strings. Then the
+ * critical path: its sections, the time of Pivot's critical-path step alone, and the time of
+ * Jaeger UI's pipeline (trace transform and critical path, re-implemented below as a
+ * reference) on the same trace, with the ratio. Median and spread (p25-p75) of several runs
+ * after warm-up. Results go into docs/benchmarks.md by hand: a benchmark measures, it does
+ * not assert. Not part of npm test.
  */
 import type { DataFrame } from '@grafana/data';
 import type { CriticalPathSection } from '../src/analysis/traceAnalysis';
@@ -15,17 +18,28 @@ import { JSDOM } from 'jsdom';
 const RUNS = 9;
 const WARMUP = 3;
 
-function plainPass(frame: DataFrame): number {
+/** The floor: one pass reading id, parent, start and duration, and a Map from each id to its row. */
+function mapFloor(frame: DataFrame): number {
   const get = (name: string) => frame.fields.find((f) => f.name === name)?.values ?? [];
   const ids = get('spanID');
   const parents = get('parentSpanID');
   const starts = get('startTime');
   const durations = get('duration');
+  const rows = new Map<string, number>();
   let sum = 0;
   for (let i = 0; i < frame.length; i++) {
-    sum += String(ids[i]).length + String(parents[i]).length + Number(starts[i]) + Number(durations[i]);
+    rows.set(ids[i], i);
+    sum += String(parents[i]).length + Number(starts[i]) + Number(durations[i]);
   }
-  return sum;
+  return sum + rows.size;
+}
+
+/** The frame with its text columns as JSON.parse makes them: new strings, no hash cached in them. */
+function freshFrame(frame: DataFrame): DataFrame {
+  return {
+    ...frame,
+    fields: frame.fields.map((f) => (f.type === 'string' ? { ...f, values: JSON.parse(JSON.stringify(f.values)) } : f)),
+  };
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -313,13 +327,13 @@ function compareSections(pivot: CriticalPathSection[], reference: RefSection[]):
   return differ === 0 && pivot.length === reference.length ? 'yes' : `no: ${differ} of ${pivot.length} differ`;
 }
 
-/** The reference's time, or why it has none (its recursion overflows on deep traces). */
-function timeReference(frame: DataFrame): { cpu: number; sections: number } | { failed: string } {
+/** Why the reference cannot run on this frame (its recursion overflows on deep traces), if it cannot. */
+function referenceFails(frame: DataFrame): string | undefined {
   try {
-    const sections = jaegerReference(frame).length;
-    return { ...time(() => jaegerReference(frame)), sections };
+    jaegerReference(frame);
+    return undefined;
   } catch (error) {
-    return { failed: error instanceof RangeError ? 'stack overflow' : String(error) };
+    return error instanceof RangeError ? 'stack overflow' : String(error);
   }
 }
 
@@ -328,26 +342,74 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+  /** CPU ms, 25th and 75th percentiles. */
+  cpuP25: number;
+  cpuP75: number;
+}
+
 /**
- * Median wall time and median CPU time (user + system of this process) in ms. On a machine
- * shared with other jobs the wall time includes waiting for a core; the CPU time does not.
+ * Median wall time and median CPU time (user + system of this process) in ms, with the CPU
+ * time's quartiles. On a machine shared with other jobs the wall time includes waiting for a
+ * core; the CPU time does not. `input` makes each run's argument, untimed.
  */
-function time(fn: () => unknown): { wall: number; cpu: number } {
+function time<T>(fn: (input: T) => unknown, input: () => T = () => undefined as T): Timing {
   for (let i = 0; i < WARMUP; i++) {
-    fn();
+    fn(input());
   }
   const wall: number[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < RUNS; i++) {
+    const arg = input();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    fn();
+    fn(arg);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
   }
-  return { wall: median(wall), cpu: median(cpu) };
+  return { wall: median(wall), cpu: median(cpu), cpuP25: quantile(cpu, 0.25), cpuP75: quantile(cpu, 0.75) };
 }
+
+/**
+ * The same as `time` for several functions at once, interleaved: each round runs every one
+ * (in a rotating order) on its own fresh input, so a change in the machine's load between
+ * rounds weighs on all of them alike and their ratio holds.
+ */
+function timeTogether<T>(fns: Array<(input: T) => unknown>, input: () => T): Timing[] {
+  for (let i = 0; i < WARMUP; i++) {
+    fns.forEach((fn) => fn(input()));
+  }
+  const wall: number[][] = fns.map(() => []);
+  const cpu: number[][] = fns.map(() => []);
+  for (let round = 0; round < RUNS; round++) {
+    for (let j = 0; j < fns.length; j++) {
+      const f = (round + j) % fns.length;
+      const arg = input();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      fns[f](arg);
+      wall[f].push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu[f].push((c.user + c.system) / 1000);
+    }
+  }
+  return fns.map((_, f) => ({
+    wall: median(wall[f]),
+    cpu: median(cpu[f]),
+    cpuP25: quantile(cpu[f], 0.25),
+    cpuP75: quantile(cpu[f], 0.75),
+  }));
+}
+
+const spreadOf = (t: Timing) => `${t.cpu.toFixed(1)} (${t.cpuP25.toFixed(1)}-${t.cpuP75.toFixed(1)})`;
 
 /** `@grafana/data` (the fixtures' field types) reads browser globals when loaded: give it jsdom's. */
 function installDom(): void {
@@ -368,22 +430,23 @@ async function main(): Promise<void> {
   console.log(
     `node ${process.version}, ${RUNS} runs after ${WARMUP} warm-up, median; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`
   );
+  console.log('CPU ms, median (p25-p75); each run on a fresh copy of the frame');
   console.log(
-    '| shape | spans | analyzeTrace wall (ms) | analyzeTrace CPU (ms) | plain pass wall (ms) | ratio (wall) |'
+    '| shape | spans | analyzeTrace | floor: one pass, Map of ids | analyzeTrace / floor | wall ms, analyzeTrace / floor |'
   );
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const shape of shapes) {
     for (const n of [10_000, 100_000]) {
       const frame = shape.build(n);
-      const analysis = time(() => analyzeTrace(frame));
-      const pass = time(() => plainPass(frame));
+      const fresh = () => freshFrame(frame);
+      const [analysis, floor] = timeTogether([(f: DataFrame) => analyzeTrace(f), mapFloor], fresh);
       const row = [
         shape.name,
         n.toLocaleString('en'),
-        analysis.wall.toFixed(1),
-        analysis.cpu.toFixed(1),
-        pass.wall.toFixed(2),
-        (analysis.wall / pass.wall).toFixed(1),
+        spreadOf(analysis),
+        spreadOf(floor),
+        `${(analysis.cpu / floor.cpu).toFixed(1)}x`,
+        `${analysis.wall.toFixed(1)} / ${floor.wall.toFixed(1)}`,
       ];
       console.log(`| ${row.join(' | ')} |`);
     }
@@ -412,22 +475,23 @@ async function main(): Promise<void> {
     for (const n of [1_000, 10_000, 100_000]) {
       const frame = shape.build(n);
       const path = analyzeTrace(frame).criticalPath;
-      const analysis = time(() => analyzeTrace(frame));
       const step = time(criticalPathStep(frame));
       // The reference mutates the spans it is given, so each run builds them afresh from the frame, as theirs does.
-      const reference = timeReference(frame);
-      let same = 'n/a';
-      if (!('failed' in reference)) {
-        same = compareSections(path, jaegerReference(frame));
-      }
+      const failed = referenceFails(frame);
+      const [analysis, jaeger] = timeTogether(
+        [(f: DataFrame) => analyzeTrace(f), ...(failed ? [] : [(f: DataFrame) => jaegerReference(f)])],
+        () => freshFrame(frame)
+      );
+      const reference = failed ? { failed } : jaeger;
+      const same = failed ? 'n/a' : compareSections(path, jaegerReference(frame));
       const row = [
         shape.name,
         n.toLocaleString('en'),
         path.length.toLocaleString('en'),
         same,
-        analysis.cpu.toFixed(1),
+        spreadOf(analysis),
         step.cpu.toFixed(2),
-        'failed' in reference ? reference.failed : reference.cpu.toFixed(1),
+        'failed' in reference ? reference.failed : spreadOf(reference),
         'failed' in reference ? 'n/a' : `${(reference.cpu / analysis.cpu).toFixed(1)}x`,
       ];
       console.log(`| ${row.join(' | ')} |`);
