@@ -4,11 +4,21 @@
  */
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../src/datasources/conventions';
 import { servicesQueries } from '../src/pages/Services/servicesScene';
-import { sparklineQuery } from '../src/pages/Services/sparklines';
+import { SERVICES_PAGE_SIZE, sparklineQuery } from '../src/pages/Services/sparklines';
 import { familyProbeQueries } from '../src/scenes/familyProbe';
 import { normalizeSettings } from '../src/settings';
 import { expectValidPromQL } from '../src/testing/grammar';
-import { interpolate, pageQueryTemplates, perServiceTemplates, probeQueries, sparklineTemplate } from './benchPage';
+import fc from 'fast-check';
+import { DEFAULT_SORT, joinServiceRows, sortRows } from '../src/pages/Services/serviceRows';
+import { promSeries } from '../src/testing/frames';
+import {
+  interpolate,
+  pageQueryTemplates,
+  perServiceTemplates,
+  probeQueries,
+  shownServices,
+  sparklineTemplate,
+} from './benchPage';
 
 const RED_REFS = ['requestRate', 'errorRatio', 'p95'];
 
@@ -51,5 +61,35 @@ describe('bench:queries pieces', () => {
       expectValidPromQL(q.expr);
       expect(q.expr).toContain('service="a\\"b"');
     }
+  });
+
+  it('names the sparklines of the rows the page shows first, in its order', () => {
+    const value = fc.oneof(fc.constantFrom(0, 0.5, NaN), fc.double({ min: 0, max: 1, noNaN: true }));
+    const service = fc.constantFrom(...Array.from({ length: 80 }, (_, i) => `s${i}`), 'a"b', 'x|y');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ service, rate: value, ratio: fc.option(value) }), {
+          selector: (r) => r.service,
+          maxLength: 90,
+        }),
+        (rows) => {
+          const answers = {
+            requestRate: rows.map((r) => ({ metric: { service: r.service }, value: r.rate })),
+            errorRatio: rows.flatMap((r) =>
+              r.ratio === null ? [] : [{ metric: { service: r.service }, value: r.ratio }]
+            ),
+          };
+          const frames = [
+            ...answers.requestRate.map((s) => promSeries('requestRate', s.metric, [[0, s.value]])),
+            ...answers.errorRatio.map((s) => promSeries('errorRatio', s.metric, [[0, s.value]])),
+          ];
+          const page = sortRows(joinServiceRows(frames, 'service'), DEFAULT_SORT)
+            .slice(0, SERVICES_PAGE_SIZE)
+            .map((r) => r.service);
+          expect(shownServices(answers, 'service')).toEqual(page);
+        }
+      ),
+      { numRuns: 100 }
+    );
   });
 });

@@ -8,7 +8,7 @@
 import { METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
 import { prometheusProbeQueries } from '../src/datasources/probes';
 import * as promql from '../src/datasources/promql';
-import { sparklineQuery } from '../src/pages/Services/sparklines';
+import { SERVICES_PAGE_SIZE, sparklineQuery } from '../src/pages/Services/sparklines';
 import {
   recordedErrorRatio,
   recordedLatencyQuantile,
@@ -86,4 +86,39 @@ export function perServiceTemplates(conv: MetricConventions, service: string): B
     { refId: 'p95', expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
     { refId: 'sparkline', expr: promql.requestRate(conv, { window: '$__rate_interval', service }), range: true },
   ];
+}
+
+/** An instant query's answer: one sample per series. */
+export type InstantAnswer = Array<{ metric: Record<string, string>; value: number }>;
+
+/**
+ * The rows the page shows first from its statistics' answers: its default order (worst error
+ * ratio first; no ratio last; ties by name, as serviceRows.ts sortRows, which
+ * scripts/benchPage.test.ts checks this against), the first SERVICES_PAGE_SIZE.
+ */
+export function shownServices(answers: Record<string, InstantAnswer>, serviceLabel: string): string[] {
+  const ratio = new Map<string, number | undefined>();
+  for (const s of answers.requestRate ?? []) {
+    const service = s.metric[serviceLabel];
+    if (service !== undefined) {
+      // A service with requests and no error series never failed (serviceRows.ts joinServiceRows).
+      ratio.set(service, s.value > 0 ? 0 : undefined);
+    }
+  }
+  for (const s of answers.errorRatio ?? []) {
+    const service = s.metric[serviceLabel];
+    if (service !== undefined) {
+      ratio.set(service, Number.isFinite(s.value) ? s.value : ratio.get(service));
+    }
+  }
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...ratio.entries()]
+    .sort(([a, ra], [b, rb]) => {
+      if (ra === undefined || rb === undefined) {
+        return ra === rb ? byName(a, b) : ra === undefined ? 1 : -1;
+      }
+      return ra === rb ? byName(a, b) : rb - ra;
+    })
+    .slice(0, SERVICES_PAGE_SIZE)
+    .map(([service]) => service);
 }

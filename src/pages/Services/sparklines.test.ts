@@ -3,7 +3,8 @@ import { METRIC_FAMILIES, METRIC_FAMILY_LIST } from '../../datasources/conventio
 import { recordedRequestRate } from '../../datasources/redSeries';
 import { expectValidPromQL } from '../../testing/grammar';
 import { goUnquote } from '../../testing/goUnquote';
-import { sparklineQuery } from './sparklines';
+import { SERVICE_STAT_REFS } from './serviceRows';
+import { SPARKLINE_REF, sparklineQuery } from './sparklines';
 
 /** The `=~` pattern of a sparkline query as Prometheus decodes it, anchored as Prometheus anchors it. */
 function pattern(expr: string, label: string): RegExp {
@@ -48,6 +49,10 @@ describe('sparklineQuery', () => {
       );
     }
   );
+
+  it('answers under the refId the table joins as sparklines', () => {
+    expect(SPARKLINE_REF).toBe(SERVICE_STAT_REFS.sparkline);
+  });
 
   it('refuses an empty list, and a service with a list', () => {
     const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };

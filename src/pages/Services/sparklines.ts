@@ -9,10 +9,15 @@ import type { MetricConventions } from '../../datasources/conventions';
 import { familySelector, LabelMatcher, rate, sumBy } from '../../datasources/promql';
 import { RED_WINDOW, recordedRequestRate } from '../../datasources/redSeries';
 import { regexAnyOf } from '../../datasources/strings';
-import { SERVICE_STAT_REFS } from './serviceRows';
 
 /** Points on each sparkline: enough to show a trend, few enough to stay cheap. */
 export const SPARKLINE_POINTS = 40;
+
+/**
+ * The sparklines' refId, SERVICE_STAT_REFS.sparkline (serviceRows.ts imports @grafana/data,
+ * which `npm run bench:queries` cannot load in Node; sparklines.test.ts checks they agree).
+ */
+export const SPARKLINE_REF = 'sparkline';
 
 /** Rows the table shows at first, and how many more each "show more" adds. */
 export const SERVICES_PAGE_SIZE = 50;
@@ -40,5 +45,5 @@ export function sparklineQuery(conv: MetricConventions, recorded: boolean, servi
         [conv.serviceLabel],
         rate(familySelector(conv, 'requests', { matchers: [servicesMatcher(conv, services)] }), '$__rate_interval')
       );
-  return { refId: SERVICE_STAT_REFS.sparkline, expr, instant: false, range: true };
+  return { refId: SPARKLINE_REF, expr, instant: false, range: true };
 }
