@@ -313,6 +313,10 @@ describe('no hygiene output holds a planted raw value (property)', () => {
           }
           // No character a terminal acts on reaches it raw.
           expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(text)).toBe(false);
+          expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(json)).toBe(false);
+          expect(JSON.parse(json).report.findings.map((f: { service: string }) => f.service)).toEqual(
+            report.findings.map((f) => f.service)
+          );
         }
       ),
       { numRuns: 150 }

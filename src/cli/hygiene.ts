@@ -20,7 +20,7 @@ import { Pillar, PivotSettings, settingsProblems } from '../settings';
 import { lokiLines } from './answers';
 import { grafanaDataSource, type DirectUrls, type GrafanaOptions } from './backends';
 import { getJson } from './http';
-import { printable, time } from './render';
+import { printable, terminalJson, time } from './render';
 
 export interface HygieneRun {
   /** The service looked at; undefined for every service. */
@@ -209,5 +209,5 @@ export function renderHygieneText(run: HygieneRun): string {
 
 /** The JSON of `--hygiene --json`: the report as the app makes it (masked examples only), with the exit status. */
 export function renderHygieneJson(run: HygieneRun, exitCode: number): string {
-  return `${JSON.stringify({ ...run, exitCode }, null, 2)}\n`;
+  return `${terminalJson(JSON.stringify({ ...run, exitCode }, null, 2))}\n`;
 }

@@ -213,7 +213,9 @@ describe('pivot investigate with hostile service names', () => {
         expect(lines.some((l) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(l))).toBe(false);
         expect(lines[0].startsWith(`Service ${printable(service)}: 15m from`)).toBe(true);
         expect(unprintable(printable(service))).toBe(service);
-        expect(JSON.parse(renderJson(await run(service, recording(service).backends), 1)).service).toBe(service);
+        const json = renderJson(await run(service, recording(service).backends), 1);
+        expect(JSON.parse(json).service).toBe(service);
+        expect(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/.test(json)).toBe(false);
       }),
       { numRuns: 60 }
     );

@@ -273,7 +273,18 @@ export function renderText(i: Investigation): string {
   return `${[header.join('\n'), ...blocks].join('\n\n')}\n`;
 }
 
+// What JSON.stringify leaves raw that a terminal acts on: DEL, C1 controls, line and paragraph separators, bidi marks.
+const JSON_RAW_UNPRINTABLE = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text with the characters a terminal would act on that JSON.stringify leaves raw written
+ * as `\uXXXX` escapes (only strings can hold them, so the document parses to the same value).
+ */
+export function terminalJson(json: string): string {
+  return json.replace(JSON_RAW_UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The JSON document of `--json`: the investigation as gathered, with the exit status. */
 export function renderJson(i: Investigation, exitCode: number): string {
-  return `${JSON.stringify({ ...i, exitCode }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+  return `${terminalJson(JSON.stringify({ ...i, exitCode }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2))}\n`;
 }
