@@ -83,8 +83,10 @@ export interface RecordedOptions {
   /**
    * The window the statistic is over. RED_WINDOW reads the recorded value as it is; a longer
    * one (`$__range`, `1h`) averages the recorded 5-minute rates that tile it (a subquery at
-   * 5-minute steps, aligned to multiples of 5 minutes), which equals the raw rate over the
-   * window for steady traffic and is the mean of the window's 5-minute rates otherwise.
+   * 5-minute steps, aligned to the clock's 5-minute marks). For a window ending between two
+   * marks (every relative time range) that is exactly the raw statistic over the same length
+   * ending at the last mark, whatever the traffic (windowStatistics.prometheus.test.ts); at a
+   * mark, Prometheus 2.x's left-closed ranges take one more 5-minute rate (docs/scaling.md).
    */
   window: string;
   /**

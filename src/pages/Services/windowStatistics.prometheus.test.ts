@@ -1,0 +1,117 @@
+/**
+ * What the Services table's whole-window statistics read from Pivot's recorded 5-minute rates
+ * (redSeries.ts: a subquery at 5-minute steps, aligned to the clock's 5-minute marks), checked
+ * on a real Prometheus with traffic that changes every 5 minutes, so an average of the wrong
+ * 5-minute rates shows: for a window ending between two marks (every relative time range), the
+ * recorded statistic is exactly the raw one over the same length ending at the last mark
+ * (docs/scaling.md#over-a-longer-window).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { METRIC_FAMILIES } from '../../datasources/conventions';
+import * as promql from '../../datasources/promql';
+import { recordedErrorRatio, recordedRequestRate } from '../../datasources/redSeries';
+import { redRulesYaml } from '../../slo/redRules';
+import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
+import { counterFamily, openMetricsText } from '../../testing/openmetrics';
+import { RunningPrometheus, startPrometheus } from '../../testing/prometheus';
+
+const CONV = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
+const INFO = METRIC_FAMILIES[CONV.family];
+const MARK = 300;
+/** An hour at 15 s from a 5-minute mark, the rules evaluated on the same grid. */
+const START = 1_700_000_100;
+const END = START + 3600;
+const STEP = 15;
+const OK_RATES = [5, 1, 20, 3, 8, 2, 13, 1, 7, 4, 9, 6];
+const FAILED_RATES = [1, 0, 4, 2, 0.5, 1, 3, 0, 2, 1, 0.25, 1];
+
+function counter(rates: number[], extra: Record<string, string>) {
+  const labels: Record<string, string> = { service: 'checkout', ...extra };
+  for (const m of INFO.serverMatchers) {
+    labels[m.label] = m.value;
+  }
+  const points: Array<[number, number]> = [];
+  let count = 0;
+  for (let t = START; t <= END; t += STEP) {
+    points.push([t, count]);
+    count += rates[Math.floor((t - START) / MARK) % rates.length] * STEP;
+  }
+  return { labels, points };
+}
+
+describeWithPrometheus('Services table: whole-window statistics from the recorded 5-minute rates', () => {
+  let prom: RunningPrometheus;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pivot-window-'));
+    const [error] = INFO.errorMatchers;
+    const text = openMetricsText([
+      counterFamily(INFO.requests, [
+        counter(OK_RATES, { [error.label]: 'STATUS_CODE_UNSET' }),
+        counter(FAILED_RATES, { [error.label]: error.value }),
+      ]),
+    ]);
+    const raw = await startPrometheus({ openMetrics: text });
+    const rules = join(dir, 'rules.yaml');
+    writeFileSync(rules, redRulesYaml(CONV, { serviceGraph: false }));
+    try {
+      execFileSync(
+        'promtool',
+        [
+          'tsdb',
+          'create-blocks-from',
+          'rules',
+          `--url=${raw.url}`,
+          `--start=${START}`,
+          `--end=${END}`,
+          `--eval-interval=${STEP}s`,
+          `--output-dir=${join(dir, 'blocks')}`,
+          '--quiet',
+          rules,
+        ],
+        { stdio: 'pipe', timeout: 300000 }
+      );
+    } finally {
+      await raw.stop();
+    }
+    prom = await startPrometheus({ openMetrics: text, blockDirs: [join(dir, 'blocks')] });
+  }, 600000);
+
+  afterAll(async () => {
+    await prom?.stop();
+    if (dir) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const value = async (expr: string, at: number) => {
+    const got = await prom.instant(expr, at);
+    expect(got).toHaveLength(1);
+    return got[0].value;
+  };
+
+  it.each([
+    ['10m', 6 * MARK + 120],
+    ['10m', 7 * MARK + 15],
+    ['30m', 11 * MARK + 285],
+  ])(
+    'over %s, %i s into the data: the raw statistic over the same length ending at the last 5-minute mark',
+    async (window, offset) => {
+      const at = START + offset;
+      const mark = at - (at % MARK);
+      for (const [recorded, raw] of [
+        [recordedRequestRate(CONV, { window }), promql.requestRate(CONV, { window })],
+        [recordedErrorRatio(CONV, { window }), promql.errorRatio(CONV, { window })],
+      ]) {
+        const got = await value(recorded, at);
+        expect(got).toBeCloseTo(await value(raw, mark), 9);
+        // Not vacuous: the traffic changed, so the raw window ending at the query time differs.
+        expect(Math.abs(got - (await value(raw, at)))).toBeGreaterThan(1e-3);
+      }
+    }
+  );
+});
