@@ -108,22 +108,39 @@ class ServiceTable {
   }
 }
 
-/** Calls and failed calls per (client, server) service pair, keyed by their numbers. */
+/** Service pairs up to which `EdgeTable` finds a pair's edge in an array rather than a Map. */
+const DENSE_PAIRS = 1 << 16;
+
+/**
+ * Calls and failed calls per (client, server) service pair, keyed by their numbers: in an
+ * array with a slot per pair when the services are few (a trace crosses tens of them, and
+ * nearly every span may add a call), else in a Map.
+ */
 class EdgeTable {
   private readonly slot = new Map<number, number>();
+  /** Per pair (client * services + server), its edge + 1; 0 for none. */
+  private readonly dense: Int32Array | undefined;
   private readonly clients: number[] = [];
   private readonly servers: number[] = [];
   private readonly calls: number[] = [];
   private readonly errors: number[] = [];
 
-  constructor(private readonly serviceCount: number) {}
+  constructor(private readonly serviceCount: number) {
+    const pairs = serviceCount * serviceCount;
+    this.dense = pairs <= DENSE_PAIRS ? new Int32Array(pairs) : undefined;
+  }
 
   add(client: number, server: number, failed: number): void {
     const key = client * this.serviceCount + server;
-    let e = this.slot.get(key);
-    if (e === undefined) {
+    const dense = this.dense;
+    let e = dense ? dense[key] - 1 : (this.slot.get(key) ?? -1);
+    if (e < 0) {
       e = this.calls.length;
-      this.slot.set(key, e);
+      if (dense) {
+        dense[key] = e + 1;
+      } else {
+        this.slot.set(key, e);
+      }
       this.clients.push(client);
       this.servers.push(server);
       this.calls.push(0);

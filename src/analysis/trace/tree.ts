@@ -172,12 +172,14 @@ class BreadthFirst {
  */
 function breakCycles(table: SpanTable, parent: Int32Array, walk: BreadthFirst): number {
   const { n, alive, start } = table;
-  const walkStamp = new Int32Array(n).fill(-1);
+  // Made when a span is left unvisited, which only a parent cycle does.
+  let walkStamp: Int32Array | undefined;
   let cycles = 0;
   for (let i = 0; i < n; i++) {
     if (!alive[i] || walk.visited[i]) {
       continue;
     }
+    walkStamp ??= new Int32Array(n).fill(-1);
     let v = i;
     while (walkStamp[v] !== i) {
       walkStamp[v] = i;
