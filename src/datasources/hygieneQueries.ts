@@ -39,8 +39,12 @@ export const HYGIENE_LIMITS = {
   lines: 500,
   /** Entries of the TSDB status lists. */
   tsdb: 10,
-  /** Flagged fields attributed to services (overview only: one request each). */
+  /** Flagged fields attributed to services (overview only). */
   attributions: 10,
+  /** Services whose values of a flagged attribute are asked (Tempo, overview only). */
+  services: 20,
+  /** Requests for attributing flagged attributes to services (Tempo, overview only). */
+  attributionRequests: 60,
   /** At most this many requests at once. */
   concurrency: 4,
 } as const;
@@ -177,12 +181,14 @@ export function subqueryStep(scope: HygieneScope): string {
 }
 
 /**
- * `max_over_time((aggregation)[window:step])`: the aggregation's peak over the window. The
- * aggregation comes first, so the range function never sees two series that differ only by
- * metric name (which it would drop, and refuse).
+ * `max_over_time((aggregation)[window:step]) or (aggregation)`: the aggregation's peak over the
+ * window. The aggregation comes first, so the range function never sees two series that differ
+ * only by metric name (which it would drop, and refuse). Prometheus aligns subquery steps to
+ * multiples of the step, so the last one can be up to a step before the window's end: the
+ * instant aggregation at the end covers what is newer (a service that started minutes ago).
  */
 function peak(scope: HygieneScope, aggregation: string): string {
-  return `max_over_time((${aggregation})[${windowRange(scope)}:${subqueryStep(scope)}])`;
+  return `(max_over_time((${aggregation})[${windowRange(scope)}:${subqueryStep(scope)}]) or (${aggregation}))`;
 }
 
 /** The label that carries the metric name through `peak` (range functions drop `__name__`). */
@@ -645,51 +651,43 @@ async function collectTempo(client: ProbeClient, ds: DataSourceSummary, scope: H
       spanNames: [{ service, names }],
     };
   }
-  // Overview: which services carry each flagged attribute, then its values per service.
+  // Overview: each flagged attribute's values per service, asked with the one filter Tempo's
+  // tag-values API applies reliably (`resource.service.name = "…"`: an `!= nil` or `=~` filter
+  // is not applied by Tempo 2.7's autocomplete, which then answers for every service). The
+  // services are the window's first HYGIENE_LIMITS.services, and the pairs asked at most
+  // HYGIENE_LIMITS.attributionRequests; a service without the attribute answers no value.
   const suspects = sampled.filter((s) => flagged(s.values)).slice(0, HYGIENE_LIMITS.attributions);
+  const withIds = names.filter((n) => idKind(n) === 'url-id');
+  const services =
+    suspects.length > 0 || withIds.length > 0
+      ? parseTagValues(await get(tempoTagValuesUrl(ds, TEMPO_SERVICE, '{}', scope))).slice(0, HYGIENE_LIMITS.services)
+      : [];
+  const pairs = suspects
+    .flatMap((s) => services.map((service) => ({ s, service })))
+    .slice(0, HYGIENE_LIMITS.attributionRequests);
   const attributes = (
     await pooled(
-      suspects.map((s) => async () => {
-        const services = parseTagValues(
-          await get(tempoTagValuesUrl(ds, TEMPO_SERVICE, `{ ${traceqlAttribute(s.tagScope, s.name)} != nil }`, scope))
+      pairs.map(({ s, service }) => async () => {
+        const values = parseTagValues(
+          await get(tempoTagValuesUrl(ds, `${s.tagScope}.${s.name}`, tempoServiceFilter({ ...scope, service }), scope))
         );
-        const perService = await pooled(
-          services.slice(0, 3).map((service) => async () => {
-            const values = parseTagValues(
-              await get(
-                tempoTagValuesUrl(ds, `${s.tagScope}.${s.name}`, tempoServiceFilter({ ...scope, service }), scope)
-              )
-            );
-            return field(service, s, values);
-          })
-        );
-        return perService;
+        return values.length > 0 ? [field(service, s, values)] : [];
       })
     )
   ).flat();
-  // Span names with ids: the services that have them, one request per route (at most `attributions`).
-  const withIds = names.filter((n) => idKind(n) === 'url-id');
-  const spanNames: TracesEvidence['spanNames'] = [];
-  if (withIds.length > 0) {
-    const services = parseTagValues(
-      await get(tempoTagValuesUrl(ds, TEMPO_SERVICE, `{ name =~ ${traceqlString(spanNamesRegex(withIds))} }`, scope))
-    );
-    for (const service of services.slice(0, HYGIENE_LIMITS.attributions)) {
-      const own = parseTagValues(
-        await get(tempoTagValuesUrl(ds, 'name', tempoServiceFilter({ ...scope, service }), scope))
-      );
-      spanNames.push({ service, names: own });
-    }
-  }
+  // Span names with ids: each service's own span names (one request per service).
+  const spanNames: TracesEvidence['spanNames'] =
+    withIds.length === 0
+      ? []
+      : await pooled(
+          services.map((service) => async () => ({
+            service,
+            names: parseTagValues(
+              await get(tempoTagValuesUrl(ds, 'name', tempoServiceFilter({ ...scope, service }), scope))
+            ),
+          }))
+        );
   return { attributes, spanNames };
-}
-
-/** An RE2 alternation of the given names, at most 20 (their ids are in the query, not on screen). */
-function spanNamesRegex(names: string[]): string {
-  return names
-    .slice(0, 20)
-    .map((n) => n.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'))
-    .join('|');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -60,6 +60,41 @@ describe('hygieneReport on the demo storefront', () => {
   });
 });
 
+describe('what is not a cardinality problem', () => {
+  it('a label with fewer than 3 values, or a port, is not reported, whatever its values look like', () => {
+    const evidence = demoEvidence();
+    const uuids = [
+      '0f1c2a3b-4d5e-4f70-8192-a3b4c5d6e7f8',
+      '1f1c2a3b-4d5e-4f70-8192-a3b4c5d6e7f8',
+      '2f1c2a3b-4d5e-4f70-8192-a3b4c5d6e7f8',
+    ];
+    const field = (name: string, values: string[]) => ({
+      service: 'otelcol',
+      field: name,
+      distinct: values.length,
+      capped: false,
+      values,
+    });
+    const report = hygieneReport({
+      ...evidence,
+      metrics: {
+        state: 'ok',
+        evidence: {
+          seriesByService: [],
+          seriesByMetric: [],
+          labels: [
+            field('collector_instance_id', uuids.slice(0, 1)),
+            field('two_ids', uuids.slice(0, 2)),
+            field('server_port', ['43211', '43987', '51002', '38001']),
+            field('three_ids', uuids),
+          ],
+        },
+      },
+    });
+    expect(report.findings.filter((f) => f.service === 'otelcol').map((f) => f.field)).toEqual(['three_ids']);
+  });
+});
+
 describe('errors are not findings', () => {
   it('a failed or unconfigured pillar is reported as such and makes no finding', () => {
     const demo = demoEvidence();

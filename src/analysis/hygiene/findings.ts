@@ -120,7 +120,15 @@ export interface HygieneReport {
 /** Distinct values from which a field is reported for its cardinality alone, whatever the values. */
 export const HIGH_CARDINALITY = 1000;
 
+/** Fewer distinct values than this are no cardinality problem, whatever they look like (one instance id). */
+export const MIN_DISTINCT = 3;
+// Ports are numbers of five digits, but a handful per service: never ids.
+const PORT = /(^|[._-])port$/i;
+
 function idVerdict(f: FieldValues): { kind?: IdKind; example?: string } {
+  if (f.distinct < MIN_DISTINCT || PORT.test(f.field)) {
+    return {};
+  }
   const verdict = judgeValues(f.values);
   if (verdict.kind) {
     const sample = f.values.find((v) => idKind(v) === verdict.kind) ?? f.values[0] ?? '';
