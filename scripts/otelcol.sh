@@ -46,6 +46,13 @@ if [ -x "$binary" ] && "$binary" --version >/dev/null 2>&1; then
   exit 0
 fi
 
+# The checksum database behind the Go module proxy has no entry for this one module at this
+# release (its lookup answers 404, so `go` refuses the module); every other module is still
+# verified against it. Remove the line when a lookup of
+#   https://proxy.golang.org/sumdb/sum.golang.org/lookup/<module>@<version>
+# answers for it.
+export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/open-telemetry/opentelemetry-collector-contrib/connector/servicegraphconnector"
+
 work=$(mktemp -d "$cache_root/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 start=$(date +%s)
