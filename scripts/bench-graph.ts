@@ -4,7 +4,7 @@
  * queries into the graph model, narrowing it to a view (the whole graph collapses past the node
  * graph's 1,500 nodes; a focus at depth 2), building the node graph frames, and choosing the
  * edge list's rows. Then what the page does per event, before and after it recomputed only on
- * answers and controls (docs/benchmarks.md#service-graph-at-scale). Each step: median and spread
+ * answers and controls (docs/benchmarks.md#at-2000-and-10000-services-recomputing-only-on-answers-and-controls). Each step: median and spread
  * (p25-p75, min-max) of this process's CPU time (user + system: on a shared machine, wall time
  * also counts waiting for a core) over several runs after warm-up. Results go into docs/benchmarks.md by hand:
  * a benchmark measures, it does not assert. Not part of npm test.

@@ -5,8 +5,8 @@
  */
 import { request } from 'node:http';
 
-import { describeWhen } from '../testing/describeWithPrometheus';
-import { LOKI, RunningLoki, startLoki } from '../testing/lokiServer';
+import { describeWherePresent, LOKI_HERE } from '../../stack/live/harness';
+import { RunningLoki, startLoki } from '../testing/lokiServer';
 import { LogConventions } from './conventions';
 import { ERROR_WORD_LABEL, ERROR_WORDS, serviceLogs, streamSelector } from './logql';
 import { logqlString } from './strings';
@@ -48,7 +48,7 @@ function otlpRecord(
   };
 }
 
-describeWhen(LOKI, 'errors only on a real Loki (stack/loki/loki.yaml)', () => {
+describeWherePresent([LOKI_HERE], 'errors only on a real Loki (stack/loki/loki.yaml)', () => {
   let loki: RunningLoki;
   const now = BigInt(Date.now()) * BigInt(1e6);
   const at = (i: number) => now - BigInt(120 - i) * NS;

@@ -2,16 +2,16 @@
  * A real Loki for tests, started from the local stack's own configuration
  * (`stack/loki/loki.yaml`) with only what a test must change substituted: listen addresses
  * (127.0.0.1, free ports), storage paths (a fresh temp dir) and the ingester's readiness delay.
- * The binary is `LOKI_BIN` when set, else `loki` on PATH; suites guard with `describeWhen(LOKI, …)`.
+ * The binary is `LOKI_BIN` when set, else `loki` on PATH; suites guard with
+ * `describeWherePresent([LOKI_HERE], …)` (stack/live/harness.ts): Loki is optional everywhere.
  */
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
-import type { Requirement } from './describeWithPrometheus';
 import { freePort } from './prometheus';
 
 const STACK_CONFIG = join(__dirname, '..', '..', 'stack', 'loki', 'loki.yaml');
@@ -19,23 +19,6 @@ const STACK_CONFIG = join(__dirname, '..', '..', 'stack', 'loki', 'loki.yaml');
 function lokiBinary(): string {
   return process.env.LOKI_BIN || 'loki';
 }
-
-let found: boolean | undefined;
-
-export const LOKI: Requirement = {
-  available: () => {
-    if (found === undefined) {
-      try {
-        execFileSync(lokiBinary(), ['-version'], { stdio: 'ignore' });
-        found = true;
-      } catch {
-        found = false;
-      }
-    }
-    return found;
-  },
-  reason: 'needs loki on PATH (or LOKI_BIN): a Loki 3 binary',
-};
 
 export interface LokiStream {
   stream: Record<string, string>;
