@@ -6,20 +6,15 @@
  * `jsonData.metrics`), or a `slos.yaml` (`conventions`). A file the rules cannot be made from
  * exits with status 2 and says what to fix.
  */
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 
 import { isMetricFamily, METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
 import { redRulesYaml } from '../src/slo/redRules';
+import { fail, readFileOrFail } from './cliFile';
 import { APP_ID } from './sloSource';
 
 const USAGE =
   'usage: npm run --silent red-rules -- <provisioning/plugins/app.yaml | settings file (YAML or JSON)> [--no-service-graph]';
-
-function fail(lines: string[]): never {
-  process.stderr.write(`${lines.join('\n')}\n`);
-  process.exit(2);
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -88,12 +83,7 @@ function main(argv: string[]): void {
   if (!file) {
     fail(['no settings file given', USAGE]);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fail([`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`]);
-  }
+  const text = readFileOrFail(file);
   const conv = conventionsOf(text, file);
   let rules: string;
   try {

@@ -6,17 +6,12 @@
  * with status 2 and says what to fix; validation warnings (an alert that can never fire) go to
  * stderr while the rules still print. docs/slos.md.
  */
-import { readFileSync } from 'node:fs';
 
 import { generateRules, rulesYaml } from '../src/slo/rules';
+import { fail, readFileOrFail } from './cliFile';
 import { readSloSource, warningLines } from './sloSource';
 
 const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml | provisioning/plugins/app.yaml> [--grafana-url <url>]';
-
-function fail(lines: string[]): never {
-  process.stderr.write(`${lines.join('\n')}\n`);
-  process.exit(2);
-}
 
 function main(argv: string[]): void {
   let file: string | undefined;
@@ -40,12 +35,7 @@ function main(argv: string[]): void {
   if (!file) {
     fail(['no SLO file given', USAGE]);
   }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fail([`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`]);
-  }
+  const text = readFileOrFail(file);
   const parsed = readSloSource(text, file);
   if (!parsed.ok) {
     fail([`${file}: invalid SLO definitions:`, ...parsed.errors.map((e) => `  - ${e}`)]);
