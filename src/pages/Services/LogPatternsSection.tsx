@@ -13,9 +13,8 @@ import {
   SceneTimeRangeState,
   SceneTimeRangeTransformerBase,
 } from '@grafana/scenes';
-import { Alert, Badge, Button, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Badge, Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { comparePatterns, LogPattern, sampleLines } from '../../analysis/logPatterns';
-import { Problem } from '../../components/states/PivotStates';
 import type { LogConventions } from '../../datasources/conventions';
 import { logql } from '../../datasources';
 import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
@@ -25,6 +24,7 @@ import { buildQueries, sectionDataState } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { textValues } from '../../utils/i18nValues';
 import { exploreUrl, traceUrl, UrlTimeRange } from '../../utils/links';
+import { ComparisonTable, sampleStatus } from './comparisonParts';
 
 export const PATTERN_REFS = { current: 'patternsCurrent', previous: 'patternsPrevious' } as const;
 /** Patterns listed: new and grown ones come first. */
@@ -108,20 +108,12 @@ function PatternsListRenderer({ model }: SceneComponentProps<PatternsList>) {
   const heading = (
     <Text element="h3">{t('pivot.services.patterns.title', 'Error-log patterns, new and grown first')}</Text>
   );
-  if (state.kind === 'loading' || !current) {
-    return (
-      <LoadingPlaceholder
-        text={t('pivot.services.patterns.loading-previous', 'Loading the error logs of the window before…')}
-      />
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <Problem
-        title={t('pivot.services.patterns.previous-failed', 'Loki could not load the error logs of the window before')}
-        message={state.message}
-      />
-    );
+  const status = sampleStatus(state, current, {
+    loading: t('pivot.services.patterns.loading-previous', 'Loading the error logs of the window before…'),
+    failed: t('pivot.services.patterns.previous-failed', 'Loki could not load the error logs of the window before'),
+  });
+  if (status || !current) {
+    return status;
   }
   const now = sampleLines(current.series, conv.traceId);
   const before = sampleLines(previous?.series ?? [], conv.traceId);
@@ -199,24 +191,21 @@ function statusBadge(p: LogPattern) {
 }
 
 function PatternTable({ patterns, service, conv, loki, range }: TableProps) {
-  const styles = useStyles2(getStyles);
   return (
-    <table className={styles.table} data-testid={PATTERNS_TEST_IDS.list}>
-      <thead>
-        <tr>
-          <th>{t('pivot.services.patterns.status', 'Change')}</th>
-          <th>{t('pivot.services.patterns.pattern', 'Pattern')}</th>
-          <th>{t('pivot.services.patterns.now', 'This window')}</th>
-          <th>{t('pivot.services.patterns.before', 'Window before')}</th>
-          <th>{t('pivot.services.patterns.pivots', 'Lines')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {patterns.map((p) => (
-          <PatternRow key={p.pattern} pattern={p} service={service} conv={conv} loki={loki} range={range} />
-        ))}
-      </tbody>
-    </table>
+    <ComparisonTable
+      data-testid={PATTERNS_TEST_IDS.list}
+      headings={[
+        t('pivot.services.patterns.status', 'Change'),
+        t('pivot.services.patterns.pattern', 'Pattern'),
+        t('pivot.services.patterns.now', 'This window'),
+        t('pivot.services.patterns.before', 'Window before'),
+        t('pivot.services.patterns.pivots', 'Lines'),
+      ]}
+    >
+      {patterns.map((p) => (
+        <PatternRow key={p.pattern} pattern={p} service={service} conv={conv} loki={loki} range={range} />
+      ))}
+    </ComparisonTable>
   );
 }
 
@@ -318,16 +307,6 @@ export function logPatternsSection(ctx: PivotContext, service: string): PillarSe
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
-  table: css({
-    width: '100%',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      textAlign: 'left',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
   pattern: css({ fontFamily: theme.typography.fontFamilyMonospace, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }),
   lines: css({
     listStyle: 'none',

@@ -11,7 +11,7 @@ import {
   SceneObjectState,
   SceneQueryRunner,
 } from '@grafana/scenes';
-import { Alert, LoadingPlaceholder, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import {
   SHOWN_SUSPECTS,
   SUSPECT_REFS,
@@ -21,7 +21,6 @@ import {
 } from '../../analysis/suspectFrames';
 import type { Suspect } from '../../analysis/suspects';
 import { formatRatio } from '../../analysis/serviceGraphFrames';
-import { Problem } from '../../components/states/PivotStates';
 import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
 import {
   failingSpansWith,
@@ -35,6 +34,7 @@ import { buildQueries, sectionDataState } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { textValues } from '../../utils/i18nValues';
 import { exploreUrl, graphUrl, serviceUrl, UrlTimeRange } from '../../utils/links';
+import { ComparisonTable, sampleStatus } from './comparisonParts';
 
 /** A TraceQL search whose answer is Grafana's `Spans` table: one row per span, a field per attribute. */
 export interface TempoSpansQuery extends SceneDataQuery {
@@ -93,28 +93,20 @@ function SuspectsListRenderer({ model }: SceneComponentProps<SuspectsList>) {
   const { value } = sceneGraph.getTimeRange(model).useState();
   const range: UrlTimeRange = { from: value.from.valueOf(), to: value.to.valueOf() };
   const state = sectionDataState(baseline);
-  if (state.kind === 'loading' || !failing) {
-    return (
-      <LoadingPlaceholder
-        text={t(
-          'pivot.services.suspects.loading-baseline',
-          'Loading the other spans of {{service}} to compare with…',
-          textValues({ service })
-        )}
-      />
-    );
-  }
-  if (state.kind === 'error') {
-    return (
-      <Problem
-        title={t(
-          'pivot.services.suspects.baseline-failed',
-          'Tempo could not load the other spans of {{service}}',
-          textValues({ service })
-        )}
-        message={state.message}
-      />
-    );
+  const status = sampleStatus(state, failing, {
+    loading: t(
+      'pivot.services.suspects.loading-baseline',
+      'Loading the other spans of {{service}} to compare with…',
+      textValues({ service })
+    ),
+    failed: t(
+      'pivot.services.suspects.baseline-failed',
+      'Tempo could not load the other spans of {{service}}',
+      textValues({ service })
+    ),
+  });
+  if (status || !failing) {
+    return status;
   }
   const view = suspectsView(failing.series, baseline?.series ?? []);
   return (
@@ -145,53 +137,44 @@ interface BodyProps {
 
 function SuspectsBody({ view, service, tempo, range, partial }: BodyProps) {
   const styles = useStyles2(getStyles);
+  const note = (severity: 'info' | 'warning', title: string) => (
+    <Alert severity={severity} data-testid={SUSPECTS_TEST_IDS.view(view.kind)} title={title} />
+  );
   switch (view.kind) {
     case 'not-enough':
-      return (
-        <Alert
-          severity="info"
-          data-testid={SUSPECTS_TEST_IDS.view(view.kind)}
-          title={t(
-            'pivot.services.suspects.not-enough',
-            'Not enough failing spans to compare: {{count}} failing server spans of {{service}} in this window, Pivot needs at least 10. Widen the time range.',
-            textValues({ count: view.failing, service })
-          )}
-        />
+      return note(
+        'info',
+        t(
+          'pivot.services.suspects.not-enough',
+          'Not enough failing spans to compare: {{count}} failing server spans of {{service}} in this window, Pivot needs at least 10. Widen the time range.',
+          textValues({ count: view.failing, service })
+        )
       );
     case 'no-selection':
-      return (
-        <Alert
-          severity="warning"
-          data-testid={SUSPECTS_TEST_IDS.view(view.kind)}
-          title={t(
-            'pivot.services.suspects.no-selection',
-            'Tempo answered without the selected attributes: comparing them needs TraceQL select() (Tempo 2.2 or newer) and spans that carry resource and span attributes such as service.version and http.route.'
-          )}
-        />
+      return note(
+        'warning',
+        t(
+          'pivot.services.suspects.no-selection',
+          'Tempo answered without the selected attributes: comparing them needs TraceQL select() (Tempo 2.2 or newer) and spans that carry resource and span attributes such as service.version and http.route.'
+        )
       );
     case 'no-baseline':
-      return (
-        <Alert
-          severity="info"
-          data-testid={SUSPECTS_TEST_IDS.view(view.kind)}
-          title={t(
-            'pivot.services.suspects.no-baseline',
-            'Every sampled server span of {{service}} in this window failed ({{count}}): there are no succeeding spans to compare with.',
-            textValues({ count: view.failing, service })
-          )}
-        />
+      return note(
+        'info',
+        t(
+          'pivot.services.suspects.no-baseline',
+          'Every sampled server span of {{service}} in this window failed ({{count}}): there are no succeeding spans to compare with.',
+          textValues({ count: view.failing, service })
+        )
       );
     case 'none':
-      return (
-        <Alert
-          severity="info"
-          data-testid={SUSPECTS_TEST_IDS.view(view.kind)}
-          title={t(
-            'pivot.services.suspects.none',
-            'Nothing stands out: no attribute value is clearly more common among the {{failing}} failing spans than among the {{baseline}} others. The cause may be outside the selected attributes (look at the logs and traces below).',
-            textValues({ failing: view.failing, baseline: view.baseline })
-          )}
-        />
+      return note(
+        'info',
+        t(
+          'pivot.services.suspects.none',
+          'Nothing stands out: no attribute value is clearly more common among the {{failing}} failing spans than among the {{baseline}} others. The cause may be outside the selected attributes (look at the logs and traces below).',
+          textValues({ failing: view.failing, baseline: view.baseline })
+        )
       );
     case 'ranked':
       return (
@@ -218,28 +201,25 @@ function SuspectsBody({ view, service, tempo, range, partial }: BodyProps) {
               )}
             />
           )}
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th>{t('pivot.services.suspects.attribute', 'Attribute')}</th>
-                <th>{t('pivot.services.suspects.value', 'Value')}</th>
-                <th>{t('pivot.services.suspects.failing-share', 'Failing spans')}</th>
-                <th>{t('pivot.services.suspects.baseline-share', 'Other spans')}</th>
-                <th>{t('pivot.services.suspects.pivots', 'Pivots')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {view.suspects.map((s) => (
-                <SuspectRow
-                  key={`${s.attribute}\u0000${s.missing}\u0000${s.value}`}
-                  suspect={s}
-                  service={service}
-                  tempo={tempo}
-                  range={range}
-                />
-              ))}
-            </tbody>
-          </table>
+          <ComparisonTable
+            headings={[
+              t('pivot.services.suspects.attribute', 'Attribute'),
+              t('pivot.services.suspects.value', 'Value'),
+              t('pivot.services.suspects.failing-share', 'Failing spans'),
+              t('pivot.services.suspects.baseline-share', 'Other spans'),
+              t('pivot.services.suspects.pivots', 'Pivots'),
+            ]}
+          >
+            {view.suspects.map((s) => (
+              <SuspectRow
+                key={`${s.attribute}\u0000${s.missing}\u0000${s.value}`}
+                suspect={s}
+                service={service}
+                tempo={tempo}
+                range={range}
+              />
+            ))}
+          </ComparisonTable>
           {view.deploy && <DeployNote deploy={view.deploy} service={service} />}
         </div>
       );
@@ -380,14 +360,4 @@ export function suspectsSection(ctx: PivotContext, service: string): PillarSecti
 
 const getStyles = (theme: GrafanaTheme2) => ({
   list: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  table: css({
-    width: '100%',
-    'th, td': {
-      padding: theme.spacing(0.5, 1),
-      textAlign: 'left',
-      borderBottom: `1px solid ${theme.colors.border.weak}`,
-      verticalAlign: 'top',
-    },
-    th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
-  }),
 });
