@@ -140,47 +140,50 @@ function idVerdict(f: FieldValues): { kind?: IdKind; example?: string } {
   return {};
 }
 
-function metricFindings(e: MetricsEvidence): Finding[] {
-  const out: Finding[] = [];
-  for (const f of e.labels) {
-    const v = idVerdict(f);
-    if (v.example !== undefined) {
-      out.push({
-        kind: 'id-metric-label',
-        pillar: 'prometheus',
-        service: f.service,
-        field: f.field,
-        count: f.distinct,
-        capped: f.capped,
-        idKind: v.kind,
-        example: v.example,
-        link: { pillar: 'prometheus', service: f.service, label: f.field },
-        fix: dropMetricLabel(f.service, f.field),
-      });
-    }
+/**
+ * The finding of a label or attribute whose values are ids (or too many to be anything else),
+ * or none: an array, to spread or flatMap.
+ */
+function idFinding(
+  f: FieldValues,
+  kind: 'id-metric-label' | 'id-stream-label' | 'id-span-attribute',
+  link: FindingLink,
+  fix: () => CollectorFix
+): Finding[] {
+  const v = idVerdict(f);
+  if (v.example === undefined) {
+    return [];
   }
-  return out;
+  return [
+    {
+      kind,
+      pillar: link.pillar,
+      service: f.service,
+      field: f.field,
+      count: f.distinct,
+      capped: f.capped,
+      idKind: v.kind,
+      example: v.example,
+      link,
+      fix: fix(),
+    },
+  ];
+}
+
+function metricFindings(e: MetricsEvidence): Finding[] {
+  return e.labels.flatMap((f) =>
+    idFinding(f, 'id-metric-label', { pillar: 'prometheus', service: f.service, label: f.field }, () =>
+      dropMetricLabel(f.service, f.field)
+    )
+  );
 }
 
 function logFindings(e: LogsEvidence): Finding[] {
-  const out: Finding[] = [];
-  for (const f of e.streamLabels) {
-    const v = idVerdict(f);
-    if (v.example !== undefined) {
-      out.push({
-        kind: 'id-stream-label',
-        pillar: 'loki',
-        service: f.service,
-        field: f.field,
-        count: f.distinct,
-        capped: f.capped,
-        idKind: v.kind,
-        example: v.example,
-        link: { pillar: 'loki', service: f.service, label: f.field },
-        fix: moveStreamLabel(f.service, f.field),
-      });
-    }
-  }
+  const out: Finding[] = e.streamLabels.flatMap((f) =>
+    idFinding(f, 'id-stream-label', { pillar: 'loki', service: f.service, label: f.field }, () =>
+      moveStreamLabel(f.service, f.field)
+    )
+  );
   // Personal data in lines: one finding per service, counting every match of every kind.
   const byService = new Map<string, { count: number; kinds: Set<PersonalDataKind>; example: string }>();
   for (const l of e.lines) {
@@ -240,21 +243,7 @@ function traceFindings(e: TracesEvidence): Finding[] {
       });
       continue;
     }
-    const v = idVerdict(a);
-    if (v.example !== undefined) {
-      out.push({
-        kind: 'id-span-attribute',
-        pillar: 'tempo',
-        service: a.service,
-        field: a.field,
-        count: a.distinct,
-        capped: a.capped,
-        idKind: v.kind,
-        example: v.example,
-        link,
-        fix: limitSpanMetrics(a.service, a.field),
-      });
-    }
+    out.push(...idFinding(a, 'id-span-attribute', link, () => limitSpanMetrics(a.service, a.field)));
   }
   for (const s of e.spanNames) {
     const withIds = s.names.filter((n) => idKind(n) === 'url-id' || normaliseRoute(n) !== n);
