@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 
 import { isMetricFamily, METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
 import { redRulesYaml } from '../src/slo/redRules';
-import { fail, readFileOrFail } from './cliFile';
+import { fail, fileArgument, readFileOrFail } from './cliFile';
 import { APP_ID } from './sloSource';
 
 const USAGE =
@@ -66,22 +66,16 @@ function conventionsOf(text: string, file: string): MetricConventions {
 }
 
 function main(argv: string[]): void {
-  let file: string | undefined;
   let serviceGraph = true;
-  for (const arg of argv) {
-    if (arg === '--no-service-graph') {
-      serviceGraph = false;
-    } else if (arg === '-h' || arg === '--help') {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    } else if (arg.startsWith('-') || file !== undefined) {
-      fail([`unexpected argument ${JSON.stringify(arg)}`, USAGE]);
-    } else {
-      file = arg;
+  const file = fileArgument(argv, USAGE, 'no settings file given', (arg) => {
+    if (arg !== '--no-service-graph') {
+      return false;
     }
-  }
-  if (!file) {
-    fail(['no settings file given', USAGE]);
+    serviceGraph = false;
+    return true;
+  });
+  if (file === undefined) {
+    return;
   }
   const text = readFileOrFail(file);
   const conv = conventionsOf(text, file);

@@ -8,32 +8,25 @@
  */
 
 import { generateRules, rulesYaml } from '../src/slo/rules';
-import { fail, readFileOrFail } from './cliFile';
+import { fail, fileArgument, readFileOrFail } from './cliFile';
 import { readSloSource, warningLines } from './sloSource';
 
 const USAGE = 'usage: npm run --silent slo-rules -- <slos.yaml | provisioning/plugins/app.yaml> [--grafana-url <url>]';
 
 function main(argv: string[]): void {
-  let file: string | undefined;
   let grafanaUrl: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--grafana-url') {
-      grafanaUrl = argv[++i];
-      if (!grafanaUrl) {
-        fail(['--grafana-url needs a URL, e.g. https://grafana.example.com', USAGE]);
-      }
-    } else if (arg === '-h' || arg === '--help') {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    } else if (arg.startsWith('-') || file !== undefined) {
-      fail([`unexpected argument ${JSON.stringify(arg)}`, USAGE]);
-    } else {
-      file = arg;
+  const file = fileArgument(argv, USAGE, 'no SLO file given', (arg, next) => {
+    if (arg !== '--grafana-url') {
+      return false;
     }
-  }
-  if (!file) {
-    fail(['no SLO file given', USAGE]);
+    grafanaUrl = next();
+    if (!grafanaUrl) {
+      fail(['--grafana-url needs a URL, e.g. https://grafana.example.com', USAGE]);
+    }
+    return true;
+  });
+  if (file === undefined) {
+    return;
   }
   const text = readFileOrFail(file);
   const parsed = readSloSource(text, file);
