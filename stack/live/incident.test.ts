@@ -413,11 +413,24 @@ describeWhen(CI_PART, 'the incident story on the live native stack (payment faul
       } else {
         const from = startMs / 1000 - 60;
         const to = Date.now() / 1000 + 60;
-        const failing = await tempoSearch(
-          stack.urls.tempo!,
-          '{ resource.service.name = "storefront" && kind = server && status = error }',
-          from,
-          to
+        // Tempo's search of data this recent can answer from part of it (traces still being
+        // cut from the ingesters into blocks): ask again until every failing trace the demo
+        // reported is found, bounded; the healthy ones are read once that has happened.
+        let failing: Awaited<ReturnType<typeof tempoSearch>> = [];
+        await poll(
+          `all ${failedTotal} failing storefront traces in Tempo's search`,
+          90,
+          2000,
+          async () => {
+            failing = await tempoSearch(
+              stack.urls.tempo!,
+              '{ resource.service.name = "storefront" && kind = server && status = error }',
+              from,
+              Date.now() / 1000 + 60
+            );
+            return new Set(failing.map((t) => t.traceID)).size >= failedTotal ? true : undefined;
+          },
+          () => `${new Set(failing.map((t) => t.traceID)).size} found`
         );
         const ok = await tempoSearch(
           stack.urls.tempo!,
