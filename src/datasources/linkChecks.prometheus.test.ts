@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { freePort, RunningPrometheus, startPrometheus } from '../testing/prometheus';
+import { poll } from '../testing/poll';
 import { exemplarStorageFindings, probeExemplars } from './linkChecks';
 import type { DataSourceSummary } from './lookup';
 import type { ProbeClient } from './probes';
@@ -60,27 +61,29 @@ async function serveTarget(): Promise<{ server: Server; target: string }> {
   return { server, target: `127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Asks until `done` holds for the answer, once per scrape interval (1 s), at most 30 times. */
+/** Asks until `done` holds for the answer, once per scrape interval (1 s), at most 31 times. */
 async function probeUntil(
   client: ProbeClient,
   done: (exemplars: number) => boolean
 ): Promise<Awaited<ReturnType<typeof probeExemplars>>> {
-  let probe = await probeExemplars(client, PROM, 'tempo-spanmetrics', Date.now());
-  for (let attempt = 0; attempt < 30 && !(probe.ok && done(probe.exemplars)); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    probe = await probeExemplars(client, PROM, 'tempo-spanmetrics', Date.now());
-  }
-  return probe;
+  let probe: Awaited<ReturnType<typeof probeExemplars>> | undefined;
+  return poll(
+    'the scraped exemplar in the exemplars API',
+    31,
+    1000,
+    async () => {
+      probe = await probeExemplars(client, PROM, 'tempo-spanmetrics', Date.now());
+      return probe.ok && done(probe.exemplars) ? probe : undefined;
+    },
+    () => JSON.stringify(probe)
+  );
 }
 
+/** Whether the target's series has been scraped, asked once per scrape interval, at most 30 times. */
 async function scraped(prom: RunningPrometheus): Promise<boolean> {
-  for (let attempt = 0; attempt < 30; attempt++) {
-    if ((await prom.instant('traces_spanmetrics_latency_count', Date.now() / 1000)).length > 0) {
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return false;
+  return poll('the first scrape of the target', 30, 1000, async () =>
+    (await prom.instant('traces_spanmetrics_latency_count', Date.now() / 1000)).length > 0 ? true : undefined
+  );
 }
 
 describeWithPrometheus('exemplar-storage check against real Prometheus servers', () => {

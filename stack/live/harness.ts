@@ -8,6 +8,7 @@ import { createServer, request, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 import { describeWhen, Requirement, skippedTitle } from '../../src/testing/describeWithPrometheus';
+import { poll, sleep } from '../../src/testing/poll';
 import { HOW_TO_GET } from '../native/nativeStack';
 
 function runs(binary: string, args: string[]): boolean {
@@ -61,30 +62,7 @@ export function describeWherePresent(requirements: Requirement[], name: string, 
 
 export { describeWhen };
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Asks `check` every `intervalMs`, at most `attempts` times, until it returns a value other
- * than undefined; throws with `what` and the last answer described by `check` otherwise.
- */
-export async function poll<T>(
-  what: string,
-  attempts: number,
-  intervalMs: number,
-  check: () => Promise<T | undefined>,
-  last: () => string = () => ''
-): Promise<T> {
-  for (let i = 0; i < attempts; i++) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(
-    `gave up waiting for ${what} after ${attempts} tries every ${intervalMs} ms${last() ? `: ${last()}` : ''}`
-  );
-}
+export { poll, sleep };
 
 export function http(
   method: string,

@@ -13,6 +13,7 @@ import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
 import { promSeries } from '../../testing/frames';
 import { openMetricsText, redMetrics } from '../../testing/openmetrics';
 import { RunningPrometheus, startPrometheus } from '../../testing/prometheus';
+import { poll } from '../../testing/poll';
 import { serviceSloStatuses, SLO_STATUS_REF } from './serviceSlos';
 
 const CONV: MetricConventions = { family: 'tempo-spanmetrics', serviceLabel: 'service' };
@@ -63,16 +64,18 @@ describeWithPrometheus('Services page SLO status query in a real Prometheus', ()
    * alerts, so the query is asked again once per evaluation interval, at most 30 times.
    */
   async function statusOnceEveryAlertIsIn() {
-    let samples = await prom.instant(sloStatusAllServices(), Date.now() / 1000);
-    for (let attempt = 0; attempt < 30; attempt++) {
-      const firing = new Set(samples.filter((s) => s.metric.alertstate === 'firing').map((s) => s.metric.slo));
-      if (firing.has('checkout-availability') && firing.has('hostile-availability')) {
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      samples = await prom.instant(sloStatusAllServices(), Date.now() / 1000);
-    }
-    return samples;
+    let samples: Awaited<ReturnType<typeof prom.instant>> = [];
+    return poll(
+      'the firing alerts of checkout-availability and hostile-availability in the status query',
+      31,
+      1000,
+      async () => {
+        samples = await prom.instant(sloStatusAllServices(), Date.now() / 1000);
+        const firing = new Set(samples.filter((s) => s.metric.alertstate === 'firing').map((s) => s.metric.slo));
+        return firing.has('checkout-availability') && firing.has('hostile-availability') ? samples : undefined;
+      },
+      () => JSON.stringify(samples.map((s) => s.metric))
+    );
   }
 
   afterAll(async () => {
