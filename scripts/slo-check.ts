@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 
 import { budgetRemaining } from '../src/analysis/slo';
+import { getJson } from '../src/cli/http';
 import { checkLatencyThreshold, latencyBoundaries, sliErrorRatio } from '../src/datasources/sloQueries';
 import type { SloDefinition } from '../src/slo/definition';
 import { readSloSource, warningLines } from './sloSource';
@@ -94,77 +95,21 @@ interface VectorSample {
   value: [number, string];
 }
 
-/**
- * Why a request got no answer, from the error fetch throws: its `cause` names the network
- * error (`connect ECONNREFUSED 127.0.0.1:9090`, `getaddrinfo ENOTFOUND prometheus`); a name
- * with several addresses fails with one error per address.
- */
-export function unreachableCause(error: unknown): string {
-  const failure = errorLike(error);
-  // AbortSignal.timeout rejects with a DOMException named TimeoutError.
-  if (failure?.name === 'TimeoutError') {
-    return `no answer within ${QUERY_TIMEOUT_MS / 1000} s`;
-  }
-  const cause = errorLike(failure?.cause);
-  if (Array.isArray(cause?.errors) && cause.errors.length > 0) {
-    return cause.errors.map((e) => errorLike(e)?.message ?? String(e)).join('; ');
-  }
-  if (cause) {
-    return cause.message || String(cause.code ?? cause.name);
-  }
-  return failure?.message ?? String(error);
-}
-
-interface ErrorLike {
-  name?: string;
-  message: string;
-  code?: unknown;
-  cause?: unknown;
-  errors?: unknown[];
-}
+/** Statuses whose body is still Prometheus' JSON with its own error (bad query, timeout, overloaded). */
+const PROMETHEUS_ERROR_STATUSES = [400, 422, 503];
 
 /**
- * Errors are read by shape, not `instanceof`: fetch's come from Node's own realm, which is not
- * the realm of a caller running in a sandbox (jest).
+ * One instant query. Reaching Prometheus and reading its answer go through the same request
+ * helper as `pivot investigate` (src/cli/http.ts): its messages name the URL and the cause.
  */
-function errorLike(value: unknown): ErrorLike | undefined {
-  return typeof value === 'object' && value !== null && typeof (value as ErrorLike).message === 'string'
-    ? (value as ErrorLike)
-    : undefined;
-}
-
-/** The start of a body that is not Prometheus' JSON, on one line, for a message. */
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 120)}…` : line || '(empty body)';
-}
-
 async function instant(base: string, query: string): Promise<VectorSample[]> {
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(`${base}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ query }).toString(),
-      signal: AbortSignal.timeout(QUERY_TIMEOUT_MS),
-    });
-    text = await response.text();
-  } catch (error) {
-    throw new Error(`cannot reach Prometheus at ${base}: ${unreachableCause(error)}`);
-  }
-  let body: { status?: string; error?: string; data?: { resultType: string; result: VectorSample[] } } | undefined;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(
-      `${base}/api/v1/query answered ${response.status} ${response.statusText} with something that is not Prometheus' JSON (is ${base} Prometheus' root URL?): ${excerpt(text)}`
-    );
-  }
+  const { status, body: answer } = await getJson(
+    { backend: 'Prometheus', url: `${base}/api/v1/query`, form: { query }, timeoutMs: QUERY_TIMEOUT_MS },
+    PROMETHEUS_ERROR_STATUSES
+  );
+  const body = answer as { status?: string; error?: string; data?: { resultType: string; result: VectorSample[] } };
   if (body?.status !== 'success') {
-    throw new Error(
-      `Prometheus at ${base} answered ${response.status}: ${body?.error ?? excerpt(text)}; query: ${query}`
-    );
+    throw new Error(`Prometheus at ${base} answered ${status}: ${body?.error ?? 'no error message'}; query: ${query}`);
   }
   if (body.data?.resultType !== 'vector') {
     throw new Error(

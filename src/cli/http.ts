@@ -14,7 +14,10 @@ export interface JsonRequest {
   url: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
+  /** A JSON body (POST). */
   body?: unknown;
+  /** A form body (POST, `application/x-www-form-urlencoded`): a long query does not go in the URL. */
+  form?: Record<string, string>;
   timeoutMs: number;
 }
 
@@ -89,14 +92,16 @@ export async function getJson(req: JsonRequest, okStatuses: number[] = []): Prom
   let response: Response;
   let text: string;
   try {
+    const form = req.form === undefined ? undefined : new URLSearchParams(req.form).toString();
     response = await fetch(req.url, {
-      method: req.method ?? 'GET',
+      method: req.method ?? (form === undefined ? 'GET' : 'POST'),
       headers: {
         Accept: 'application/json',
         ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(form === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }),
         ...req.headers,
       },
-      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      body: form ?? (req.body === undefined ? undefined : JSON.stringify(req.body)),
       signal: AbortSignal.timeout(req.timeoutMs),
       redirect: 'manual',
     });
