@@ -83,6 +83,16 @@ describe('demo started with FAULT_INVENTORY_VERSION=0.2.0 and FAULT_TELEMETRY_HY
     assert.ok(spans.some((s) => s.service === 'storefront' && s.kind === SERVER && s.attributes['user.id'] === 'user-0042'));
     const receipt = logs.find((l) => l.service === 'storefront' && l.body.includes('ada@example.com'));
     assert.deepEqual(JSON.parse(receipt?.body ?? '{}'), { msg: 'receipt sent', to: 'ada@example.com', user_id: 'user-0042' });
+    // The same address percent-encoded, as a URL carries it: the form the collector's regexes miss.
+    assert.ok(logs.some((l) => l.service === 'storefront' && l.body === 'redirect to /account?email=ada%40example.com'));
+    assert.ok(
+      spans.some(
+        (s) =>
+          s.service === 'storefront' &&
+          s.kind === SERVER &&
+          s.attributes['http.request.header.referer'] === 'https://shop.example/account?email=ada%40example.com'
+      )
+    );
 
     const metrics = await callJson('GET', `${demo.url('storefront')}/metrics`);
     assert.match(String(metrics.body), /^storefront_checkouts_total\{[^}]*user_id="user-0042"[^}]*\} [1-9]/m);
@@ -107,7 +117,8 @@ describe('demo started without the start faults', () => {
     const { spans, logs } = await demo.waitFor((t) => t.spans.filter((s) => s.service === 'inventory').length >= 5);
     assert.ok(spans.filter((s) => s.service === 'inventory').every((s) => s.serviceVersion === '0.1.0'));
     assert.ok(!spans.some((s) => 'user.id' in s.attributes));
-    assert.ok(!logs.some((l) => l.body.includes('@')));
+    assert.ok(!logs.some((l) => l.body.includes('@') || l.body.includes('%40')));
+    assert.ok(!spans.some((s) => 'http.request.header.referer' in s.attributes));
     const metrics = await callJson('GET', `${demo.url('storefront')}/metrics`);
     assert.doesNotMatch(String(metrics.body), /storefront_checkouts|user_id/);
   });

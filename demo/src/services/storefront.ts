@@ -5,8 +5,12 @@
  *
  * With FAULT_TELEMETRY_HYGIENE=on (the compose stack) it also misbehaves on purpose, as
  * services do, for telemetry-hygiene checks: the customer's id as `user.id` on its server span
- * and as a label of its `storefront.checkouts` counter (one series per customer), and one log
- * record, `receipt sent`, with the customer's email address in it.
+ * and as a label of its `storefront.checkouts` counter (one series per customer), one log
+ * record, `receipt sent`, with the customer's email address in it, and the address again
+ * percent-encoded in the account page's URL (`/account?email=jane.doe%40example.com`): in a
+ * `redirect to` log line and in the span's `http.request.header.referer`. The collector masks
+ * the receipt's address; the encoded one slips past its regexes, which look for `@`, as real
+ * leaks do (docs/hygiene.md, Personal data).
  */
 import { metrics, trace } from '@opentelemetry/api';
 import { logs, SeverityNumber } from '@opentelemetry/api-logs';
@@ -57,6 +61,9 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
         if (hygieneFault) {
           const userId = String(cart.user?.id ?? 'anonymous');
           span?.setAttribute('user.id', userId);
+          const account = `/account?email=${encodeURIComponent(cart.user?.email ?? 'unknown')}`;
+          span?.setAttribute('http.request.header.referer', `https://shop.example${account}`);
+          log.info(`redirect to ${account}`);
           checkouts?.add(1, { 'user.id': userId });
           // A map body, as structured loggers send: the collector's transform/pii masks emails
           // only in string bodies, and its redaction processor (0.120) only in attributes.

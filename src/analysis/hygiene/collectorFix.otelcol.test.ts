@@ -107,6 +107,52 @@ describeWhen(OTELCOL, 'Hygiene fix snippets against the real Collector', () => {
     }
   });
 
+  it("the fix of a percent-encoded email (the demo storefront's redirect line and referer) validates and matches %40", () => {
+    const report = hygieneReport({
+      metrics: { state: 'not-configured', message: 'none' },
+      logs: {
+        state: 'ok',
+        evidence: {
+          streamsByService: [],
+          streamLabels: [],
+          lines: [{ service: 'storefront', line: 'redirect to /account?email=customer7%40example.com' }],
+        },
+      },
+      traces: {
+        state: 'ok',
+        evidence: {
+          attributes: [
+            {
+              service: 'storefront',
+              scope: 'span',
+              field: 'http.request.header.referer',
+              distinct: 1,
+              capped: false,
+              values: ['https://shop.example/account?email=customer7%40example.com'],
+            },
+          ],
+          spanNames: [],
+        },
+      },
+    });
+    const found = report.findings.map((f) => [f.pillar, f.field, f.personalData, f.fix.component]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['loki', 'log line', ['email'], 'transform/hygiene_redact_logs'],
+        ['tempo', 'http.request.header.referer', ['email'], 'attributes/hygiene'],
+      ])
+    );
+    expect(found).toHaveLength(2);
+    for (const f of report.findings) {
+      const result = validate(validationConfig(f.fix));
+      if (result.status !== 0) {
+        throw new Error(`${f.fix.component} did not validate:\n${result.output}\n${validationConfig(f.fix)}`);
+      }
+    }
+    const logFix = report.findings.find((f) => f.pillar === 'loki')?.fix.snippet ?? '';
+    expect(logFix).toContain('%(?:25)?40');
+  });
+
   it('a misspelt OTTL function or connector key does not validate (the check can fail)', () => {
     const [redact] = fixes(demoEvidence());
     expect(validate(validationConfig(redact).replace('replace_pattern(', 'replace_patern(')).status).toBe(1);

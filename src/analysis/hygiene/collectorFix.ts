@@ -222,10 +222,12 @@ function keyCandidates(label: string): string[] {
 
 /**
  * RE2 patterns for each kind, as a Collector or a LogQL line filter can match them (neither can
- * run a Luhn check). Flags only in groups, so they can be joined with `|`.
+ * run a Luhn check). Flags only in groups, so they can be joined with `|`. An email's `@` may be
+ * percent-encoded, once (`%40`, a query string) or twice (`%2540`, a URL inside a URL): the form
+ * a pattern looking for `@` misses.
  */
 export const PERSONAL_DATA_RE2: Record<PersonalDataKind, string> = {
-  email: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}',
+  email: '[A-Za-z0-9._%+-]+(?:@|%(?:25)?40)[A-Za-z0-9-]+(?:[.][A-Za-z0-9-]+)*[.][A-Za-z]{2,}',
   card: '\\b(?:[0-9]{4}[ -][0-9]{4}[ -][0-9]{4}[ -][0-9]{1,7}|[0-9]{4}[ -][0-9]{6}[ -][0-9]{5}|(?:3[4-8]|4|5[1-5]|2[2-7]|6)[0-9]{11,18})\\b',
   'bearer-token': '(?i:bearer)\\s+[A-Za-z0-9._~+/-]{16,}=*',
   'api-key':

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { countPersonalData, findPersonalData, isCardNumber, luhnValid, maskValue, redactText } from './personalData';
+import { PERSONAL_DATA_RE2 } from './collectorFix';
+import { hygieneReport } from './findings';
+import {
+  countPersonalData,
+  findPersonalData,
+  isCardNumber,
+  luhnValid,
+  maskValue,
+  percentDecode,
+  redactText,
+} from './personalData';
 
 /** A card number of `length` digits from `prefix` and `body` digits, with a valid Luhn check digit. */
 function withCheckDigit(partial: string): string {
@@ -108,6 +118,116 @@ describe('masking', () => {
         const redacted = redactText(`${before} ${secret.value} end`);
         expect(redacted).not.toContain(secret.value.replace(/^Bearer /, ''));
         expect(redacted).toContain(`‹${secret.kind}:`);
+      })
+    );
+  });
+});
+
+describe('percent-encoded emails (a query string, a URL inside a URL)', () => {
+  /** An address as a query value: encoded once (`%40`) or twice (`%2540`). */
+  const encoded = fc
+    .tuple(email, fc.boolean())
+    .map(([address, twice]) => {
+      const once = encodeURIComponent(address);
+      return { address, value: twice ? encodeURIComponent(once) : once };
+    })
+    .filter(({ value }) => !value.includes('@'));
+  const path = fc.array(word, { minLength: 1, maxLength: 3 }).map((w) => `/${w.join('/')}`);
+
+  it('finds the address once decoded, masks the whole encoded value, and never shows it', () => {
+    fc.assert(
+      fc.property(path, encoded, word, fc.nat(99_999), (p, { address, value }, key, order) => {
+        const line = `GET ${p}?${key}=${value}&order=${order} 200`;
+        const found = findPersonalData(line);
+        expect(found.map((f) => f.kind)).toEqual(['email']);
+        expect(line.slice(found[0].start, found[0].end)).toBe(value);
+        const redacted = redactText(line);
+        expect(redacted).not.toContain(value);
+        expect(redacted).not.toContain(address);
+        expect(percentDecode(percentDecode(redacted))).not.toContain(address);
+        expect(redacted).toContain(`&order=${order} 200`);
+      })
+    );
+    expect(findPersonalData('redirect /account?email=jane.doe%40example.com&x=1')).toEqual([
+      { kind: 'email', start: 24, end: 46 },
+    ]);
+  });
+
+  it('finds nothing in ordinary URLs, encoded words and timestamps, or an encoded @ without an address', () => {
+    const ordinary = fc.oneof(
+      fc
+        .tuple(path, word, fc.array(word, { minLength: 1, maxLength: 4 }))
+        .map(([p, k, words]) => `${p}?${k}=${encodeURIComponent(words.join(' / '))}`),
+      fc.integer({ min: 0, max: 4_102_444_800_000 }).map((ms) => encodeURIComponent(new Date(ms).toISOString())),
+      fc.tuple(word, word).map(([a, b]) => `${a}%40${b}`),
+      fc.tuple(word, word).map(([a, b]) => `https://${a}.example.com/${b}?next=%2F${b}%3Fa%3D1`),
+      fc.uuid().map((u) => `/orders/${u}%20x`)
+    );
+    fc.assert(
+      fc.property(fc.array(ordinary, { maxLength: 6 }), (parts) =>
+        expect(findPersonalData(parts.join(' '))).toEqual([])
+      )
+    );
+  });
+
+  it("the Collector fix's pattern (PERSONAL_DATA_RE2.email) closes the encoded form as well as the plain one", () => {
+    const re2 = new RegExp(PERSONAL_DATA_RE2.email, 'g');
+    fc.assert(
+      fc.property(
+        path,
+        fc.oneof(
+          encoded,
+          email.map((a) => ({ address: a, value: a }))
+        ),
+        (p, { address, value }) => {
+          const masked = `GET ${p}?email=${value}&order=7`.replace(re2, '****');
+          expect(findPersonalData(masked)).toEqual([]);
+          expect(percentDecode(percentDecode(masked))).not.toContain(address);
+        }
+      )
+    );
+  });
+
+  it('no finding built from encoded emails in lines and attributes holds the value, raw or decoded', () => {
+    fc.assert(
+      fc.property(encoded, ({ address, value }) => {
+        const report = hygieneReport({
+          metrics: { state: 'not-configured', message: 'none' },
+          logs: {
+            state: 'ok',
+            evidence: {
+              streamsByService: [],
+              streamLabels: [],
+              lines: [{ service: 'storefront', line: `redirect /account?email=${value}` }],
+            },
+          },
+          traces: {
+            state: 'ok',
+            evidence: {
+              attributes: [
+                {
+                  service: 'storefront',
+                  scope: 'span',
+                  field: 'http.request.header.referer',
+                  distinct: 1,
+                  capped: false,
+                  values: [`https://shop.example/account?email=${value}`],
+                },
+              ],
+              spanNames: [],
+            },
+          },
+        });
+        expect(report.findings.map((f) => [f.pillar, f.kind, f.personalData])).toEqual(
+          expect.arrayContaining([
+            ['loki', 'personal-data', ['email']],
+            ['tempo', 'personal-data', ['email']],
+          ])
+        );
+        expect(report.findings).toHaveLength(2);
+        const text = JSON.stringify(report);
+        expect(text).not.toContain(value);
+        expect(text).not.toContain(address);
       })
     );
   });

@@ -1,6 +1,7 @@
 /**
- * Personal data and secrets in text (log lines, attribute values): emails, card numbers (Luhn
- * checked, card-network prefixes), bearer tokens, API keys, IP addresses. A finding carries the
+ * Personal data and secrets in text (log lines, attribute values): emails (also percent-encoded,
+ * as in a query string), card numbers (Luhn checked, card-network prefixes), bearer tokens, API
+ * keys, IP addresses. A finding carries the
  * kind and a mask, never the value (docs/hygiene.md, Personal data). Pure.
  */
 
@@ -54,8 +55,31 @@ interface Detector {
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+
+/** `text` with each `%XX` written as its character (other `%` left as they are); never throws. */
+export function percentDecode(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * Whether a run of URL characters holds an address once percent-decoded (once or twice:
+ * `jane.doe%40example.com`, `jane.doe%2540example.com` in a URL inside a URL). A Collector's
+ * regex redaction looks for `@` and misses these (docs/hygiene.md, Personal data).
+ */
+export function isEncodedEmail(run: string): boolean {
+  if (!/%(?:25)?40/.test(run)) {
+    return false;
+  }
+  const once = percentDecode(run);
+  return new RegExp(EMAIL.source).test(once) || new RegExp(EMAIL.source).test(percentDecode(once));
+}
+
 const DETECTORS: Detector[] = [
-  { kind: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g },
+  { kind: 'email', pattern: EMAIL },
+  // Decoded before matching: a run of URL characters (a path, a query value) whose decoded form
+  // holds an address is an email, masked whole. Runs, not a regex around `%40`: linear time.
+  { kind: 'email', pattern: /[A-Za-z0-9._~%+-]+/g, accept: isEncodedEmail },
   { kind: 'bearer-token', pattern: /\bBearer\s+[A-Za-z0-9\-._~+/]{16,}=*/gi },
   {
     kind: 'api-key',
