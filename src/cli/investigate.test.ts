@@ -15,7 +15,9 @@ import { promql, logql, traceql } from '../datasources';
 import { graphQueries } from '../datasources/serviceGraph';
 import { suspectSpans } from '../datasources/suspectQueries';
 import { startLoopback, Loopback, Recorded } from './fixtures/loopback';
-import { main } from './investigate';
+import { main, withOverrides } from './investigate';
+import type { Options } from './args';
+import { normalizeSettings } from '../settings';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVICE = 'pay"ment $x';
@@ -475,4 +477,21 @@ describe('the pivot bin', () => {
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^pivot investigate: say where the data is/);
   }, 30000);
+});
+
+describe('withOverrides', () => {
+  it("keeps the saved service-name mapping while the command's options replace family and labels", () => {
+    const saved = normalizeSettings({
+      metrics: { family: 'tempo-spanmetrics', serviceLabel: 'job', serviceNames: 'as-is' },
+    });
+    const settings = withOverrides(saved, {
+      family: 'otel-spanmetrics',
+      metricsServiceLabel: 'service_name',
+    } as Options);
+    expect(settings.metrics).toMatchObject({
+      family: 'otel-spanmetrics',
+      serviceLabel: 'service_name',
+      serviceNames: 'as-is',
+    });
+  });
 });

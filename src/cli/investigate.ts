@@ -31,6 +31,7 @@ export function withOverrides(settings: PivotSettings, options: Options): PivotS
   return {
     ...settings,
     metrics: {
+      ...settings.metrics,
       family: options.family ?? settings.metrics.family,
       serviceLabel: options.metricsServiceLabel ?? settings.metrics.serviceLabel,
     },

@@ -470,3 +470,39 @@ describe('new and grown error-log patterns', () => {
     expect(/[\u0000-\u0009\u000b-\u001f\u202e]/.test(text)).toBe(false);
   });
 });
+
+describe('the name logs and traces know the service by', () => {
+  function runWith(service: string, metrics: Record<string, unknown>, backends: Backends) {
+    const settings = normalizeSettings({ metrics });
+    return investigate({ service, since: '15m', sinceMs: 900_000, untilMs: UNTIL, settings, backends, lines: 10 });
+  }
+
+  it('maps job="shop/checkout" to checkout for Loki, Tempo and the service graph, as the Service page does', async () => {
+    const { sent, backends } = recording('shop/checkout');
+    const result = await runWith('shop/checkout', { family: 'tempo-spanmetrics', serviceLabel: 'job' }, backends);
+    const statistics = sent.promql.filter((q) => q.includes('traces_spanmetrics'));
+    expect(statistics.length).toBeGreaterThan(0);
+    statistics.forEach((q) => expect(new Set(promqlValuesOf(q, ['job']))).toEqual(new Set(['shop/checkout'])));
+    sent.logql.forEach((q) => expect(goUnquote(nodeTexts('LogQL', q, 'String')[0])).toBe('checkout'));
+    sent.traceql.forEach((q) => expect(goUnquote(nodeTexts('TraceQL', q, 'String')[0])).toBe('checkout'));
+    const edges = sent.promql.filter((q) => !q.includes('traces_spanmetrics'));
+    expect(edges.flatMap((q) => promqlValuesOf(q, ['server', 'client'])).every((v) => v === 'checkout')).toBe(true);
+    expect(result.sections.links).toMatchObject({
+      status: 'ok',
+      service: expect.stringContaining('/services/shop%2Fcheckout?'),
+      graph: expect.stringContaining('focus=checkout'),
+    });
+  });
+
+  it('keeps the name as it is when the settings say so', async () => {
+    const { sent, backends } = recording('shop/checkout');
+    await runWith(
+      'shop/checkout',
+      { family: 'tempo-spanmetrics', serviceLabel: 'job', serviceNames: 'as-is' },
+      backends
+    );
+    expect(sent.logql.length).toBeGreaterThan(0);
+    sent.logql.forEach((q) => expect(goUnquote(nodeTexts('LogQL', q, 'String')[0])).toBe('shop/checkout'));
+    sent.traceql.forEach((q) => expect(goUnquote(nodeTexts('TraceQL', q, 'String')[0])).toBe('shop/checkout'));
+  });
+});

@@ -27,6 +27,7 @@ import {
 import { familyProbeFromCounts, rankFamilies } from '../datasources/detect';
 import { prometheusProbeQueries } from '../datasources/probes';
 import { graphQueries } from '../datasources/serviceGraph';
+import { logsAndTracesName } from '../datasources/serviceNames';
 import {
   attributeName,
   PATTERN_SAMPLE_LINES,
@@ -188,6 +189,15 @@ export interface InvestigateInput {
   linkBase?: string;
 }
 
+/**
+ * The name logs, traces and the service graph (made from traces) know the service by: the
+ * metrics' name mapped as the Service page maps it (`job="shop/checkout"` is
+ * `service_name="checkout"`: datasources/serviceNames.ts).
+ */
+function tracesName(input: InvestigateInput): string {
+  return logsAndTracesName(input.settings.metrics, input.service);
+}
+
 function failure(error: unknown): { status: 'error'; error: string } {
   return { status: 'error', error: error instanceof Error ? error.message : String(error) };
 }
@@ -287,7 +297,7 @@ async function logsSection(input: InvestigateInput, window: Window): Promise<Out
     return { status: 'error', error: problem };
   }
   try {
-    const query = logql.serviceLogs(input.settings.logs, { service: input.service, errorsOnly: true });
+    const query = logql.serviceLogs(input.settings.logs, { service: tracesName(input), errorsOnly: true });
     const lines = await input.backends.loki(query, window, input.lines);
     return {
       status: 'ok',
@@ -309,7 +319,7 @@ async function traceSection(input: InvestigateInput, window: Window): Promise<Ou
     return notGiven('Tempo');
   }
   try {
-    const query = traceql.failingSpans({ service: input.service });
+    const query = traceql.failingSpans({ service: tracesName(input) });
     const hits = (await tempo.search(query, window, FAILING_TRACES)).filter((h) => h.traceId !== '');
     if (hits.length === 0) {
       return { status: 'skipped', reason: `no failing trace of this service in the window (Tempo search ${query})` };
@@ -374,8 +384,8 @@ async function suspectsSection(input: InvestigateInput, window: Window): Promise
   }
   try {
     const queries = {
-      failing: suspectSpans(input.service, 'failing'),
-      baseline: suspectSpans(input.service, 'baseline'),
+      failing: suspectSpans(tracesName(input), 'failing'),
+      baseline: suspectSpans(tracesName(input), 'baseline'),
     };
     const [failing, baseline] = await Promise.all([
       tempo.spans(queries.failing, window, SAMPLE_TRACES, SPANS_PER_TRACE),
@@ -408,7 +418,10 @@ async function suspectsSection(input: InvestigateInput, window: Window): Promise
     if (TRACEQL_PARSE_ERROR.test(message)) {
       return {
         status: 'ok',
-        queries: { failing: suspectSpans(input.service, 'failing'), baseline: suspectSpans(input.service, 'baseline') },
+        queries: {
+          failing: suspectSpans(tracesName(input), 'failing'),
+          baseline: suspectSpans(tracesName(input), 'baseline'),
+        },
         state: 'no-select',
         failing: 0,
         minFailing: MIN_FAILING_SPANS,
@@ -440,7 +453,7 @@ async function patternsSection(
     return { status: 'error', error: problem };
   }
   try {
-    const query = logql.serviceLogs(input.settings.logs, { service: input.service, errorsOnly: true });
+    const query = logql.serviceLogs(input.settings.logs, { service: tracesName(input), errorsOnly: true });
     const sample = async (window: Window): Promise<SampleLine[]> =>
       (await loki(query, window, PATTERN_SAMPLE_LINES)).map((l) => ({
         timeMs: l.timeMs,
@@ -490,11 +503,12 @@ async function neighboursSection(input: InvestigateInput, window: Window): Promi
     return notGiven('Prometheus');
   }
   try {
-    const queries = graphQueries({ window: input.since, service: input.service });
+    const service = tracesName(input);
+    const queries = graphQueries({ window: input.since, service });
     const answers = await input.backends.prometheus(queries, window);
-    const graph = graphFromMetrics(framesOf(answers), { statsFor: new Set([input.service]) });
-    const view = viewGraph(graph, { focus: input.service, depth: 1 });
-    const rows = neighbourRows(view.graph, input.service);
+    const graph = graphFromMetrics(framesOf(answers), { statsFor: new Set([service]) });
+    const view = viewGraph(graph, { focus: service, depth: 1 });
+    const rows = neighbourRows(view.graph, service);
     const withHealth = (n: (typeof rows.upstream)[number]): Neighbour => ({
       service: n.service,
       kind: n.kind,
@@ -518,7 +532,7 @@ function linksSection(input: InvestigateInput, window: Window, trace: Outcome<Tr
       trace.status === 'ok'
         ? base + traceUrl(trace.traceId, { range, spanId: trace.failureOrigin?.spanId })
         : undefined,
-    graph: base + graphUrl({ range, focus: input.service, depth: 1 }),
+    graph: base + graphUrl({ range, focus: tracesName(input), depth: 1 }),
   };
 }
 
