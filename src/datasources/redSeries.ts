@@ -10,10 +10,14 @@
  * `ratio_rate5m`, `p95_rate5m`). Latency keeps the histogram's own unit (the bucket bounds
  * `le`, and the quantile): the queries below convert to seconds as the raw ones do.
  *
+ * Besides RED_WINDOW, the rules record the request rate, the error ratio and the p95 over
+ * RED_LONG_WINDOW (1 hour, the pages' default time range), so a page over exactly that range
+ * reads each statistic as one instant sample per service (recordedWindowFor).
+ *
  * Every rule reads raw series only (none reads another rule's output), so each can be
  * backfilled on its own with `promtool tsdb create-blocks-from rules`.
  */
-import { METRIC_FAMILIES, MetricConventions, MetricFamily } from './conventions';
+import { METRIC_FAMILIES, MetricConventions, MetricFamily, MetricFamilyInfo } from './conventions';
 import { checkWindow, LabelMatcher, metricName, selector, ServiceRef, sumBy, toSeconds } from './promql';
 import {
   EDGE_LABELS,
@@ -27,10 +31,47 @@ import { checkLabelName, regexAnyOf } from './strings';
 export const RED_WINDOW = '5m';
 /** The latency quantile recorded besides the buckets: the one the pages show. */
 export const RED_QUANTILE = 0.95;
+/**
+ * The long window the rules also record (request rate, error ratio, p95; no buckets): the
+ * pages' default time range (DEFAULT_RANGE in src/scenes/pageControls.ts).
+ */
+export const RED_LONG_WINDOW = '1h';
+
+const RED_WINDOW_SECONDS = 300;
+const RED_LONG_WINDOW_SECONDS = 3600;
 
 const OP_RATE = `rate${RED_WINDOW}`;
 const OP_RATIO = `ratio_rate${RED_WINDOW}`;
 const OP_QUANTILE = `p${Math.round(RED_QUANTILE * 100)}_rate${RED_WINDOW}`;
+const OP_RATE_LONG = `rate${RED_LONG_WINDOW}`;
+const OP_RATIO_LONG = `ratio_rate${RED_LONG_WINDOW}`;
+const OP_QUANTILE_LONG = `p${Math.round(RED_QUANTILE * 100)}_rate${RED_LONG_WINDOW}`;
+
+/**
+ * The recorded window that holds the statistic over a page's whole time range of
+ * `rangeSeconds` (Grafana's `$__range_s`): RED_LONG_WINDOW (`'1h'`) for exactly 3600 s,
+ * RED_WINDOW (`'5m'`) for exactly 300 s; undefined for any other range (or a value that is not
+ * a finite number), when the caller keeps `$__range` and the queries average the recorded
+ * 5-minute rates (a subquery).
+ *
+ * Why an instant read at the range's end is the statistic over the range: a rule over window
+ * W writes, at each evaluation, the raw statistic over the W ending at that evaluation
+ * (rate(x[W]), the ratio of two such rates, the quantile of such bucket rates). An instant
+ * query at the range's end returns the sample the last evaluation wrote, at most one
+ * evaluation interval before the end (1 minute for the 1-hour group, the stack's 15 s for
+ * the 5-minute one), so it is the statistic over a window of exactly the range's length that
+ * ends at most one interval early. The subquery form over 5-minute rates ends at the last
+ * 5-minute clock mark instead: it lags the range's end by up to 5 minutes.
+ */
+export function recordedWindowFor(rangeSeconds: number): string | undefined {
+  if (rangeSeconds === RED_LONG_WINDOW_SECONDS) {
+    return RED_LONG_WINDOW;
+  }
+  if (rangeSeconds === RED_WINDOW_SECONDS) {
+    return RED_WINDOW;
+  }
+  return undefined;
+}
 
 export interface RedSeriesNames {
   /** Requests per second, by service. */
@@ -45,19 +86,55 @@ export interface RedSeriesNames {
   latencyQuantile: string;
 }
 
+/** The series recorded over RED_LONG_WINDOW, by service. */
+export interface RedLongSeriesNames {
+  /** Requests per second over the hour. */
+  requests: string;
+  /**
+   * Failed / all requests over the hour: one series for every service with request series
+   * (0 for a service that never failed, NaN for one with no requests in the hour).
+   */
+  errorRatio: string;
+  /** The RED_QUANTILE latency over the hour, in the histogram's unit. */
+  latencyQuantile: string;
+}
+
 function recordName(level: string, metric: string, op: string): string {
   return metricName(`${level}:${metric}:${op}`);
 }
 
-/** The names Pivot's RED rules record for a family and service label. */
-export function redSeriesNames(conv: MetricConventions): RedSeriesNames {
+function familyParts(conv: MetricConventions): {
+  level: string;
+  requests: string;
+  histogram: string;
+  info: MetricFamilyInfo;
+} {
   const info = METRIC_FAMILIES[conv.family];
   if (!info) {
     throw new Error(`Unknown metric family ${JSON.stringify(conv.family)}`);
   }
   const level = checkLabelName(conv.serviceLabel, 'service label');
-  const requests = info.requests.replace(/_total$/, '');
-  const histogram = info.latencyBucket.replace(/_bucket$/, '');
+  return {
+    level,
+    info,
+    requests: info.requests.replace(/_total$/, ''),
+    histogram: info.latencyBucket.replace(/_bucket$/, ''),
+  };
+}
+
+/** The names Pivot's RED rules record over RED_LONG_WINDOW for a family and service label. */
+export function redLongSeriesNames(conv: MetricConventions): RedLongSeriesNames {
+  const { level, requests, histogram } = familyParts(conv);
+  return {
+    requests: recordName(level, requests, OP_RATE_LONG),
+    errorRatio: recordName(level, `${requests}_failed`, OP_RATIO_LONG),
+    latencyQuantile: recordName(level, histogram, OP_QUANTILE_LONG),
+  };
+}
+
+/** The names Pivot's RED rules record for a family and service label. */
+export function redSeriesNames(conv: MetricConventions): RedSeriesNames {
+  const { level, info, requests, histogram } = familyParts(conv);
   return {
     requests: recordName(level, requests, OP_RATE),
     failed: recordName(level, `${requests}_failed`, OP_RATE),
@@ -81,8 +158,9 @@ export interface RecordedOptions {
   /** One service; all services, one series each, when absent. */
   service?: ServiceRef;
   /**
-   * The window the statistic is over. RED_WINDOW reads the recorded value as it is; a longer
-   * one (`$__range`, `1h`) averages the recorded 5-minute rates that tile it (a subquery at
+   * The window the statistic is over. RED_WINDOW and RED_LONG_WINDOW read the recorded value
+   * as it is (an instant read: recordedWindowFor says why that is the statistic over a page's
+   * range of that length); any other (`$__range`, `30m`) averages the recorded 5-minute rates that tile it (a subquery at
    * 5-minute steps, aligned to the clock's 5-minute marks). For a window ending between two
    * marks (every relative time range) that is exactly the raw statistic over the same length
    * ending at the last mark, whatever the traffic (windowStatistics.prometheus.test.ts); at a
@@ -113,6 +191,11 @@ function serviceMatchers(
   return service === undefined ? [] : [{ label: conv.serviceLabel, op: '=', value: service }];
 }
 
+/** The long-window series `name` as it is, summed by the service label (its only label). */
+function longWindow(name: string, matchers: LabelMatcher[], conv: MetricConventions): string {
+  return sumBy([conv.serviceLabel], selector(name, matchers));
+}
+
 /** The recorded series `name` over `window`, summed by `by` (a recorded series has those labels alone). */
 function overWindow(name: string, matchers: LabelMatcher[], window: string, by: string[]): string {
   const series = selector(name, matchers);
@@ -125,28 +208,51 @@ function overWindow(name: string, matchers: LabelMatcher[], window: string, by: 
 /** promql.requestRate from the recorded series. */
 export function recordedRequestRate(conv: MetricConventions, { service, services, window }: RecordedOptions): string {
   const names = redSeriesNames(conv);
-  return overWindow(names.requests, serviceMatchers(conv, service, services), window, [conv.serviceLabel]);
+  const m = serviceMatchers(conv, service, services);
+  if (window === RED_LONG_WINDOW) {
+    return longWindow(redLongSeriesNames(conv).requests, m, conv);
+  }
+  return overWindow(names.requests, m, window, [conv.serviceLabel]);
 }
 
-/** promql.errorRatio from the recorded series (0 for a service that never failed, NaN without requests). */
-export function recordedErrorRatio(conv: MetricConventions, { service, window }: RecordedOptions): string {
+/**
+ * promql.errorRatio from the recorded series (0 for a service that never failed, NaN without
+ * requests). Over RED_LONG_WINDOW, the recorded hourly ratio: one series for every service
+ * with request series, so a table can list the services from it alone.
+ */
+export function recordedErrorRatio(conv: MetricConventions, { service, services, window }: RecordedOptions): string {
   const names = redSeriesNames(conv);
-  const m = serviceMatchers(conv, service);
+  const m = serviceMatchers(conv, service, services);
+  if (window === RED_LONG_WINDOW) {
+    return longWindow(redLongSeriesNames(conv).errorRatio, m, conv);
+  }
   const by = [conv.serviceLabel];
   const requests = overWindow(names.requests, m, window, by);
   return `(${overWindow(names.failed, m, window, by)} or ${requests} * 0) / ${requests}`;
 }
 
-/** promql.latencyQuantile from the recorded buckets, in seconds. */
+/**
+ * promql.latencyQuantile from the recorded series, in seconds: over RED_LONG_WINDOW with
+ * quantile RED_QUANTILE, the recorded hourly quantile; otherwise from the recorded 5-minute
+ * bucket rates (the hour's buckets are not recorded, so another quantile over 1h is the
+ * subquery form).
+ */
 export function recordedLatencyQuantile(
   conv: MetricConventions,
-  { service, window, quantile }: RecordedOptions & { quantile: number }
+  { service, services, window, quantile }: RecordedOptions & { quantile: number }
 ): string {
   if (typeof quantile !== 'number' || !Number.isFinite(quantile) || quantile < 0 || quantile > 1) {
     throw new Error(`Invalid quantile ${String(quantile)}: use a number from 0 to 1, e.g. 0.95`);
   }
   const names = redSeriesNames(conv);
-  const buckets = overWindow(names.latencyBucket, serviceMatchers(conv, service), window, ['le', conv.serviceLabel]);
+  const m = serviceMatchers(conv, service, services);
+  if (window === RED_LONG_WINDOW && quantile === RED_QUANTILE) {
+    return toSeconds(
+      longWindow(redLongSeriesNames(conv).latencyQuantile, m, conv),
+      METRIC_FAMILIES[conv.family].latencyToSeconds
+    );
+  }
+  const buckets = overWindow(names.latencyBucket, m, window, ['le', conv.serviceLabel]);
   return toSeconds(
     `histogram_quantile(${String(quantile)}, ${buckets})`,
     METRIC_FAMILIES[conv.family].latencyToSeconds

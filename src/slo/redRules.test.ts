@@ -6,7 +6,16 @@ import fc from 'fast-check';
 import { parse } from 'yaml';
 
 import { METRIC_FAMILY_LIST } from '../datasources/conventions';
-import { EDGE_SERIES, recordedErrorRatio, recordedRequestRate, redSeriesNames } from '../datasources/redSeries';
+import { errorRatio, latencyQuantile, requestRate } from '../datasources/promql';
+import {
+  EDGE_SERIES,
+  recordedErrorRatio,
+  recordedLatencyQuantile,
+  recordedRequestRate,
+  recordedWindowFor,
+  redLongSeriesNames,
+  redSeriesNames,
+} from '../datasources/redSeries';
 import { expectValidPromQL } from '../testing/grammar';
 import { generateRedRules, redRulesYaml } from './redRules';
 
@@ -26,6 +35,11 @@ describe('redSeriesNames', () => {
     expect(redSeriesNames({ family: 'http-semconv', serviceLabel: 'job' }).requests).toBe(
       'job:http_server_request_duration_seconds_count:rate5m'
     );
+    expect(redLongSeriesNames({ family: 'otel-spanmetrics', serviceLabel: 'service_name' })).toEqual({
+      requests: 'service_name:traces_span_metrics_calls:rate1h',
+      errorRatio: 'service_name:traces_span_metrics_calls_failed:ratio_rate1h',
+      latencyQuantile: 'service_name:traces_span_metrics_duration_milliseconds:p95_rate1h',
+    });
     for (const name of Object.values(EDGE_SERIES)) {
       expect(name).toMatch(/^client_server_connection_type:traces_service_graph_request/);
     }
@@ -57,13 +71,22 @@ describe('redSeriesNames', () => {
     const conv = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 20 }), (service) => {
-        for (const expr of [
-          recordedRequestRate(conv, { service, window: '$__range' }),
-          recordedErrorRatio(conv, { service, window: '5m' }),
-        ]) {
-          expectValidPromQL(expr);
+        for (const window of ['$__range', '5m', '1h']) {
+          for (const expr of [
+            recordedRequestRate(conv, { service, window }),
+            recordedErrorRatio(conv, { service, window }),
+            recordedLatencyQuantile(conv, { service, window, quantile: 0.95 }),
+            recordedRequestRate(conv, { services: [service, 'b'], window }),
+            recordedErrorRatio(conv, { services: [service], window }),
+            recordedLatencyQuantile(conv, { services: [service], window, quantile: 0.95 }),
+          ]) {
+            expectValidPromQL(expr);
+          }
         }
       })
+    );
+    expect(recordedErrorRatio(conv, { service: 'a"} or vector(1) #', window: '1h' })).toBe(
+      'sum by (service) (service:traces_spanmetrics_calls_failed:ratio_rate1h{service="a\\"} or vector(1) #"})'
     );
     expect(recordedRequestRate(conv, { service: 'a"} or vector(1) #', window: '5m' })).toBe(
       'sum by (service) (service:traces_spanmetrics_calls:rate5m{service="a\\"} or vector(1) #"})'
@@ -73,18 +96,86 @@ describe('redSeriesNames', () => {
     );
     expect(() => recordedRequestRate(conv, { window: '5m] or vector(1) [5m' })).toThrow(/Invalid PromQL window/);
   });
+
+  it('reads the 1-hour series as one instant sample per service, in seconds for the quantile', () => {
+    const conv = { family: 'otel-spanmetrics' as const, serviceLabel: 'service_name' };
+    expect(recordedRequestRate(conv, { window: '1h' })).toBe(
+      'sum by (service_name) (service_name:traces_span_metrics_calls:rate1h)'
+    );
+    expect(recordedErrorRatio(conv, { window: '1h' })).toBe(
+      'sum by (service_name) (service_name:traces_span_metrics_calls_failed:ratio_rate1h)'
+    );
+    expect(recordedLatencyQuantile(conv, { window: '1h', quantile: 0.95 })).toBe(
+      'sum by (service_name) (service_name:traces_span_metrics_duration_milliseconds:p95_rate1h) / 1000'
+    );
+    expect(recordedRequestRate(conv, { services: ['a.b', 'c|d'], window: '1h' })).toBe(
+      'sum by (service_name) (service_name:traces_span_metrics_calls:rate1h{service_name=~"a\\\\.b|c\\\\|d"})'
+    );
+    // No hourly buckets are recorded: another quantile over the hour averages the 5-minute ones.
+    expect(recordedLatencyQuantile(conv, { window: '1h', quantile: 0.5 })).toBe(
+      'histogram_quantile(0.5, sum by (le, service_name) (avg_over_time(service_name:traces_span_metrics_duration_milliseconds_bucket:rate5m[1h:5m]))) / 1000'
+    );
+    // The services list applies to every statistic (it was ignored by the error ratio and quantile).
+    expect(recordedErrorRatio(conv, { services: ['a'], window: '5m' })).toContain('{service_name=~"a"}');
+    expect(recordedLatencyQuantile(conv, { services: ['a'], window: '$__range', quantile: 0.95 })).toContain(
+      '{service_name=~"a"}'
+    );
+    expect(() => recordedErrorRatio(conv, { service: 'a', services: ['b'], window: '1h' })).toThrow(/not both/);
+  });
+});
+
+describe('recordedWindowFor', () => {
+  it('is 1h for a range of exactly 3600 s, 5m for exactly 300 s', () => {
+    expect(recordedWindowFor(3600)).toBe('1h');
+    expect(recordedWindowFor(300)).toBe('5m');
+  });
+
+  it('is undefined for every other range, number or not', () => {
+    for (const other of [0, -3600, 3599, 3600.5, 3601, 299, 301, 7200, 86400, NaN, Infinity, -Infinity]) {
+      expect(recordedWindowFor(other)).toBeUndefined();
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.double(), fc.integer()), (seconds) => {
+        const window = recordedWindowFor(seconds);
+        expect(window).toBe(seconds === 3600 ? '1h' : seconds === 300 ? '5m' : undefined);
+      })
+    );
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        const window = recordedWindowFor(value as number);
+        expect(window === undefined || value === 3600 || value === 300).toBe(true);
+      })
+    );
+  });
 });
 
 describe('redRulesYaml', () => {
-  it('round-trips through a YAML parser, one group per family and one for the service graph', () => {
+  it('round-trips through a YAML parser, two groups per family (5m, 1h) and one for the service graph', () => {
     const conv = { family: 'http-semconv-old' as const, serviceLabel: 'job' };
     const text = redRulesYaml(conv);
     expect(parse(text)).toEqual(generateRedRules(conv));
-    expect(generateRedRules(conv).groups.map((g) => g.name)).toEqual([
-      'pivot-red-http-semconv-old',
-      'pivot-red-service-graph',
+    expect(generateRedRules(conv).groups.map((g) => [g.name, g.interval])).toEqual([
+      ['pivot-red-http-semconv-old', undefined],
+      ['pivot-red-http-semconv-old-1h', '1m'],
+      ['pivot-red-service-graph', undefined],
     ]);
-    expect(generateRedRules(conv, { serviceGraph: false }).groups).toHaveLength(1);
+    expect(generateRedRules(conv, { serviceGraph: false }).groups).toHaveLength(2);
+  });
+
+  it('records the 1-hour request rate, error ratio and p95 from raw series only, each the raw query at 1h', () => {
+    const conv = { family: 'otel-spanmetrics' as const, serviceLabel: 'service_name' };
+    const group = generateRedRules(conv).groups[1];
+    const names = redLongSeriesNames(conv);
+    expect(group.rules.map((r) => r.record)).toEqual([names.requests, names.errorRatio, names.latencyQuantile]);
+    const [requests, ratio, p95] = group.rules.map((r) => r.expr);
+    expect(requests).toBe(requestRate(conv, { window: '1h' }));
+    expect(ratio).toBe(errorRatio(conv, { window: '1h' }));
+    // The raw p95 in seconds is the recorded one (histogram's unit) divided by 1000 for milliseconds.
+    expect(latencyQuantile(conv, { window: '1h', quantile: 0.95 })).toBe(`${p95} / 1000`);
+    const recorded = generateRedRules(conv).groups.flatMap((g) => g.rules.map((r) => r.record));
+    for (const rule of group.rules) {
+      expect(recorded.some((name) => rule.expr.includes(name))).toBe(false);
+    }
   });
 });
 

@@ -1,8 +1,10 @@
 /**
  * Pivot's RED recording rules (docs/scaling.md#recording-rules), used by `npm run red-rules`:
  * per service, the request rate, the failed-request rate, the error ratio, the latency bucket
- * rates and the p95 latency over RED_WINDOW, for one metric family and service label; per
- * service-graph edge, the request and failed rates, the server latency bucket rates and p95.
+ * rates and the p95 latency over RED_WINDOW, for one metric family and service label, and the
+ * request rate, error ratio and p95 over RED_LONG_WINDOW (1 hour) in a group of its own that
+ * runs once a minute; per service-graph edge, the request and failed rates, the server latency
+ * bucket rates and p95.
  *
  * Each expression is the raw query the pages send (promql.ts, serviceGraph.ts) at RED_WINDOW,
  * so a recorded series equals the raw answer at the instant the rule ran; the names and the
@@ -12,7 +14,14 @@
  */
 import type { MetricConventions } from '../datasources/conventions';
 import { errorRatio, familySelector, rate, requestRate, selector, sumBy } from '../datasources/promql';
-import { EDGE_SERIES, RED_QUANTILE, RED_WINDOW, redSeriesNames } from '../datasources/redSeries';
+import {
+  EDGE_SERIES,
+  RED_LONG_WINDOW,
+  RED_QUANTILE,
+  RED_WINDOW,
+  redLongSeriesNames,
+  redSeriesNames,
+} from '../datasources/redSeries';
 import {
   EDGE_LABELS,
   edgeFailedRate,
@@ -30,8 +39,19 @@ export interface RedRule {
 
 export interface RedRuleGroup {
   name: string;
+  /** How often Prometheus evaluates the group; its global evaluation_interval when absent. */
+  interval?: string;
   rules: RedRule[];
 }
+
+/**
+ * How often the 1-hour rules run. A rate over 1 hour reads 12x the samples of one over 5
+ * minutes (240 per series at a 15 s scrape) and moves little in a minute; once a minute, the
+ * group reads a quarter of what it would at the stack's 15 s (3x the 5-minute rules' samples
+ * per second, not 12x), and a page's instant read ends at most 1 minute before the range's end
+ * (docs/scaling.md#recording-rules).
+ */
+export const RED_LONG_INTERVAL = '1m';
 
 export interface RedRuleOptions {
   /** Also record the service-graph edge statistics (on by default). */
@@ -59,9 +79,28 @@ export function redRuleGroup(conv: MetricConventions): RedRuleGroup {
   };
 }
 
+/**
+ * The per-service rules over RED_LONG_WINDOW: the statistics a page over exactly 1 hour shows,
+ * each one instant read. The error ratio is one series for every service with request series
+ * (0 for one that never failed), so a table can list the services from it alone.
+ */
+export function redLongRuleGroup(conv: MetricConventions): RedRuleGroup {
+  const names = redLongSeriesNames(conv);
+  const opts = { window: RED_LONG_WINDOW };
+  return {
+    name: `pivot-red-${conv.family}-${RED_LONG_WINDOW}`,
+    interval: RED_LONG_INTERVAL,
+    rules: [
+      rule(names.requests, requestRate(conv, opts)),
+      rule(names.errorRatio, errorRatio(conv, opts)),
+      rule(names.latencyQuantile, latencyQuantileNative(conv, RED_LONG_WINDOW)),
+    ],
+  };
+}
+
 /** The quantile in the histogram's own unit: promql.latencyQuantile before its conversion to seconds. */
-function latencyQuantileNative(conv: MetricConventions): string {
-  const buckets = sumBy(['le', conv.serviceLabel], rate(familySelector(conv, 'latencyBucket'), RED_WINDOW));
+function latencyQuantileNative(conv: MetricConventions, window = RED_WINDOW): string {
+  const buckets = sumBy(['le', conv.serviceLabel], rate(familySelector(conv, 'latencyBucket'), window));
   return `histogram_quantile(${String(RED_QUANTILE)}, ${buckets})`;
 }
 
@@ -83,7 +122,9 @@ export function edgeRuleGroup(): RedRuleGroup {
 }
 
 export function generateRedRules(conv: MetricConventions, options: RedRuleOptions = {}): { groups: RedRuleGroup[] } {
-  return { groups: [redRuleGroup(conv), ...(options.serviceGraph === false ? [] : [edgeRuleGroup()])] };
+  return {
+    groups: [redRuleGroup(conv), redLongRuleGroup(conv), ...(options.serviceGraph === false ? [] : [edgeRuleGroup()])],
+  };
 }
 
 const HEADER = [
