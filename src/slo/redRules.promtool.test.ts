@@ -2,7 +2,8 @@
  * The RED rules under Prometheus' own tooling: `promtool check rules` for every metric family,
  * and a `promtool test rules` suite whose input series have known rates, so each recorded
  * series' value is known in advance (requests 10/s of which 1/s fail, latency all in one
- * bucket; a service that never failed reads 0, not missing).
+ * bucket; a service that never failed reads 0, not missing), and another over 70 minutes whose
+ * last 10 minutes change, so the 1-hour series read other values than the 5-minute ones.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
-import { EDGE_SERIES, redSeriesNames } from '../datasources/redSeries';
+import { EDGE_SERIES, redLongSeriesNames, redSeriesNames } from '../datasources/redSeries';
 import { promqlString } from '../datasources/strings';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { redRulesYaml } from './redRules';
@@ -38,7 +39,7 @@ describeWithPrometheus('RED rules under promtool', () => {
   it.each(METRIC_FAMILY_LIST)('pass promtool check rules: %s', (family) => {
     const file = join(dir, `${family}.rules.yaml`);
     writeFileSync(file, redRulesYaml({ family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel }));
-    expect(promtool(['check', 'rules', file])).toContain('SUCCESS: 9 rules found');
+    expect(promtool(['check', 'rules', file])).toContain('SUCCESS: 12 rules found');
   });
 
   it('record the known rates, ratio and quantile of known traffic (promtool test rules)', () => {
@@ -127,5 +128,73 @@ describeWithPrometheus('RED rules under promtool', () => {
     };
     writeFileSync(join(dir, 'red.test.yaml'), stringify(tests, { lineWidth: 0 }));
     expect(promtool(['test', 'rules', 'red.test.yaml'])).toContain('SUCCESS');
+  });
+
+  it('record the known 1-hour rate, ratio and quantile of traffic that changed in the last 10 minutes', () => {
+    const conv: MetricConventions = { family: 'tempo-spanmetrics', serviceLabel: 'service' };
+    const long = redLongSeriesNames(conv);
+    const names = redSeriesNames(conv);
+    writeFileSync(join(dir, 'red1h.rules.yaml'), redRulesYaml(conv));
+    const calls = (service: string, status: string) =>
+      `traces_spanmetrics_calls_total{service=${promqlString(service)}, span_kind="SPAN_KIND_SERVER", status_code="${status}"}`;
+    const bucket = (service: string, le: string) =>
+      `traces_spanmetrics_latency_bucket{service=${promqlString(service)}, span_kind="SPAN_KIND_SERVER", le="${le}"}`;
+    // One sample a minute for 70 minutes. Requests: 10/s for 60 minutes, 4/s for 5, 16/s for
+    // the last 5 (per minute: 600, 240, 960), so the hour ending at 70m averages 10/s exactly
+    // (also where a version of Prometheus extrapolates from the first sample inside the window:
+    // the minute it misses ran at the hour's mean) and the last 5 minutes 16/s. Failures 1/s
+    // throughout (none for `healthy`): the hour's ratio 0.1, the last 5 minutes' 1/16.
+    // Latency: within 0.1-0.2 s until 65m, within 0.2-0.4 s after.
+    const counter = (perMinute: [number, number, number]) => {
+      const at60 = perMinute[0] * 60;
+      const at65 = at60 + perMinute[1] * 5;
+      return `0+${perMinute[0]}x60 ${at60 + perMinute[1]}+${perMinute[1]}x4 ${at65 + perMinute[2]}+${perMinute[2]}x4`;
+    };
+    const input = [HOSTILE, 'healthy'].flatMap((service) => [
+      {
+        series: calls(service, 'STATUS_CODE_UNSET'),
+        values: service === 'healthy' ? counter([600, 240, 960]) : counter([540, 180, 900]),
+      },
+      ...(service === 'healthy'
+        ? []
+        : [{ series: calls(service, 'STATUS_CODE_ERROR'), values: counter([60, 60, 60]) }]),
+      { series: bucket(service, '0.1'), values: '0+0x70' },
+      { series: bucket(service, '0.2'), values: counter([600, 240, 0]) },
+      { series: bucket(service, '0.4'), values: counter([600, 240, 960]) },
+      { series: bucket(service, '+Inf'), values: counter([600, 240, 960]) },
+    ]);
+    const svc = (service: string) => `{service=${promqlString(service)}}`;
+    const at = (expr: string, value: (service: string) => number) => ({
+      expr,
+      eval_time: '70m',
+      exp_samples: [HOSTILE, 'healthy'].map((service) => ({ labels: `${expr}${svc(service)}`, value: value(service) })),
+    });
+    const tests = {
+      rule_files: ['red1h.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: input,
+          promql_expr_test: [
+            at(long.requests, () => 10),
+            at(names.requests, () => 16),
+            at(long.errorRatio, (service) => (service === 'healthy' ? 0 : 0.1)),
+            at(names.errorRatio, (service) => (service === 'healthy' ? 0 : 1 / 16)),
+            // The hour: 36,000 requests, 31,200 of them within 0.2 s; the 95th (34,200th) is
+            // 3,000 into the 4,800 of 0.2-0.4 s: 0.2 + 0.2 x 0.625 = 0.325 (to a nanosecond:
+            // from per-second rates, the float is 0.32500000000000007). The last 5 minutes: 0.39.
+            {
+              expr: `round(${long.latencyQuantile}, 1e-9)`,
+              eval_time: '70m',
+              exp_samples: [HOSTILE, 'healthy'].map((service) => ({ labels: svc(service), value: 0.325 })),
+            },
+            at(names.latencyQuantile, () => 0.39),
+          ],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'red1h.test.yaml'), stringify(tests, { lineWidth: 0 }));
+    expect(promtool(['test', 'rules', 'red1h.test.yaml'])).toContain('SUCCESS');
   });
 });
