@@ -5,12 +5,20 @@
  * Pivot's Collector with the stack's own config and its cardinality guard, the demo services)
  * with FAULT_TELEMETRY_HYGIENE=on, driven by a bounded number of checkouts. The storefront's
  * misbehaviour (docs/local-stack.md, Faults chosen at start) must be named: `user_id` on its
- * `storefront_checkouts_total` counter and `user.id` on its spans; the customer's email in its
- * `receipt sent` records is masked by the Collector before Loki (so no Loki finding); and the
- * guard must keep `user.id` out of the span metrics. Skipped with the reason where a part is
- * missing (Loki and Tempo are optional on every machine).
+ * `storefront_checkouts_total` counter and `user.id` on its spans, and the customer's email
+ * percent-encoded in its `redirect to /account?email=…` lines and `http.request.header.referer`
+ * (the form the stack's Collector regexes, which look for `@`, let through), each masked and
+ * with a fix the real Collector validates; the plain email in its `receipt sent` records is
+ * masked by the Collector before Loki; and the guard must keep `user.id` out of the span
+ * metrics. Skipped with the reason where a part is missing (Loki and Tempo are optional on
+ * every machine).
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { customerEmail } from '../analysis/fixtures/hygieneEvidence';
+import { validationConfig } from '../analysis/hygiene/collectorFix';
 import { hygieneReport } from '../analysis/hygiene/findings';
 import {
   checkouts,
@@ -25,8 +33,8 @@ import {
 import { demoInstalled, findBinaries, NativeStack, startNativeStack } from '../../stack/native/nativeStack';
 import { PROMETHEUS, Requirement } from '../testing/describeWithPrometheus';
 import { hygieneClient } from '../testing/hygieneClient';
-import { OTELCOL } from '../testing/otelcol';
-import { collectHygieneEvidence, HygieneTargets } from './hygieneQueries';
+import { OTELCOL, requireOtelcol } from '../testing/otelcol';
+import { collectHygieneEvidence, HygieneTargets, lokiFindingQuery } from './hygieneQueries';
 
 jest.setTimeout(10 * 60 * 1000);
 
@@ -70,9 +78,23 @@ describeWherePresent(
         );
         return res.status === 200 && (res.text.match(/receipt sent/g) ?? []).length >= CHECKOUTS ? true : undefined;
       });
+      await poll('the redirect lines in Loki', 180, 1000, async () => {
+        const q = encodeURIComponent('{service_name="storefront"} |= "redirect to /account?email="');
+        const res = await http(
+          'GET',
+          `${stack.urls.loki}/loki/api/v1/query_range?query=${q}&start=${startMs - 120_000}000000&limit=1000`
+        );
+        return res.status === 200 && (res.text.match(/redirect to/g) ?? []).length >= CHECKOUTS ? true : undefined;
+      });
       await poll('user.id values in Tempo', 180, 1000, async () => {
         const res = await http('GET', `${stack.urls.tempo}/api/v2/search/tag/span.user.id/values`);
         return res.status === 200 && (res.text.match(/user-/g) ?? []).length >= SAMPLED_AT_LEAST ? true : undefined;
+      });
+      await poll('referer values in Tempo', 180, 1000, async () => {
+        const res = await http('GET', `${stack.urls.tempo}/api/v2/search/tag/span.http.request.header.referer/values`);
+        return res.status === 200 && (res.text.match(/%40example/g) ?? []).length >= SAMPLED_AT_LEAST
+          ? true
+          : undefined;
       });
     });
 
@@ -80,7 +102,7 @@ describeWherePresent(
       await stack?.stop();
     }, 60 * 1000);
 
-    it('names the storefront: user_id on its counter, the email in its receipts, user.id on its spans', async () => {
+    it('names the storefront: user_id on its counter, user.id on its spans, the encoded email in its lines and referer, masked, each fix valid', async () => {
       const targets: HygieneTargets = {
         prometheus: { ds: { uid: 'p', name: 'P', type: 'prometheus' }, serviceLabel: 'service_name' },
         loki: { ds: { uid: 'l', name: 'L', type: 'loki' }, serviceLabel: 'service_name' },
@@ -100,11 +122,25 @@ describeWherePresent(
         expect.arrayContaining([
           ['prometheus', 'id-metric-label', 'user_id'],
           ['tempo', 'id-span-attribute', 'user.id'],
+          ['loki', 'personal-data', 'log line'],
+          ['tempo', 'personal-data', 'http.request.header.referer'],
         ])
       );
-      // The receipts' emails never reach Loki: Pivot's Collector (contrib 0.159) masks map-body
-      // values in its redaction processor, so the page rightly finds no personal data there.
-      expect(named.filter(([pillar]) => pillar === 'loki')).toEqual([]);
+      const storefront = report.findings.filter((f) => f.service === 'storefront');
+      const emails = storefront.filter((f) => f.field === 'log line' || f.field === 'http.request.header.referer');
+      expect(emails.map((f) => [f.field, f.kind, f.personalData])).toEqual(
+        expect.arrayContaining([
+          ['log line', 'personal-data', ['email']],
+          ['http.request.header.referer', 'personal-data', ['email']],
+        ])
+      );
+      expect(emails).toHaveLength(2);
+      for (const f of emails) {
+        expect(f.example).toMatch(/^‹email:•+›$/);
+        expect(f.count).toBeGreaterThanOrEqual(SAMPLED_AT_LEAST);
+      }
+      // The receipts' plain emails never reach Loki (the Collector's redaction processor masks
+      // map-body values); the encoded ones in the redirect lines do, and are what the page finds.
       const q = encodeURIComponent('{service_name="storefront"} |= "receipt sent"');
       const stored = await http(
         'GET',
@@ -112,9 +148,52 @@ describeWherePresent(
       );
       expect(stored.text).toContain('\\"to\\":\\"****\\"');
       expect(stored.text).not.toMatch(/customer\d+@example\.com/);
+      // The Loki finding's link finds the leaking lines: every one a redirect with an encoded address.
+      const link = storefront.find((f) => f.pillar === 'loki' && f.kind === 'personal-data')?.link;
+      const linkQuery = lokiFindingQuery('service_name', 'storefront', link?.pillar === 'loki' ? link : {});
+      const linked = await http(
+        'GET',
+        `${stack.urls.loki}/loki/api/v1/query_range?query=${encodeURIComponent(linkQuery)}&start=${startMs - 120_000}000000&limit=1000`
+      );
+      const lines = (JSON.parse(linked.text).data.result as Array<{ values: Array<[string, string]> }>).flatMap((r) =>
+        r.values.map(([, line]) => line)
+      );
+      expect(lines.length).toBeGreaterThanOrEqual(CHECKOUTS);
+      expect(lines.filter((l) => !/^redirect to \/account\?email=customer\d+%40example\.com$/.test(l))).toEqual([]);
       const label = report.findings.find((f) => f.kind === 'id-metric-label' && f.field === 'user_id');
       expect(label?.count).toBe(CUSTOMERS);
-      expect(JSON.stringify(report)).not.toContain(customerEmail(7));
+      const text = JSON.stringify(report);
+      for (let i = 0; i < CUSTOMERS; i++) {
+        expect(text).not.toContain(customerEmail(i));
+        expect(text).not.toContain(encodeURIComponent(customerEmail(i)));
+      }
+      // Each of the four findings' fixes passes the real Collector's validate.
+      const dir = mkdtempSync(join(tmpdir(), 'pivot-hygiene-demo-'));
+      try {
+        const wanted = storefront.filter((f) =>
+          ['user_id', 'user.id', 'log line', 'http.request.header.referer'].includes(f.field)
+        );
+        expect(wanted).toHaveLength(4);
+        wanted.forEach((f, i) => {
+          const file = join(dir, `fix-${i}.yaml`);
+          writeFileSync(file, validationConfig(f.fix));
+          const run = spawnSync(requireOtelcol(), ['validate', `--config=${file}`], {
+            encoding: 'utf8',
+            timeout: 60_000,
+          });
+          expect({
+            field: f.field,
+            status: run.status,
+            output: run.status === 0 ? '' : `${run.stdout}${run.stderr}`,
+          }).toEqual({
+            field: f.field,
+            status: 0,
+            output: '',
+          });
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('the guard keeps user.id out of the span metrics: only the storefront counter has user_id', async () => {

@@ -119,6 +119,11 @@ describe('which labels and attributes are read', () => {
       'http.method',
       'zone',
     ]);
+    expect(byLikelihood(['http.method', 'http.request.header.referer', 'referrer_policy'])).toEqual([
+      'http.request.header.referer',
+      'referrer_policy',
+      'http.method',
+    ]);
   });
 });
 

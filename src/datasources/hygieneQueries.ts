@@ -289,8 +289,9 @@ export function labelsToRead(names: string[], serviceLabels: string[], tsdb?: Ts
 }
 
 // Words in a label or attribute name that say its values are ids or personal data.
+// A referer is a whole URL, query string included (emails and tokens in links leak through it).
 const LIKELY =
-  /(^|[._-])(id|ids|uid|uuid|user|users|customer|account|email|mail|phone|session|token|key|order|cart|ip|address|addr|card|query|path|url|target|route)($|[._-])|id$/i;
+  /(^|[._-])(id|ids|uid|uuid|user|users|customer|account|email|mail|phone|session|token|key|order|cart|ip|address|addr|card|query|path|url|target|route|referer|referrer)($|[._-])|id$/i;
 
 /** Names whose words suggest ids or personal data first (`user.id`, `client.address`), then the rest, each in the given order. */
 export function byLikelihood(names: string[]): string[] {
