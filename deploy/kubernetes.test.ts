@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { normalizeSettings, PivotJsonData, PROVISIONED_UIDS } from '../src/settings';
+import { SPAN_NAME_STATEMENT, SPANMETRICS_CARDINALITY_LIMIT } from '../src/analysis/hygiene/collectorFix';
 import { collectorProblems, memoryMiB, SAMPLED_TRACES_PROCESSORS } from '../stack/collectorRules';
 import {
   at,
@@ -105,6 +106,28 @@ describe('Kubernetes collector tier', () => {
     expect(feeding[0].exporters).toContain('servicegraph');
     expect(feeding[0].processors).not.toContain('tail_sampling');
     expect(pipelines.metrics.receivers).toEqual(expect.arrayContaining(['spanmetrics', 'servicegraph']));
+  });
+
+  it("guards span-metrics cardinality in the gateway exactly as the local stack's collector does", () => {
+    const local = readYaml('stack/otel-collector/config.yaml');
+    const spanmetrics = at(gatewayConfig, 'connectors', 'spanmetrics') as Yaml;
+    expect(spanmetrics.dimensions).toEqual([]);
+    expect(spanmetrics.aggregation_cardinality_limit).toBe(SPANMETRICS_CARDINALITY_LIMIT);
+    const statements = at(gatewayConfig, 'processors', 'transform/span_names', 'trace_statements');
+    expect(statements).toEqual([{ context: 'span', statements: [SPAN_NAME_STATEMENT, SPAN_NAME_STATEMENT] }]);
+    expect(at(gatewayConfig, 'processors', 'transform/span_names')).toEqual(
+      at(local, 'processors', 'transform/span_names')
+    );
+    // Span names are normalised before both connectors count them; tail sampling never runs there.
+    const feeding = Object.values(collectorPipelines(gatewayConfig)).filter((p) => p.exporters.includes('spanmetrics'));
+    expect(feeding.map((p) => p.processors)).toEqual([['memory_limiter', 'transform/span_names', 'batch']]);
+    // aggregation_cardinality_limit is read from collector-contrib 0.125 on: both tiers run one
+    // release that has it (the one stack/otel-collector/builder-config.yaml builds and validates).
+    for (const workload of [agent, gateway]) {
+      const version = /:(\d+)\.(\d+)\.\d+$/.exec(String(container(workload).image));
+      expect(Number(version?.[1]) * 1000 + Number(version?.[2])).toBeGreaterThanOrEqual(125);
+      expect(container(workload).image).toBe(container(gateway).image);
+    }
   });
 
   it("redacts PII in the gateway exactly as the local stack's collector does, salt from an optional Secret", () => {
