@@ -66,7 +66,7 @@ export async function start({ config, telemetry }: ServiceContext): Promise<Runn
           log.info(`redirect to ${account}`);
           checkouts?.add(1, { 'user.id': userId });
           // A map body, as structured loggers send: the collector's transform/pii masks emails
-          // only in string bodies, and its redaction processor (0.120) only in attributes.
+          // only in string bodies, but its redaction processor (contrib 0.159) masks map values.
           rawLogger.emit({
             severityNumber: SeverityNumber.INFO,
             severityText: 'INFO',
