@@ -16,10 +16,12 @@ import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions, MetricFamily } 
 import * as promql from '../datasources/promql';
 import {
   EDGE_SERIES,
+  RED_LONG_WINDOW,
   RED_WINDOW,
   recordedErrorRatio,
   recordedLatencyQuantile,
   recordedRequestRate,
+  redLongSeriesNames,
   redSeriesNames,
 } from '../datasources/redSeries';
 import {
@@ -45,8 +47,10 @@ import {
 import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
 import { redRulesYaml } from './redRules';
 
-// Half an hour at 15 s: the 10-minute page window at the end sees only full 5-minute rates.
-const GRID = { start: 1_700_000_100, end: 1_700_000_100 + 1800, step: 15 };
+// 70 minutes at 15 s from a 5-minute mark: the 10-minute page window at the end sees only full
+// 5-minute rates, and the hour before the end holds data throughout (the 1-hour rules run once
+// a minute, so they have a sample at the end too).
+const GRID = { start: 1_700_000_100, end: 1_700_000_100 + 4200, step: 15 };
 const AT = GRID.end;
 const PAGE_WINDOW = '10m';
 const RELATIVE = 1e-9;
@@ -237,7 +241,44 @@ describeWithPrometheus('RED recording rules: recorded vs raw on a real Prometheu
       );
     });
 
-    it.each([RED_WINDOW, PAGE_WINDOW])(
+    it('records the 1-hour statistics as the raw queries over the same hour compute them at the same instant', async () => {
+      const long = redLongSeriesNames(c);
+      const hour = { window: RED_LONG_WINDOW };
+      // The 1-hour rules run once a minute, at their group's offset: compare with the raw
+      // queries at the instant of the sample read.
+      const stamps = await prom.instant(`timestamp(${long.requests})`, AT);
+      expect(stamps).toHaveLength(count);
+      const evaluated = stamps[0].value;
+      expect(AT - evaluated).toBeGreaterThanOrEqual(0);
+      expect(AT - evaluated).toBeLessThan(60);
+      const pair = (recorded: string, raw: string) =>
+        Promise.all([prom.instant(recorded, AT), prom.instant(raw, evaluated)]);
+      expectSame(...(await pair(long.requests, promql.requestRate(c, hour))), count);
+      const ratios = await pair(long.errorRatio, promql.errorRatio(c, hour));
+      expectSame(...ratios, count);
+      // One series for every service, the one that never failed at 0.
+      expect(ratios[0].find((s) => s.metric[c.serviceLabel] === 'healthy 😀')?.value).toBe(0);
+      const [recordedP95, rawP95] = await pair(
+        long.latencyQuantile,
+        promql.latencyQuantile(c, { ...hour, quantile: 0.95 })
+      );
+      const toSeconds = METRIC_FAMILIES[family].latencyToSeconds;
+      expectSame(
+        recordedP95.map((s) => ({ ...s, value: s.value * toSeconds })),
+        rawP95,
+        count
+      );
+      // What the page reads over exactly 1 hour is that sample, in seconds.
+      expectSame(
+        ...(await pair(
+          recordedLatencyQuantile(c, { ...hour, quantile: 0.95 }),
+          promql.latencyQuantile(c, { ...hour, quantile: 0.95 })
+        )),
+        count
+      );
+    });
+
+    it.each([RED_WINDOW, PAGE_WINDOW, RED_LONG_WINDOW])(
       'answers the pages’ statistics from the recorded series as the raw queries do (window %s)',
       async (window) => {
         const opts = { window };

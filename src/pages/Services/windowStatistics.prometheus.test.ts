@@ -4,7 +4,9 @@
  * on a real Prometheus with traffic that changes every 5 minutes, so an average of the wrong
  * 5-minute rates shows: for a window ending between two marks (every relative time range), the
  * recorded statistic is exactly the raw one over the same length ending at the last mark
- * (docs/scaling.md#over-a-longer-window).
+ * (docs/scaling.md#over-a-longer-window). Over exactly 1 hour, the page reads the recorded
+ * 1-hour series instead: the raw statistic over the hour ending at the last evaluation of the
+ * 1-hour rules (once a minute), not at the last mark.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { METRIC_FAMILIES } from '../../datasources/conventions';
 import * as promql from '../../datasources/promql';
-import { recordedErrorRatio, recordedRequestRate } from '../../datasources/redSeries';
+import {
+  RED_LONG_WINDOW,
+  recordedErrorRatio,
+  recordedRequestRate,
+  redLongSeriesNames,
+} from '../../datasources/redSeries';
 import { redRulesYaml } from '../../slo/redRules';
 import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
 import { counterFamily, openMetricsText } from '../../testing/openmetrics';
@@ -21,12 +28,18 @@ import { RunningPrometheus, startPrometheus } from '../../testing/prometheus';
 const CONV = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
 const INFO = METRIC_FAMILIES[CONV.family];
 const MARK = 300;
-/** An hour at 15 s from a 5-minute mark, the rules evaluated on the same grid. */
+/**
+ * 70 minutes at 15 s from a 5-minute mark, the rules evaluated on the same grid (the 1-hour
+ * rules once a minute, at the group's own offset within the minute, as a ruler does).
+ */
 const START = 1_700_000_100;
-const END = START + 3600;
+const END = START + 4200;
+const LONG_INTERVAL = 60;
 const STEP = 15;
-const OK_RATES = [5, 1, 20, 3, 8, 2, 13, 1, 7, 4, 9, 6];
-const FAILED_RATES = [1, 0, 4, 2, 0.5, 1, 3, 0, 2, 1, 0.25, 1];
+// 14 rates of 5 minutes: over 70 minutes no hour repeats another (a 12-rate cycle would give
+// every hour the same average).
+const OK_RATES = [5, 1, 20, 3, 8, 2, 13, 1, 7, 4, 9, 6, 40, 30];
+const FAILED_RATES = [1, 0, 4, 2, 0.5, 1, 3, 0, 2, 1, 0.25, 1, 10, 20];
 
 function counter(rates: number[], extra: Record<string, string>) {
   const labels: Record<string, string> = { service: 'checkout', ...extra };
@@ -111,6 +124,38 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
         expect(got).toBeCloseTo(await value(raw, mark), 9);
         // Not vacuous: the traffic changed, so the raw window ending at the query time differs.
         expect(Math.abs(got - (await value(raw, at)))).toBeGreaterThan(1e-3);
+      }
+    }
+  );
+
+  // At least 90 s past the mark, so the last evaluation (at most 60 s back) is past it too.
+  it.each([13 * MARK + 150, 13 * MARK + 270])(
+    'over 1h, %i s into the data: the raw statistic over the hour ending at the last minute, not at the last mark',
+    async (offset) => {
+      const at = START + offset;
+      const mark = at - (at % MARK);
+      const window = RED_LONG_WINDOW;
+      for (const [recorded, raw, subquery] of [
+        [
+          recordedRequestRate(CONV, { window }),
+          promql.requestRate(CONV, { window }),
+          recordedRequestRate(CONV, { window: '$__range' }).replace('$__range', window),
+        ],
+        [
+          recordedErrorRatio(CONV, { window }),
+          promql.errorRatio(CONV, { window }),
+          recordedErrorRatio(CONV, { window: '$__range' }).replaceAll('$__range', window),
+        ],
+      ]) {
+        const got = await value(recorded, at);
+        // The sample read is the last evaluation's, at most one interval before.
+        const evaluated = await value(`timestamp(${redLongSeriesNames(CONV).requests})`, at);
+        expect(at - evaluated).toBeGreaterThanOrEqual(0);
+        expect(at - evaluated).toBeLessThan(LONG_INTERVAL);
+        expect(got).toBeCloseTo(await value(raw, evaluated), 9);
+        // Not vacuous: the subquery form reads the hour ending at the mark, another value here.
+        expect(await value(subquery, at)).toBeCloseTo(await value(raw, mark), 9);
+        expect(Math.abs(got - (await value(raw, mark)))).toBeGreaterThan(1e-3);
       }
     }
   );
