@@ -5,10 +5,11 @@
  * See docs/trace-page.md for the rules in prose.
  */
 export { analyzeTrace } from './trace/analyzeTrace';
-export { timeOnCriticalPath, type CriticalPathShare } from './trace/criticalPath';
+export { criticalPathMs, timeOnCriticalPath, type CriticalPathShare } from './trace/criticalPath';
 export { MAX_EPOCH_MS, traceFrameRows } from './trace/frame';
 export {
   STATUS_ERROR,
+  type CriticalPathColumns,
   type CriticalPathSection,
   type FailureOrigin,
   type ServiceEdge,

@@ -13,7 +13,7 @@ import { comparePatterns, type SampleLine } from '../analysis/logPatterns';
 import { graphFromMetrics, health, viewGraph, type Health, type Sample } from '../analysis/serviceGraph';
 import { MIN_FAILING_SPANS, suspectsView, type VersionFirstSeen } from '../analysis/suspectFrames';
 import type { Suspect } from '../analysis/suspects';
-import { analyzeTrace, timeOnCriticalPath } from '../analysis/traceAnalysis';
+import { analyzeTrace, criticalPathMs, timeOnCriticalPath } from '../analysis/traceAnalysis';
 import { neighbourRows } from '../components/NeighbourhoodGraph/neighbourRows';
 import {
   logql,
@@ -337,7 +337,7 @@ async function traceSection(input: InvestigateInput, window: Window): Promise<Ou
     }
     const analysis = analyzeTrace(frame);
     const origin = analysis.failureOrigin;
-    const total = analysis.criticalPath.reduce((acc, s) => acc + (s.endMs - s.startMs), 0);
+    const total = criticalPathMs(analysis.criticalPathColumns);
     return {
       status: 'ok',
       query,
@@ -355,7 +355,7 @@ async function traceSection(input: InvestigateInput, window: Window): Promise<Ou
         message: origin.statusMessage,
         durationMs: origin.durationMs,
       },
-      criticalPath: timeOnCriticalPath(analysis.criticalPath)
+      criticalPath: timeOnCriticalPath(analysis.criticalPathColumns)
         .slice(0, CRITICAL_PATH_STEPS)
         .map(({ spanId, ms }) => {
           const span = analysis.getSpan(spanId);

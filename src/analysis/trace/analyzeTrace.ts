@@ -1,12 +1,12 @@
 import type { DataFrame } from '@grafana/data';
-import { criticalPathOf } from './criticalPath';
+import { criticalPathOf, sectionsOf } from './criticalPath';
 import { findFailureOrigin } from './failureOrigin';
 import { number, text, TraceColumns, traceColumns, traceFrameRows } from './frame';
 import { summariseServices } from './services';
 import { indexSpans, SpanTable } from './spanTable';
 import { timeWindow } from './timing';
 import { buildTree, SpanTree } from './tree';
-import type { FailureOrigin, TraceAnalysis, TraceAnomalies, TraceSpan } from './types';
+import type { CriticalPathSection, FailureOrigin, TraceAnalysis, TraceAnomalies, TraceSpan } from './types';
 
 /**
  * Analysis of one trace as Grafana's Tempo data source returns it, in named steps: the index
@@ -33,7 +33,8 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   const table = indexSpans(columns, n, anomalies);
   const tree = buildTree(table, columns.parentSpanId, anomalies);
   const { origin, failingSpanCount } = findFailureOrigin(table, tree);
-  const criticalPath = criticalPathOf(table, tree);
+  const criticalPathColumns = criticalPathOf(table, tree);
+  let criticalPath: CriticalPathSection[] | undefined;
   const { services, edges } = summariseServices(table, tree, columns.serviceName);
   const { startMs, endMs, clockSkew } = timeWindow(table, tree);
   anomalies.clockSkew = clockSkew;
@@ -47,7 +48,11 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
     otherRootSpanIds: tree.roots.filter((r) => r !== tree.mainRoot).map((r) => ids[r]),
     failureOrigin: origin >= 0 ? failureOriginOf(spanAt(origin)) : undefined,
     failingSpanCount,
-    criticalPath,
+    get criticalPath() {
+      criticalPath ??= sectionsOf(criticalPathColumns);
+      return criticalPath;
+    },
+    criticalPathColumns,
     services,
     edges,
     startMs,

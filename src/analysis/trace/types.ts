@@ -54,6 +54,18 @@ export interface CriticalPathSection {
   endMs: number;
 }
 
+/**
+ * The critical path as columns: section i is the time `spanIds[i]` held the request up, from
+ * `startMs[i]` to `endMs[i]` (epoch ms), in time order. The form to read on long traces: a
+ * 100,000-span chain has 199,999 sections, and these are three arrays rather than as many objects.
+ */
+export interface CriticalPathColumns {
+  length: number;
+  spanIds: string[];
+  startMs: Float64Array;
+  endMs: Float64Array;
+}
+
 /** Irregular shapes met and how they were handled, so the page can say so. */
 export interface TraceAnomalies {
   /** Spans whose parent is not in the trace: each became a root. */
@@ -88,9 +100,12 @@ export interface TraceAnalysis {
   /**
    * The main root's critical path (see `criticalPathOf`), in time order: contiguous from the
    * root's start to its end, each section inside its span (a span can have several sections).
-   * Empty when the main root has no usable time.
+   * Empty when the main root has no usable time. Built from `criticalPathColumns` when first
+   * read (then kept): on long traces read the columns instead.
    */
-  criticalPath: CriticalPathSection[];
+  readonly criticalPath: CriticalPathSection[];
+  /** The same sections as columns: what the Trace page and the summaries read. */
+  criticalPathColumns: CriticalPathColumns;
   /** Services by name. */
   services: ServiceSummary[];
   /** Service pairs crossed by a parent → child span, by client then server. */

@@ -3,7 +3,7 @@ import { css } from '@emotion/css';
 import { GrafanaTheme2 } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
 import { LinkButton, LoadingPlaceholder, Stack, Text, useStyles2 } from '@grafana/ui';
-import { analyzeTrace, timeOnCriticalPath, TraceAnalysis } from '../../analysis/traceAnalysis';
+import { analyzeTrace, criticalPathMs, timeOnCriticalPath, TraceAnalysis } from '../../analysis/traceAnalysis';
 import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { isTraceId, normalizeTraceId, quoteTraceIdInput } from '../../datasources';
@@ -152,8 +152,8 @@ const LEADERS_SHOWN = 3;
 
 /** The spans that held the request up longest on its critical path (their own time, not their children's). */
 function CriticalPathLeaders({ analysis }: { analysis: TraceAnalysis }) {
-  const leaders = timeOnCriticalPath(analysis.criticalPath).slice(0, LEADERS_SHOWN);
-  const whole = analysis.criticalPath.reduce((sum, s) => sum + s.endMs - s.startMs, 0);
+  const leaders = timeOnCriticalPath(analysis.criticalPathColumns).slice(0, LEADERS_SHOWN);
+  const whole = criticalPathMs(analysis.criticalPathColumns);
   if (leaders.length === 0 || whole <= 0) {
     return null;
   }

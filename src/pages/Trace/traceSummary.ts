@@ -1,7 +1,7 @@
 import { t } from '@grafana/i18n';
 import {
   STATUS_ERROR,
-  type CriticalPathSection,
+  type CriticalPathColumns,
   type TraceAnalysis,
   type TraceAnomalies,
 } from '../../analysis/traceAnalysis';
@@ -27,44 +27,55 @@ export const CRITICAL_PATH_SHOWN = 12;
  * on). A path of more sections keeps the `CRITICAL_PATH_SHOWN` longest, still in time order,
  * and says how many shorter ones lie between them: where the time went stays visible.
  */
-export function criticalPathSteps(analysis: Pick<TraceAnalysis, 'criticalPath' | 'getSpan'>): CriticalPathStep[] {
-  const path = analysis.criticalPath;
-  const shown = longestSections(path, CRITICAL_PATH_SHOWN);
+export function criticalPathSteps(
+  analysis: Pick<TraceAnalysis, 'criticalPathColumns' | 'getSpan'>
+): CriticalPathStep[] {
+  const path = analysis.criticalPathColumns;
   const steps: CriticalPathStep[] = [];
-  let skipped = 0;
-  path.forEach((section, i) => {
-    if (!shown.has(i)) {
-      skipped++;
-      return;
+  let previous = -1;
+  for (const i of longestSections(path, CRITICAL_PATH_SHOWN)) {
+    if (i > previous + 1) {
+      steps.push({ kind: 'skipped', count: i - previous - 1 });
     }
-    if (skipped > 0) {
-      steps.push({ kind: 'skipped', count: skipped });
-      skipped = 0;
-    }
-    const span = analysis.getSpan(section.spanId);
+    previous = i;
+    const spanId = path.spanIds[i];
+    const span = analysis.getSpan(spanId);
     steps.push({
       kind: 'section',
-      spanId: section.spanId,
+      spanId,
       serviceName: span?.serviceName ?? '',
       operationName: span?.operationName ?? '',
-      durationMs: section.endMs - section.startMs,
+      durationMs: path.endMs[i] - path.startMs[i],
       failed: span?.statusCode === STATUS_ERROR,
     });
-  });
-  if (skipped > 0) {
-    steps.push({ kind: 'skipped', count: skipped });
+  }
+  if (path.length > previous + 1) {
+    steps.push({ kind: 'skipped', count: path.length - previous - 1 });
   }
   return steps;
 }
 
-/** Positions of the `count` longest sections (ties: the earlier), all of them when there are no more. */
-function longestSections(path: CriticalPathSection[], count: number): Set<number> {
-  const positions = path.map((_, i) => i);
-  if (path.length <= count) {
-    return new Set(positions);
+/**
+ * Positions of the `count` longest sections (ties: the earlier), in time order; all of them
+ * when there are no more. One pass keeping the longest so far: a 100,000-span chain has
+ * 199,999 sections, too many to sort for twelve.
+ */
+function longestSections(path: CriticalPathColumns, count: number): number[] {
+  const length = (i: number) => path.endMs[i] - path.startMs[i];
+  // The longest so far, longest first; a later section enters only when strictly longer.
+  const best: number[] = [];
+  for (let i = 0; i < path.length; i++) {
+    if (best.length === count && length(i) <= length(best[count - 1])) {
+      continue;
+    }
+    let at = best.length === count ? count - 1 : best.length;
+    while (at > 0 && length(best[at - 1]) < length(i)) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
   }
-  const length = (i: number) => path[i].endMs - path[i].startMs;
-  return new Set(positions.sort((a, b) => length(b) - length(a) || a - b).slice(0, count));
+  return best.sort((a, b) => a - b);
 }
 
 /**
