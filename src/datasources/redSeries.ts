@@ -61,7 +61,8 @@ const OP_QUANTILE_LONG = `p${Math.round(RED_QUANTILE * 100)}_rate${RED_LONG_WIND
  * evaluation interval before the end (1 minute for the 1-hour group, the stack's 15 s for
  * the 5-minute one), so it is the statistic over a window of exactly the range's length that
  * ends at most one interval early. The subquery form over 5-minute rates ends at the last
- * 5-minute clock mark instead: it lags the range's end by up to 5 minutes.
+ * 5-minute clock mark instead: it lags the range's end by up to 5 minutes
+ * (docs/scaling.md#over-exactly-1-hour).
  */
 export function recordedWindowFor(rangeSeconds: number): string | undefined {
   if (rangeSeconds === RED_LONG_WINDOW_SECONDS) {
