@@ -268,14 +268,20 @@ export function recordedProbeRefId(family: MetricFamily): string {
 /**
  * The queries that tell whether Pivot's RED rules run for each of `families`, with the service
  * label of the settings (empty: the family's default): how many services have the recorded
- * request rate now. Sent with the metric-family probe, in the same request.
+ * 5-minute request rate now, and nothing unless the 1-hour one exists too (rules generated
+ * before the 1-hour group, or in the minute before its first evaluation, would leave a page
+ * over 1 hour empty: the pages then send the raw queries). Sent with the metric-family probe,
+ * in the same request.
  */
 export function recordedProbeQueries(
   families: MetricFamily[],
   serviceLabel: string
 ): Array<{ refId: string; expr: string }> {
-  return families.map((family) => ({
-    refId: recordedProbeRefId(family),
-    expr: `count(${redSeriesNames({ family, serviceLabel: serviceLabel || METRIC_FAMILIES[family].defaultServiceLabel }).requests})`,
-  }));
+  return families.map((family) => {
+    const conv = { family, serviceLabel: serviceLabel || METRIC_FAMILIES[family].defaultServiceLabel };
+    return {
+      refId: recordedProbeRefId(family),
+      expr: `count(${redSeriesNames(conv).requests}) and on () count(${redLongSeriesNames(conv).requests})`,
+    };
+  });
 }

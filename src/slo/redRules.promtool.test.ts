@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
-import { EDGE_SERIES, redLongSeriesNames, redSeriesNames } from '../datasources/redSeries';
+import { EDGE_SERIES, recordedProbeQueries, redLongSeriesNames, redSeriesNames } from '../datasources/redSeries';
 import { promqlString } from '../datasources/strings';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { redRulesYaml } from './redRules';
@@ -196,5 +196,37 @@ describeWithPrometheus('RED rules under promtool', () => {
     };
     writeFileSync(join(dir, 'red1h.test.yaml'), stringify(tests, { lineWidth: 0 }));
     expect(promtool(['test', 'rules', 'red1h.test.yaml'])).toContain('SUCCESS');
+  });
+
+  it('find the rules only where both groups run (the probe the pages send)', () => {
+    const family = 'tempo-spanmetrics';
+    const conv: MetricConventions = { family, serviceLabel: 'service' };
+    const [probe] = recordedProbeQueries([family], 'service');
+    writeFileSync(join(dir, 'none.rules.yaml'), 'groups: []\n');
+    const recorded = (name: string, service: string) => ({
+      series: `${name}{service=${promqlString(service)}}`,
+      values: '1x10',
+    });
+    const fiveMinutes = [HOSTILE, 'healthy'].map((service) => recorded(redSeriesNames(conv).requests, service));
+    const hour = [HOSTILE, 'healthy'].map((service) => recorded(redLongSeriesNames(conv).requests, service));
+    const answer = (input: Array<{ series: string; values: string }>, samples: number[]) => ({
+      interval: '1m',
+      input_series: input,
+      promql_expr_test: [
+        { expr: probe.expr, eval_time: '5m', exp_samples: samples.map((value) => ({ labels: '{}', value })) },
+      ],
+    });
+    const tests = {
+      rule_files: ['none.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        // Rules generated before the 1-hour group: the pages keep the raw queries.
+        answer(fiveMinutes, []),
+        answer([...fiveMinutes, ...hour], [2]),
+        answer(hour, []),
+      ],
+    };
+    writeFileSync(join(dir, 'probe.test.yaml'), stringify(tests, { lineWidth: 0 }));
+    expect(promtool(['test', 'rules', 'probe.test.yaml'])).toContain('SUCCESS');
   });
 });
