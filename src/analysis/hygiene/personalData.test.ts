@@ -5,6 +5,7 @@ import {
   countPersonalData,
   findPersonalData,
   isCardNumber,
+  isPublicAddress,
   luhnValid,
   maskValue,
   percentDecode,
@@ -27,7 +28,9 @@ const card = fc
     fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 16, maxLength: 16 })
   )
   .map(([prefix, length, body]) => withCheckDigit((prefix + body).slice(0, length - 1)));
-const ip = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+const anyIp = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+/** Public addresses: the ones that can name a person's connection. */
+const ip = anyIp.filter(isPublicAddress);
 const token = fc.stringMatching(/^[A-Za-z0-9]{20,40}$/);
 const word = fc.stringMatching(/^[a-z]{1,12}$/);
 const email = fc.stringMatching(/^[a-z0-9][a-z0-9._+-]{0,15}@[a-z0-9-]{1,12}\.[a-z]{2,6}$/);
@@ -39,6 +42,36 @@ const secrets = fc.oneof(
   token.map((v) => ({ kind: 'bearer-token', value: `Bearer ${v}` })),
   token.map((v) => ({ kind: 'api-key', value: `sk_live_${v}` }))
 );
+
+describe('IP addresses', () => {
+  it('flags public addresses, not the ranges of the operator’s own machines', () => {
+    for (const address of ['8.8.8.8', '203.0.113.7', '172.32.0.1', '100.128.0.1', '192.169.1.1']) {
+      expect(countPersonalData(`client ${address} connected`)).toEqual({ 'ip-address': 1 });
+    }
+    for (const address of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.20',
+      '169.254.169.254',
+      '100.64.0.10',
+      '0.0.0.0',
+      '224.0.0.251',
+      '255.255.255.255',
+    ]) {
+      expect(countPersonalData(`server.address=${address}`)).toEqual({});
+    }
+  });
+
+  it('never flags an address isPublicAddress rejects, and flags every one it accepts', () => {
+    fc.assert(
+      fc.property(anyIp, (address) => {
+        expect(countPersonalData(`from ${address} to`)).toEqual(isPublicAddress(address) ? { 'ip-address': 1 } : {});
+      })
+    );
+  });
+});
 
 describe('luhnValid', () => {
   it('accepts known card numbers and rejects a changed digit', () => {

@@ -1,7 +1,7 @@
 /**
  * Personal data and secrets in text (log lines, attribute values): emails (also percent-encoded,
  * as in a query string), card numbers (Luhn checked, card-network prefixes), bearer tokens, API
- * keys, IP addresses. A finding carries the
+ * keys, public IP addresses (isPublicAddress). A finding carries the
  * kind and a mask, never the value (docs/hygiene.md, Personal data). Pure.
  */
 
@@ -92,8 +92,37 @@ const DETECTORS: Detector[] = [
     pattern: /(?<![\d.])(?:\d{13,19}|\d{4}(?:([ -])\d{4}\1\d{4}\1\d{1,7}|([ -])\d{6}\2\d{5}))(?![\d.])/g,
     accept: isCardNumber,
   },
-  { kind: 'ip-address', pattern: new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d.])`, 'g') },
+  {
+    kind: 'ip-address',
+    pattern: new RegExp(`(?<![\\d.])${OCTET}(?:\\.${OCTET}){3}(?![\\d.])`, 'g'),
+    accept: isPublicAddress,
+  },
 ];
+
+/**
+ * Whether an IPv4 address can name a person's connection: not one of the ranges that name the
+ * operator's own machines or no machine at all. Loopback (127/8), private (10/8, 172.16/12,
+ * 192.168/16), shared carrier and cluster space (100.64/10), link-local (169.254/16), "this
+ * network" (0/8), multicast and reserved (224 and up) are a service's own infrastructure in
+ * `server.address` or `url.full`, not personal data.
+ */
+export function isPublicAddress(address: string): boolean {
+  const o = address.split('.').map(Number);
+  if (o.length !== 4 || o.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) {
+    return false;
+  }
+  const [a, b] = o;
+  return !(
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168)
+  );
+}
 
 export interface PersonalDataMatch {
   kind: PersonalDataKind;
