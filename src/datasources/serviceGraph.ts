@@ -42,7 +42,7 @@ export interface GraphQueryOptions {
  * `inner(matchers)` over every edge, or over the edges touching `service` on either side. A
  * service calling itself matches both sides; `or` keeps that series once.
  */
-function touching(service: string | undefined, inner: (matchers: LabelMatcher[]) => string): string {
+export function touching(service: string | undefined, inner: (matchers: LabelMatcher[]) => string): string {
   if (service === undefined) {
     return inner([]);
   }
@@ -67,7 +67,7 @@ export interface GraphQuantileOptions extends GraphQueryOptions {
   quantile: number;
 }
 
-function checkQuantile(quantile: number): string {
+export function checkQuantile(quantile: number): string {
   if (typeof quantile !== 'number' || !Number.isFinite(quantile) || quantile < 0 || quantile > 1) {
     throw new Error(`Invalid quantile ${String(quantile)}: use a number from 0 to 1, e.g. 0.95`);
   }
