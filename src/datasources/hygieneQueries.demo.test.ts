@@ -126,6 +126,9 @@ describeWherePresent(
           ['tempo', 'personal-data', 'http.request.header.referer'],
         ])
       );
+      // The stack's own addresses (server.address 127.0.0.1, url.full on loopback) are no one's.
+      const addresses = report.findings.filter((f) => f.personalData?.includes('ip-address'));
+      expect(addresses.map((f) => [f.service, f.field])).toEqual([]);
       const storefront = report.findings.filter((f) => f.service === 'storefront');
       const emails = storefront.filter((f) => f.field === 'log line' || f.field === 'http.request.header.referer');
       expect(emails.map((f) => [f.field, f.kind, f.personalData])).toEqual(
