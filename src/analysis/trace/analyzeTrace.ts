@@ -3,9 +3,9 @@ import { criticalPathOf, sectionsOf } from './criticalPath';
 import { findFailureOrigin } from './failureOrigin';
 import { number, text, TraceColumns, traceColumns, traceFrameRows } from './frame';
 import { summariseServices } from './services';
-import { indexSpans, SpanTable } from './spanTable';
+import { indexSpans } from './spanTable';
 import { timeWindow } from './timing';
-import { buildTree, SpanTree } from './tree';
+import { buildTree } from './tree';
 import type { CriticalPathSection, FailureOrigin, TraceAnalysis, TraceAnomalies, TraceSpan } from './types';
 
 /**
@@ -39,8 +39,11 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   const { startMs, endMs, clockSkew } = timeWindow(table, tree);
   anomalies.clockSkew = clockSkew;
 
-  const spanAt = (v: number) => spanOf(v, table, tree, columns);
-  const { ids, index } = table;
+  // What `getSpan` keeps: only arrays made for this analysis, none of the working arrays
+  // (./scratch.ts) the next analysis reuses.
+  const { ids, index, start, end } = table;
+  const kept: KeptRows = { ids, start, end, parent: tree.parent, depth: tree.depth, columns };
+  const spanAt = (v: number) => spanOf(v, kept);
   return {
     traceId: n > 0 && columns.traceId ? text(columns.traceId, 0) || undefined : undefined,
     spanCount: tree.count,
@@ -66,10 +69,18 @@ export function analyzeTrace(frame: DataFrame | undefined): TraceAnalysis {
   };
 }
 
+/** The rows' columns `getSpan` reads, kept after the analysis. */
+interface KeptRows {
+  ids: string[];
+  start: Float64Array;
+  end: Float64Array;
+  parent: Int32Array;
+  depth: Int32Array;
+  columns: TraceColumns;
+}
+
 /** The span in row `v`, read from the frame on demand: only the spans the page shows are built. */
-function spanOf(v: number, table: SpanTable, tree: SpanTree, columns: TraceColumns): TraceSpan {
-  const { ids, start, end } = table;
-  const { parent, depth } = tree;
+function spanOf(v: number, { ids, start, end, parent, depth, columns }: KeptRows): TraceSpan {
   return {
     spanId: ids[v],
     parentSpanId: parent[v] >= 0 ? ids[parent[v]] : '',

@@ -1,7 +1,7 @@
 import type { SpanTable } from './spanTable';
 import type { SpanTree } from './tree';
 import type { CriticalPathColumns, CriticalPathSection } from './types';
-import { copyInto } from './typedArrays';
+import { scratchFloat64, scratchInt32 } from './scratch';
 
 /**
  * Step 8, the critical path, by the standard definition (the one Jaeger UI and Grafana's trace
@@ -71,21 +71,28 @@ class CriticalPathWalk {
   private readonly cursor: Int32Array;
   /** Per span, where its kept children end in `byEnd`. */
   private readonly keptEnd: Int32Array;
-  rows = new Int32Array(64);
-  starts = new Float64Array(64);
-  ends = new Float64Array(64);
+  readonly rows: Int32Array;
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
   count = 0;
 
   constructor(
     private readonly table: SpanTable,
     private readonly tree: SpanTree
   ) {
+    // Working arrays (./scratch.ts). Each is written before it is read but `cursor`, which
+    // says which spans' children are sorted (and so which slots of the others are written).
     const n = table.n;
-    this.from = new Float64Array(n);
-    this.to = new Float64Array(n);
-    this.byEnd = new Int32Array(tree.childList.length);
-    this.cursor = new Int32Array(n).fill(-1);
-    this.keptEnd = new Int32Array(n);
+    this.from = scratchFloat64('clipFrom', n);
+    this.to = scratchFloat64('clipTo', n);
+    this.byEnd = scratchInt32('byEnd', tree.childList.length);
+    this.cursor = scratchInt32('cursor', n, -1);
+    this.keptEnd = scratchInt32('keptEnd', n);
+    // At most two sections per span of the root's subtree: one per child taken, one when none is left.
+    const most = 2 * tree.subtree[tree.mainRoot];
+    this.rows = scratchInt32('pathRows', most);
+    this.starts = scratchFloat64('pathStarts', most);
+    this.ends = scratchFloat64('pathEnds', most);
   }
 
   run(root: number): void {
@@ -162,20 +169,9 @@ class CriticalPathWalk {
     this.keptEnd[v] = last;
   }
 
-  /** Doubles the section columns: a path has a few hundred sections, a deep chain two per span. */
-  private grow(): void {
-    const size = this.rows.length * 2;
-    this.rows = copyInto(new Int32Array(size), this.rows);
-    this.starts = copyInto(new Float64Array(size), this.starts);
-    this.ends = copyInto(new Float64Array(size), this.ends);
-  }
-
   /** Records `v` on the path from `startMs` to `endMs`, unless that is no time at all (as Jaeger does). */
   private add(v: number, startMs: number, endMs: number): void {
     if (startMs !== endMs) {
-      if (this.count === this.rows.length) {
-        this.grow();
-      }
       const at = this.count++;
       this.rows[at] = v;
       this.starts[at] = startMs;

@@ -1,4 +1,5 @@
 import { text } from './frame';
+import { scratchInt32 } from './scratch';
 import { SelfTimes } from './selfTime';
 import type { SpanTable } from './spanTable';
 import type { SpanTree } from './tree';
@@ -52,7 +53,8 @@ function internServices(
   serviceCol: unknown[] | undefined
 ): Int32Array {
   const { n } = table;
-  const serviceOf = new Int32Array(n);
+  // Written for every visited span before it is read.
+  const serviceOf = scratchInt32('serviceOf', n);
   // A local, not the import, in the loop: see `indexSpans`.
   const readText = text;
   let previousName: string | undefined;

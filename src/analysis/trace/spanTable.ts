@@ -1,9 +1,11 @@
 import { MAX_EPOCH_MS, number, numberOrNaN, text, TraceColumns } from './frame';
+import { scratchUint8 } from './scratch';
 import { SpanIdIndex } from './spanIdIndex';
 import { STATUS_ERROR, TraceAnomalies } from './types';
 
 /**
- * Step 1, the index: one slot per row. The first row of each span id is the span; later rows
+ * Step 1, the index: one slot per row. `alive`, `timed` and `failed` are working arrays
+ * (./scratch.ts), valid until the next analysis. The first row of each span id is the span; later rows
  * repeating the id, and rows without one, are dropped (`alive` is 0) and counted.
  */
 export interface SpanTable {
@@ -32,12 +34,12 @@ export function indexSpans(columns: TraceColumns, n: number, anomalies: TraceAno
   const maxEpochMs = MAX_EPOCH_MS;
   const statusError = STATUS_ERROR;
   const ids: string[] = new Array(n);
-  const alive = new Uint8Array(n);
+  const alive = scratchUint8('alive', n, 0);
   const index = new SpanIdIndex(n, ids);
   const start = new Float64Array(n);
   const end = new Float64Array(n);
-  const timed = new Uint8Array(n);
-  const failed = new Uint8Array(n);
+  const timed = scratchUint8('timed', n, 0);
+  const failed = scratchUint8('failed', n, 0);
   for (let i = 0; i < n; i++) {
     const id = readText(spanIdCol, i);
     ids[i] = id;

@@ -1,11 +1,13 @@
 import { text } from './frame';
+import { scratchInt32, scratchUint8 } from './scratch';
 import type { SpanTable } from './spanTable';
 import type { TraceAnomalies } from './types';
 
 /**
  * Steps 2 to 6, the tree: parents, children, a breadth-first order from every root, parent
  * cycles broken, and what each subtree holds. All with arrays and explicit queues, never
- * recursion, so a 100,000-span chain cannot overflow the stack.
+ * recursion, so a 100,000-span chain cannot overflow the stack. All but `parent` and `depth`
+ * are working arrays (./scratch.ts), valid until the next analysis.
  */
 export interface SpanTree {
   /** The parent row kept, -1 for a root (true root, orphan or broken cycle). */
@@ -71,7 +73,7 @@ export function buildTree(table: SpanTable, parentCol: unknown[] | undefined, an
 function linkParents(table: SpanTable, parentCol: unknown[] | undefined, anomalies: TraceAnomalies) {
   const { n, alive, index } = table;
   const parent = new Int32Array(n).fill(-1);
-  const trueRoot = new Uint8Array(n);
+  const trueRoot = scratchUint8('trueRoot', n, 0);
   // A local, not the import, in the loop: see `indexSpans`.
   const readText = text;
   for (let i = 0; i < n; i++) {
@@ -101,7 +103,7 @@ function linkParents(table: SpanTable, parentCol: unknown[] | undefined, anomali
 /** Step 3, children: counted per parent, then placed (a counting sort, in row order). */
 function childrenOf(parent: Int32Array): { childStart: Int32Array; childList: Int32Array } {
   const n = parent.length;
-  const childStart = new Int32Array(n + 1);
+  const childStart = scratchInt32('childStart', n + 1, 0);
   for (let i = 0; i < n; i++) {
     if (parent[i] >= 0) {
       childStart[parent[i] + 1]++;
@@ -110,8 +112,9 @@ function childrenOf(parent: Int32Array): { childStart: Int32Array; childList: In
   for (let i = 0; i < n; i++) {
     childStart[i + 1] += childStart[i];
   }
-  const childList = new Int32Array(childStart[n]);
-  const fill = childStart.slice(0, n);
+  const childList = scratchInt32('childList', childStart[n]);
+  const fill = scratchInt32('childFill', n);
+  fill.set(childStart.subarray(0, n));
   for (let i = 0; i < n; i++) {
     if (parent[i] >= 0) {
       childList[fill[parent[i]]++] = i;
@@ -134,8 +137,8 @@ class BreadthFirst {
     private readonly childList: Int32Array
   ) {
     const n = parent.length;
-    this.order = new Int32Array(n);
-    this.visited = new Uint8Array(n);
+    this.order = scratchInt32('order', n);
+    this.visited = scratchUint8('visited', n, 0);
     this.depth = new Int32Array(n);
   }
 
@@ -201,8 +204,8 @@ function breakCycles(table: SpanTable, parent: Int32Array, walk: BreadthFirst): 
 /** Step 6, bottom-up (reverse breadth-first): subtree sizes and whether a descendant failed. */
 function summariseSubtrees(order: Int32Array, count: number, parent: Int32Array, failed: Uint8Array) {
   const n = parent.length;
-  const subtree = new Int32Array(n);
-  const failingBelow = new Uint8Array(n);
+  const subtree = scratchInt32('subtree', n, 0);
+  const failingBelow = scratchUint8('failingBelow', n, 0);
   for (let k = count - 1; k >= 0; k--) {
     const v = order[k];
     subtree[v] += 1;
