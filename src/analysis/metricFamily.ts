@@ -1,6 +1,7 @@
 import { DataFrame, FieldType } from '@grafana/data';
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricFamily } from '../datasources/conventions';
 import { familyProbeFromCounts, MetricFamilyProbe, rankFamilies } from '../datasources/detect';
+import { RECORDED_EDGES_PROBE_REF } from '../datasources/recordedEdges';
 import { recordedProbeRefId } from '../datasources/redSeries';
 
 /**
@@ -31,6 +32,11 @@ export function familyProbesFromFrames(frames: DataFrame[]): MetricFamilyProbe[]
 /** Whether the probe found Pivot's recorded RED series for `family` (`recordedProbeQueries`). */
 export function recordedSeriesIn(frames: DataFrame[], family: MetricFamily): boolean {
   return countOf(frames, recordedProbeRefId(family)) > 0;
+}
+
+/** Whether the probe found Pivot's recorded service-graph edge series (`recordedEdgesProbeQuery`). */
+export function recordedEdgesIn(frames: DataFrame[]): boolean {
+  return countOf(frames, RECORDED_EDGES_PROBE_REF) > 0;
 }
 
 export type FamilyChoice =

@@ -12,7 +12,9 @@ import { t } from '@grafana/i18n';
 import { METRIC_FAMILY_LIST } from '../datasources/conventions';
 import type { DataSourceSummary } from '../datasources/lookup';
 import { PROBE_WINDOW_SECONDS, prometheusProbeQueries } from '../datasources/probes';
+import { recordedEdgesProbeQuery } from '../datasources/recordedEdges';
 import { recordedProbeQueries } from '../datasources/redSeries';
+import { recordedEdgesIn } from '../analysis/metricFamily';
 import type { PivotSettings } from '../settings';
 
 interface ProbeQuery {
@@ -23,7 +25,11 @@ interface ProbeQuery {
 /** Probe answers per Grafana runtime (its query runner lives as long as the app), by data source and queries. */
 const answers = new WeakMap<object, Map<string, Promise<DataFrame[]>>>();
 
-/** The probe's queries: the family probe and every family's recorded series for `auto`, else the configured family's recorded series. */
+/**
+ * The probe's queries: the family probe and every family's recorded series for `auto`, else the
+ * configured family's recorded series; and, for any family, the recorded service-graph edges
+ * (their rules can be left out while the per-service ones run: `red-rules --no-service-graph`).
+ */
 export function familyProbeQueries(settings: PivotSettings): ProbeQuery[] {
   const { family, serviceLabel } = settings.metrics;
   let recorded: ProbeQuery[];
@@ -33,6 +39,7 @@ export function familyProbeQueries(settings: PivotSettings): ProbeQuery[] {
     // A service label that is not a label name: the page says so (settingsProblems); no rules to look for.
     recorded = [];
   }
+  recorded.push(recordedEdgesProbeQuery());
   return family === 'auto' ? [...prometheusProbeQueries(), ...recorded] : recorded;
 }
 
@@ -50,6 +57,15 @@ function keyOf(settings: PivotSettings, ds: DataSourceSummary): string {
 /** The probe's answer if it was started in this app load (and did not fail), else undefined. */
 export function startedFamilyProbe(settings: PivotSettings, ds: DataSourceSummary): Promise<DataFrame[]> | undefined {
   return cacheOf().get(keyOf(settings, ds));
+}
+
+/**
+ * Whether Pivot's recorded service-graph edge series exist, from the probe the app started
+ * (App.tsx): undefined when it was not started (a page opened outside the app), false when it
+ * failed (the raw queries answer the same, the rules are an optimisation).
+ */
+export function recordedEdgesFound(settings: PivotSettings, ds: DataSourceSummary): Promise<boolean> | undefined {
+  return startedFamilyProbe(settings, ds)?.then(recordedEdgesIn, () => false);
 }
 
 /** The probe's answer, asked now unless it already was in this app load; a failed probe is asked again next time. */

@@ -16,6 +16,8 @@ import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
 import { graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
+import { recordedGraphQueries } from '../../datasources/recordedEdges';
+import { recordedEdgesFound } from '../../scenes/familyProbe';
 import { sectionDataState } from '../../scenes/dataState';
 import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
 import { textValues } from '../../utils/i18nValues';
@@ -41,6 +43,11 @@ export interface NeighbourhoodGraphState extends DerivedDataOwnerState {
   panel?: VizPanel;
   /** The same neighbourhood as text (NeighboursList), from the same answer as the panel. */
   neighbours?: Neighbours;
+  /**
+   * The graph queries, raw until the app's probe says whether Pivot's recorded edge series
+   * exist (recordedEdges.ts); it becomes `$data` (and runs) once that is known.
+   */
+  runner?: SceneQueryRunner;
   $data?: SceneQueryRunner;
 }
 
@@ -56,12 +63,39 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
   constructor(state: NeighbourhoodGraphState) {
     super({ derivedData: undefined, ...state });
     this.addActivationHandler(() => {
-      const runner = this.state.$data;
-      if (runner) {
-        this._subs.add(runner.subscribeToState(() => this.buildFrames()));
-        this.buildFrames();
+      let cancelled = false;
+      const { $data, runner, ctx, service } = this.state;
+      if ($data) {
+        this.follow($data);
+      } else if (runner && ctx) {
+        const attach = (recorded: boolean) => {
+          if (cancelled) {
+            return;
+          }
+          if (recorded) {
+            runner.setState({ queries: recordedGraphQueries({ window: '$__range', service }) });
+          }
+          // Set on an active object, $data is activated: the queries run now.
+          this.setState({ $data: runner, runner: undefined });
+          this.follow(runner);
+        };
+        const prometheus = ctx.datasources.prometheus;
+        const found = prometheus.ok ? recordedEdgesFound(ctx.settings, prometheus.ds) : undefined;
+        if (found) {
+          found.then(attach);
+        } else {
+          attach(false);
+        }
       }
+      return () => {
+        cancelled = true;
+      };
     });
+  }
+
+  private follow(runner: SceneQueryRunner) {
+    this._subs.add(runner.subscribeToState(() => this.buildFrames()));
+    this.buildFrames();
   }
 
   /** The node graph frames and the list of the neighbourhood, from the answers of the graph queries. */
@@ -113,7 +147,7 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
   return new NeighbourhoodGraph({
     ctx,
     service,
-    $data: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
+    runner: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
     panel: withVerbatimTitle(
       PanelBuilders.nodegraph()
         .setDescription(
@@ -130,7 +164,7 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
 }
 
 function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<NeighbourhoodGraph>) {
-  const { service, problem, panel, neighbours } = model.useState();
+  const { service, problem, panel, neighbours, runner } = model.useState();
   const styles = useStyles2(getStyles);
   if (problem !== undefined || !panel) {
     return (
@@ -141,6 +175,15 @@ function NeighbourhoodGraphRenderer({ model }: SceneComponentProps<Neighbourhood
           showConfigLink
         />
       </div>
+    );
+  }
+  if (runner) {
+    // Waiting for the app's probe: which series the graph reads.
+    return (
+      <LoadingPlaceholder
+        text={t('pivot.neighbours.graph.loading', 'Loading the service graph…')}
+        data-testid={testIds.graph.neighbourhood('loading')}
+      />
     );
   }
   return <NeighbourhoodBody model={model} panel={panel} service={service} neighbours={neighbours} styles={styles} />;

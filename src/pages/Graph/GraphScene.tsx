@@ -32,6 +32,8 @@ import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { traceql } from '../../datasources';
 import { graphQueries } from '../../datasources/serviceGraph';
+import { recordedGraphQueries } from '../../datasources/recordedEdges';
+import { recordedEdgesFound } from '../../scenes/familyProbe';
 import { textValues } from '../../utils/i18nValues';
 import { URL_KEYS } from '../../utils/links';
 import { EdgeList } from './EdgeList';
@@ -65,8 +67,13 @@ export interface GraphSceneState extends DerivedDataOwnerState, GraphControls {
   problem?: string;
   /** The node graph; its data node follows `derivedData`, the frames of a ready `status`. */
   panel: VizPanel;
-  /** The four service-graph queries (instant, over the whole window). */
+  /**
+   * The five service-graph queries (instant, over the whole window): from Pivot's recorded edge
+   * series once the app's probe found them (recordedEdges.ts), else the raw ones.
+   */
   metrics?: SceneQueryRunner;
+  /** Whether `metrics` reads the recorded edge series; undefined until the probe answered. */
+  recordedEdges?: boolean;
   /** Sampled graph, step 1: a search for failing traces; step 2: those traces by id. */
   sampleSearch?: SceneQueryRunner;
   sampleTraces?: SceneQueryRunner;
@@ -130,9 +137,30 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
 
   private onActivate() {
     const { metrics } = this.state;
+    let cancelled = false;
     if (metrics) {
-      this._subs.add(metrics.activate());
       this._subs.add(metrics.subscribeToState(this.onData));
+      const start = (recorded: boolean) => {
+        if (cancelled) {
+          return;
+        }
+        if (recorded && this.state.recordedEdges === undefined) {
+          metrics.setState({ queries: recordedGraphQueries({ window: '$__range' }) });
+        }
+        this.setState({ recordedEdges: recorded });
+        this._subs.add(metrics.activate());
+      };
+      // Asked once per app load (familyProbe.ts); the raw queries when it was not started.
+      const prometheus = this.state.ctx.datasources.prometheus;
+      const found =
+        this.state.recordedEdges === undefined && prometheus.ok
+          ? recordedEdgesFound(this.state.ctx.settings, prometheus.ds)
+          : undefined;
+      if (found) {
+        found.then(start);
+      } else {
+        start(this.state.recordedEdges ?? false);
+      }
     }
     this._subs.add(
       this.subscribeToState((next, prev) => {
@@ -147,7 +175,10 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     } else {
       this.refresh();
     }
-    return () => this.stopSampling();
+    return () => {
+      cancelled = true;
+      this.stopSampling();
+    };
   }
 
   getUrlState(): SceneObjectUrlValues {
