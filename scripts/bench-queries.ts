@@ -40,14 +40,16 @@ import {
 } from '../src/testing/prometheus';
 import {
   BenchQuery,
+  detailTemplates,
   interpolate,
-  pageQueryTemplates,
+  listTemplates,
+  pageWindow,
   PageWindow,
   perServiceTemplates,
   probeQueries,
   shownServices,
-  sparklineTemplate,
 } from './benchPage';
+import { SERVICE_STATS, statisticQuery } from '../src/pages/Services/pageRequests';
 
 const SIZES = (process.env.BENCH_SERVICES ?? '1000,10000').split(',').map(Number);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -198,15 +200,17 @@ async function oneRequest(prom: RunningPrometheus, queries: BenchQuery[]): Promi
 }
 
 /**
- * One Services page load as the page sends it: the statistics' request (its queries side by
- * side), then, once it answered, the sparklines of the rows shown (a second request). Returns
- * each query's wall time and the services the sparklines named.
+ * One Services page load as the page sends it: the list's request (what lists every service
+ * and orders them, its queries side by side), then, once it answered, the other statistics
+ * and the sparklines of the rows shown (a second request, side by side). Returns each query's
+ * wall time (by refId: each statistic is in one of the two), the services the second named and
+ * its queries.
  */
 async function pageLoad(
   prom: RunningPrometheus,
   stats: BenchQuery[],
   recorded: boolean
-): Promise<{ times: Record<string, number>; shown: string[] }> {
+): Promise<{ times: Record<string, number>; shown: string[]; details: BenchQuery[] }> {
   const answers: Record<string, Sample[]> = {};
   const times: Record<string, number> = {};
   await Promise.all(
@@ -217,9 +221,14 @@ async function pageLoad(
     })
   );
   const shown = shownServices(answers, CONV.serviceLabel);
-  const [sparkline] = interpolate([sparklineTemplate(CONV, recorded, shown)], WINDOW);
-  times.sparkline = (await timed(() => send(prom, sparkline)))[0];
-  return { times, shown };
+  const details = interpolate(detailTemplates(CONV, recorded, windowOf(recorded), shown), WINDOW);
+  Object.assign(times, await oneRequest(prom, details));
+  return { times, shown, details };
+}
+
+/** The statistics' window the page chooses for WINDOW (recorded over exactly 1 hour: the 1-hour series). */
+function windowOf(recorded: boolean): string {
+  return pageWindow(recorded, WINDOW.rangeSeconds);
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
@@ -263,14 +272,19 @@ interface SizeResult {
 
 /**
  * Ways the page does not take, one request each, to show where the time goes: the recorded
- * page as it was before the sparklines were bounded (every service's sparkline with the
- * statistics), the recorded statistics alone, and the table from the recorded 5-minute values
- * at the window's end (the last 5 minutes, not the window).
+ * page's first request as it was before it asked only the list (the three statistics for every
+ * service), the same with every service's sparkline (before the sparklines were bounded), the
+ * page's first request alone, and the table from the recorded 5-minute values at the window's
+ * end (the last 5 minutes, not the window).
  */
 function alternativeWays(
   names: ReturnType<typeof redSeriesNames>,
-  recorded: BenchQuery[]
+  recordedList: BenchQuery[]
 ): Record<string, BenchQuery[]> {
+  const everyStatistic = interpolate(
+    SERVICE_STATS.map((stat) => statisticQuery(CONV, true, stat, windowOf(true))),
+    WINDOW
+  );
   const latest: BenchQuery[] = [
     { refId: 'requestRate', expr: names.requests, range: false },
     { refId: 'errorRatio', expr: names.errorRatio, range: false },
@@ -282,8 +296,9 @@ function alternativeWays(
     range: true,
   };
   return {
-    'recorded page before: every service’s sparkline in the same request': [...recorded, everySparkline],
-    'recorded statistics alone (the page’s first request)': recorded,
+    'recorded, the three statistics for every service (the first request before)': everyStatistic,
+    'recorded, the three statistics and every service’s sparkline in one request': [...everyStatistic, everySparkline],
+    'recorded, the page’s first request alone': recordedList,
     'table from the last 5 minutes, no sparkline': latest,
   };
 }
@@ -346,32 +361,35 @@ async function benchSize(services: number): Promise<SizeResult> {
     const recordedSeries =
       (await p.instant(`count({__name__=~"${CONV.serviceLabel}:traces_spanmetrics_.+"})`, GRID.end))[0]?.value ?? NaN;
     const probe = probeQueries();
-    const raw = interpolate(pageQueryTemplates(CONV, false), WINDOW);
-    const recorded = interpolate(pageQueryTemplates(CONV, true), WINDOW);
+    const raw = interpolate(listTemplates(CONV, false, windowOf(false)), WINDOW);
+    const recorded = interpolate(listTemplates(CONV, true, windowOf(true)), WINDOW);
     const instant: BenchQuery = { refId: 'recorded', expr: names.requests, range: false };
     const servicesList = traffic(0, services).map((t) => t.service);
     const perServiceQueries = servicesList.flatMap((s) => interpolate(perServiceTemplates(CONV, s), WINDOW));
 
-    // Every statistic answers one series per service, both ways, before anything is timed;
-    // the sparklines name the first page of rows and answer one series each.
+    // Every statistic of the list answers one series per service, both ways, before anything is
+    // timed; the second request names the first page of rows and answers one series each.
     for (const q of [...raw, ...recorded]) {
       const got = await send(p, q);
       if (got.length !== services) {
         throw new Error(`expected ${services} series from ${q.expr}, got ${got.length}`);
       }
     }
-    const sparklineOf: Record<'raw' | 'recorded', BenchQuery> = {} as never;
+    const detailsOf: Record<'raw' | 'recorded', BenchQuery[]> = {} as never;
     for (const [way, stats] of [
       ['raw', raw],
       ['recorded', recorded],
     ] as const) {
-      const { shown } = await pageLoad(p, stats, way === 'recorded');
-      const [q] = interpolate([sparklineTemplate(CONV, way === 'recorded', shown)], WINDOW);
-      const got = await send(p, q);
-      if (shown.length !== SERVICES_PAGE_SIZE || got.length !== SERVICES_PAGE_SIZE) {
-        throw new Error(`expected ${SERVICES_PAGE_SIZE} sparklines, named ${shown.length}, got ${got.length}`);
+      const { shown, details } = await pageLoad(p, stats, way === 'recorded');
+      for (const q of details) {
+        const got = await send(p, q);
+        if (shown.length !== SERVICES_PAGE_SIZE || got.length !== SERVICES_PAGE_SIZE) {
+          throw new Error(
+            `expected ${SERVICES_PAGE_SIZE} series from ${q.expr}, named ${shown.length}, got ${got.length}`
+          );
+        }
       }
-      sparklineOf[way] = q;
+      detailsOf[way] = details;
     }
 
     const samplesOfAll = async (qs: BenchQuery[]) => {
@@ -391,8 +409,8 @@ async function benchSize(services: number): Promise<SizeResult> {
     const alternativeCpu: Record<string, number[]> = {};
     const samples = {
       probe: await samplesOfAll(probe),
-      raw: await samplesOfAll([...raw, sparklineOf.raw]),
-      recorded: await samplesOfAll([...recorded, sparklineOf.recorded]),
+      raw: await samplesOfAll([...raw, ...detailsOf.raw]),
+      recorded: await samplesOfAll([...recorded, ...detailsOf.recorded]),
       recordedInstant: await samplesOfAll([instant]),
       perService: await samplesOfAll(perServiceQueries),
     };
@@ -501,6 +519,19 @@ const f = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.to
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const x = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
 
+/** What the page's two requests ask, e.g. "request rate, error ratio for every service, then p95, sparkline of the 50 rows shown". */
+function requestsOf(recorded: boolean): string {
+  const words: Record<string, string> = {
+    requestRate: 'request rate',
+    errorRatio: 'error ratio',
+    p95: 'p95',
+    sparkline: 'sparkline',
+  };
+  const refs = (qs: BenchQuery[]) => qs.map((q) => words[q.refId] ?? q.refId).join(', ');
+  const window = windowOf(recorded);
+  return `${refs(listTemplates(CONV, recorded, window))} for every service, then ${refs(detailTemplates(CONV, recorded, window, ['x']))} of the ${SERVICES_PAGE_SIZE} rows shown; window ${window}`;
+}
+
 function table(results: SizeResult[]): string {
   const row = (label: string, cell: (r: SizeResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
   const stat = (way: 'raw' | 'recorded', refId: string) => (r: SizeResult) => f(r.perStatistic[way][refId]);
@@ -512,17 +543,11 @@ function table(results: SizeResult[]): string {
       (r) => `${r.series.toLocaleString('en')} / ${r.recordedSeries.toLocaleString('en')}`
     ),
     row('metric-family probe (once per app load, family auto)', (r) => f(r.probe)),
-    row(
-      `**page, raw queries** (3 statistics side by side, then ${SERVICES_PAGE_SIZE} sparklines)`,
-      (r) => `**${f(r.raw)}**`
-    ),
+    row(`**page, raw queries** (${requestsOf(false)})`, (r) => `**${f(r.raw)}**`),
     row('&nbsp;&nbsp;request rate / error ratio / p95 / sparkline', (r) =>
       ['requestRate', 'errorRatio', 'p95', 'sparkline'].map((s) => stat('raw', s)(r)).join(' / ')
     ),
-    row(
-      `**page, recorded series** (3 statistics side by side, then ${SERVICES_PAGE_SIZE} sparklines)`,
-      (r) => `**${f(r.recorded)}**`
-    ),
+    row(`**page, recorded series** (${requestsOf(true)})`, (r) => `**${f(r.recorded)}**`),
     row('&nbsp;&nbsp;request rate / error ratio / p95 / sparkline', (r) =>
       ['requestRate', 'errorRatio', 'p95', 'sparkline'].map((s) => stat('recorded', s)(r)).join(' / ')
     ),

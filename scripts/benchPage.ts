@@ -1,20 +1,18 @@
 /**
  * The queries of one Services page load, as `npm run bench:queries` sends them
- * (scripts/bench-queries.ts): the metric-family probe, then the page's request, with raw
+ * (scripts/bench-queries.ts): the metric-family probe, then the page's two requests (the list
+ * of every service with its default order's column, then the rest of the rows shown), with raw
  * queries or Pivot's recorded RED series, and the per-service equivalent. Built with the
- * same builders as the page (src/pages/Services/servicesScene.ts; scripts/benchPage.test.ts
- * checks they are the same queries), with Grafana's variables filled in as Grafana would.
+ * page's own builders (src/pages/Services/pageRequests.ts; scripts/benchPage.test.ts checks
+ * they are the page's queries), with Grafana's variables filled in as Grafana would.
  */
 import { METRIC_FAMILY_LIST, MetricConventions } from '../src/datasources/conventions';
 import { prometheusProbeQueries } from '../src/datasources/probes';
 import * as promql from '../src/datasources/promql';
-import { SERVICES_PAGE_SIZE, sparklineQuery } from '../src/pages/Services/sparklines';
-import {
-  recordedErrorRatio,
-  recordedLatencyQuantile,
-  recordedProbeQueries,
-  recordedRequestRate,
-} from '../src/datasources/redSeries';
+import { SERVICES_PAGE_SIZE } from '../src/pages/Services/sparklines';
+import { listQueries, listStats, rowDetailsQueries, statisticsWindow } from '../src/pages/Services/pageRequests';
+import { recordedProbeQueries } from '../src/datasources/redSeries';
+import { recordedEdgesProbeQuery } from '../src/datasources/recordedEdges';
 
 export interface BenchQuery {
   refId: string;
@@ -30,41 +28,49 @@ export interface PageWindow {
   rateIntervalSeconds: number;
 }
 
-/** The probe the app sends once per app load with the family `auto`: every family, and their recorded series. */
+/**
+ * The probe the app sends once per app load with the family `auto`: every family, their
+ * recorded series, and the recorded service-graph edges.
+ */
 export function probeQueries(serviceLabel = ''): BenchQuery[] {
-  return [...prometheusProbeQueries(), ...recordedProbeQueries(METRIC_FAMILY_LIST, serviceLabel)].map((q) => ({
-    ...q,
-    range: false,
-  }));
-}
-
-/**
- * The Services page's first request, the statistics of every service
- * (src/pages/Services/servicesScene.ts `servicesQueries`), variables as written.
- */
-export function pageQueryTemplates(conv: MetricConventions, recorded: boolean): BenchQuery[] {
-  const whole = { window: '$__range' };
-  if (recorded) {
-    return [
-      { refId: 'requestRate', expr: recordedRequestRate(conv, whole), range: false },
-      { refId: 'errorRatio', expr: recordedErrorRatio(conv, whole), range: false },
-      { refId: 'p95', expr: recordedLatencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
-    ];
-  }
   return [
-    { refId: 'requestRate', expr: promql.requestRate(conv, whole), range: false },
-    { refId: 'errorRatio', expr: promql.errorRatio(conv, whole), range: false },
-    { refId: 'p95', expr: promql.latencyQuantile(conv, { ...whole, quantile: 0.95 }), range: false },
-  ];
+    ...prometheusProbeQueries(),
+    ...recordedProbeQueries(METRIC_FAMILY_LIST, serviceLabel),
+    recordedEdgesProbeQuery(),
+  ].map((q) => ({ ...q, range: false }));
+}
+
+/** The page's default order's column (serviceRows.ts DEFAULT_SORT, which imports @grafana/data; the test checks). */
+export const PAGE_SORT = 'errorRatio';
+
+/** The statistics' window of a page load over `rangeSeconds`, as the page chooses it. */
+export function pageWindow(recorded: boolean, rangeSeconds: number): string {
+  return statisticsWindow(recorded, rangeSeconds);
+}
+
+function bench(q: { refId: string; expr: string; range: boolean }): BenchQuery {
+  return { refId: q.refId, expr: q.expr, range: q.range };
 }
 
 /**
- * The page's second request, once the first answered: the sparklines of the rows shown
- * (src/pages/Services/sparklines.ts), variables as written.
+ * The Services page's first request in its default order: what lists every service and
+ * orders them (servicesScene.ts `servicesQueries`, its statistics), variables as written.
  */
-export function sparklineTemplate(conv: MetricConventions, recorded: boolean, services: string[]): BenchQuery {
-  const q = sparklineQuery(conv, recorded, services);
-  return { refId: q.refId, expr: q.expr, range: true };
+export function listTemplates(conv: MetricConventions, recorded: boolean, window: string): BenchQuery[] {
+  return listQueries(conv, recorded, PAGE_SORT, window).map(bench);
+}
+
+/**
+ * The page's second request, once the first answered: the other statistics and the sparklines
+ * of the rows shown (pageRequests.ts rowDetailsQueries), variables as written.
+ */
+export function detailTemplates(
+  conv: MetricConventions,
+  recorded: boolean,
+  window: string,
+  services: string[]
+): BenchQuery[] {
+  return rowDetailsQueries(conv, recorded, window, listStats(PAGE_SORT, recorded), services).map(bench);
 }
 
 /** Grafana's interpolation of the two variables the page's queries hold. */
@@ -92,9 +98,10 @@ export function perServiceTemplates(conv: MetricConventions, service: string): B
 export type InstantAnswer = Array<{ metric: Record<string, string>; value: number }>;
 
 /**
- * The rows the page shows first from its statistics' answers: its default order (worst error
- * ratio first; no ratio last; ties by name, as serviceRows.ts sortRows, which
- * scripts/benchPage.test.ts checks this against), the first SERVICES_PAGE_SIZE.
+ * The rows the page shows first from its first request's answers (raw: request rate and error
+ * ratio; recorded: the error ratio alone, which lists every service): its default order
+ * (worst error ratio first; no ratio last; ties by name, as serviceRows.ts joinServiceRows and
+ * sortRows, which scripts/benchPage.test.ts checks this against), the first SERVICES_PAGE_SIZE.
  */
 export function shownServices(answers: Record<string, InstantAnswer>, serviceLabel: string): string[] {
   const ratio = new Map<string, number | undefined>();

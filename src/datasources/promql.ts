@@ -4,7 +4,7 @@
  * unquoted (metric and label names, windows) and quote every value with `promqlString`.
  */
 import { FixedMatcher, METRIC_FAMILIES, MetricConventions, MetricFamilyInfo } from './conventions';
-import { checkLabelName, promqlString } from './strings';
+import { checkLabelName, promqlString, regexAnyOf } from './strings';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -114,6 +114,12 @@ export type FamilySeries = 'requests' | 'errors' | 'latencyBucket';
 
 export interface FamilySelectorOptions {
   service?: ServiceRef;
+  /**
+   * These services only (at least one), e.g. the rows a table shows: a `=~` matcher of their
+   * names, each escaped as a regex literal (regexAnyOf; Prometheus anchors the pattern, so no
+   * other name matches). Not with `service`.
+   */
+  services?: string[];
   /** More matchers, e.g. an endpoint or a route. */
   matchers?: LabelMatcher[];
 }
@@ -133,8 +139,13 @@ export function familySelector(
   if (series === 'errors') {
     matchers.push(...info.errorMatchers.map(fixed));
   }
-  const { service } = options;
-  if (typeof service === 'object') {
+  const { service, services } = options;
+  if (services !== undefined) {
+    if (service !== undefined) {
+      throw new Error('Give one service or a list of services, not both');
+    }
+    matchers.push({ label: conv.serviceLabel, op: '=~', value: regexAnyOf(services) });
+  } else if (typeof service === 'object') {
     matchers.push({ label: conv.serviceLabel, op: '=~', variable: service.variable, format: 'regex' });
   } else if (service !== undefined) {
     matchers.push({ label: conv.serviceLabel, op: '=', value: service });
@@ -156,12 +167,14 @@ function familyInfo(conv: MetricConventions): MetricFamilyInfo {
 export interface StatisticOptions {
   /** One service (or a dashboard variable holding one); all services, one series each, when absent. */
   service?: ServiceRef;
+  /** These services only (FamilySelectorOptions.services). */
+  services?: string[];
   window: string;
 }
 
 /** Requests per second served, by service. */
-export function requestRate(conv: MetricConventions, { service, window: range }: StatisticOptions): string {
-  return sumBy([conv.serviceLabel], rate(familySelector(conv, 'requests', { service }), range));
+export function requestRate(conv: MetricConventions, { service, services, window: range }: StatisticOptions): string {
+  return sumBy([conv.serviceLabel], rate(familySelector(conv, 'requests', { service, services }), range));
 }
 
 /**
@@ -170,10 +183,10 @@ export function requestRate(conv: MetricConventions, { service, window: range }:
  * falls back to 0 x its request rate: the ratio is 0 for it rather than missing. With no
  * requests in the window the ratio is NaN (0/0).
  */
-export function errorRatio(conv: MetricConventions, { service, window: range }: StatisticOptions): string {
+export function errorRatio(conv: MetricConventions, { service, services, window: range }: StatisticOptions): string {
   const by = [conv.serviceLabel];
-  const requests = sumBy(by, rate(familySelector(conv, 'requests', { service }), range));
-  const errors = sumBy(by, rate(familySelector(conv, 'errors', { service }), range));
+  const requests = sumBy(by, rate(familySelector(conv, 'requests', { service, services }), range));
+  const errors = sumBy(by, rate(familySelector(conv, 'errors', { service, services }), range));
   return `(${errors} or ${requests} * 0) / ${requests}`;
 }
 
@@ -185,13 +198,16 @@ export interface QuantileOptions extends StatisticOptions {
 /** Latency quantile in seconds, by service, whatever unit the family's histogram uses. */
 export function latencyQuantile(
   conv: MetricConventions,
-  { quantile, service, window: range }: QuantileOptions
+  { quantile, service, services, window: range }: QuantileOptions
 ): string {
   if (typeof quantile !== 'number' || !Number.isFinite(quantile) || quantile < 0 || quantile > 1) {
     throw new Error(`Invalid quantile ${String(quantile)}: use a number from 0 to 1, e.g. 0.95`);
   }
   const info = familyInfo(conv);
-  const buckets = sumBy(['le', conv.serviceLabel], rate(familySelector(conv, 'latencyBucket', { service }), range));
+  const buckets = sumBy(
+    ['le', conv.serviceLabel],
+    rate(familySelector(conv, 'latencyBucket', { service, services }), range)
+  );
   return toSeconds(`histogram_quantile(${String(quantile)}, ${buckets})`, info.latencyToSeconds);
 }
 

@@ -1,16 +1,20 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import {
+  DataFrame,
   formattedValueToString,
   getValueFormat,
   GrafanaTheme2,
   LoadingState,
   locationUtil,
   PanelData,
+  TimeRange,
 } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
+import type { DataQuery } from '@grafana/schema';
 import {
   SceneComponentProps,
+  SceneDataQuery,
   SceneObjectBase,
   SceneObjectState,
   SceneObjectUrlSyncConfig,
@@ -25,9 +29,11 @@ import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
 import { serviceUrl, URL_KEYS } from '../../utils/links';
 import { failedRefIds, sectionDataState } from '../../scenes/dataState';
+import { panelErrorMessage } from '../../utils/errors';
 import type { SloDefinition } from '../../slo/definition';
 import type { MetricConventions } from '../../datasources/conventions';
-import { SERVICES_PAGE_SIZE, sparklineQuery } from './sparklines';
+import { SERVICES_PAGE_SIZE } from './sparklines';
+import { listStats, rowDetailsQueries, SERVICE_STATS, ServiceStat, statisticsWindow } from './pageRequests';
 import { SloCell } from './SloCell';
 import { serviceSloStatuses, SLO_STATUS_REF } from './serviceSlos';
 import {
@@ -54,101 +60,297 @@ export interface ServicesTableState extends SceneObjectState {
   familyTitle: string;
   /** The valid SLOs of the settings: the SLO column shows each service's worst. */
   slos: SloDefinition[];
-  /** The family and service label the sparkline query is built for, and whether it reads recorded series. */
+  /**
+   * The first request's queries for a sort column and the statistics' window
+   * (servicesScene.ts servicesQueries, with this page's family, SLOs and series).
+   */
+  listQueries: (sortKey: SortKey, window: string) => SceneDataQuery[];
+  /** The family and service label the queries are built for, and whether they read recorded series. */
   conv: MetricConventions;
   recorded: boolean;
   /** Rows shown: the first `pageSize` of the order; "show more" adds SERVICES_PAGE_SIZE. */
   pageSize: number;
-  /** The statistics of every service (one request). */
+  /** The first request: what lists every service and orders them (servicesQueries). Run by the table. */
   $data: SceneQueryRunner;
-  /** The sparklines of the rows shown (a second request, once the statistics answered). */
-  sparklines: SceneQueryRunner;
+  /** The second request: the rest of the rows shown (pageRequests.ts rowDetailsQueries). Run by the table. */
+  rowDetails: SceneQueryRunner;
+  /** What the second request has answered for the current answer of the first. */
+  details?: RowDetails;
+}
+
+/** The details answered for one answer of the first request (its `listKey`); reset with it. */
+export interface RowDetails {
+  listKey: string;
+  /** Services whose details answered (values, or the failure below). */
+  answered: string[];
+  /** The frames answered: the statistics and sparklines of `answered`. */
+  frames: DataFrame[];
+  /** Services whose details failed, the refIds that failed, and Prometheus' message. */
+  failed?: { services: string[]; refIds: string[]; message: string };
+}
+
+/** What a cell of a row shows: its value, a loading indicator, or unknown because its query failed. */
+export type CellState = 'value' | 'loading' | 'failed';
+
+function isAnswer(data: PanelData | undefined): data is PanelData {
+  return data?.state === LoadingState.Done || data?.state === LoadingState.Error;
+}
+
+function sameRange(a: TimeRange, b: TimeRange): boolean {
+  return a.from.valueOf() === b.from.valueOf() && a.to.valueOf() === b.to.valueOf();
+}
+
+/** The refIds a request asked (whether they answered or failed). */
+function askedRefIds(data: PanelData): string[] {
+  return (data.request?.targets ?? []).map((q) => q.refId);
+}
+
+/** The PromQL of each query, in order: what identifies a request's queries. */
+function exprsOf(queries: DataQuery[]): string {
+  return JSON.stringify(queries.map((q) => ('expr' in q ? String(q.expr) : q.refId)));
 }
 
 /**
- * The table's rows from the statistics' answer: joined by service, searched and sorted, with
- * each service's worst SLO. The sparklines are joined in at render.
+ * The table's rows from the first request's answer and the details answered: joined by
+ * service, searched and sorted, with each service's worst SLO.
  */
 function statisticRows(
   data: PanelData | undefined,
   { serviceLabel, slos, search, sort }: Pick<ServicesTableState, 'serviceLabel' | 'slos' | 'search' | 'sort'>,
-  sparklines: PanelData['series'] = []
+  detailFrames: DataFrame[] = []
 ): ServiceRow[] {
   const failed = failedRefIds(data);
   const sloStatuses = serviceSloStatuses(data?.series ?? [], slos);
-  const frames = [
-    ...(data?.series ?? []).filter((f) => f.refId !== SERVICE_STAT_REFS.sparkline),
-    ...sparklines.filter((f) => f.refId === SERVICE_STAT_REFS.sparkline),
-  ];
   return sortRows(
-    searchRows(joinServiceRows(frames, serviceLabel, failed), search).map((row) => ({
-      ...row,
-      slo: sloStatuses.get(row.service),
-    })),
+    searchRows(joinServiceRows([...(data?.series ?? []), ...detailFrames], serviceLabel, failed), search).map(
+      (row) => ({
+        ...row,
+        slo: sloStatuses.get(row.service),
+      })
+    ),
     parseSort(sort)
   );
 }
 
-/** Every service, one row each, from the per-statistic queries of its `$data`; search and sort live in the URL. */
+/**
+ * Every service, one row each. Two requests, both run here (their runners are in manual mode):
+ * the first ($data) lists every service with the column the table sorts by, on activation,
+ * when the time range changes and when a sort needs a column it did not ask; once it answered,
+ * the second (rowDetails) asks the rest of the rows shown, again for rows newly shown (paging,
+ * sorting, searching). Search and sort live in the URL.
+ */
 export class ServicesTable extends SceneObjectBase<ServicesTableState> {
   static Component = ServicesTableRenderer;
 
   protected _urlSync = new SceneObjectUrlSyncConfig(this, { keys: [URL_KEYS.search, URL_KEYS.sort] });
 
-  /** The services the sparkline query names now (none before the statistics answered). */
-  private _sparklineServices: string[] = [];
+  /** The last answer of the first request (a new run keeps it until its own answer). */
+  private _answer?: PanelData;
+  /** The first request in flight: its time range and queries. */
+  private _listRun?: string;
+  /** The second request in flight: the answer it belongs to, its services and queries. */
+  private _asked?: { listKey: string; services: string[]; exprs: string };
 
   constructor(state: ServicesTableState) {
     super(state);
     this.addActivationHandler(() => {
-      const deactivateSparklines = this.state.sparklines.activate();
+      const deactivateDetails = this.state.rowDetails.activate();
       const subs = [
         this.state.$data.subscribeToState((next, prev) => {
           if (next.data !== prev.data) {
-            this.syncSparklines();
+            if (isAnswer(next.data)) {
+              this._answer = next.data;
+              this._listRun = undefined;
+            }
+            this.syncList();
           }
         }),
+        this.state.rowDetails.subscribeToState((next, prev) => {
+          if (next.data !== prev.data && isAnswer(next.data)) {
+            this.onDetails(next.data);
+          }
+        }),
+        sceneGraph.getTimeRange(this).subscribeToState(() => this.runList()),
         this.subscribeToState((next, prev) => {
           if (next.search !== prev.search || next.sort !== prev.sort || next.pageSize !== prev.pageSize) {
-            this.syncSparklines();
+            this.syncList();
           }
         }),
       ];
-      this.syncSparklines();
+      this.syncList();
       return () => {
         subs.forEach((s) => s.unsubscribe());
-        deactivateSparklines();
+        deactivateDetails();
       };
     });
   }
 
-  /** The services of the rows on screen, in the table's order; undefined while the statistics load. */
-  visibleServices(): string[] | undefined {
+  /** The statistics' window for the current time range (pageRequests.ts statisticsWindow). */
+  private window(): string {
+    const { from, to } = sceneGraph.getTimeRange(this).state.value;
+    return statisticsWindow(this.state.recorded, Math.round((to.valueOf() - from.valueOf()) / 1000));
+  }
+
+  /** The first request's queries for the current sort and time range. */
+  private listQueries(): SceneDataQuery[] {
+    return this.state.listQueries(parseSort(this.state.sort).key, this.window());
+  }
+
+  private listRunKey(queries: SceneDataQuery[]): string {
+    const { from, to } = sceneGraph.getTimeRange(this).state.value;
+    return JSON.stringify([from.valueOf(), to.valueOf(), exprsOf(queries)]);
+  }
+
+  /** Asks the first request again, with the queries of the current sort and time range. */
+  private runList() {
+    const queries = this.listQueries();
+    this._listRun = this.listRunKey(queries);
+    this.state.$data.setState({ queries });
+    this.state.$data.runQueries();
+  }
+
+  /**
+   * The first request's last answer, if it is for the current time range (never a previous
+   * window's values); undefined while the first answer for it is awaited.
+   */
+  listAnswer(): PanelData | undefined {
     const data = this.state.$data.state.data;
-    if (!data || data.state === LoadingState.Loading || data.state === LoadingState.NotStarted) {
+    const answer = isAnswer(data) ? data : this._answer;
+    return answer && sameRange(answer.timeRange, sceneGraph.getTimeRange(this).state.value) ? answer : undefined;
+  }
+
+  /** Whether `answer` asked what the current sort needs (else the first request runs again). */
+  private listsSort(answer: PanelData): boolean {
+    const asked = askedRefIds(answer);
+    return listStats(parseSort(this.state.sort).key, this.state.recorded).every((s) => asked.includes(s));
+  }
+
+  /** Runs the first request when its answer does not fit the time range or the sort, else the second. */
+  private syncList() {
+    const answer = this.listAnswer();
+    if (!answer || !this.listsSort(answer)) {
+      // Not twice the same: a run in flight answers with the current queries.
+      if (this._listRun !== this.listRunKey(this.listQueries())) {
+        this.runList();
+      }
+      return;
+    }
+    this.syncDetails(answer);
+  }
+
+  /** The key of an answer of the first request: its time range and what it asked. */
+  private listKey(answer: PanelData): string {
+    return JSON.stringify([answer.timeRange.from.valueOf(), answer.timeRange.to.valueOf(), askedRefIds(answer)]);
+  }
+
+  /** The services of the rows shown, in the table's order; undefined while the first request is awaited. */
+  visibleServices(answer: PanelData | undefined = this.listAnswer()): string[] | undefined {
+    if (!answer) {
       return undefined;
     }
-    return statisticRows(data, this.state)
+    return statisticRows(answer, this.state)
       .slice(0, this.state.pageSize)
       .map((r) => r.service);
   }
 
-  /** Points the sparkline query at the rows on screen, when they changed (paging, sorting, searching, new statistics). */
-  private syncSparklines() {
-    const services = this.visibleServices();
-    // While the statistics load, the sparklines of the rows shown stay (a new window re-runs them).
-    if (services === undefined) {
+  /** The details answered for `answer` (none from another answer: another window or other columns). */
+  detailsOf(answer: PanelData): RowDetails | undefined {
+    const { details } = this.state;
+    return details?.listKey === this.listKey(answer) ? details : undefined;
+  }
+
+  /**
+   * What a cell shows: a column of the first request, its value; a sort column being asked for
+   * every service, loading; any other column, loading until the details of its row answered.
+   */
+  cellState(answer: PanelData, service: string, column: ServiceStat | 'sparkline'): CellState {
+    const asked = askedRefIds(answer);
+    if (column !== 'sparkline' && asked.includes(column)) {
+      return 'value';
+    }
+    if (column !== 'sparkline' && listStats(parseSort(this.state.sort).key, this.state.recorded).includes(column)) {
+      return 'loading';
+    }
+    const details = this.detailsOf(answer);
+    if (!details?.answered.includes(service)) {
+      return 'loading';
+    }
+    const failed = details.failed;
+    return failed?.services.includes(service) && failed.refIds.includes(SERVICE_STAT_REFS[column]) ? 'failed' : 'value';
+  }
+
+  /** The columns the second request asks for `answer`: the statistics it did not ask. */
+  detailColumns(answer: PanelData): ServiceStat[] {
+    const asked = askedRefIds(answer);
+    return SERVICE_STATS.filter((s) => !asked.includes(s));
+  }
+
+  /** Asks the details of the rows shown that have none for this answer yet (one request for all of them). */
+  private syncDetails(answer: PanelData) {
+    const listKey = this.listKey(answer);
+    let details = this.state.details;
+    if (details?.listKey !== listKey) {
+      details = { listKey, answered: [], frames: [] };
+      this._asked = undefined;
+      this.setState({ details });
+    }
+    const missing = (this.visibleServices(answer) ?? []).filter((s) => !details.answered.includes(s));
+    const inFlight = this._asked?.services ?? [];
+    if (missing.length === 0 || missing.every((s) => inFlight.includes(s))) {
       return;
     }
-    const same =
-      services.length === this._sparklineServices.length && services.every((s, i) => s === this._sparklineServices[i]);
-    if (same) {
+    const { conv, recorded, rowDetails } = this.state;
+    const queries = rowDetailsQueries(conv, recorded, this.window(), askedRefIds(answer), missing);
+    // A new run replaces the one in flight: it asks for those services again.
+    this._asked = { listKey, services: missing, exprs: exprsOf(queries) };
+    rowDetails.setState({ queries });
+    rowDetails.runQueries();
+  }
+
+  /** Keeps the second request's answer if it answers what was last asked for the current list. */
+  private onDetails(data: PanelData) {
+    const asked = this._asked;
+    const details = this.state.details;
+    if (
+      !asked ||
+      !details ||
+      asked.listKey !== details.listKey ||
+      exprsOf(data.request?.targets ?? []) !== asked.exprs
+    ) {
       return;
     }
-    this._sparklineServices = services;
-    const { sparklines, conv, recorded } = this.state;
-    sparklines.setState({ queries: services.length > 0 ? [sparklineQuery(conv, recorded, services)] : [] });
-    sparklines.runQueries();
+    this._asked = undefined;
+    const refs = askedRefIds(data);
+    const failedRefs = failedRefIds(data).filter((r) => refs.includes(r));
+    const failed =
+      data.state === LoadingState.Error
+        ? {
+            services: [...(details.failed?.services ?? []), ...asked.services],
+            refIds: [...new Set([...(details.failed?.refIds ?? []), ...(failedRefs.length > 0 ? failedRefs : refs)])],
+            message: panelErrorMessage(data) ?? '',
+          }
+        : details.failed;
+    this.setState({
+      details: {
+        ...details,
+        answered: [...details.answered, ...asked.services],
+        // Only the rows asked: a series of another service is no detail of these rows.
+        frames: [
+          ...details.frames,
+          ...data.series.filter(
+            (f) =>
+              f.refId !== undefined &&
+              refs.includes(f.refId) &&
+              f.fields.some((field) => asked.services.includes(field.labels?.[this.state.serviceLabel] ?? ''))
+          ),
+        ],
+        failed,
+      },
+    });
+    const answer = this.listAnswer();
+    if (answer) {
+      this.syncDetails(answer);
+    }
   }
 
   onShowMore = () => this.setState({ pageSize: this.state.pageSize + SERVICES_PAGE_SIZE });
@@ -196,11 +398,12 @@ function format(unit: string, value: number | undefined): string {
 }
 
 function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
-  const { search, sort: sortText, serviceLabel, familyTitle, slos, pageSize, $data, sparklines } = model.useState();
-  const { data } = $data.useState();
-  const { data: sparklineData } = sparklines.useState();
+  const { search, sort: sortText, serviceLabel, familyTitle, slos, pageSize, $data, details } = model.useState();
+  // Re-rendered on each of the first request's changes; what it shows is its answer for the current window.
+  $data.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
+  const data = model.listAnswer();
   // SLO series alone are no services: the page is empty when the statistics are.
   const state = sectionDataState(
     data && { ...data, series: data.series.filter((frame) => frame.refId !== SLO_STATUS_REF) }
@@ -219,7 +422,7 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
     />
   );
 
-  if (state.kind === 'loading') {
+  if (!data || state.kind === 'loading') {
     return <LoadingPlaceholder text={t('pivot.services.loading', 'Loading services from Prometheus…')} />;
   }
   if (state.kind === 'error') {
@@ -243,11 +446,13 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
   }
 
   const failed = failedRefIds(data);
-  const rows = statisticRows(data, { serviceLabel, slos, search, sort: sortText }, sparklineData?.series);
+  // `details` is read through the model: only those of this answer count.
+  const answered = details && model.detailsOf(data);
+  const rows = statisticRows(data, { serviceLabel, slos, search, sort: sortText }, answered?.frames);
   const shown = rows.slice(0, pageSize);
-  const sparklineError = sparklineData?.state === LoadingState.Error;
   const sloFailed = failed.includes(SLO_STATUS_REF);
   const range = { from, to };
+  const words = cellWords();
   return (
     <div className={styles.container}>
       {searchBox}
@@ -258,11 +463,15 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
           message={state.warning}
         />
       )}
-      {sparklineError && (
+      {answered?.failed && (
         <Problem
           severity="warning"
-          title={t('pivot.services.sparklines-failed', 'Prometheus could not load the request-rate sparklines')}
-          message={sparklineData?.errors?.[0]?.message ?? ''}
+          title={t(
+            'pivot.services.details-failed',
+            'Prometheus could not load the {{columns}} of the rows shown',
+            textValues({ columns: detailsList(model.detailColumns(data)) })
+          )}
+          message={answered.failed.message}
         />
       )}
       {rows.length === 0 ? (
@@ -297,6 +506,8 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
                 key={row.service}
                 row={row}
                 href={serviceUrl(row.service, range)}
+                cell={(column) => model.cellState(data, row.service, column)}
+                words={words}
                 sloCell={<SloCell service={row.service} status={row.slo} failed={sloFailed} range={range} />}
               />
             ))}
@@ -328,9 +539,66 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
 const SPARK_WIDTH = 120;
 const SPARK_HEIGHT = 24;
 
-function ServiceTableRow({ row, href, sloCell }: { row: ServiceRow; href: string; sloCell: React.ReactNode }) {
+/** The columns that load per row, as words in a sentence. A function: t() runs at render. */
+function cellWords(): Record<ServiceStat | 'sparkline', string> {
+  return {
+    requestRate: t('pivot.services.cell.request-rate', 'request rate'),
+    errorRatio: t('pivot.services.cell.error-ratio', 'error ratio'),
+    p95: t('pivot.services.cell.p95', 'p95 latency'),
+    sparkline: t('pivot.services.cell.sparkline', 'requests over time'),
+  };
+}
+
+/** The columns of the second request as words in a sentence, e.g. "latency and sparklines". */
+function detailsList(columns: ServiceStat[]): string {
+  const words: Record<ServiceStat, string> = {
+    requestRate: t('pivot.services.details.request-rate', 'request rate'),
+    errorRatio: t('pivot.services.details.error-ratio', 'error ratio'),
+    p95: t('pivot.services.details.p95', 'latency'),
+  };
+  const all = [...columns.map((c) => words[c]), t('pivot.services.details.sparklines', 'sparklines')];
+  return new Intl.ListFormat(undefined, { type: 'conjunction' }).format(all);
+}
+
+/** A cell whose value has not answered yet: busy for assistive technology, with what it waits for. */
+function LoadingCell({ label }: { label: string }) {
+  const styles = useStyles2(getStyles);
+  return (
+    <td aria-busy="true">
+      <Icon name="fa fa-spinner" className={styles.busy} aria-hidden />
+      <span className={styles.visuallyHidden}>{label}</span>
+    </td>
+  );
+}
+
+function ServiceTableRow({
+  row,
+  href,
+  cell,
+  words,
+  sloCell,
+}: {
+  row: ServiceRow;
+  href: string;
+  cell: (column: ServiceStat | 'sparkline') => CellState;
+  words: Record<ServiceStat | 'sparkline', string>;
+  sloCell: React.ReactNode;
+}) {
   const styles = useStyles2(getStyles);
   const url = locationUtil.assureBaseUrl(href);
+  const statCell = (column: ServiceStat, text: string, className?: string) => {
+    const state = cell(column);
+    if (state === 'loading') {
+      return <LoadingCell key={column} label={loadingLabel(words[column], row.service)} />;
+    }
+    // A failed detail shows as unknown; the warning above the table says why.
+    return (
+      <td key={column} className={state === 'value' ? className : undefined}>
+        {state === 'value' ? text : format('none', undefined)}
+      </td>
+    );
+  };
+  const sparkline = cell('sparkline');
   return (
     <tr
       className={styles.row}
@@ -342,27 +610,35 @@ function ServiceTableRow({ row, href, sloCell }: { row: ServiceRow; href: string
           {row.service}
         </a>
       </td>
-      <td>{format('reqps', row.requestRate)}</td>
-      <td className={row.errorRatio ? styles.failing : undefined}>{format('percentunit', row.errorRatio)}</td>
-      <td>{format('s', row.p95Seconds)}</td>
+      {statCell('requestRate', format('reqps', row.requestRate))}
+      {statCell('errorRatio', format('percentunit', row.errorRatio), row.errorRatio ? styles.failing : undefined)}
+      {statCell('p95', format('s', row.p95Seconds))}
       {sloCell}
-      <td>
-        {row.sparkline.length > 1 && (
-          <svg
-            width={SPARK_WIDTH}
-            height={SPARK_HEIGHT}
-            aria-label={t(
-              'pivot.services.table.sparkline',
-              'Requests over time for {{service}}',
-              textValues({ service: row.service })
-            )}
-          >
-            <polyline className={styles.spark} points={sparklinePoints(row.sparkline, SPARK_WIDTH, SPARK_HEIGHT)} />
-          </svg>
-        )}
-      </td>
+      {sparkline === 'loading' ? (
+        <LoadingCell label={loadingLabel(words.sparkline, row.service)} />
+      ) : (
+        <td>
+          {sparkline === 'value' && row.sparkline.length > 1 && (
+            <svg
+              width={SPARK_WIDTH}
+              height={SPARK_HEIGHT}
+              aria-label={t(
+                'pivot.services.table.sparkline',
+                'Requests over time for {{service}}',
+                textValues({ service: row.service })
+              )}
+            >
+              <polyline className={styles.spark} points={sparklinePoints(row.sparkline, SPARK_WIDTH, SPARK_HEIGHT)} />
+            </svg>
+          )}
+        </td>
+      )}
     </tr>
   );
+}
+
+function loadingLabel(column: string, service: string): string {
+  return t('pivot.services.table.cell-loading', 'Loading {{column}} of {{service}}', textValues({ column, service }));
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
@@ -406,6 +682,18 @@ const getStyles = (theme: GrafanaTheme2) => ({
   }),
   failing: css({
     color: theme.colors.error.text,
+  }),
+  busy: css({
+    color: theme.colors.text.secondary,
+  }),
+  // Read by screen readers, not shown.
+  visuallyHidden: css({
+    position: 'absolute',
+    width: 1,
+    height: 1,
+    overflow: 'hidden',
+    clip: 'rect(0 0 0 0)',
+    whiteSpace: 'nowrap',
   }),
   spark: css({
     fill: 'none',

@@ -1,20 +1,15 @@
 import { DataFrame, Field, FieldType } from '@grafana/data';
 import { ServiceSloStatus, sloBadness } from './serviceSlos';
+import { SERVICE_STAT_REFS } from './pageRequests';
+
+export { SERVICE_STAT_REFS } from './pageRequests';
 
 /**
- * The Services page runs one query per statistic for all services. Prometheus answers each
+ * The Services page runs one query per statistic (pageRequests.ts). Prometheus answers each
  * with one frame per series (a time field and a number field whose `labels` name the
  * service); this module joins those frames into one row per service, then searches and
  * sorts the rows. Pure, so it is tested with frames shaped like Grafana's.
  */
-
-/** The refIds of the Services page's queries: one per statistic. */
-export const SERVICE_STAT_REFS = {
-  requestRate: 'requestRate',
-  errorRatio: 'errorRatio',
-  p95: 'p95',
-  sparkline: 'sparkline',
-} as const;
 
 export interface ServiceRow {
   service: string;

@@ -1,6 +1,6 @@
 import React from 'react';
 import { act, screen, waitFor, within } from '@testing-library/react';
-import { DataFrame } from '@grafana/data';
+import { DataFrame, DataQueryRequest, dateTime } from '@grafana/data';
 import { EmbeddedScene, sceneGraph } from '@grafana/scenes';
 import { testIds } from '../../components/testIds';
 import { metricConventionsFor, normalizeSettings } from '../../settings';
@@ -8,10 +8,11 @@ import { prometheusProbeQueries } from '../../datasources/probes';
 import { METRIC_FAMILY_LIST, promql } from '../../datasources';
 import { expectValidPromQL } from '../../testing/grammar';
 import { PLUGIN_BASE_URL } from '../../constants';
-import { SERVICE_STAT_REFS as R } from './serviceRows';
+import { SERVICE_STAT_REFS as R, SortKey } from './serviceRows';
 import { ServicesTable } from './ServicesTable';
 import { buildServicesScene, servicesQueries, SPARKLINE_POINTS } from './servicesScene';
 import { SERVICES_PAGE_SIZE, sparklineQuery } from './sparklines';
+import { listStats, rowDetailsQueries, SERVICE_STATS } from './pageRequests';
 import {
   Answer,
   installFakeGrafana,
@@ -68,11 +69,34 @@ function prometheusRequests(requests: RecordedRequest[]) {
   return requests.filter((r) => r.uid === PROMETHEUS.uid);
 }
 
+/** The second request: the details of the rows shown (it alone asks the sparklines). */
+function isDetails(request: DataQueryRequest): boolean {
+  return request.targets.some((t) => t.refId === R.sparkline);
+}
+
+function detailRequests(requests: RecordedRequest[]) {
+  return prometheusRequests(requests).filter((r) => isDetails(r.request));
+}
+
+function listRequests(requests: RecordedRequest[]) {
+  return prometheusRequests(requests).filter((r) => !isDetails(r.request));
+}
+
+function exprs(request: DataQueryRequest): string[] {
+  return request.targets.map((t) => ('expr' in t ? String(t.expr) : ''));
+}
+
+/** The frames of `frames` a request asked for (by refId), as Prometheus answers only what it is asked. */
+function asked(frames: DataFrame[], request: DataQueryRequest): DataFrame[] {
+  const refs = request.targets.map((t) => t.refId);
+  return frames.filter((f) => f.refId !== undefined && refs.includes(f.refId));
+}
+
 describe('Services page', () => {
   const configured = { metrics: { family: 'tempo-spanmetrics' as const } };
 
-  it('asks Prometheus one query per statistic for all services, in one request, then the sparklines of the rows shown', async () => {
-    const requests = installFakeGrafana(() => servicesAnswer());
+  it('asks every service only what lists and orders them (request rate, worst error ratio), then the latency and sparklines of the rows shown', async () => {
+    const requests = installFakeGrafana((_ds, request) => ({ frames: asked(servicesFrames(), request) }));
     await renderScene(buildServicesScene(pivotContext(configured)));
     await screen.findByTestId(testIds.services.table);
 
@@ -80,29 +104,54 @@ describe('Services page', () => {
     await waitFor(() => expect(prometheusRequests(requests)).toHaveLength(2));
     const sent = prometheusRequests(requests);
     const { targets } = sent[0].request;
-    // The sparklines: one range query naming the rows shown, worst error ratio first.
-    expect(sent[1].request.maxDataPoints).toBe(SPARKLINE_POINTS);
-    expect(sent[1].request.targets).toEqual([
-      expect.objectContaining(sparklineQuery(conv, false, ['payments', 'checkout', 'cart'])),
-    ]);
-    expectValidPromQL(String((sent[1].request.targets[0] as { expr?: string }).expr));
     expect(targets).toEqual(
       servicesQueries(conv).map((q) =>
         expect.objectContaining({ refId: q.refId, expr: q.expr, instant: q.instant, range: q.range })
       )
     );
-    expect(targets.map((t) => t.refId)).toEqual([R.requestRate, R.errorRatio, R.p95, 'consumerRate', 'consumerErrors']);
+    // No latency for every service: the default order needs the request rate (the list) and the error ratio.
+    expect(targets.map((t) => t.refId)).toEqual([R.requestRate, R.errorRatio, 'consumerRate', 'consumerErrors']);
     for (const target of targets) {
       const expr = 'expr' in target ? String(target.expr) : '';
       expectValidPromQL(expr);
       // All services at once: grouped by the service label, never filtered to one service.
       expect(expr).toMatch(/by \((le, )?service\)/);
-      expect(expr).not.toMatch(/service="/);
+      expect(expr).not.toMatch(/service=~?"/);
     }
     expect(targets.find((t) => t.refId === R.requestRate)).toMatchObject({
       expr: promql.requestRate(conv, { window: '$__range' }),
     });
+    // The second request: the latency and the sparklines of the rows shown, worst error ratio first.
+    const shown = ['payments', 'checkout', 'cart'];
+    expect(sent[1].request.maxDataPoints).toBe(SPARKLINE_POINTS);
+    expect(sent[1].request.targets).toEqual(
+      rowDetailsQueries(conv, false, '$__range', [R.requestRate, R.errorRatio], shown).map((q) =>
+        expect.objectContaining(q)
+      )
+    );
+    expect(sent[1].request.targets.map((t) => t.refId)).toEqual([R.p95, R.sparkline]);
+    expect(exprs(sent[1].request)[0]).toBe(
+      promql.latencyQuantile(conv, { window: '$__range', quantile: 0.95, services: shown })
+    );
+    expect(exprs(sent[1].request)[1]).toBe(sparklineQuery(conv, false, shown).expr);
+    exprs(sent[1].request).forEach(expectValidPromQL);
   });
+
+  it.each(['service', 'requestRate', 'errorRatio', 'p95', 'slo'] as SortKey[])(
+    'asks every service the list and the sort column only, raw and recorded: sorted by %s',
+    (sort) => {
+      const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
+      const raw = servicesQueries(conv, false, false, { sort }).map((q) => q.refId);
+      const recorded = servicesQueries(conv, false, true, { sort }).map((q) => q.refId);
+      const expected = (list: string) => SERVICE_STATS.filter((s) => s === list || s === sort);
+      expect(raw).toEqual([...expected(R.requestRate), 'consumerRate', 'consumerErrors']);
+      expect(recorded).toEqual(expected(R.errorRatio));
+      expect(listStats(sort, false)).toEqual(expected(R.requestRate));
+      // The second request asks the rest, for the rows shown.
+      const details = rowDetailsQueries(conv, true, '$__range', recorded, ['a']).map((q) => q.refId);
+      expect([...recorded, ...details].sort()).toEqual([...SERVICE_STATS, R.sparkline].sort());
+    }
+  );
 
   it('shows one row per service, worst error ratio first, each opening its Service page in the same window', async () => {
     installFakeGrafana(() => servicesAnswer());
@@ -182,15 +231,19 @@ describe('Services page', () => {
 
     it('shows the rows that answered when one statistic failed, and says which', async () => {
       installFakeGrafana((_ds, request) => {
-        if (request.targets.every((t) => t.refId === R.sparkline)) {
-          return servicesAnswer();
+        if (isDetails(request)) {
+          return { frames: asked(servicesFrames(), request) };
         }
-        const frames = servicesFrames().filter((f) => f.refId !== R.p95);
-        return { error: 'query timed out', refId: R.p95, frames };
+        const frames = asked(servicesFrames(), request).filter((f) => f.refId !== R.errorRatio);
+        return { error: 'query timed out', refId: R.errorRatio, frames };
       });
       await renderScene(buildServicesScene(pivotContext(configured)));
       expect(await screen.findByTestId(testIds.services.table)).toBeInTheDocument();
       expect(screen.getByTestId(testIds.states.problem)).toHaveTextContent('query timed out');
+      // The error ratio is unknown (not 0) for every service, the rest of the rows answered.
+      const checkout = within(screen.getByTestId(testIds.services.row('checkout')));
+      await waitFor(() => expect(checkout.getByText('250 ms')).toBeInTheDocument());
+      expect(checkout.queryByText('0%')).toBeNull();
     });
 
     it('shows the data source problem and sends nothing when Prometheus is missing', async () => {
@@ -231,6 +284,7 @@ describe('Services page', () => {
       expect(sent[0].request.targets.map((t) => t.refId)).toEqual([
         ...prometheusProbeQueries().map((q) => q.refId),
         ...METRIC_FAMILY_LIST.map((f) => `${f}:recorded`),
+        'service-graph:recorded',
       ]);
       const conv = metricConventionsFor(normalizeSettings({}), 'otel-spanmetrics');
       expect(sent[1].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual(
@@ -240,9 +294,11 @@ describe('Services page', () => {
         'OpenTelemetry Collector spanmetrics connector (detected'
       );
       expect(screen.getAllByTestId(/pivot-services-row /)).toHaveLength(3);
-      expect(sent[2].request.targets.map((t) => ('expr' in t ? t.expr : ''))).toEqual([
-        sparklineQuery(conv, false, ['payments', 'checkout', 'cart']).expr,
-      ]);
+      expect(exprs(sent[2].request)).toEqual(
+        rowDetailsQueries(conv, false, '$__range', [R.requestRate, R.errorRatio], ['payments', 'checkout', 'cart']).map(
+          (q) => q.expr
+        )
+      );
     });
 
     it('says no family has data when the probe finds none', async () => {
@@ -260,7 +316,7 @@ describe('Services page', () => {
     });
   });
 
-  describe('sparklines of the rows shown only', () => {
+  describe('details of the rows shown only', () => {
     // 120 services: hostile names (regex and PromQL metacharacters, Grafana variable syntax)
     // among the worst, and look-alikes that an unescaped pattern would match among the rest.
     const hostile = ['a.b', 'pay$ments', 'x|y', 'q"uote\\', '$__range', '[[v]]', '(g)+'];
@@ -281,20 +337,16 @@ describe('Services page', () => {
     ]);
     const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
 
-    /** The services a sparkline request's `=~` pattern matches among all names, as Prometheus decodes and anchors it. */
+    /** The services a query's `=~` pattern matches among all names, as Prometheus decodes and anchors it. */
     function matched(expr: string): string[] {
-      const literal = /service=~("(?:[^"\\]|\\.)*")/.exec(expr)?.[1];
-      if (!literal) {
+      const literals = [...expr.matchAll(/service=~("(?:[^"\\]|\\.)*")/g)].map((m) => m[1]);
+      if (literals.length === 0) {
         throw new Error(`no service matcher in ${expr}`);
       }
-      const pattern = new RegExp(`^(?:${goUnquote(literal)})$`);
+      // Every selector of the query names the same services.
+      expect(new Set(literals).size).toBe(1);
+      const pattern = new RegExp(`^(?:${goUnquote(literals[0])})$`);
       return names.filter((n) => pattern.test(n));
-    }
-
-    function sparklineExprs(requests: RecordedRequest[]): string[] {
-      return prometheusRequests(requests)
-        .filter((r) => r.request.targets.every((t) => t.refId === R.sparkline))
-        .map((r) => String((r.request.targets[0] as { expr?: string }).expr));
     }
 
     function shownRows(): string[] {
@@ -303,50 +355,201 @@ describe('Services page', () => {
         .map((r) => (r.getAttribute('data-testid') ?? '').replace(testIds.services.row(''), ''));
     }
 
-    it('names exactly the visible services, and follows paging, sorting and searching', async () => {
-      const requests = installFakeGrafana((_ds, request) =>
-        request.targets.every((t) => t.refId === R.sparkline) ? { frames: [] } : { frames }
-      );
+    it('names exactly the rows shown that have no details yet, and follows searching, paging and sorting', async () => {
+      const requests = installFakeGrafana((_ds, request) => (isDetails(request) ? { frames: [] } : { frames }));
       const scene = buildServicesScene(pivotContext(configured));
       await renderScene(scene);
       await screen.findByTestId(testIds.services.table);
       const t = table(scene);
+      const inOrder = (services: string[]) => [...services].sort((a, b) => names.indexOf(a) - names.indexOf(b));
 
-      const expectLast = async (services: string[]) => {
-        await waitFor(() => expect(sparklineExprs(requests).at(-1)).toBe(sparklineQuery(conv, false, services).expr));
-        const expr = sparklineExprs(requests).at(-1) ?? '';
-        expectValidPromQL(expr);
-        expect(matched(expr)).toEqual([...services].sort((a, b) => names.indexOf(a) - names.indexOf(b)));
-        await waitFor(() => expect(shownRows()).toEqual(services));
+      const expectAsked = async (count: number, services: string[], shown: string[]) => {
+        await waitFor(() => expect(detailRequests(requests)).toHaveLength(count));
+        const last = detailRequests(requests).at(-1)!.request;
+        expect(exprs(last)).toEqual(
+          rowDetailsQueries(conv, false, '$__range', [R.requestRate, R.errorRatio], services).map((q) => q.expr)
+        );
+        for (const expr of exprs(last)) {
+          expectValidPromQL(expr);
+          expect(matched(expr)).toEqual(inOrder(services));
+        }
+        await waitFor(() => expect(shownRows()).toEqual(shown));
       };
 
       // Worst error ratio first: the first page, hostile names included, look-alikes not.
-      await expectLast(names.slice(0, SERVICES_PAGE_SIZE));
+      await expectAsked(1, names.slice(0, SERVICES_PAGE_SIZE), names.slice(0, SERVICES_PAGE_SIZE));
       expect(screen.getByText(`Showing ${SERVICES_PAGE_SIZE} of 120 services.`)).toBeInTheDocument();
 
+      // A search shows two look-alikes without details: asked, not the row already answered.
+      act(() => t.onSearch('g'));
+      await expectAsked(2, ['gg', 'g'], ['$__range', '(g)+', 'gg', 'g']);
+      act(() => t.onSearch(''));
+
       act(() => t.onShowMore());
-      await expectLast(names.slice(0, 2 * SERVICES_PAGE_SIZE));
+      await expectAsked(
+        3,
+        names.slice(SERVICES_PAGE_SIZE, 2 * SERVICES_PAGE_SIZE),
+        names.slice(0, 2 * SERVICES_PAGE_SIZE)
+      );
       expect(screen.getByRole('button', { name: 'Show 20 more' })).toBeInTheDocument();
 
+      // Busiest first: the request rate is in the first request's answer (no new one); the rows
+      // newly shown are asked.
       act(() => t.onSort('requestRate'));
-      await expectLast([...names].reverse().slice(0, 2 * SERVICES_PAGE_SIZE));
+      const busiest = [...names].reverse().slice(0, 2 * SERVICES_PAGE_SIZE);
+      await expectAsked(
+        4,
+        busiest.filter((n) => names.indexOf(n) >= 2 * SERVICES_PAGE_SIZE && !['gg', 'g'].includes(n)),
+        busiest
+      );
+      expect(listRequests(requests)).toHaveLength(1);
 
+      // Rows that all have their details: nothing more is asked.
       act(() => t.onSearch('svc-01'));
-      await expectLast(names.filter((n) => n.startsWith('svc-01')).reverse());
+      await waitFor(() => expect(shownRows()).toEqual(names.filter((n) => n.startsWith('svc-01')).reverse()));
       expect(screen.queryByText(/Showing/)).toBeNull();
-      // One sparkline request per change of the rows shown, and no other.
-      expect(sparklineExprs(requests)).toHaveLength(4);
+      expect(detailRequests(requests)).toHaveLength(4);
     });
 
-    it('says so when the sparklines fail, and keeps the table', async () => {
-      installFakeGrafana((_ds, request) =>
-        request.targets.every((t) => t.refId === R.sparkline) ? { error: 'too many samples' } : { frames }
-      );
+    it('shows a loading cell, busy for screen readers, until the details of its row answered', async () => {
+      installFakeGrafana((_ds, request) => (isDetails(request) ? 'pending' : { frames }));
+      await renderScene(buildServicesScene(pivotContext(configured)));
+      await screen.findByTestId(testIds.services.table);
+      const row = screen.getByTestId(testIds.services.row('a.b'));
+      const busy = row.querySelectorAll('td[aria-busy="true"]');
+      expect(busy).toHaveLength(2);
+      expect(busy[0]).toHaveTextContent('Loading p95 latency of a.b');
+      expect(busy[1]).toHaveTextContent('Loading requests over time of a.b');
+      // The first request's columns are there.
+      expect(within(row).getByText('12%')).toBeInTheDocument();
+    });
+
+    it('says which columns failed when the details fail, shows them unknown, and keeps the table', async () => {
+      installFakeGrafana((_ds, request) => (isDetails(request) ? { error: 'too many samples' } : { frames }));
       await renderScene(buildServicesScene(pivotContext(configured)));
       const problem = await screen.findByTestId(testIds.states.problem);
-      expect(problem).toHaveTextContent('Prometheus could not load the request-rate sparklines');
+      expect(problem).toHaveTextContent('Prometheus could not load the latency and sparklines of the rows shown');
       expect(problem).toHaveTextContent('too many samples');
       expect(shownRows()).toHaveLength(SERVICES_PAGE_SIZE);
+      const row = screen.getByTestId(testIds.services.row('a.b'));
+      expect(row.querySelectorAll('[aria-busy="true"]')).toHaveLength(0);
+      expect(row.querySelectorAll('td')[3]).toHaveTextContent('–');
+    });
+
+    const withP95 = [...frames, ...names.map((name, i) => promSeries(R.p95, { service: name }, [[T, i / 100]]))];
+
+    it('asks every service the new sort column when it needs one, then the rest for the rows shown', async () => {
+      const requests = installFakeGrafana((_ds, request) => ({ frames: asked(withP95, request) }));
+      const scene = buildServicesScene(pivotContext(configured));
+      await renderScene(scene);
+      await screen.findByTestId(testIds.services.table);
+      await waitFor(() => expect(detailRequests(requests)).toHaveLength(1));
+
+      act(() => table(scene).onSort('p95'));
+      await waitFor(() => expect(listRequests(requests)).toHaveLength(2));
+      expect(listRequests(requests)[1].request.targets.map((t) => t.refId)).toEqual([
+        R.requestRate,
+        R.p95,
+        'consumerRate',
+        'consumerErrors',
+      ]);
+      // Slowest first, then the error ratio and sparklines of those rows.
+      const slowest = [...names].reverse().slice(0, SERVICES_PAGE_SIZE);
+      await waitFor(() => expect(shownRows()).toEqual(slowest));
+      await waitFor(() =>
+        expect(exprs(detailRequests(requests).at(-1)!.request)).toEqual(
+          rowDetailsQueries(conv, false, '$__range', [R.requestRate, R.p95], slowest).map((q) => q.expr)
+        )
+      );
+      expect(
+        detailRequests(requests)
+          .at(-1)!
+          .request.targets.map((t) => t.refId)
+      ).toEqual([R.errorRatio, R.sparkline]);
+      const row = within(screen.getByTestId(testIds.services.row('g')));
+      await waitFor(() => expect(row.getByText('1.19 s')).toBeInTheDocument());
+      expect(row.getByText('0.100%')).toBeInTheDocument();
+
+      // Sorting by name needs no column more: nothing is asked of every service again.
+      act(() => table(scene).onSort('service'));
+      await waitFor(() => expect(shownRows()[0]).toBe('$__range'));
+      expect(listRequests(requests)).toHaveLength(2);
+    });
+
+    it('shows the sort column loading in every row while every service is asked it', async () => {
+      let list: 'answer' | 'pending' = 'answer';
+      const requests = installFakeGrafana((_ds, request) =>
+        !isDetails(request) && list === 'pending' ? 'pending' : { frames: asked(withP95, request) }
+      );
+      const scene = buildServicesScene(pivotContext(configured));
+      await renderScene(scene);
+      await screen.findByTestId(testIds.services.table);
+      await waitFor(() => expect(detailRequests(requests)).toHaveLength(1));
+      list = 'pending';
+      act(() => table(scene).onSort('p95'));
+      await waitFor(() => expect(listRequests(requests)).toHaveLength(2));
+      for (const service of shownRows()) {
+        const busy = screen.getByTestId(testIds.services.row(service)).querySelector('td[aria-busy="true"]');
+        expect(busy).toHaveTextContent(`Loading p95 latency of ${service}`);
+      }
+      // No details are asked for rows whose order is not known yet.
+      expect(detailRequests(requests)).toHaveLength(1);
+    });
+
+    it('never shows a value of another time range: the list is asked again, its rows loading until their details answer', async () => {
+      let phase: 'first' | 'pending' | 'second' = 'first';
+      const first = [
+        promSeries(R.requestRate, { service: 'checkout' }, [[T, 10]]),
+        promSeries(R.errorRatio, { service: 'checkout' }, [[T, 0.05]]),
+        promSeries(R.p95, { service: 'checkout' }, [[T, 0.25]]),
+      ];
+      const second = [
+        promSeries(R.requestRate, { service: 'checkout' }, [[T, 20]]),
+        promSeries(R.errorRatio, { service: 'checkout' }, [[T, 0.5]]),
+      ];
+      const requests = installFakeGrafana((_ds, request) => {
+        if (phase === 'first') {
+          return { frames: asked(first, request) };
+        }
+        if (phase === 'pending' || isDetails(request)) {
+          return 'pending';
+        }
+        return { frames: asked(second, request) };
+      });
+      const scene = buildServicesScene(pivotContext(configured));
+      await renderScene(scene);
+      const checkout = () => within(screen.getByTestId(testIds.services.row('checkout')));
+      await waitFor(() => expect(checkout().getByText('250 ms')).toBeInTheDocument());
+      const timeRange = sceneGraph.getTimeRange(scene);
+      const setRange = (hours: number) =>
+        act(() =>
+          timeRange.onTimeRangeChange({
+            from: dateTime(T - hours * 3_600_000),
+            to: dateTime(T),
+            raw: { from: `now-${hours}h`, to: 'now' },
+          })
+        );
+
+      // The list of the new window is awaited: the page says so, with no row of the old one.
+      phase = 'pending';
+      setRange(2);
+      expect(await screen.findByText('Loading services from Prometheus…')).toBeInTheDocument();
+      expect(screen.queryByText('250 ms')).toBeNull();
+
+      // The new window's list answers, its details are awaited: no latency of the old window.
+      phase = 'second';
+      setRange(3);
+      await waitFor(() => expect(checkout().getByText('50%')).toBeInTheDocument());
+      expect(screen.queryByText('250 ms')).toBeNull();
+      expect(
+        checkout()
+          .getAllByText(/^Loading/)
+          .map((e) => e.textContent)
+      ).toEqual(['Loading p95 latency of checkout', 'Loading requests over time of checkout']);
+      // One list request per window, each with the queries of its own window, and the details of the last.
+      const hours = (r: RecordedRequest) => (r.request.range.to.valueOf() - r.request.range.from.valueOf()) / 3_600_000;
+      expect(listRequests(requests).map(hours)).toEqual([1, 2, 3]);
+      await waitFor(() => expect(detailRequests(requests).map(hours)).toEqual([1, 3]));
     });
   });
 

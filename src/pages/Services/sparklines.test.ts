@@ -5,6 +5,7 @@ import { expectValidPromQL } from '../../testing/grammar';
 import { goUnquote } from '../../testing/goUnquote';
 import { SERVICE_STAT_REFS } from './serviceRows';
 import { SPARKLINE_REF, sparklineQuery } from './sparklines';
+import { listQueries, listStats, rowDetailsQueries, SERVICE_STATS, statisticsWindow } from './pageRequests';
 
 /** The `=~` pattern of a sparkline query as Prometheus decodes it, anchored as Prometheus anchors it. */
 function pattern(expr: string, label: string): RegExp {
@@ -59,5 +60,57 @@ describe('sparklineQuery', () => {
     expect(() => sparklineQuery(conv, false, [])).toThrow('at least one');
     expect(() => sparklineQuery(conv, true, [])).toThrow('at least one');
     expect(() => recordedRequestRate(conv, { window: '5m', service: 'a', services: ['a'] })).toThrow('not both');
+  });
+});
+
+describe('the rows shown: rowDetailsQueries', () => {
+  it.each(METRIC_FAMILY_LIST.flatMap((family) => [false, true].map((recorded) => [family, recorded] as const)))(
+    'asks the statistics not listed and the sparkline of exactly the rows shown, whatever their names: %s, recorded %s',
+    (family, recorded) => {
+      const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(name, { minLength: 1, maxLength: 8 }),
+          fc.array(name, { maxLength: 8 }),
+          fc.constantFrom('service', 'requestRate', 'errorRatio', 'p95', 'slo'),
+          fc.constantFrom(3600, 300, 7200),
+          (shown, others, sort, rangeSeconds) => {
+            const window = statisticsWindow(recorded, rangeSeconds);
+            const listed = listStats(sort, recorded);
+            const queries = rowDetailsQueries(conv, recorded, window, listed, shown);
+            expect(queries.map((q) => q.refId)).toEqual([
+              ...SERVICE_STATS.filter((s) => !listed.includes(s)),
+              SERVICE_STAT_REFS.sparkline,
+            ]);
+            for (const q of queries) {
+              expectValidPromQL(q.expr);
+              // Nothing Grafana would interpolate but its own variables.
+              expect(q.expr.replace(/\[\$__(rate_interval|range)(:5m)?\]/g, '')).not.toMatch(/\$|\[\[/);
+              const re = pattern(q.expr, conv.serviceLabel);
+              for (const s of shown) {
+                expect(re.test(s)).toBe(true);
+              }
+              for (const s of others.filter((o) => !shown.includes(o))) {
+                expect(re.test(s)).toBe(false);
+              }
+            }
+            // The list names no service.
+            for (const q of listQueries(conv, recorded, sort, window)) {
+              expectValidPromQL(q.expr);
+              expect(q.expr).not.toContain(`${conv.serviceLabel}=~`);
+            }
+          }
+        ),
+        { numRuns: 25 }
+      );
+    }
+  );
+
+  it('reads the recorded hour or 5 minutes as they are, any other range through $__range; raw always $__range', () => {
+    expect(statisticsWindow(true, 3600)).toBe('1h');
+    expect(statisticsWindow(true, 300)).toBe('5m');
+    expect(statisticsWindow(true, 7200)).toBe('$__range');
+    expect(statisticsWindow(true, 3599)).toBe('$__range');
+    expect(statisticsWindow(false, 3600)).toBe('$__range');
   });
 });

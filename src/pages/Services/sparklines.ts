@@ -6,17 +6,13 @@
  * 10,000 services the page draws 50 sparklines, not 10,000 (docs/scaling.md).
  */
 import type { MetricConventions } from '../../datasources/conventions';
-import { familySelector, LabelMatcher, rate, sumBy } from '../../datasources/promql';
+import { requestRate } from '../../datasources/promql';
 import { RED_WINDOW, recordedRequestRate } from '../../datasources/redSeries';
-import { regexAnyOf } from '../../datasources/strings';
 
 /** Points on each sparkline: enough to show a trend, few enough to stay cheap. */
 export const SPARKLINE_POINTS = 40;
 
-/**
- * The sparklines' refId, SERVICE_STAT_REFS.sparkline (serviceRows.ts imports @grafana/data,
- * which `npm run bench:queries` cannot load in Node; sparklines.test.ts checks they agree).
- */
+/** The sparklines' refId (SERVICE_STAT_REFS.sparkline, pageRequests.ts). */
 export const SPARKLINE_REF = 'sparkline';
 
 /** Rows the table shows at first, and how many more each "show more" adds. */
@@ -29,11 +25,6 @@ export interface SparklineQuery {
   range: true;
 }
 
-/** The matcher of exactly these services (no other name matches: Prometheus anchors the pattern). */
-export function servicesMatcher(conv: MetricConventions, services: string[]): LabelMatcher {
-  return { label: conv.serviceLabel, op: '=~', value: regexAnyOf(services) };
-}
-
 /**
  * The request rate over time of `services` (at least one), by service: from the raw series at
  * `$__rate_interval`, or from Pivot's recorded 5-minute rate.
@@ -41,9 +32,6 @@ export function servicesMatcher(conv: MetricConventions, services: string[]): La
 export function sparklineQuery(conv: MetricConventions, recorded: boolean, services: string[]): SparklineQuery {
   const expr = recorded
     ? recordedRequestRate(conv, { services, window: RED_WINDOW })
-    : sumBy(
-        [conv.serviceLabel],
-        rate(familySelector(conv, 'requests', { matchers: [servicesMatcher(conv, services)] }), '$__rate_interval')
-      );
+    : requestRate(conv, { services, window: '$__rate_interval' });
   return { refId: SPARKLINE_REF, expr, instant: false, range: true };
 }
