@@ -59,6 +59,17 @@ describe('URL state', () => {
     const sent = requests.filter((r) => r.uid === PROMETHEUS.uid);
     expect(sent[0].request.range.from.valueOf()).toBe(T - 3_600_000);
     expect(sent[0].request.range.to.valueOf()).toBe(T);
+    // The sort of the link is asked for every service in the page's first request, and no list
+    // request went out before with the default order's column.
+    const refIds = (r: RecordedRequest) => r.request.targets.map((t) => t.refId);
+    const lists = sent.filter((r) => refIds(r).includes(R.requestRate) && !refIds(r).includes(R.sparkline));
+    expect(lists.map(refIds)).toEqual([[R.requestRate, R.p95, 'consumerRate', 'consumerErrors']]);
+    // Then the error ratio and sparklines of the two rows shown.
+    await waitFor(() =>
+      expect(requests.filter((r) => r.uid === PROMETHEUS.uid && refIds(r).includes(R.sparkline)).map(refIds)).toEqual([
+        [R.errorRatio, R.sparkline],
+      ])
+    );
   });
 
   it('writes search and sort changes back to the URL, so a reload opens the same view', async () => {
