@@ -10,7 +10,7 @@ import {
 import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
 import { GraphEdge, GraphNode, health, Health, NodeKind, QuantileEdge, ServiceGraph } from './serviceGraph';
-import { ROW_VALUE } from '../utils/links';
+import { graphEdgeRowValue, ROW_VALUE, serviceRowValue } from '../utils/links';
 
 /** The node graph's context menu groups its items by the text before the first `/`. */
 function menuItem(group: string, title: string): string {
@@ -45,6 +45,16 @@ export interface GraphLinks {
    * clicked node's id there, URI-encoded.
    */
   serviceUrl?: string;
+  /**
+   * The Graph page with an edge's failing traces open, as a template with `ROW_URL_PART` in
+   * place of the edge (`graphEdgeUrlTemplate`); its menu item needs `tempo` too.
+   */
+  edgeUrl?: string;
+  /**
+   * The Service page with `ROW_URL_PART` in place of the service (`serviceRowUrlTemplate`): the
+   * edge menu's error logs of the answering service (the page's error-logs section); needs `loki` too.
+   */
+  logsServiceUrl?: string;
   tempo?: DataSourceRef;
   loki?: DataSourceRef & { conventions: LogConventions };
 }
@@ -392,13 +402,68 @@ function edgeDetailFields(edges: GraphEdge[], source: ServiceGraph['source']): F
   ];
 }
 
-/** Each edge's failing calls as TraceQL, linked to Tempo: the edge menu's "Failing traces". */
+/** Field names of the edges frame's pivots (looked up by name in tests). */
+export const EDGE_PIVOT_FIELDS = {
+  /** Each edge's URL keys (`graphEdgeRowValue`): the Graph page with its failing traces open. */
+  pivotEdge: 'pivot_edge',
+  /** The answering service as a path segment (`serviceRowValue`): its Service page. */
+  pivotLogsService: 'pivot_logs_service',
+  traceql: 'traceql',
+  logql: 'logql',
+} as const;
+
+/**
+ * The edge menu's "Failing traces on this edge": Pivot's list of the edge's failing traces on
+ * the Graph page (each trace to the Trace page, Explore one link away), in the same tab. Grafana
+ * fills the template per clicked edge with this field's value, already URL-encoded.
+ */
+function edgePivotField(edges: GraphEdge[], edgeUrl: string): Field {
+  return field(
+    EDGE_PIVOT_FIELDS.pivotEdge,
+    FieldType.string,
+    edges.map((e) => graphEdgeRowValue(e)),
+    {
+      displayName: 'Edge (Pivot link)',
+      links: [
+        {
+          title: menuItem('Pivot', t('pivot.graph.edge-link.failing-traces', 'Failing traces on this edge')),
+          url: edgeUrl,
+          targetBlank: false,
+        },
+      ],
+    }
+  );
+}
+
+/**
+ * The edge menu's "Error logs of the answering service": its Service page, whose error-logs
+ * section runs the same errors-only query (`edgeErrorLogs` is `serviceLogs` with errorsOnly),
+ * each line linking to its trace; the page's other sections (failing traces, neighbours) are
+ * the next steps of the same investigation.
+ */
+function edgeLogsServiceField(services: string[], serviceUrl: string): Field {
+  return field(EDGE_PIVOT_FIELDS.pivotLogsService, FieldType.string, services.map(serviceRowValue), {
+    displayName: 'Answering service (Pivot link)',
+    links: [
+      {
+        title: menuItem('Pivot', t('pivot.graph.edge-link.error-logs', 'Error logs of the answering service')),
+        url: serviceUrl,
+        targetBlank: false,
+      },
+    ],
+  });
+}
+
+/** Each edge's failing calls as TraceQL, linked to Tempo in Explore: the raw query, labelled as such. */
 function edgeTracesField(queries: string[], tempo: DataSourceRef): Field {
-  return field('traceql', FieldType.string, queries, {
+  return field(EDGE_PIVOT_FIELDS.traceql, FieldType.string, queries, {
     displayName: 'Failing calls (TraceQL)',
     links: [
       {
-        title: menuItem('Tempo', t('pivot.graph.edge-link.failing-traces', 'Failing traces on this edge')),
+        title: menuItem(
+          'Explore',
+          t('pivot.graph.edge-link.failing-traces-explore', 'Failing traces query (TraceQL) in Explore')
+        ),
         url: '',
         internal: {
           datasourceUid: tempo.uid,
@@ -410,13 +475,16 @@ function edgeTracesField(queries: string[], tempo: DataSourceRef): Field {
   });
 }
 
-/** Each edge's answering service's error logs as LogQL, linked to Loki: the edge menu's "Error logs". */
+/** Each edge's answering service's error logs as LogQL, linked to Loki in Explore: the raw query, labelled as such. */
 function edgeLogsField(queries: string[], loki: DataSourceRef): Field {
-  return field('logql', FieldType.string, queries, {
+  return field(EDGE_PIVOT_FIELDS.logql, FieldType.string, queries, {
     displayName: 'Error logs (LogQL)',
     links: [
       {
-        title: menuItem('Loki', t('pivot.graph.edge-link.error-logs', 'Error logs of the answering service')),
+        title: menuItem(
+          'Explore',
+          t('pivot.graph.edge-link.error-logs-explore', 'Error logs query (LogQL) in Explore')
+        ),
         url: '',
         internal: {
           datasourceUid: loki.uid,
@@ -432,11 +500,23 @@ export function edgesFrame(graph: ServiceGraph, options: FrameOptions = {}): Dat
   const { edges, source } = graph;
   const kinds = new Map(graph.nodes.map((n) => [n.id, n.kind]));
   const pivots = edges.map((e) => edgePivots(e, kinds));
-  const { tempo, loki } = options.links ?? {};
+  const { tempo, loki, edgeUrl, logsServiceUrl } = options.links ?? {};
   const fields = [
     ...edgeDrawingFields(edges, source, options.palette ?? NAMED_PALETTE),
     ...edgeDetailFields(edges, source),
   ];
+  // Pivot's pages first in the menu, the raw queries in Explore after them.
+  if (tempo && edgeUrl) {
+    fields.push(edgePivotField(edges, edgeUrl));
+  }
+  if (loki && logsServiceUrl) {
+    fields.push(
+      edgeLogsServiceField(
+        pivots.map((p) => p.logsService),
+        logsServiceUrl
+      )
+    );
+  }
   if (tempo) {
     fields.push(
       edgeTracesField(

@@ -20,6 +20,9 @@ export const URL_KEYS = {
   focus: 'focus',
   depth: 'depth',
   unhealthy: 'unhealthy',
+  /** Graph page: the edge (client → server) whose failing traces are open. */
+  client: 'client',
+  server: 'server',
   /** Services page: search text and sort column. */
   search: 'search',
   sort: 'sort',
@@ -84,17 +87,46 @@ export function traceUrl(
   );
 }
 
-export function graphUrl(
-  options: { range?: UrlTimeRange; focus?: string; depth?: number; unhealthy?: boolean; ds?: DataSourceChoice } = {}
-): string {
+export interface GraphUrlOptions {
+  range?: UrlTimeRange;
+  focus?: string;
+  depth?: number;
+  unhealthy?: boolean;
+  ds?: DataSourceChoice;
+}
+
+function graphParams(options: GraphUrlOptions): Params {
+  return {
+    ...rangeParams(options.range),
+    [URL_KEYS.focus]: options.focus,
+    [URL_KEYS.depth]: options.depth,
+    [URL_KEYS.unhealthy]: options.unhealthy,
+  };
+}
+
+export function graphUrl(options: GraphUrlOptions = {}): string {
+  return withQuery(prefixRoute(ROUTES.Graph), graphParams(options), options.ds);
+}
+
+/** An edge of the service graph, by its two ends. */
+export interface GraphEdgeRef {
+  client: string;
+  server: string;
+}
+
+/** The edge's URL keys, `client=…&server=…`, each name percent-encoded (application/x-www-form-urlencoded). */
+export function graphEdgeRowValue(edge: GraphEdgeRef): string {
+  return new URLSearchParams({ [URL_KEYS.client]: edge.client, [URL_KEYS.server]: edge.server }).toString();
+}
+
+/**
+ * The Graph page with the edge's failing traces open (its controls and window as given). The
+ * edge's keys come last of the page's own, so `graphEdgeUrlTemplate` can swap them for a row's.
+ */
+export function graphEdgeUrl(edge: GraphEdgeRef, options: GraphUrlOptions = {}): string {
   return withQuery(
     prefixRoute(ROUTES.Graph),
-    {
-      ...rangeParams(options.range),
-      [URL_KEYS.focus]: options.focus,
-      [URL_KEYS.depth]: options.depth,
-      [URL_KEYS.unhealthy]: options.unhealthy,
-    },
+    { ...graphParams(options), [URL_KEYS.client]: edge.client, [URL_KEYS.server]: edge.server },
     options.ds
   );
 }
@@ -121,6 +153,46 @@ const ROW_VALUE_IN_URL = ROW_VALUE.replace(/\}$/, ':percentencode}');
  */
 export function serviceUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice): string {
   return serviceUrl(SENTINEL, range, ds).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
+}
+
+/**
+ * Placeholder Grafana replaces with the clicked row's value as it is (format `raw`): for rows
+ * that hold a part of a URL already encoded by the builders here (`graphEdgeRowValue`,
+ * `serviceRowValue`). A data link's default format would encode it a second time.
+ */
+export const ROW_URL_PART = '${__value.raw:raw}';
+
+/** `url` with the one occurrence of `part` swapped for ROW_URL_PART (a function replacement: no `$` patterns). */
+function withRowPart(url: string, part: string): string {
+  if (url.split(part).length !== 2) {
+    throw new Error('a row template needs its placeholder exactly once');
+  }
+  return url.replace(part, () => ROW_URL_PART);
+}
+
+const SENTINEL_EDGE: GraphEdgeRef = { client: SENTINEL, server: SENTINEL };
+
+/**
+ * `graphEdgeUrl` as a data-link template: the clicked row's value (`graphEdgeRowValue` of its
+ * edge) in place of the edge's keys. Filled in, it is `graphEdgeUrl` of that edge, character
+ * for character.
+ */
+export function graphEdgeUrlTemplate(options: GraphUrlOptions = {}): string {
+  return withRowPart(graphEdgeUrl(SENTINEL_EDGE, options), graphEdgeRowValue(SENTINEL_EDGE));
+}
+
+/** The service as the path segment `serviceUrl` writes (dot segments escaped, `pathSegment`). */
+export function serviceRowValue(service: string): string {
+  return pathSegment(service);
+}
+
+/**
+ * `serviceUrl` as a data-link template: the clicked row's value (`serviceRowValue` of its
+ * service) as the path segment. Unlike `serviceUrlTemplate` (the node's id, percent-encoded by
+ * Grafana), a service named `.` or `..` keeps its escape.
+ */
+export function serviceRowUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice): string {
+  return withRowPart(serviceUrl(SENTINEL, range, ds), serviceRowValue(SENTINEL));
 }
 
 /**

@@ -40,6 +40,18 @@ const BUILDERS: Record<string, Builder> = {
   slosUrl: ({ ds }) => [links.slosUrl(RANGE, ds)],
   sloUrl: ({ name, ds }) => [links.sloUrl(name, RANGE, ds)],
   serviceUrlTemplate: ({ ds }) => [interpolated(links.serviceUrlTemplate(RANGE, ds))],
+  graphEdgeUrl: ({ name, ds }) => [
+    links.graphEdgeUrl({ client: name, server: `${name}→` }, { range: RANGE, focus: name, depth: 2, ds }),
+  ],
+  // Filled in as Grafana fills it: the row's value (already encoded) in place of ROW_URL_PART.
+  graphEdgeUrlTemplate: ({ name, ds }) => [
+    links
+      .graphEdgeUrlTemplate({ range: RANGE, focus: name, ds })
+      .replace(links.ROW_URL_PART, () => links.graphEdgeRowValue({ client: name, server: name })),
+  ],
+  serviceRowUrlTemplate: ({ name, ds }) => [
+    links.serviceRowUrlTemplate(RANGE, ds).replace(links.ROW_URL_PART, () => links.serviceRowValue(name)),
+  ],
   // The data-link builders take the page's choice.
   traceLinkTemplate: () => [interpolated(traceLinks.traceLinkTemplate())],
   traceDataLink: () => linkUrls(traceLinks.traceDataLink()).map(interpolated),

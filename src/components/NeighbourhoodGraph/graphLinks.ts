@@ -1,6 +1,12 @@
 import type { GrafanaTheme2 } from '@grafana/data';
 import { GraphLinks, GraphPalette } from '../../analysis/serviceGraphFrames';
-import { serviceUrlTemplate, UrlTimeRange } from '../../utils/links';
+import {
+  graphEdgeUrlTemplate,
+  GraphUrlOptions,
+  serviceRowUrlTemplate,
+  serviceUrlTemplate,
+  UrlTimeRange,
+} from '../../utils/links';
 import type { PivotContext } from '../../pivotContext';
 
 /**
@@ -8,11 +14,26 @@ import type { PivotContext } from '../../pivotContext';
  * neighbourhood graph of the Service page.
  */
 
-/** What the node graph links to: Service pages always, Tempo and Loki when they are set up. */
-export function graphLinks(ctx: PivotContext, range: UrlTimeRange): GraphLinks {
+/**
+ * What the node graph links to: Service pages always; an edge's failing traces (the Graph page
+ * with the edge open, in `view`'s focus and filter: the Graph page passes its own) and its
+ * answering service's page when Tempo and Loki are set up, and their raw queries in Explore.
+ */
+export function graphLinks(
+  ctx: PivotContext,
+  range: UrlTimeRange,
+  view: Pick<GraphUrlOptions, 'focus' | 'depth' | 'unhealthy'> = {}
+): GraphLinks {
   const { tempo, loki } = ctx.datasources;
   return {
     serviceUrl: serviceUrlTemplate(range),
+    edgeUrl: graphEdgeUrlTemplate({
+      range,
+      focus: view.focus,
+      depth: view.depth === 2 ? 2 : undefined,
+      unhealthy: view.unhealthy || undefined,
+    }),
+    logsServiceUrl: serviceRowUrlTemplate(range),
     tempo: tempo.ok ? { uid: tempo.ds.uid, name: tempo.ds.name } : undefined,
     loki: loki.ok ? { uid: loki.ds.uid, name: loki.ds.name, conventions: ctx.settings.logs } : undefined,
   };

@@ -5,7 +5,7 @@ import { t } from '@grafana/i18n';
 import { SceneQueryRunner, SceneTimeRange } from '@grafana/scenes';
 import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { Empty, Problem } from '../../components/states/PivotStates';
-import { dsRef, type DataSourceSummary } from '../../datasources/lookup';
+import type { DataSourceSummary } from '../../datasources/lookup';
 import { panelErrorMessage } from '../../utils/errors';
 import { textValues } from '../../utils/i18nValues';
 import { exploreUrl, traceUrl, UrlTimeRange } from '../../utils/links';
@@ -105,8 +105,11 @@ export function EdgeFailingTraces({ edge, client, server, tempo, traceql, range 
   };
   const { from, to } = range;
   useEffect(() => {
+    // The runner stands alone (its own time range, outside the page's scene), so it cannot
+    // resolve the page's data source variable (`dsRef`'s `${traces}`): it names the uid that
+    // variable holds; the page is rebuilt when another data source is picked.
     const runner = new SceneQueryRunner({
-      datasource: dsRef(tempo),
+      datasource: { uid: tempo.uid, type: tempo.type },
       queries: [
         { refId: 'edgeTraces', queryType: 'traceql', query: traceql, limit: EDGE_TRACES_LIMIT, tableType: 'traces' },
       ],

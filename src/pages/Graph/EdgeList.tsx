@@ -1,8 +1,8 @@
-import React, { useMemo, useState } from 'react';
+import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, locationUtil } from '@grafana/data';
 import { t, Trans } from '@grafana/i18n';
-import { Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Stack, Text, TextLink, useStyles2 } from '@grafana/ui';
 import { GraphEdge, health, NodeKind, ServiceGraph } from '../../analysis/serviceGraph';
 import { edgePivots, formatQuantile, formatRatio, formatRequests } from '../../analysis/serviceGraphFrames';
 import { testIds } from '../../components/testIds';
@@ -10,9 +10,15 @@ import type { LogConventions } from '../../datasources/conventions';
 import type { DataSourceSummary } from '../../datasources/lookup';
 import { edgeErrorLogs } from '../../datasources/serviceGraph';
 import { textValues } from '../../utils/i18nValues';
-import { exploreUrl, serviceUrl, UrlTimeRange } from '../../utils/links';
+import { exploreUrl, GraphEdgeRef, serviceUrl, UrlTimeRange } from '../../utils/links';
 import { EdgeFailingTraces } from './EdgeFailingTraces';
 import { edgeRows } from './graphModel';
+import { findEdge, sameEdge } from './openEdge';
+
+export const EDGE_LIST_TEST_IDS = {
+  /** The edge of the URL is not in the view, or its traces cannot be searched. */
+  openEdgeProblem: 'data-testid pivot-graph-open-edge-problem',
+};
 
 interface Props {
   graph: ServiceGraph;
@@ -20,6 +26,10 @@ interface Props {
   tempo?: DataSourceSummary;
   loki?: DataSourceSummary;
   logs: LogConventions;
+  /** The edge whose failing traces are open (the URL's `client` and `server`). */
+  openEdge?: GraphEdgeRef;
+  /** Opens an edge's failing traces, or closes them (undefined). */
+  onOpenEdge: (edge: GraphEdgeRef | undefined) => void;
 }
 
 /**
@@ -27,16 +37,24 @@ interface Props {
  * pages of both ends, the failing traces between them, the error logs of the answering
  * service. The same pivots as the node graph's links, reachable without hunting on the canvas.
  */
-export function EdgeList({ graph, range, tempo, loki, logs }: Props) {
+export function EdgeList(props: Props) {
+  const { graph, tempo, openEdge, onOpenEdge } = props;
   const styles = useStyles2(getStyles);
   // Once per graph, not on every render (the time picker re-renders the list).
   const kinds = useMemo(() => new Map<string, NodeKind>(graph.nodes.map((n) => [n.id, n.kind])), [graph.nodes]);
-  const rows = useMemo(() => edgeRows(graph.edges), [graph.edges]);
+  const shown = useMemo(() => edgeRows(graph.edges), [graph.edges]);
+  const open = useMemo(() => (openEdge ? findEdge(graph.edges, openEdge) : undefined), [graph.edges, openEdge]);
+  // The open edge is listed even when it is not among the first rows: first, so its list is in sight.
+  const rows = open && !shown.includes(open) ? [open, ...shown] : shown;
+  const problem = openEdge && (
+    <OpenEdgeProblem edge={openEdge} found={open !== undefined} tempo={tempo} onClose={() => onOpenEdge(undefined)} />
+  );
   if (rows.length === 0) {
-    return null;
+    return problem || null;
   }
   return (
     <div className={styles.list}>
+      {problem}
       <Text element="h5">
         {rows.length < graph.edges.length
           ? t(
@@ -70,20 +88,57 @@ export function EdgeList({ graph, range, tempo, loki, logs }: Props) {
         </thead>
         <tbody>
           {rows.map((e) => (
-            <EdgeRow
-              key={e.id}
-              edge={e}
-              kinds={kinds}
-              graph={graph}
-              range={range}
-              tempo={tempo}
-              loki={loki}
-              logs={logs}
-            />
+            <EdgeRow key={e.id} {...props} edge={e} kinds={kinds} />
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Why the URL's edge shows no failing traces, instead of a blank: it is not in this view (no
+ * calls between the two in the window, or hidden by the focus or the unhealthy filter), or
+ * there is no Tempo to search.
+ */
+function OpenEdgeProblem({
+  edge,
+  found,
+  tempo,
+  onClose,
+}: {
+  edge: GraphEdgeRef;
+  found: boolean;
+  tempo?: DataSourceSummary;
+  onClose: () => void;
+}) {
+  if (found && tempo) {
+    return null;
+  }
+  const names = textValues({ client: edge.client, server: edge.server });
+  return (
+    <Alert
+      severity="warning"
+      data-testid={EDGE_LIST_TEST_IDS.openEdgeProblem}
+      title={
+        found
+          ? t('pivot.graph.open-edge.no-tempo-title', 'No Tempo data source: failing traces cannot be searched')
+          : t('pivot.graph.open-edge.missing-title', 'Edge not in this view')
+      }
+      onRemove={onClose}
+    >
+      {found
+        ? t(
+            'pivot.graph.open-edge.no-tempo',
+            'The failing traces of {{client}} → {{server}} come from Tempo: choose a Tempo data source in Configuration.',
+            names
+          )
+        : t(
+            'pivot.graph.open-edge.missing',
+            'The link opens the failing traces of {{client}} → {{server}}, but no such edge is in this view: no calls between them in this window, or the focus or the unhealthy filter hides it. Widen the time range or clear the focus and filter.',
+            names
+          )}
+    </Alert>
   );
 }
 
@@ -95,12 +150,15 @@ function EdgeRow({
   tempo,
   loki,
   logs,
+  openEdge,
+  onOpenEdge,
 }: { edge: GraphEdge; kinds: Map<string, NodeKind> } & Props) {
   const styles = useStyles2(getStyles);
   const pivots = edgePivots(edge, kinds);
   const h = health(edge.errorRatio, edge.requests);
-  // The edge's failing traces open as a list under the row, each to Pivot's Trace page.
-  const [showTraces, setShowTraces] = useState(false);
+  // The edge's failing traces open as a list under the row, each to Pivot's Trace page; the
+  // open edge is the URL's (one at a time), so a reload or a shared link opens the same list.
+  const showTraces = sameEdge(openEdge, edge);
   const serviceLink = (service: string) =>
     kinds.get(service) === 'service' ? (
       <TextLink
@@ -133,7 +191,7 @@ function EdgeRow({
                 fill="text"
                 icon={showTraces ? 'angle-down' : 'angle-right'}
                 aria-expanded={showTraces}
-                onClick={() => setShowTraces(!showTraces)}
+                onClick={() => onOpenEdge(showTraces ? undefined : { client: edge.client, server: edge.server })}
               >
                 <Trans i18nKey="pivot.graph.edges.failing-traces">Failing traces</Trans>
               </Button>

@@ -35,8 +35,9 @@ import { graphQueries } from '../../datasources/serviceGraph';
 import { recordedGraphQueries } from '../../datasources/recordedEdges';
 import { recordedEdgesFound } from '../../scenes/familyProbe';
 import { textValues } from '../../utils/i18nValues';
-import { URL_KEYS } from '../../utils/links';
+import { GraphEdgeRef, URL_KEYS } from '../../utils/links';
 import { EdgeList } from './EdgeList';
+import { openEdgeFromUrl, openEdgeToUrl, sameEdge } from './openEdge';
 import {
   controlsFromUrl,
   controlsToUrl,
@@ -63,6 +64,8 @@ export interface GraphSceneState extends DerivedDataOwnerState, GraphControls {
   /** Metrics (the default) or a sample of failing traces, asked for when the metrics are missing. */
   source: 'metrics' | 'sampled';
   status: GraphStatus;
+  /** The edge whose failing traces are open in the edge list (URL keys `client`, `server`). */
+  openEdge?: GraphEdgeRef;
   /** Set when the Prometheus data source cannot be used. */
   problem?: string;
   /** The node graph; its data node follows `derivedData`, the frames of a ready `status`. */
@@ -122,7 +125,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   static Component = GraphSceneRenderer;
 
   protected _urlSync = new SceneObjectUrlSyncConfig(this, {
-    keys: [URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy],
+    keys: [URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy, URL_KEYS.client, URL_KEYS.server],
   });
 
   private _stopSampling: Array<() => void> = [];
@@ -182,10 +185,14 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   }
 
   getUrlState(): SceneObjectUrlValues {
-    return controlsToUrl(this.state);
+    return { ...controlsToUrl(this.state), ...openEdgeToUrl(this.state.openEdge) };
   }
 
   updateFromUrl(values: SceneObjectUrlValues) {
+    const openEdge = openEdgeFromUrl(values);
+    if (!sameEdge(openEdge, this.state.openEdge)) {
+      this.setState({ openEdge });
+    }
     const next = controlsFromUrl(values);
     if (next.focus !== this.state.focus || next.depth !== this.state.depth || next.unhealthy !== this.state.unhealthy) {
       this.setState(next);
@@ -195,6 +202,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   setFocus = (focus: string | undefined) => this.setState({ focus: focus || undefined });
   setDepth = (depth: 1 | 2) => this.setState({ depth });
   setUnhealthy = (unhealthy: boolean) => this.setState({ unhealthy });
+  setOpenEdge = (openEdge: GraphEdgeRef | undefined) => this.setState({ openEdge });
 
   /** Builds the graph from a sample of recent failing traces (when the metrics are missing). */
   buildSampled = () => {
@@ -309,7 +317,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     const series = graphFrames(status.view.graph, {
       focus: this.state.focus,
       palette: graphPalette(config.theme2),
-      links: graphLinks(this.state.ctx, { from, to }),
+      links: graphLinks(this.state.ctx, { from, to }, this.state),
     });
     this.setState({ status, derivedData: { state: LoadingState.Done, series, timeRange: value } });
   }
@@ -367,7 +375,7 @@ function StatusBody({
   status: GraphStatus;
   tempoProblem?: string;
 }) {
-  const { panel, source } = model.useState();
+  const { panel, source, openEdge } = model.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
   const { datasources, settings } = model.state.ctx;
@@ -439,6 +447,8 @@ function StatusBody({
             tempo={datasources.tempo.ok ? datasources.tempo.ds : undefined}
             loki={datasources.loki.ok ? datasources.loki.ds : undefined}
             logs={settings.logs}
+            openEdge={openEdge}
+            onOpenEdge={model.setOpenEdge}
           />
         </div>
       );

@@ -21,7 +21,16 @@ export function graphPage(ctx: PivotContext): SceneAppPage {
     ),
     url: prefixRoute(ROUTES.Graph),
     routePath: `${ROUTES.Graph}/*`,
-    preserveUrlKeys: [URL_KEYS.from, URL_KEYS.to, URL_KEYS.focus, URL_KEYS.depth, URL_KEYS.unhealthy, ...DS_URL_KEYS],
+    preserveUrlKeys: [
+      URL_KEYS.from,
+      URL_KEYS.to,
+      URL_KEYS.focus,
+      URL_KEYS.depth,
+      URL_KEYS.unhealthy,
+      URL_KEYS.client,
+      URL_KEYS.server,
+      ...DS_URL_KEYS,
+    ],
     getScene: () => lazyPage(() => import('./graphPage').then((m) => dataSourcePage(ctx, m.buildGraphScene))),
   });
 }
