@@ -1,4 +1,4 @@
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 import { css } from '@emotion/css';
 import { DataFrame, GrafanaTheme2, LoadingState, locationUtil, PanelData } from '@grafana/data';
 import { t } from '@grafana/i18n';
@@ -96,6 +96,9 @@ interface Props {
 export function EdgeFailingTraces({ edge, client, server, tempo, traceql, range }: Props) {
   const styles = useStyles2(getStyles);
   const [state, setState] = useState<ListState>({ kind: 'loading' });
+  // Opened from a link, the edge's row can be far down the list: bring the list into view once.
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => container.current?.scrollIntoView?.({ block: 'nearest' }), []);
   const query = {
     refId: 'edgeTraces',
     queryType: 'traceql',
@@ -173,7 +176,7 @@ export function EdgeFailingTraces({ edge, client, server, tempo, traceql, range 
     );
   }
   return (
-    <div className={styles.container} data-testid={EDGE_TRACES_TEST_IDS.list(edge)}>
+    <div ref={container} className={styles.container} data-testid={EDGE_TRACES_TEST_IDS.list(edge)}>
       {body}
       {explore}
     </div>

@@ -60,9 +60,9 @@ function answer(ds: { uid: string; type: string }, request: DataQueryRequest): A
   return { frames: graphMetricFrames(EDGES).filter((f: DataFrame) => asked.has(f.refId ?? '')) };
 }
 
-function openUrl(url: string): { app: SceneApp; requests: RecordedRequest[] } {
-  const requests = installFakeGrafana(answer, AVAILABLE);
-  const app = buildSceneApp(pivotContext({}, AVAILABLE));
+function openUrl(url: string, available = AVAILABLE): { app: SceneApp; requests: RecordedRequest[] } {
+  const requests = installFakeGrafana(answer, available);
+  const app = buildSceneApp(pivotContext({}, available));
   renderAppAt(url, <app.Component model={app} />);
   return { app, requests };
 }
@@ -154,6 +154,15 @@ describe('Graph page: the open edge in the URL', () => {
     fireEvent.click(within(again).getByRole('button', { name: /close/i }));
     await waitFor(() => expect(screen.queryByTestId(EDGE_LIST_TEST_IDS.openEdgeProblem)).toBeNull());
     await waitFor(() => expect(searchParams().get('client')).toBeNull());
+  });
+
+  it('says the failing traces need Tempo when the URL opens an edge on a Grafana without one', async () => {
+    const { requests } = openUrl(graphEdgeUrl(HOSTILE, { range: RANGE, ds: {} }), [PROMETHEUS, LOKI]);
+    const problem = await screen.findByTestId(EDGE_LIST_TEST_IDS.openEdgeProblem);
+    expect(problem).toHaveTextContent('No Tempo data source: failing traces cannot be searched');
+    expect(problem).toHaveTextContent(`${HOSTILE.client} → ${HOSTILE.server}`);
+    expect(screen.getByTestId(testIds.graph.edgeRow(HOSTILE_ID))).toBeInTheDocument();
+    expect(requests.filter((r) => r.type === 'tempo')).toHaveLength(0);
   });
 
   it('gives the node graph’s edge menu the same URL, with the window, focus and data sources of the page', async () => {
