@@ -85,8 +85,8 @@ export interface RowDetails {
   answered: string[];
   /** The frames answered: the statistics and sparklines of `answered`. */
   frames: DataFrame[];
-  /** Services whose details failed, the refIds that failed, and Prometheus' message. */
-  failed?: { services: string[]; refIds: string[]; message: string };
+  /** Each failed request: its services and the refIds that failed; Prometheus' last message. */
+  failed?: { requests: Array<{ services: string[]; refIds: string[] }>; message: string };
 }
 
 /** What a cell of a row shows: its value, a loading indicator, or unknown because its query failed. */
@@ -275,14 +275,15 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
     if (!details?.answered.includes(service)) {
       return 'loading';
     }
-    const failed = details.failed;
-    return failed?.services.includes(service) && failed.refIds.includes(SERVICE_STAT_REFS[column]) ? 'failed' : 'value';
+    const ref = SERVICE_STAT_REFS[column];
+    const failed = details.failed?.requests.some((r) => r.services.includes(service) && r.refIds.includes(ref));
+    return failed ? 'failed' : 'value';
   }
 
-  /** The columns the second request asks for `answer`: the statistics it did not ask. */
-  detailColumns(answer: PanelData): ServiceStat[] {
-    const asked = askedRefIds(answer);
-    return SERVICE_STATS.filter((s) => !asked.includes(s));
+  /** The columns whose details failed for `answer`, in the table's order. */
+  failedColumns(answer: PanelData): Array<ServiceStat | 'sparkline'> {
+    const refs = new Set(this.detailsOf(answer)?.failed?.requests.flatMap((r) => r.refIds) ?? []);
+    return [...SERVICE_STATS, 'sparkline' as const].filter((c) => refs.has(SERVICE_STAT_REFS[c]));
   }
 
   /** Asks the details of the rows shown that have none for this answer yet (one request for all of them). */
@@ -321,12 +322,17 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
     }
     this._asked = undefined;
     const refs = askedRefIds(data);
-    const failedRefs = failedRefIds(data).filter((r) => refs.includes(r));
+    // In a failed request, a query is failed if it has an error, or answered nothing at all
+    // (an error without a refId, or a request that failed before any answer).
+    const failedRefs = refs.filter((r) => failedRefIds(data).includes(r) || !data.series.some((f) => f.refId === r));
     const failed =
       data.state === LoadingState.Error
         ? {
-            services: [...(details.failed?.services ?? []), ...asked.services],
-            refIds: [...new Set([...(details.failed?.refIds ?? []), ...(failedRefs.length > 0 ? failedRefs : refs)])],
+            // Which query failed unknown: none of them is trusted.
+            requests: [
+              ...(details.failed?.requests ?? []),
+              { services: asked.services, refIds: failedRefs.length > 0 ? failedRefs : refs },
+            ],
             message: panelErrorMessage(data) ?? '',
           }
         : details.failed;
@@ -469,7 +475,7 @@ function ServicesTableRenderer({ model }: SceneComponentProps<ServicesTable>) {
           title={t(
             'pivot.services.details-failed',
             'Prometheus could not load the {{columns}} of the rows shown',
-            textValues({ columns: detailsList(model.detailColumns(data)) })
+            textValues({ columns: detailsList(model.failedColumns(data)) })
           )}
           message={answered.failed.message}
         />
@@ -549,15 +555,15 @@ function cellWords(): Record<ServiceStat | 'sparkline', string> {
   };
 }
 
-/** The columns of the second request as words in a sentence, e.g. "latency and sparklines". */
-function detailsList(columns: ServiceStat[]): string {
-  const words: Record<ServiceStat, string> = {
+/** Columns of the second request as words in a sentence, e.g. "latency and sparklines". */
+function detailsList(columns: Array<ServiceStat | 'sparkline'>): string {
+  const words: Record<ServiceStat | 'sparkline', string> = {
     requestRate: t('pivot.services.details.request-rate', 'request rate'),
     errorRatio: t('pivot.services.details.error-ratio', 'error ratio'),
     p95: t('pivot.services.details.p95', 'latency'),
+    sparkline: t('pivot.services.details.sparklines', 'sparklines'),
   };
-  const all = [...columns.map((c) => words[c]), t('pivot.services.details.sparklines', 'sparklines')];
-  return new Intl.ListFormat(undefined, { type: 'conjunction' }).format(all);
+  return new Intl.ListFormat(undefined, { type: 'conjunction' }).format(columns.map((c) => words[c]));
 }
 
 /** A cell whose value has not answered yet: busy for assistive technology, with what it waits for. */

@@ -436,6 +436,31 @@ describe('Services page', () => {
       expect(row.querySelectorAll('td')[3]).toHaveTextContent('–');
     });
 
+    it('names only the columns that failed when part of the details answered', async () => {
+      const sparklines = names.map((name) =>
+        promSeries(
+          R.sparkline,
+          { service: name },
+          [
+            [T, 1],
+            [T + 60_000, 2],
+          ],
+          'range'
+        )
+      );
+      installFakeGrafana((_ds, request) =>
+        isDetails(request)
+          ? { error: 'query timed out', refId: R.p95, frames: sparklines.slice(0, SERVICES_PAGE_SIZE) }
+          : { frames }
+      );
+      await renderScene(buildServicesScene(pivotContext(configured)));
+      const problem = await screen.findByTestId(testIds.states.problem);
+      expect(problem).toHaveTextContent('Prometheus could not load the latency of the rows shown');
+      const row = screen.getByTestId(testIds.services.row('a.b'));
+      expect(row.querySelectorAll('td')[3]).toHaveTextContent('–');
+      expect(within(row).getByLabelText('Requests over time for a.b')).toBeInTheDocument();
+    });
+
     const withP95 = [...frames, ...names.map((name, i) => promSeries(R.p95, { service: name }, [[T, i / 100]]))];
 
     it('asks every service the new sort column when it needs one, then the rest for the rows shown', async () => {
