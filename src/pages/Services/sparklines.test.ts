@@ -22,30 +22,33 @@ const name = fc.oneof(
   fc.constantFrom('$__range', '${x}', '[[v]]', 'a.b', 'axb', 'x|y', '(g)+', 'q"\\', '\n', '^a$')
 );
 
+/** `expr` is valid PromQL, leaves Grafana nothing to interpolate but its own variables, and names exactly `shown`. */
+function expectNamesExactly(expr: string, label: string, shown: string[], others: string[]) {
+  expectValidPromQL(expr);
+  expect(expr.replace(/\[\$__(rate_interval|range)(:5m)?\]/g, '')).not.toMatch(/\$|\[\[/);
+  const re = pattern(expr, label);
+  for (const s of shown) {
+    expect(re.test(s)).toBe(true);
+  }
+  for (const s of others.filter((o) => !shown.includes(o))) {
+    expect(re.test(s)).toBe(false);
+  }
+}
+
+const shownArb = fc.uniqueArray(name, { minLength: 1, maxLength: 8 });
+const othersArb = fc.array(name, { maxLength: 8 });
+
 describe('sparklineQuery', () => {
   it.each(METRIC_FAMILY_LIST.flatMap((family) => [false, true].map((recorded) => [family, recorded] as const)))(
     'names exactly the services shown, whatever their names: %s, recorded %s',
     (family, recorded) => {
       const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
       fc.assert(
-        fc.property(
-          fc.uniqueArray(name, { minLength: 1, maxLength: 8 }),
-          fc.array(name, { maxLength: 8 }),
-          (shown, others) => {
-            const q = sparklineQuery(conv, recorded, shown);
-            expect(q).toMatchObject({ refId: 'sparkline', instant: false, range: true });
-            expectValidPromQL(q.expr);
-            // Nothing Grafana would interpolate: no `$` and no `[[` left in the text.
-            expect(q.expr.replace(/\[\$__rate_interval\]/, '')).not.toMatch(/\$|\[\[/);
-            const re = pattern(q.expr, conv.serviceLabel);
-            for (const s of shown) {
-              expect(re.test(s)).toBe(true);
-            }
-            for (const s of others.filter((o) => !shown.includes(o))) {
-              expect(re.test(s)).toBe(false);
-            }
-          }
-        ),
+        fc.property(shownArb, othersArb, (shown, others) => {
+          const q = sparklineQuery(conv, recorded, shown);
+          expect(q).toMatchObject({ refId: 'sparkline', instant: false, range: true });
+          expectNamesExactly(q.expr, conv.serviceLabel, shown, others);
+        }),
         { numRuns: 60 }
       );
     }
@@ -70,8 +73,8 @@ describe('the rows shown: rowDetailsQueries', () => {
       const conv = { family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel };
       fc.assert(
         fc.property(
-          fc.uniqueArray(name, { minLength: 1, maxLength: 8 }),
-          fc.array(name, { maxLength: 8 }),
+          shownArb,
+          othersArb,
           fc.constantFrom('service', 'requestRate', 'errorRatio', 'p95', 'slo'),
           fc.constantFrom(3600, 300, 7200),
           (shown, others, sort, rangeSeconds) => {
@@ -83,16 +86,7 @@ describe('the rows shown: rowDetailsQueries', () => {
               SERVICE_STAT_REFS.sparkline,
             ]);
             for (const q of queries) {
-              expectValidPromQL(q.expr);
-              // Nothing Grafana would interpolate but its own variables.
-              expect(q.expr.replace(/\[\$__(rate_interval|range)(:5m)?\]/g, '')).not.toMatch(/\$|\[\[/);
-              const re = pattern(q.expr, conv.serviceLabel);
-              for (const s of shown) {
-                expect(re.test(s)).toBe(true);
-              }
-              for (const s of others.filter((o) => !shown.includes(o))) {
-                expect(re.test(s)).toBe(false);
-              }
+              expectNamesExactly(q.expr, conv.serviceLabel, shown, others);
             }
             // The list names no service.
             for (const q of listQueries(conv, recorded, sort, window)) {
