@@ -170,7 +170,11 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
             this.onDetails(next.data);
           }
         }),
-        sceneGraph.getTimeRange(this).subscribeToState(() => this.runList()),
+        sceneGraph.getTimeRange(this).subscribeToState((next, prev) => {
+          if (!sameRange(next.value, prev.value)) {
+            this.runList();
+          }
+        }),
         this.subscribeToState((next, prev) => {
           if (next.search !== prev.search || next.sort !== prev.sort || next.pageSize !== prev.pageSize) {
             this.syncList();
@@ -181,6 +185,9 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
       return () => {
         subs.forEach((s) => s.unsubscribe());
         deactivateDetails();
+        // The runners drop what is in flight when they deactivate: asked again on return.
+        this._listRun = undefined;
+        this._asked = undefined;
       };
     });
   }

@@ -436,6 +436,24 @@ describe('Services page', () => {
       expect(row.querySelectorAll('td')[3]).toHaveTextContent('–');
     });
 
+    it('asks again on return what was in flight when the page was left', async () => {
+      let details: 'pending' | 'answer' = 'pending';
+      const requests = installFakeGrafana((_ds, request) =>
+        isDetails(request) && details === 'pending' ? 'pending' : { frames: asked(servicesFrames(), request) }
+      );
+      const scene = buildServicesScene(pivotContext(configured));
+      const first = renderInGrafana(<scene.Component model={scene} />);
+      await waitFor(() => expect(detailRequests(requests)).toHaveLength(1));
+      first.unmount();
+      details = 'answer';
+      renderInGrafana(<scene.Component model={scene} />);
+      const checkout = within(await screen.findByTestId(testIds.services.row('checkout')));
+      await waitFor(() => expect(checkout.getByText('250 ms')).toBeInTheDocument());
+      // The list of the same window is not asked again; the rows shown are.
+      expect(listRequests(requests)).toHaveLength(1);
+      expect(detailRequests(requests)).toHaveLength(2);
+    });
+
     it('names only the columns that failed when part of the details answered', async () => {
       const sparklines = names.map((name) =>
         promSeries(
