@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useEffect, useRef } from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, PanelData } from '@grafana/data';
 import {
@@ -9,13 +9,35 @@ import {
   SceneObjectState,
 } from '@grafana/scenes';
 import { t } from '@grafana/i18n';
+import { locationService } from '@grafana/runtime';
 import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { PILLAR_TITLES } from '../datasources/lookup';
 import { Empty, Problem } from '../components/states/PivotStates';
 import { testIds } from '../components/testIds';
 import type { Pillar } from '../settings';
 import { textValues } from '../utils/i18nValues';
+import { URL_KEYS } from '../utils/links';
 import { sectionDataState } from './dataState';
+
+/**
+ * Brings the section into view once, when it first shows an answer (what is above it has
+ * rendered by then), if the URL's `section` names it: a link such as the service graph's
+ * "Error logs of the answering service" lands on the logs, not at the top of the page.
+ */
+function useScrollWhenNamed(name: string, answered: boolean): React.RefObject<HTMLDivElement> {
+  const ref = useRef<HTMLDivElement>(null);
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || !answered) {
+      return;
+    }
+    done.current = true;
+    if (locationService.getSearchObject()[URL_KEYS.section] === name) {
+      ref.current?.scrollIntoView?.({ block: 'start' });
+    }
+  }, [name, answered]);
+  return ref;
+}
 
 export interface PillarSectionState extends SceneObjectState {
   /** Names the section in test ids: error-ratio, latency, logs, traces. */
@@ -97,9 +119,10 @@ function SectionData({ dataProvider, name, what, title, body, emptyMessage, note
   const styles = useStyles2(getStyles, height);
   const state = sectionDataState(data);
   const remark = data && state.kind === 'data' && note ? note(data) : undefined;
+  const ref = useScrollWhenNamed(name, state.kind !== 'loading');
 
   return (
-    <div className={styles.section} data-testid={testIds.service.section(name, state.kind)}>
+    <div ref={ref} className={styles.section} data-testid={testIds.service.section(name, state.kind)}>
       {state.kind === 'loading' && (
         <LoadingPlaceholder
           text={t('pivot.scenes.section.loading', 'Loading {{what}} from {{title}}…', textValues({ what, title }))}

@@ -23,6 +23,8 @@ export const URL_KEYS = {
   /** Graph page: the edge (client → server) whose failing traces are open. */
   client: 'client',
   server: 'server',
+  /** Service page: the section brought into view on load (`logs`: its error logs). */
+  section: 'section',
   /** Services page: search text and sort column. */
   search: 'search',
   sort: 'sort',
@@ -74,6 +76,26 @@ export function servicesUrl(range?: UrlTimeRange, ds?: DataSourceChoice): string
 
 export function serviceUrl(service: string, range?: UrlTimeRange, ds?: DataSourceChoice): string {
   return withQuery(`${prefixRoute(ROUTES.Services)}/${pathSegment(service)}`, rangeParams(range), ds);
+}
+
+/**
+ * The Service page's error-logs section, by its name (the PillarSection `name` serviceScene.ts
+ * gives it): `section=logs` brings it into view on load.
+ */
+export const SERVICE_LOGS_SECTION = 'logs';
+
+/** The Service page scrolled to one of its sections on load (`logs`: the error logs). */
+export function serviceSectionUrl(
+  service: string,
+  section: string,
+  range?: UrlTimeRange,
+  ds?: DataSourceChoice
+): string {
+  return withQuery(
+    `${prefixRoute(ROUTES.Services)}/${pathSegment(service)}`,
+    { ...rangeParams(range), [URL_KEYS.section]: section },
+    ds
+  );
 }
 
 export function traceUrl(
@@ -187,12 +209,14 @@ export function serviceRowValue(service: string): string {
 }
 
 /**
- * `serviceUrl` as a data-link template: the clicked row's value (`serviceRowValue` of its
- * service) as the path segment. Unlike `serviceUrlTemplate` (the node's id, percent-encoded by
- * Grafana), a service named `.` or `..` keeps its escape.
+ * `serviceSectionUrl` (or `serviceUrl` without a section) as a data-link template: the clicked
+ * row's value (`serviceRowValue` of its service) as the path segment. Unlike
+ * `serviceUrlTemplate` (the node's id, percent-encoded by Grafana), a service named `.` or `..`
+ * keeps its escape.
  */
-export function serviceRowUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice): string {
-  return withRowPart(serviceUrl(SENTINEL, range, ds), serviceRowValue(SENTINEL));
+export function serviceRowUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice, section?: string): string {
+  const url = section ? serviceSectionUrl(SENTINEL, section, range, ds) : serviceUrl(SENTINEL, range, ds);
+  return withRowPart(url, serviceRowValue(SENTINEL));
 }
 
 /**

@@ -49,9 +49,11 @@ const BUILDERS: Record<string, Builder> = {
       .graphEdgeUrlTemplate({ range: RANGE, focus: name, ds })
       .replace(links.ROW_URL_PART, () => links.graphEdgeRowValue({ client: name, server: name })),
   ],
-  serviceRowUrlTemplate: ({ name, ds }) => [
-    links.serviceRowUrlTemplate(RANGE, ds).replace(links.ROW_URL_PART, () => links.serviceRowValue(name)),
-  ],
+  serviceRowUrlTemplate: ({ name, ds }) =>
+    [links.serviceRowUrlTemplate(RANGE, ds), links.serviceRowUrlTemplate(RANGE, ds, 'logs')].map((url) =>
+      url.replace(links.ROW_URL_PART, () => links.serviceRowValue(name))
+    ),
+  serviceSectionUrl: ({ name, ds }) => [links.serviceSectionUrl(name, 'logs', RANGE, ds)],
   // The data-link builders take the page's choice.
   traceLinkTemplate: () => [interpolated(traceLinks.traceLinkTemplate())],
   traceDataLink: () => linkUrls(traceLinks.traceDataLink()).map(interpolated),

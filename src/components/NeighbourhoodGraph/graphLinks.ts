@@ -4,6 +4,7 @@ import {
   graphEdgeUrlTemplate,
   GraphUrlOptions,
   serviceRowUrlTemplate,
+  SERVICE_LOGS_SECTION,
   serviceUrlTemplate,
   UrlTimeRange,
 } from '../../utils/links';
@@ -33,7 +34,7 @@ export function graphLinks(
       depth: view.depth === 2 ? 2 : undefined,
       unhealthy: view.unhealthy || undefined,
     }),
-    logsServiceUrl: serviceRowUrlTemplate(range),
+    logsServiceUrl: serviceRowUrlTemplate(range, undefined, SERVICE_LOGS_SECTION),
     tempo: tempo.ok ? { uid: tempo.ds.uid, name: tempo.ds.name } : undefined,
     loki: loki.ok ? { uid: loki.ds.uid, name: loki.ds.name, conventions: ctx.settings.logs } : undefined,
   };
