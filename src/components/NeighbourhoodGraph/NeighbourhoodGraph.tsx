@@ -1,10 +1,14 @@
 import React from 'react';
 import { css } from '@emotion/css';
-import { GrafanaTheme2, LoadingState, locationUtil } from '@grafana/data';
+import { DataFrame, GrafanaTheme2, LoadingState, locationUtil } from '@grafana/data';
+import { map } from 'rxjs';
 import { config } from '@grafana/runtime';
 import {
+  CustomTransformOperator,
   PanelBuilders,
   SceneComponentProps,
+  SceneDataProvider,
+  SceneDataTransformer,
   sceneGraph,
   SceneObject,
   SceneObjectBase,
@@ -15,7 +19,7 @@ import { t, Trans } from '@grafana/i18n';
 import { LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
 import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
-import { graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
+import { GRAPH_REFS, graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
 import { recordedGraphQueries } from '../../datasources/recordedEdges';
 import { recordedEdgesFound } from '../../scenes/familyProbe';
 import { sectionDataState } from '../../scenes/dataState';
@@ -48,7 +52,8 @@ export interface NeighbourhoodGraphState extends DerivedDataOwnerState {
    * exist (recordedEdges.ts); it becomes `$data` (and runs) once that is known.
    */
   runner?: SceneQueryRunner;
-  $data?: SceneQueryRunner;
+  /** The runner, or the graph's frames of a request the page shares (neighbourhoodGraph's `shared`). */
+  $data?: SceneDataProvider;
 }
 
 /**
@@ -93,7 +98,7 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
     });
   }
 
-  private follow(runner: SceneQueryRunner) {
+  private follow(runner: SceneDataProvider) {
     this._subs.add(runner.subscribeToState(() => this.buildFrames()));
     this.buildFrames();
   }
@@ -124,7 +129,20 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
  * The reusable neighbourhood graph for the Service page: place it in a layout; it uses the
  * time range of the scene it is placed in.
  */
-export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObject {
+/** Keeps the frames of the service graph's queries from a request that holds others too. */
+function graphFramesOnly(): SceneDataTransformer {
+  const refs = new Set<string>(Object.values(GRAPH_REFS));
+  const only: CustomTransformOperator = () => (source) =>
+    source.pipe(map((frames: DataFrame[]) => frames.filter((f) => refs.has(f.refId ?? ''))));
+  return new SceneDataTransformer({ transformations: [only] });
+}
+
+/**
+ * With `shared`, the graph's queries go in a request the page sends for all its Prometheus
+ * queries (the page's `$data`, e.g. the Service page's ServicePrometheusRequest), and the
+ * graph keeps their frames; else it sends them itself.
+ */
+export function neighbourhoodGraph(ctx: PivotContext, service: string, shared = false): SceneObject {
   const prometheus = ctx.datasources.prometheus;
   if (!prometheus.ok) {
     return new NeighbourhoodGraph({ service, problem: prometheus.message });
@@ -147,7 +165,11 @@ export function neighbourhoodGraph(ctx: PivotContext, service: string): SceneObj
   return new NeighbourhoodGraph({
     ctx,
     service,
-    runner: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
+    ...(shared
+      ? { $data: graphFramesOnly() }
+      : {
+          runner: new SceneQueryRunner({ datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type }, queries }),
+        }),
     panel: withVerbatimTitle(
       PanelBuilders.nodegraph()
         .setDescription(

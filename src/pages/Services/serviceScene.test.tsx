@@ -36,12 +36,15 @@ const ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SERVICE = 'checkout';
 const configured: PivotJsonData = { metrics: { family: 'tempo-spanmetrics' } };
 
-/** The neighbourhood graph's one request: frontend → checkout → payments (20% failing) and postgres. */
+/**
+ * The page's one Prometheus request: the panels' range series, and the neighbourhood graph's
+ * answer, frontend → checkout → payments (20% failing) and postgres.
+ */
 function prometheusAnswer(refIds: string[]): Answer {
-  if (refIds.includes(GRAPH_REFS.requests)) {
-    const toPostgres = { client: SERVICE, server: 'postgres', connection_type: 'database' };
-    return {
-      frames: [
+  const graphRefs: string[] = Object.values(GRAPH_REFS);
+  const toPostgres = { client: SERVICE, server: 'postgres', connection_type: 'database' };
+  const graph = refIds.includes(GRAPH_REFS.requests)
+    ? [
         promSeries(GRAPH_REFS.requests, { client: 'frontend', server: SERVICE }, [[T, 12]]),
         promSeries(GRAPH_REFS.requests, { client: SERVICE, server: 'payments' }, [[T, 5]]),
         promSeries(GRAPH_REFS.requests, toPostgres, [[T, 3]]),
@@ -49,11 +52,11 @@ function prometheusAnswer(refIds: string[]): Answer {
         promSeries(GRAPH_REFS.edgeP95, { client: 'frontend', server: SERVICE }, [[T, 0.2]]),
         promSeries(GRAPH_REFS.edgeP95, toPostgres, [[T, 0.01]]),
         promSeries(GRAPH_REFS.nodeP95, { server: SERVICE }, [[T, 0.2]]),
-      ],
-    };
-  }
-  return {
-    frames: refIds.map((refId) =>
+      ]
+    : [];
+  const panels = refIds
+    .filter((refId) => !graphRefs.includes(refId))
+    .map((refId) =>
       promSeries(
         refId,
         { service: SERVICE },
@@ -63,8 +66,8 @@ function prometheusAnswer(refIds: string[]): Answer {
         ],
         'range'
       )
-    ),
-  };
+    );
+  return { frames: [...panels, ...graph] };
 }
 
 function lokiAnswer(withTraceIds = true): Answer {
@@ -187,18 +190,16 @@ describe('Service page', () => {
       ])
     );
     expect(prom).toHaveLength(3 + graphQueries({ service: SERVICE, window: '$__range' }).length);
-    // One request for both metric panels (one data source) and one for the neighbourhood, whose
-    // graph and list share it.
+    // One request to Prometheus for the page: both metric panels and the neighbourhood (whose
+    // graph and list share it), the panels' range queries and the graph's instant ones.
     const sent = prometheusRequests(requests);
-    expect(sent).toHaveLength(2);
-    expect(
-      sent.filter(
-        (r) =>
-          r.request.targets.map((t) => t.refId).join() ===
-          `${SERVICE_REFS.errorRatio},${SERVICE_REFS.latency},${ERROR_EXEMPLARS_REF}`
-      )
-    ).toHaveLength(1);
-    expect(sent.filter((r) => r.request.targets.some((t) => t.refId === GRAPH_REFS.requests))).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].request.targets.map((t) => t.refId)).toEqual([
+      SERVICE_REFS.errorRatio,
+      SERVICE_REFS.latency,
+      ERROR_EXEMPLARS_REF,
+      ...Object.values(GRAPH_REFS),
+    ]);
     // The error logs, and the log patterns' two windows (src/pages/Services/LogPatternsSection.test.tsx).
     await waitFor(() => expect(targetsOf(requests, LOKI.uid)).toHaveLength(3));
     expect(targetsOf(requests, LOKI.uid)).toEqual(
@@ -235,8 +236,7 @@ describe('Service page', () => {
         LOKI.uid,
         LOKI.uid,
         LOKI.uid,
-        // The two metric panels in one request, the neighbourhood in another.
-        PROMETHEUS.uid,
+        // The two metric panels and the neighbourhood in one request.
         PROMETHEUS.uid,
         TEMPO.uid,
         TEMPO.uid,
@@ -365,8 +365,8 @@ describe('Service page', () => {
     const to = dateTime(T + 10 * 60_000);
     // What a drag across a time series panel does: set the page's time range.
     act(() => sceneGraph.getTimeRange(scene).onTimeRangeChange({ from, to, raw: { from, to } }));
-    // Every request again (the two metric panels share one).
-    await waitFor(() => expect(requests.length - before).toBe(8));
+    // Every request again (the metric panels and the neighbourhood share one).
+    await waitFor(() => expect(requests.length - before).toBe(7));
     for (const r of requests.slice(before)) {
       // The log patterns' comparison runs over the ten minutes before the window.
       const previous = r.request.targets.some((t) => t.refId === PATTERN_REFS.previous);

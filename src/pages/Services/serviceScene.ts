@@ -32,6 +32,7 @@ import { logsAndTracesName } from '../../datasources/serviceNames';
 import { suspectsSection } from './SuspectsSection';
 import { logPatternsSection } from './LogPatternsSection';
 import { hygieneSection } from './HygieneSection';
+import { withServicePrometheusRequest } from './servicePrometheus';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -152,6 +153,12 @@ function metricPanel(service: string, title: string, description: string, unit: 
   );
 }
 
+/** The metric panels' queries, in the order they are sent. */
+function panelQueriesOf(conv: MetricConventions, service: string): PromQuery[] {
+  const q = serviceMetricQueries(conv, service);
+  return [q.errorRatio, q.latency, q.errorExemplars];
+}
+
 /** Keeps the frames of one query (its refId) from a request that holds several. */
 function onlyRefId(refId: string): CustomTransformOperator {
   if (refId === SERVICE_REFS.errorRatio) {
@@ -161,7 +168,12 @@ function onlyRefId(refId: string): CustomTransformOperator {
   return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.filter((f) => f.refId === refId)));
 }
 
-function metricSections(service: string, conv: MetricConventions, ds: DataSourceSummary): SceneFlexLayout {
+function metricSections(
+  service: string,
+  conv: MetricConventions,
+  ds: DataSourceSummary,
+  shared = false
+): SceneFlexLayout {
   const queries = serviceMetricQueries(conv, service);
   const emptyMessage = t(
     'pivot.services.service.metrics-empty',
@@ -183,11 +195,9 @@ function metricSections(service: string, conv: MetricConventions, ds: DataSource
     });
   return new SceneFlexLayout({
     direction: 'row',
-    // Both panels ask the same data source: one request.
-    $data: new SceneQueryRunner({
-      datasource: dsRef(ds),
-      queries: [queries.errorRatio, queries.latency, queries.errorExemplars],
-    }),
+    // Both panels ask the same data source: one request; with `shared`, the page's one request
+    // to Prometheus (servicePrometheus.ts), else their own.
+    $data: shared ? undefined : new SceneQueryRunner({ datasource: dsRef(ds), queries: panelQueriesOf(conv, service) }),
     children: [
       section(
         'error-ratio',
@@ -322,8 +332,10 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
   // The page is opened with the metrics' name; logs and traces may know the service by
   // another (job="shop/checkout" is service_name="checkout": datasources/serviceNames.ts).
   const named = logsAndTracesName(ctx.settings.metrics, service);
-  return pageScene([
-    metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds)),
+  // The page's Prometheus queries (panels, neighbourhood graph) go in one request.
+  const shared = ctx.datasources.prometheus.ok;
+  const scene = pageScene([
+    metricFamilyGate(ctx, (conv, ds) => metricSections(service, conv, ds, shared)),
     suspectsSection(ctx, named),
     logPatternsSection(ctx, named),
     logsSection(ctx, named),
@@ -331,9 +343,15 @@ export function buildServiceScene(ctx: PivotContext, service: string): EmbeddedS
       direction: 'row',
       children: [
         new SceneFlexItem({ body: tracesSection(ctx, named) }),
-        new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, named) }),
+        new SceneFlexItem({ width: '45%', body: neighbourhoodGraph(ctx, named, shared) }),
       ],
     }),
     hygieneSection(ctx, service),
   ]);
+  withServicePrometheusRequest(scene, {
+    ctx,
+    service: named,
+    panelQueries: (conv) => panelQueriesOf(conv, service),
+  });
+  return scene;
 }

@@ -1,0 +1,125 @@
+import {
+  EmbeddedScene,
+  SceneDataQuery,
+  sceneGraph,
+  SceneObjectBase,
+  SceneObjectState,
+  SceneQueryRunner,
+} from '@grafana/scenes';
+import type { MetricConventions } from '../../datasources/conventions';
+import type { PivotContext } from '../../pivotContext';
+import { dsRef } from '../../datasources/lookup';
+import { graphQueriesFor } from '../../datasources/recordedEdges';
+import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
+import { metricConventionsFor } from '../../settings';
+
+export interface ServicePrometheusRequestState extends SceneObjectState {
+  ctx: PivotContext;
+  /** The name the service graph knows the service by. */
+  service: string;
+  /** The metric panels' queries for the family the page's gate chose. */
+  panelQueries: (conv: MetricConventions) => SceneDataQuery[];
+}
+
+/**
+ * The Service page's queries to Prometheus in one request (issue 16: one request per data
+ * source on a page): the error-ratio and latency panels' (once the metric family gate chose a
+ * family) and the neighbourhood graph's (raw, or Pivot's recorded edge series once the app's
+ * probe says they exist: recordedEdges.ts). A behavior of the page: the request is the page's
+ * `$data` (a SceneQueryRunner in manual mode), each section keeps its own queries' frames (a
+ * SceneDataTransformer filtering by refId). It runs once both parts are known (a gate that
+ * built nothing leaves the graph alone), and again on every new time range. Everything it
+ * needs is in its state and the page's, so a clone of the page asks the same.
+ */
+export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusRequestState> {
+  private metrics?: SceneDataQuery[];
+  private graph?: SceneDataQuery[];
+
+  constructor(state: ServicePrometheusRequestState) {
+    super(state);
+    this.addActivationHandler(() => this.onActivate());
+  }
+
+  private onActivate() {
+    const scene = this.parent;
+    const runner = scene?.state.$data;
+    if (!scene || !(runner instanceof SceneQueryRunner)) {
+      return;
+    }
+    let cancelled = false;
+    this.metrics = undefined;
+    this.graph = undefined;
+    const { ctx, service, panelQueries } = this.state;
+    const setGraph = (recorded: boolean) => {
+      if (cancelled) {
+        return;
+      }
+      try {
+        this.graph = graphQueriesFor({ window: '$__range', service }, recorded);
+      } catch {
+        // A name PromQL cannot hold: the neighbourhood section says so (neighbourhoodGraph).
+        this.graph = [];
+      }
+      this.run(runner);
+    };
+    const prometheus = ctx.datasources.prometheus;
+    const found = prometheus.ok ? recordedEdgesFound(ctx.settings, prometheus.ds) : undefined;
+    if (found) {
+      found.then(setGraph);
+    } else {
+      setGraph(false);
+    }
+    const gate = sceneGraph.findObject(scene, (o) => o instanceof MetricFamilyGate);
+    const onGate = () => {
+      if (this.metrics !== undefined || !(gate instanceof MetricFamilyGate)) {
+        return;
+      }
+      const { choice, error, invalid, problem, body, settings } = gate.state;
+      if (body && choice && choice.kind !== 'none') {
+        this.metrics = panelQueries(metricConventionsFor(settings, choice.family));
+      } else if (choice || error !== undefined || invalid !== undefined || problem !== undefined) {
+        // No family, the probe failed, or settings that cannot build the queries: the graph alone.
+        this.metrics = [];
+      } else {
+        return;
+      }
+      this.run(runner);
+    };
+    if (gate instanceof MetricFamilyGate) {
+      this._subs.add(gate.subscribeToState(onGate));
+      onGate();
+    } else {
+      this.metrics = [];
+    }
+    this._subs.add(sceneGraph.getTimeRange(scene).subscribeToState(() => this.run(runner)));
+    return () => {
+      cancelled = true;
+    };
+  }
+
+  private run(runner: SceneQueryRunner) {
+    if (this.metrics === undefined || this.graph === undefined) {
+      return;
+    }
+    runner.setState({ queries: [...this.metrics, ...this.graph] });
+    runner.runQueries();
+  }
+}
+
+/** Makes `runner`'s one request the page's Prometheus request: its `$data`, asked by a ServicePrometheusRequest. */
+export function withServicePrometheusRequest(scene: EmbeddedScene, state: ServicePrometheusRequestState): void {
+  const prometheus = state.ctx.datasources.prometheus;
+  if (!prometheus.ok) {
+    return;
+  }
+  scene.setState({
+    $data: new SceneQueryRunner({
+      datasource: dsRef(prometheus.ds),
+      queries: [],
+      // Run by the behavior once the queries are known, not on activation with none.
+      runQueriesMode: 'manual',
+    }),
+    $behaviors: [...(scene.state.$behaviors ?? []), new ServicePrometheusRequest(state)],
+  });
+}
