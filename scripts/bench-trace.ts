@@ -9,10 +9,19 @@
  * reference) on the same trace, with the ratio. Median and spread (p25-p75) of several runs
  * after warm-up. Results go into docs/benchmarks.md by hand: a benchmark measures, it does
  * not assert. Not part of npm test.
+ *
+ * `npm run bench:trace -- --against <git revision>` first times the analysis as it was at that
+ * revision (its `src/analysis/trace/`, taken with `git archive` into a temporary directory)
+ * against the working tree's, interleaved in this process with the floor, on the same fresh
+ * frames: a before/after that a change of load between two runs cannot skew.
  */
 import type { DataFrame } from '@grafana/data';
 import type { CriticalPathSection } from '../src/analysis/traceAnalysis';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { JSDOM } from 'jsdom';
 
 const RUNS = 9;
@@ -417,8 +426,61 @@ function installDom(): void {
   Object.assign(globalThis, { window, document: window.document });
 }
 
+type Analyze = (frame: DataFrame) => unknown;
+
+/** The revision given with `--against`, if any. */
+function againstRevision(): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--against');
+  if (at >= 0 && !args[at + 1]) {
+    throw new Error('--against needs a git revision, e.g. --against HEAD~3');
+  }
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+/** `analyzeTrace` as it was at `revision`, from its `src/analysis/trace/` copied to a temporary directory. */
+async function analyzeTraceAt(revision: string, dir: string): Promise<Analyze> {
+  const tar = path.join(dir, 'trace.tar');
+  execFileSync('git', ['archive', `--output=${tar}`, revision, 'src/analysis/trace'], { stdio: 'inherit' });
+  execFileSync('tar', ['-xf', tar, '-C', dir]);
+  const entry = path.join(dir, 'src/analysis/trace/analyzeTrace.ts');
+  if (!fs.existsSync(entry)) {
+    throw new Error(`${revision} has no src/analysis/trace/analyzeTrace.ts to compare with`);
+  }
+  const module: { analyzeTrace: Analyze } = await import(pathToFileURL(entry).href);
+  return module.analyzeTrace;
+}
+
+/** Before (at `revision`) against after (the working tree), with the floor, interleaved. */
+async function beforeAndAfter(
+  revision: string,
+  after: Analyze,
+  shapes: Array<{ name: string; build: (n: number) => DataFrame }>
+): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-trace-'));
+  try {
+    const before = await analyzeTraceAt(revision, dir);
+    console.log(`Before (${revision}) and after (working tree), CPU ms, median (p25-p75), interleaved with the floor`);
+    console.log('| shape | spans | before | after | floor | after / before | before / floor | after / floor |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const shape of shapes) {
+      for (const n of [10_000, 100_000]) {
+        const frame = shape.build(n);
+        const [b, a, floor] = timeTogether([before, after, mapFloor], () => freshFrame(frame));
+        const ratio = (x: Timing, y: Timing) => `${(x.cpu / y.cpu).toFixed(2)}x`;
+        const row = [shape.name, n.toLocaleString('en'), spreadOf(b), spreadOf(a), spreadOf(floor)];
+        console.log(`| ${[...row, ratio(a, b), ratio(b, floor), ratio(a, floor)].join(' | ')} |`);
+      }
+    }
+    console.log('');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   installDom();
+  const revision = againstRevision();
   const { analyzeTrace } = await import('../src/analysis/traceAnalysis');
   const { chainSpans, randomTreeSpans, tempoTraceFrame } = await import('../src/analysis/fixtures/traceFrames');
 
@@ -430,6 +492,9 @@ async function main(): Promise<void> {
   console.log(
     `node ${process.version}, ${RUNS} runs after ${WARMUP} warm-up, median; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`
   );
+  if (revision) {
+    await beforeAndAfter(revision, (f) => analyzeTrace(f), shapes);
+  }
   console.log('CPU ms, median (p25-p75); each run on a fresh copy of the frame');
   console.log(
     '| shape | spans | analyzeTrace | floor: one pass, Map of ids | analyzeTrace / floor | wall ms, analyzeTrace / floor |'
