@@ -7,7 +7,7 @@
  * kind: nothing to ask.
  */
 import { MetricConventions, METRIC_FAMILIES } from './conventions';
-import { LabelMatcher, rate, selector, sumBy } from './promql';
+import { familySelector, LabelMatcher, rate, requestRate, selector, sumBy } from './promql';
 import { checkLabelName } from './strings';
 
 export const CONSUMER_REFS = { rate: 'consumerRate', errors: 'consumerErrors' } as const;
@@ -55,4 +55,53 @@ export function consumerOnlyQueries(conv: MetricConventions, window: string): Co
       ...instant,
     },
   ];
+}
+
+/**
+ * Whether a series' labels are those of a consumer statistic (promql.ts with `consumer`: summed
+ * by span kind too), which is how the Service page tells its consumer view from its server view.
+ */
+export function isConsumerSeries(labels: Record<string, string> | undefined): boolean {
+  return labels?.[SPAN_KIND] === CONSUMER_KIND;
+}
+
+/**
+ * Whether `service` had server spans anywhere in the page's window: its request rate over the
+ * whole window (`$__range`) at the window's end (`@ end()`), the same at every step of a range
+ * query, and the same test as the Services page's queue consumers list (consumerOnlyQueries).
+ */
+function serverSpansInWindow(conv: MetricConventions, service: string): string {
+  const label = checkLabelName(conv.serviceLabel, 'service label');
+  return `sum by (${label}) (rate(${familySelector(conv, 'requests', { service })}[$__range] @ end()))`;
+}
+
+/**
+ * One Service page statistic of `service` that falls back to its consumer spans: `statistic(false)`
+ * (server spans) or, for a service with no server spans in the window, `statistic(true)`
+ * (consumer spans, by span kind: isConsumerSeries). A service with both keeps the server
+ * statistic at every step. The statistic alone for a family without span kinds.
+ */
+export function serverOrConsumerOnly(
+  conv: MetricConventions,
+  service: string,
+  statistic: (consumer: boolean) => string
+): string {
+  if (!familyCountsConsumers(conv)) {
+    return statistic(false);
+  }
+  const label = checkLabelName(conv.serviceLabel, 'service label');
+  return `(${statistic(false)}) or ((${statistic(true)}) unless on (${label}) ${serverSpansInWindow(conv, service)})`;
+}
+
+/**
+ * Messages processed per second by `service` when it has consumer spans and no server spans
+ * in the window (nothing otherwise); undefined for a family without span kinds.
+ */
+export function consumerOnlyRate(conv: MetricConventions, service: string, window: string): string | undefined {
+  if (!familyCountsConsumers(conv)) {
+    return undefined;
+  }
+  const label = checkLabelName(conv.serviceLabel, 'service label');
+  const messages = requestRate(conv, { service, window, consumer: true });
+  return `${messages} unless on (${label}) ${serverSpansInWindow(conv, service)}`;
 }

@@ -42,6 +42,11 @@ export interface MetricFamilyInfo {
   serverMatchers: FixedMatcher[];
   /** Matchers that, added to the request selector, select failed requests. */
   errorMatchers: FixedMatcher[];
+  /**
+   * Matchers that select consumer spans (one per message processed) in place of the server
+   * spans; absent for the families without span kinds (docs/conventions.md#queue-consumers).
+   */
+  consumerMatchers?: FixedMatcher[];
   /** The label that names the service when the family's defaults are kept. */
   defaultServiceLabel: string;
   /**
@@ -60,6 +65,7 @@ export const METRIC_FAMILIES: Record<MetricFamily, MetricFamilyInfo> = {
     latencyToSeconds: 1,
     serverMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_SERVER' }],
     errorMatchers: [{ label: 'status_code', op: '=', value: 'STATUS_CODE_ERROR' }],
+    consumerMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_CONSUMER' }],
     defaultServiceLabel: 'service',
   },
   // Listed before `otel-spanmetrics`: both count `traces_span_metrics_calls_total`, so when
@@ -72,6 +78,7 @@ export const METRIC_FAMILIES: Record<MetricFamily, MetricFamilyInfo> = {
     latencyToSeconds: 1,
     serverMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_SERVER' }],
     errorMatchers: [{ label: 'status_code', op: '=', value: 'STATUS_CODE_ERROR' }],
+    consumerMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_CONSUMER' }],
     defaultServiceLabel: 'service_name',
     sharesRequests: true,
   },
@@ -83,6 +90,7 @@ export const METRIC_FAMILIES: Record<MetricFamily, MetricFamilyInfo> = {
     latencyToSeconds: 0.001,
     serverMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_SERVER' }],
     errorMatchers: [{ label: 'status_code', op: '=', value: 'STATUS_CODE_ERROR' }],
+    consumerMatchers: [{ label: 'span_kind', op: '=', value: 'SPAN_KIND_CONSUMER' }],
     defaultServiceLabel: 'service_name',
   },
   'http-semconv': {

@@ -122,6 +122,11 @@ export interface FamilySelectorOptions {
   services?: string[];
   /** More matchers, e.g. an endpoint or a route. */
   matchers?: LabelMatcher[];
+  /**
+   * Consumer spans (messages processed) in place of the server spans: the family's
+   * `consumerMatchers`; an error for a family without span kinds.
+   */
+  consumer?: boolean;
 }
 
 /**
@@ -135,7 +140,7 @@ export function familySelector(
   options: FamilySelectorOptions = {}
 ): string {
   const info = familyInfo(conv);
-  const matchers: LabelMatcher[] = info.serverMatchers.map(fixed);
+  const matchers: LabelMatcher[] = (options.consumer ? consumerMatchers(info) : info.serverMatchers).map(fixed);
   if (series === 'errors') {
     matchers.push(...info.errorMatchers.map(fixed));
   }
@@ -155,6 +160,23 @@ export function familySelector(
   return selector(metric, matchers);
 }
 
+function consumerMatchers(info: MetricFamilyInfo): FixedMatcher[] {
+  if (!info.consumerMatchers) {
+    throw new Error(`${info.title} has no span kinds: it does not count consumer spans`);
+  }
+  return info.consumerMatchers;
+}
+
+/**
+ * What a statistic is summed by: the service label, and for consumer spans the span-kind
+ * label too, so each series says it counts messages processed, not requests served.
+ */
+function statisticLabels(conv: MetricConventions, consumer = false): string[] {
+  return consumer
+    ? [conv.serviceLabel, ...consumerMatchers(familyInfo(conv)).map((m) => m.label)]
+    : [conv.serviceLabel];
+}
+
 function familyInfo(conv: MetricConventions): MetricFamilyInfo {
   const info = METRIC_FAMILIES[conv.family];
   if (!info) {
@@ -170,11 +192,19 @@ export interface StatisticOptions {
   /** These services only (FamilySelectorOptions.services). */
   services?: string[];
   window: string;
+  /** Consumer spans in place of server spans (FamilySelectorOptions.consumer), by span kind too. */
+  consumer?: boolean;
 }
 
 /** Requests per second served, by service. */
-export function requestRate(conv: MetricConventions, { service, services, window: range }: StatisticOptions): string {
-  return sumBy([conv.serviceLabel], rate(familySelector(conv, 'requests', { service, services }), range));
+export function requestRate(
+  conv: MetricConventions,
+  { service, services, window: range, consumer }: StatisticOptions
+): string {
+  return sumBy(
+    statisticLabels(conv, consumer),
+    rate(familySelector(conv, 'requests', { service, services, consumer }), range)
+  );
 }
 
 /**
@@ -183,10 +213,13 @@ export function requestRate(conv: MetricConventions, { service, services, window
  * falls back to 0 x its request rate: the ratio is 0 for it rather than missing. With no
  * requests in the window the ratio is NaN (0/0).
  */
-export function errorRatio(conv: MetricConventions, { service, services, window: range }: StatisticOptions): string {
-  const by = [conv.serviceLabel];
-  const requests = sumBy(by, rate(familySelector(conv, 'requests', { service, services }), range));
-  const errors = sumBy(by, rate(familySelector(conv, 'errors', { service, services }), range));
+export function errorRatio(
+  conv: MetricConventions,
+  { service, services, window: range, consumer }: StatisticOptions
+): string {
+  const by = statisticLabels(conv, consumer);
+  const requests = sumBy(by, rate(familySelector(conv, 'requests', { service, services, consumer }), range));
+  const errors = sumBy(by, rate(familySelector(conv, 'errors', { service, services, consumer }), range));
   return `(${errors} or ${requests} * 0) / ${requests}`;
 }
 
@@ -198,15 +231,15 @@ export interface QuantileOptions extends StatisticOptions {
 /** Latency quantile in seconds, by service, whatever unit the family's histogram uses. */
 export function latencyQuantile(
   conv: MetricConventions,
-  { quantile, service, services, window: range }: QuantileOptions
+  { quantile, service, services, window: range, consumer }: QuantileOptions
 ): string {
   if (typeof quantile !== 'number' || !Number.isFinite(quantile) || quantile < 0 || quantile > 1) {
     throw new Error(`Invalid quantile ${String(quantile)}: use a number from 0 to 1, e.g. 0.95`);
   }
   const info = familyInfo(conv);
   const buckets = sumBy(
-    ['le', conv.serviceLabel],
-    rate(familySelector(conv, 'latencyBucket', { service, services }), range)
+    ['le', ...statisticLabels(conv, consumer)],
+    rate(familySelector(conv, 'latencyBucket', { service, services, consumer }), range)
   );
   return toSeconds(`histogram_quantile(${String(quantile)}, ${buckets})`, info.latencyToSeconds);
 }

@@ -18,9 +18,17 @@ export function isExemplarFrame(frame: DataFrame): boolean {
   return custom?.resultType === 'exemplar' || frame.name === 'exemplar';
 }
 
-/** Failed requests per second of one service: the selector whose exemplars are failing requests. */
-export function failedRequestRate(conv: MetricConventions, service: ServiceRef, window: string): string {
-  return sumBy([conv.serviceLabel], rate(familySelector(conv, 'errors', { service }), window));
+/**
+ * Failed requests per second of one service: the selector whose exemplars are failing requests
+ * (with `consumer`, failed messages: consumer spans with error status).
+ */
+export function failedRequestRate(
+  conv: MetricConventions,
+  service: ServiceRef,
+  window: string,
+  consumer = false
+): string {
+  return sumBy([conv.serviceLabel], rate(familySelector(conv, 'errors', { service, consumer }), window));
 }
 
 /** The error-ratio panel's frames: the ratio's series (not its exemplars), and the failed requests' exemplars. */

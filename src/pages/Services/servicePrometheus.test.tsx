@@ -18,12 +18,14 @@ import {
 } from '../../testing/fakeGrafana';
 import { promSeries } from '../../testing/frames';
 import { ERROR_EXEMPLARS_REF } from './errorExemplars';
+import { MESSAGES_REF } from './consumerView';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
 
 const T = 1_700_000_000_000;
 const SERVICE = 'checkout';
 const CONFIGURED: PivotJsonData = { metrics: { family: 'otel-spanmetrics' } };
-const PANEL_REFS = [SERVICE_REFS.errorRatio, SERVICE_REFS.latency, ERROR_EXEMPLARS_REF];
+// With a queue consumer's messages processed, which checkout (a server) leaves unanswered.
+const PANEL_REFS = [SERVICE_REFS.errorRatio, SERVICE_REFS.latency, ERROR_EXEMPLARS_REF, MESSAGES_REF];
 
 /** The probe (recorded edges found or not; no family for `auto`), the panels' range series and the graph's edges. */
 function respond(edgesRecorded: boolean) {
@@ -42,7 +44,7 @@ function respond(edgesRecorded: boolean) {
         ]
       : [];
     const panels = refIds
-      .filter((r) => (PANEL_REFS as string[]).includes(r))
+      .filter((r) => (PANEL_REFS as string[]).includes(r) && r !== MESSAGES_REF)
       .map((refId) =>
         promSeries(
           refId,

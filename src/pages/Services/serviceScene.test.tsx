@@ -11,8 +11,9 @@ import { metricConventionsFor, normalizeSettings, PivotJsonData } from '../../se
 import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../testing/grammar';
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { PillarSection } from '../../scenes/PillarSection';
-import { buildServiceScene, SERVICE_REFS } from './serviceScene';
-import { ERROR_EXEMPLARS_REF, failedRequestRate } from './errorExemplars';
+import { buildServiceScene, SERVICE_REFS, serviceMetricQueries } from './serviceScene';
+import { ERROR_EXEMPLARS_REF } from './errorExemplars';
+import { MESSAGES_REF } from './consumerView';
 import { suspectQueries } from './SuspectsSection';
 import { PATTERN_REFS } from './LogPatternsSection';
 import { servicePage, servicesPage } from './servicesPage';
@@ -37,8 +38,9 @@ const SERVICE = 'checkout';
 const configured: PivotJsonData = { metrics: { family: 'tempo-spanmetrics' } };
 
 /**
- * The page's one Prometheus request: the panels' range series, and the neighbourhood graph's
- * answer, frontend → checkout → payments (20% failing) and postgres.
+ * The page's one Prometheus request: the panels' range series (no messages processed: checkout
+ * serves requests), and the neighbourhood graph's answer, frontend → checkout → payments (20%
+ * failing) and postgres.
  */
 function prometheusAnswer(refIds: string[]): Answer {
   const graphRefs: string[] = Object.values(GRAPH_REFS);
@@ -55,7 +57,7 @@ function prometheusAnswer(refIds: string[]): Answer {
       ]
     : [];
   const panels = refIds
-    .filter((refId) => !graphRefs.includes(refId))
+    .filter((refId) => !graphRefs.includes(refId) && refId !== MESSAGES_REF)
     .map((refId) =>
       promSeries(
         refId,
@@ -163,33 +165,40 @@ describe('Service page', () => {
 
     const conv = metricConventionsFor(normalizeSettings(configured), 'tempo-spanmetrics');
     const prom = targetsOf(requests, PROMETHEUS.uid);
+    // The server statistics, or a queue consumer's (src/pages/Services/serviceConsumer.test.tsx).
+    const panels = serviceMetricQueries(conv, SERVICE);
+    expect(panels.errorRatio.expr).toContain(promql.errorRatio(conv, { service: SERVICE, window: '$__rate_interval' }));
+    expect(panels.latency.expr).toContain(
+      promql.latencyQuantile(conv, { service: SERVICE, window: '$__rate_interval', quantile: 0.95 })
+    );
     expect(prom).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
           refId: SERVICE_REFS.errorRatio,
-          expr: promql.errorRatio(conv, { service: SERVICE, window: '$__rate_interval' }),
+          expr: panels.errorRatio.expr,
           exemplar: false,
           range: true,
         }),
         // The error-ratio panel's exemplars: the failed requests' (errorExemplars.ts).
         expect.objectContaining({
           refId: ERROR_EXEMPLARS_REF,
-          expr: failedRequestRate(conv, SERVICE, '$__rate_interval'),
+          expr: panels.errorExemplars.expr,
           exemplar: true,
           range: true,
         }),
         expect.objectContaining({
           refId: SERVICE_REFS.latency,
-          expr: promql.latencyQuantile(conv, { service: SERVICE, window: '$__rate_interval', quantile: 0.95 }),
+          expr: panels.latency.expr,
           exemplar: true,
           range: true,
         }),
+        expect.objectContaining({ refId: MESSAGES_REF, expr: panels.messages?.expr, exemplar: false, range: true }),
         ...graphQueries({ service: SERVICE, window: '$__range' }).map((q) =>
           expect.objectContaining({ refId: q.refId, expr: q.expr, instant: true, range: false })
         ),
       ])
     );
-    expect(prom).toHaveLength(3 + graphQueries({ service: SERVICE, window: '$__range' }).length);
+    expect(prom).toHaveLength(4 + graphQueries({ service: SERVICE, window: '$__range' }).length);
     // One request to Prometheus for the page: both metric panels and the neighbourhood (whose
     // graph and list share it), the panels' range queries and the graph's instant ones.
     const sent = prometheusRequests(requests);
@@ -198,6 +207,7 @@ describe('Service page', () => {
       SERVICE_REFS.errorRatio,
       SERVICE_REFS.latency,
       ERROR_EXEMPLARS_REF,
+      MESSAGES_REF,
       ...Object.values(GRAPH_REFS),
     ]);
     // The error logs, and the log patterns' two windows (src/pages/Services/LogPatternsSection.test.tsx).

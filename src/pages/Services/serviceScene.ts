@@ -33,6 +33,15 @@ import { suspectsSection } from './SuspectsSection';
 import { logPatternsSection } from './LogPatternsSection';
 import { hygieneSection } from './HygieneSection';
 import { withServicePrometheusRequest } from './servicePrometheus';
+import { consumerOnlyRate, serverOrConsumerOnly } from '../../datasources/consumerQueries';
+import {
+  consumerNote,
+  consumerWords,
+  MESSAGES_REF,
+  PanelWords,
+  retitledForConsumers,
+  shownForConsumers,
+} from './consumerView';
 
 /** Error log lines asked of Loki for the window: the newest first. */
 export const LOG_LINES = 200;
@@ -60,35 +69,46 @@ export interface TempoQuery extends SceneDataQuery {
   tableType: 'traces';
 }
 
-/** The metric panels' queries: range queries with exemplars, so a dot on the panel opens its trace. */
+/**
+ * The metric panels' queries: range queries with exemplars, so a dot on the panel opens its
+ * trace. For the span-metrics families, a service with no server spans in the window gets the
+ * statistics of its consumer spans instead, and a messages-processed query that answers only
+ * then (consumerQueries.ts, consumerView.ts): raw series, the recorded ones count server spans only.
+ */
 export function serviceMetricQueries(
   conv: MetricConventions,
   service: string
-): { errorRatio: PromQuery; latency: PromQuery; errorExemplars: PromQuery } {
+): { errorRatio: PromQuery; latency: PromQuery; errorExemplars: PromQuery; messages?: PromQuery } {
   const opts = { service, window: '$__rate_interval' };
+  const messages = consumerOnlyRate(conv, service, opts.window);
   return {
     // Its exemplars would be every request's: the failing ones come from errorExemplars.
     errorRatio: {
       refId: SERVICE_REFS.errorRatio,
-      expr: promql.errorRatio(conv, opts),
+      expr: serverOrConsumerOnly(conv, service, (consumer) => promql.errorRatio(conv, { ...opts, consumer })),
       instant: false,
       range: true,
       exemplar: false,
     },
     errorExemplars: {
       refId: ERROR_EXEMPLARS_REF,
-      expr: failedRequestRate(conv, service, opts.window),
+      expr: serverOrConsumerOnly(conv, service, (consumer) => failedRequestRate(conv, service, opts.window, consumer)),
       instant: false,
       range: true,
       exemplar: true,
     },
     latency: {
       refId: SERVICE_REFS.latency,
-      expr: promql.latencyQuantile(conv, { ...opts, quantile: 0.95 }),
+      expr: serverOrConsumerOnly(conv, service, (consumer) =>
+        promql.latencyQuantile(conv, { ...opts, quantile: 0.95, consumer })
+      ),
       instant: false,
       range: true,
       exemplar: true,
     },
+    ...(messages === undefined
+      ? {}
+      : { messages: { refId: MESSAGES_REF, expr: messages, instant: false, range: true, exemplar: false } }),
   };
 }
 
@@ -132,7 +152,13 @@ function locationTitle(location: TraceIdLocation): string {
 /** Exemplars carry the trace id as `traceID` (Tempo's generator) or `trace_id` (OTel exporters). */
 const EXEMPLAR_TRACE_ID_FIELDS = ['traceID', 'trace_id'];
 
-function metricPanel(service: string, title: string, description: string, unit: string): VizPanel {
+function metricPanel(
+  service: string,
+  title: string,
+  description: string,
+  unit: string,
+  consumer?: PanelWords
+): VizPanel {
   // An exemplar opens its trace, or narrows this page to the minutes around it.
   const links = [
     traceDataLink(),
@@ -149,6 +175,8 @@ function metricPanel(service: string, title: string, description: string, unit: 
           b.matchFieldsWithName(name).overrideLinks(links);
         }
       })
+      // A queue consumer's page retitles the panel (consumerView.ts).
+      .setBehaviors(consumer ? [retitledForConsumers({ title, description }, consumer)] : [])
       .build()
   );
 }
@@ -156,7 +184,7 @@ function metricPanel(service: string, title: string, description: string, unit: 
 /** The metric panels' queries, in the order they are sent. */
 function panelQueriesOf(conv: MetricConventions, service: string): PromQuery[] {
   const q = serviceMetricQueries(conv, service);
-  return [q.errorRatio, q.latency, q.errorExemplars];
+  return [q.errorRatio, q.latency, q.errorExemplars, ...(q.messages ? [q.messages] : [])];
 }
 
 /** Keeps the frames of one query (its refId) from a request that holds several. */
@@ -180,7 +208,7 @@ function metricSections(
     'No requests for {{service}} in this window under {{family}}: check the metric family and the service label ({{label}}) in Configuration, or widen the time range.',
     textValues({ service, family: METRIC_FAMILIES[conv.family].title, label: conv.serviceLabel })
   );
-  const section = (name: string, what: string, query: PromQuery, panel: VizPanel) =>
+  const section = (name: string, what: string, query: PromQuery, panel: VizPanel, note?: string) =>
     new SceneFlexItem({
       body: new PillarSection({
         name,
@@ -189,16 +217,35 @@ function metricSections(
         emptyMessage,
         height: 260,
         body: panel,
+        note: note === undefined ? undefined : () => note,
         // Its own query's frames, from the one request both panels share (the row's $data).
         $data: new SceneDataTransformer({ transformations: [onlyRefId(query.refId)] }),
       }),
     });
+  const consumer = queries.messages ? consumerWords() : undefined;
+  // A queue consumer's messages processed: shown only when its query answers (consumerView.ts).
+  const messages =
+    queries.messages && consumer
+      ? [
+          section(
+            'messages',
+            t('pivot.services.service.consumer.messages-what', 'the messages processed'),
+            queries.messages,
+            metricPanel(service, consumer.messages.title, consumer.messages.description, 'short'),
+            consumerNote(service)
+          ),
+        ]
+      : [];
+  for (const item of messages) {
+    item.setState({ isHidden: true, $behaviors: [shownForConsumers] });
+  }
   return new SceneFlexLayout({
     direction: 'row',
     // Both panels ask the same data source: one request; with `shared`, the page's one request
     // to Prometheus (servicePrometheus.ts), else their own.
     $data: shared ? undefined : new SceneQueryRunner({ datasource: dsRef(ds), queries: panelQueriesOf(conv, service) }),
     children: [
+      ...messages,
       section(
         'error-ratio',
         t('pivot.services.service.error-ratio-what', 'the error ratio'),
@@ -210,7 +257,8 @@ function metricSections(
             'pivot.services.service.error-ratio-description',
             'Failed / all requests. Drag across the panel to narrow the page to a window.'
           ),
-          'percentunit'
+          'percentunit',
+          consumer?.errorRatio
         )
       ),
       section(
@@ -224,7 +272,8 @@ function metricSections(
             'pivot.services.service.latency-description',
             '95th percentile request latency. Drag across the panel to narrow the page to a window.'
           ),
-          's'
+          's',
+          consumer?.latency
         )
       ),
     ],
