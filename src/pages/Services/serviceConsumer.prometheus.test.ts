@@ -9,6 +9,7 @@
  * second and third minutes only: server view at every step, the first included (the gate reads
  * the whole window at its end, `@ end()`, not each step's last 10 minutes).
  */
+import type { DataFrame } from '@grafana/data';
 import { promSeries } from '../../testing/frames';
 import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
 import { counterFamily, histogramFamily, openMetricsText } from '../../testing/openmetrics';
@@ -105,7 +106,7 @@ describeWithPrometheus('Service page of a queue consumer on a real Prometheus (i
   const page = async (service: string) => {
     const queries = serviceMetricQueries(CONV, service);
     const asked = [queries.errorRatio, queries.latency, queries.errorExemplars, queries.messages];
-    const frames = [];
+    const frames: DataFrame[] = [];
     for (const q of asked) {
       if (!q) {
         throw new Error('a span-metrics family asks the messages processed');
