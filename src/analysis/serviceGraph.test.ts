@@ -21,9 +21,10 @@ import {
   formatSeconds,
   graphFrames,
   NAMED_PALETTE,
+  NODE_PIVOT_FIELDS,
   nodesFrame,
 } from './serviceGraphFrames';
-import { ROW_VALUE } from '../utils/links';
+import { ROW_URL_PART, ROW_VALUE } from '../utils/links';
 
 /**
  * user → frontend (virtual caller) → cart → postgres (database), cart → redis (database),
@@ -335,7 +336,7 @@ describe('node graph frames', () => {
     return graphFrames(g, {
       focus: 'checkout',
       links: {
-        serviceUrl: `/a/pivot-correlation-app/services/${ROW_VALUE}?from=1&to=2`,
+        serviceUrl: `/a/pivot-correlation-app/services/${ROW_URL_PART}?from=1&to=2`,
         tempo: { uid: 'tempo-uid', name: 'Tempo' },
         loki: {
           uid: 'loki-uid',
@@ -384,9 +385,11 @@ describe('node graph frames', () => {
     expect(values(nodes, 'subtitle')[row('user')]).toBe('uninstrumented');
     expect(values(nodes, 'highlighted')[row('checkout')]).toBe(true);
     expect(values(nodes, 'detail__p95')[row('cart')]).toBe('50 ms');
-    expect(nodes.fields.find((f) => f.name === 'id')?.config.links?.[0].url).toBe(
-      '/a/pivot-correlation-app/services/${__value.raw}?from=1&to=2'
-    );
+    // The Service page link is on a field of the services' path segments, not on the id.
+    expect(nodes.fields.find((f) => f.name === 'id')?.config.links).toBeUndefined();
+    const pivot = nodes.fields.find((f) => f.name === NODE_PIVOT_FIELDS.pivotService);
+    expect(pivot?.config.links?.[0].url).toBe('/a/pivot-correlation-app/services/${__value.raw:raw}?from=1&to=2');
+    expect(pivot?.values[row('checkout')]).toBe('checkout');
   });
 
   it('writes edge stats, thickness by volume, colour by health, dashes for non-direct connections', () => {
@@ -446,7 +449,7 @@ describe('node graph frames', () => {
   it('leaves out pivots whose data source is not available', () => {
     const [nodes, edges] = graphFrames(graph());
     expect(edges.fields.some((f) => f.name === 'traceql' || f.name === 'logql')).toBe(false);
-    expect(nodes.fields.find((f) => f.name === 'id')?.config.links).toEqual([]);
+    expect(nodes.fields.some((f) => f.name === NODE_PIVOT_FIELDS.pivotService || f.config.links?.length)).toBe(false);
   });
 
   it('formats numbers as the panel shows them', () => {

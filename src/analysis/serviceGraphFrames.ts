@@ -1,12 +1,5 @@
 import { t } from '@grafana/i18n';
-import {
-  DataFrame,
-  DataLink,
-  Field,
-  FieldColorModeId,
-  FieldType,
-  NodeGraphDataFrameFieldNames as N,
-} from '@grafana/data';
+import { DataFrame, Field, FieldColorModeId, FieldType, NodeGraphDataFrameFieldNames as N } from '@grafana/data';
 import type { LogConventions } from '../datasources/conventions';
 import { edgeErrorLogs, failingBetween, failingFromUninstrumented, failingToPeer } from '../datasources/serviceGraph';
 import { GraphEdge, GraphNode, health, Health, NodeKind, QuantileEdge, ServiceGraph } from './serviceGraph';
@@ -41,8 +34,8 @@ export interface DataSourceRef {
 
 export interface GraphLinks {
   /**
-   * The Service page URL with `${__value.raw}` in place of the service name: Grafana puts the
-   * clicked node's id there, URI-encoded.
+   * The Service page with `ROW_URL_PART` in place of the service (`serviceRowUrlTemplate`): the
+   * node menu's "Open the service page", filled with the node's `pivot_service` value.
    */
   serviceUrl?: string;
   /**
@@ -189,23 +182,51 @@ function nodeGraphFrame(name: 'nodes' | 'edges', length: number, fields: Field[]
   return { name, refId: name, length, meta: { preferredVisualisationType: 'nodeGraph' }, fields };
 }
 
-/** What a node is: its id (linking to its Service page), title, kind, icon, and the focus mark. */
-function nodeIdentityFields(nodes: GraphNode[], options: FrameOptions): { head: Field[]; marks: Field[] } {
-  const idLinks: DataLink[] = options.links?.serviceUrl
-    ? [
+/** Field names of the nodes frame's pivots (looked up by name in tests). */
+export const NODE_PIVOT_FIELDS = {
+  /** Each node's service as a path segment (`serviceRowValue`): its Service page. */
+  pivotService: 'pivot_service',
+} as const;
+
+/**
+ * The node menu's "Open the service page", on a field holding each node's service already
+ * written as the URL's path segment (`serviceRowValue`: percent-encoded, `.`/`..` escaped),
+ * which the template takes as it is (`${__value.raw:raw}`): the node id filled in by Grafana
+ * (`percentencode`) would let a service named `..` open the Services list.
+ *
+ * Grafana's node graph (public/app/plugins/panel/nodeGraph) makes a node's menu from the data
+ * links of every field of the `nodes` frame that has links, each filled on the node's row
+ * (`useLinks`: `getFieldLinksForExplore` per field); it shows in the menu's header only the
+ * title, subtitle and the `detail__` fields, and draws only the fields it knows by name (id,
+ * title, subtitle, mainstat, secondarystat, arc__*, color, icon, noderadius, highlighted), so
+ * this field is neither drawn nor listed as a detail.
+ */
+function nodeServiceLinkField(nodes: GraphNode[], serviceUrl: string): Field {
+  return field(
+    NODE_PIVOT_FIELDS.pivotService,
+    FieldType.string,
+    nodes.map((n) => serviceRowValue(n.id)),
+    {
+      displayName: 'Service (Pivot link)',
+      links: [
         {
           title: menuItem('Pivot', t('pivot.graph.node-link.service-page', 'Open the service page')),
-          url: options.links.serviceUrl,
+          url: serviceUrl,
         },
-      ]
-    : [];
+      ],
+    }
+  );
+}
+
+/** What a node is: its id, title, kind, icon, the focus mark, and its Service page link. */
+function nodeIdentityFields(nodes: GraphNode[], options: FrameOptions): { head: Field[]; marks: Field[] } {
+  const serviceUrl = options.links?.serviceUrl;
   return {
     head: [
       field(
         N.id,
         FieldType.string,
-        nodes.map((n) => n.id),
-        { links: idLinks }
+        nodes.map((n) => n.id)
       ),
       field(
         N.title,
@@ -229,6 +250,7 @@ function nodeIdentityFields(nodes: GraphNode[], options: FrameOptions): { head: 
         FieldType.boolean,
         nodes.map((n) => n.id === options.focus)
       ),
+      ...(serviceUrl ? [nodeServiceLinkField(nodes, serviceUrl)] : []),
     ],
   };
 }

@@ -2,6 +2,7 @@ import { DataFrame } from '@grafana/data';
 import { checkoutFailureFrame } from './fixtures/traceFrames';
 import { analyzeTrace } from './traceAnalysis';
 import { EDGE_FIELDS, FAILED_COLOR, FAILURE_ICON, NODE_FIELDS, OK_COLOR, traceGraphFrames } from './traceGraphFrames';
+import { serviceRowValue } from '../utils/links';
 
 const values = (frame: DataFrame, name: string) => frame.fields.find((f) => f.name === name)?.values;
 
@@ -45,17 +46,18 @@ describe('traceGraphFrames', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('gives the node ids no link unless given the Service page URL, then that one link', () => {
-    const idConfig = (frames: DataFrame[]) => frames[0].fields.find((f) => f.name === NODE_FIELDS.id)?.config;
-    expect(idConfig([nodes, edges])?.links).toEqual([]);
-    const url = '/a/pivot-correlation-app/services/${__value.raw:percentencode}?from=1&to=2';
-    const linked = traceGraphFrames(analyzeTrace(checkoutFailureFrame()), { serviceUrl: url });
-    expect(idConfig(linked)?.links).toEqual([{ title: 'Pivot/Open the service page', url }]);
-    // Only the node ids link: the edges and the other node fields are unchanged.
-    expect(linked[1]).toEqual(edges);
-    expect(linked[0].fields.filter((f) => f.name !== NODE_FIELDS.id)).toEqual(
-      nodes.fields.filter((f) => f.name !== NODE_FIELDS.id)
-    );
+  it('links no node unless given the Service page template, then each node by its own field', () => {
+    expect(nodes.fields.some((f) => f.config.links?.length)).toBe(false);
+    expect(nodes.fields.map((f) => f.name)).not.toContain(NODE_FIELDS.pivotService);
+    const url = '/a/pivot-correlation-app/services/${__value.raw:raw}?from=1&to=2';
+    const [linkedNodes, linkedEdges] = traceGraphFrames(analyzeTrace(checkoutFailureFrame()), { serviceUrl: url });
+    const pivot = linkedNodes.fields.find((f) => f.name === NODE_FIELDS.pivotService);
+    expect(pivot?.config.links).toEqual([{ title: 'Pivot/Open the service page', url }]);
+    // Each node's service as the path segment the builders write: the template takes it as it is.
+    expect(pivot?.values).toEqual((values(linkedNodes, NODE_FIELDS.id) as string[]).map(serviceRowValue));
+    // Only that field is new and only it links: the edges and the other node fields are unchanged.
+    expect(linkedEdges).toEqual(edges);
+    expect(linkedNodes.fields.filter((f) => f.name !== NODE_FIELDS.pivotService)).toEqual(nodes.fields);
   });
 
   it('gives empty frames for a trace without spans', () => {

@@ -1,5 +1,6 @@
 import { t } from '@grafana/i18n';
-import { DataFrame, DataLink, FieldColorModeId, FieldType } from '@grafana/data';
+import { DataFrame, Field, FieldColorModeId, FieldType } from '@grafana/data';
+import { serviceRowValue } from '../utils/links';
 import type { TraceAnalysis } from './traceAnalysis';
 
 /**
@@ -19,6 +20,8 @@ export const NODE_FIELDS = {
   okArc: 'arc__ok',
   icon: 'icon',
   selfTime: 'detail__self_time',
+  /** Each service as a path segment (`serviceRowValue`), carrying the Service page link. */
+  pivotService: 'pivot_service',
 } as const;
 
 export const EDGE_FIELDS = {
@@ -39,8 +42,11 @@ const fixedColor = (color: string) => ({ color: { mode: FieldColorModeId.Fixed, 
 
 export interface TraceGraphLinks {
   /**
-   * The Service page URL with the row placeholder in place of the service name
-   * (`serviceUrlTemplate` in src/utils/links.ts): Grafana puts the clicked node's id there.
+   * The Service page with `ROW_URL_PART` in place of the service (`serviceRowUrlTemplate` in
+   * src/utils/links.ts): Grafana fills it with the node's `pivot_service` value, the service's
+   * path segment as `serviceUrl` writes it (a node id filled in would lose the escape of `.`/`..`).
+   * The node graph shows neither this field nor its value: only its known fields and `detail__`
+   * ones (as for the Graph page's nodes, src/analysis/serviceGraphFrames.ts).
    */
   serviceUrl?: string;
 }
@@ -51,11 +57,21 @@ export function traceGraphFrames(
 ): DataFrame[] {
   const services = analysis.services;
   // The node graph's context menu groups its items by the text before the first `/`.
-  const idLinks: DataLink[] = links.serviceUrl
+  const serviceLink: Field[] = links.serviceUrl
     ? [
         {
-          title: `Pivot/${t('pivot.trace.graph.node-link.service-page', 'Open the service page')}`,
-          url: links.serviceUrl,
+          name: NODE_FIELDS.pivotService,
+          type: FieldType.string,
+          config: {
+            displayName: 'Service (Pivot link)',
+            links: [
+              {
+                title: `Pivot/${t('pivot.trace.graph.node-link.service-page', 'Open the service page')}`,
+                url: links.serviceUrl,
+              },
+            ],
+          },
+          values: services.map((s) => serviceRowValue(s.name)),
         },
       ]
     : [];
@@ -66,7 +82,7 @@ export function traceGraphFrames(
     length: services.length,
     meta: { preferredVisualisationType: 'nodeGraph' },
     fields: [
-      { name: NODE_FIELDS.id, type: FieldType.string, config: { links: idLinks }, values: services.map((s) => s.name) },
+      { name: NODE_FIELDS.id, type: FieldType.string, config: {}, values: services.map((s) => s.name) },
       {
         name: NODE_FIELDS.title,
         type: FieldType.string,
@@ -115,6 +131,7 @@ export function traceGraphFrames(
         config: { displayName: 'Self time', unit: 'ms' },
         values: services.map((s) => s.selfTimeMs),
       },
+      ...serviceLink,
     ],
   };
 

@@ -31,7 +31,7 @@ import serviceOverview from '../dashboards/service-overview.json';
 import sloDetail from '../dashboards/slo-detail.json';
 import sloOverview from '../dashboards/slo-overview.json';
 import { EXEMPLAR_MOMENT_HALF_WINDOW_MS, exemplarMomentLink, traceDataLink } from '../utils/traceLinks';
-import { fromPathSegment, serviceUrlTemplate } from '../utils/links';
+import { fromPathSegment, serviceRowUrlTemplate, serviceRowValue, serviceUrl } from '../utils/links';
 import { goUnquote } from '../testing/goUnquote';
 import { nodeTexts, QueryLanguage } from '../testing/grammar';
 import { LogConventions, METRIC_FAMILY_LIST, MetricConventions } from './conventions';
@@ -365,11 +365,18 @@ describe('data links Pivot builds come back unchanged through Grafana’s link i
     expect(routeOf(href).search.get('to')).toBe(String(TO.valueOf()));
   });
 
-  it.each(LINK_VALUES)('the service graph’s node link carries %j whole', (value) => {
-    const href = dataLinkHref({ title: 'Service', url: serviceUrlTemplate({ from: '$__from', to: 'now' }) }, value);
-    expect(routeOf(href)).toMatchObject({ page: 'services', value });
-    expect(routeOf(href).search.get('from')).toBe('$__from');
-  });
+  // Node and span links to a Service page: the row's value is the service's path segment
+  // (`serviceRowValue`), taken as it is (`${__value.raw:raw}`).
+  it.each([...LINK_VALUES, '.', '..', '~.', '~~..', '%2e%2e'])(
+    'the node graph’s and waterfall’s Service page link carries %j whole',
+    (value) => {
+      const range = { from: '$__from', to: 'now' };
+      const href = dataLinkHref({ title: 'Service', url: serviceRowUrlTemplate(range) }, serviceRowValue(value));
+      expect(href).toBe(serviceUrl(value, range));
+      expect(routeOf(href)).toMatchObject({ page: 'services', value });
+      expect(routeOf(href).search.get('from')).toBe('$__from');
+    }
+  );
 
   // An exemplar frame as Prometheus' exemplars come to a panel: `Time`, `Value` and the trace id.
   const AT = Date.parse('2026-01-01T00:20:00Z');

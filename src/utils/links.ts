@@ -164,18 +164,9 @@ export function sloUrl(name: string, range?: UrlTimeRange, ds?: DataSourceChoice
 /** Placeholder Grafana replaces with the clicked row's value (URI-encoded in URLs). */
 export const ROW_VALUE = '${__value.raw}';
 
-// A name no service has: `serviceUrl` encodes it, and the encoded form is then swapped for
+// A name no service has: a builder encodes it, and the encoded form is then swapped for
 // Grafana's row placeholder, so the link keeps the builder's path and query.
 const SENTINEL = '\u0000pivot-node\u0000';
-const ROW_VALUE_IN_URL = ROW_VALUE.replace(/\}$/, ':percentencode}');
-
-/**
- * The Service page link with the clicked node's id in place of the service, percent-encoded: a
- * data link's default format (`encodeURI`) would leave a `/`, `?` or `#` of a name as it is.
- */
-export function serviceUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice): string {
-  return serviceUrl(SENTINEL, range, ds).replace(encodeURIComponent(SENTINEL), ROW_VALUE_IN_URL);
-}
 
 /**
  * Placeholder Grafana replaces with the clicked row's value as it is (format `raw`): for rows
@@ -210,9 +201,11 @@ export function serviceRowValue(service: string): string {
 
 /**
  * `serviceSectionUrl` (or `serviceUrl` without a section) as a data-link template: the clicked
- * row's value (`serviceRowValue` of its service) as the path segment. Unlike
- * `serviceUrlTemplate` (the node's id, percent-encoded by Grafana), a service named `.` or `..`
- * keeps its escape.
+ * row's value (`serviceRowValue` of its service) as the path segment. Every Service page link
+ * Grafana fills (node menus, edge menus, the waterfall's span services) is this template on a
+ * field of such values: filled in, it is the builder's URL character for character, and a
+ * service named `.` or `..` keeps its escape (a name filled in with `percentencode` would not:
+ * the browser reads `%2e%2e` as `..`).
  */
 export function serviceRowUrlTemplate(range: UrlTimeRange, ds?: DataSourceChoice, section?: string): string {
   const url = section ? serviceSectionUrl(SENTINEL, section, range, ds) : serviceUrl(SENTINEL, range, ds);

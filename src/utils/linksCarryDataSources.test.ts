@@ -39,7 +39,6 @@ const BUILDERS: Record<string, Builder> = {
   graphUrl: ({ name, ds }) => [links.graphUrl({ range: RANGE, focus: name, depth: 2, unhealthy: true, ds })],
   slosUrl: ({ ds }) => [links.slosUrl(RANGE, ds)],
   sloUrl: ({ name, ds }) => [links.sloUrl(name, RANGE, ds)],
-  serviceUrlTemplate: ({ ds }) => [interpolated(links.serviceUrlTemplate(RANGE, ds))],
   graphEdgeUrl: ({ name, ds }) => [
     links.graphEdgeUrl({ client: name, server: `${name}→` }, { range: RANGE, focus: name, depth: 2, ds }),
   ],
@@ -66,14 +65,17 @@ const BUILDERS: Record<string, Builder> = {
     const field = frame.fields.find((f) => f.name === traceLinks.TRACE_ID_FIELD);
     return (field?.config.links ?? []).flatMap(linkUrls).map(interpolated);
   },
-  withSpanServiceLinks: () => {
+  // Filled on the span's row: its value of the link's field (the service's path segment) in place of ROW_URL_PART.
+  withSpanServiceLinks: ({ name }) => {
     const frame = traceLinks.withSpanServiceLinks(
-      toDataFrame({ fields: [{ name: traceLinks.SPAN_SERVICE_FIELD, type: FieldType.string, values: ['checkout'] }] }),
+      toDataFrame({ fields: [{ name: traceLinks.SPAN_SERVICE_FIELD, type: FieldType.string, values: [name] }] }),
       RANGE,
       'Open the service in Pivot'
     );
-    const field = frame.fields.find((f) => f.name === traceLinks.SPAN_SERVICE_FIELD);
-    return (field?.config.links ?? []).flatMap(linkUrls).map(interpolated);
+    const field = frame.fields.find((f) => f.name === traceLinks.SPAN_SERVICE_LINK_FIELD);
+    return (field?.config.links ?? [])
+      .flatMap(linkUrls)
+      .map((url) => url.replace(links.ROW_URL_PART, () => String(field?.values[0])));
   },
 };
 

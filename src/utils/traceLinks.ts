@@ -1,7 +1,7 @@
 import { DataFrame, DataLink, Field, FieldType } from '@grafana/data';
 import type { TraceIdLocation } from '../datasources/conventions';
 import { lineTraceId, TRACE_ID_FIELD } from './lineTraceId';
-import { serviceUrl, serviceUrlTemplate, traceUrl, UrlTimeRange } from './links';
+import { serviceRowUrlTemplate, serviceRowValue, serviceUrl, traceUrl, UrlTimeRange } from './links';
 
 export { lineTraceId, TRACE_ID_FIELD };
 
@@ -154,23 +154,38 @@ export function traceFrameWindow(frame: DataFrame): { startMs: number; endMs: nu
 }
 
 /**
- * A trace frame whose span services link to their Service page at `range`: Grafana's traces
- * panel lists the links of a frame's fields in each span's links menu, evaluated on the span's
- * row, so `${__value.raw}` is that span's service (percent-encoded into the path). Other frames
- * are returned as they are.
+ * The field Pivot adds to a trace frame: each span's service as the path segment `serviceUrl`
+ * writes (`serviceRowValue`), carrying the link to its Service page.
+ */
+export const SPAN_SERVICE_LINK_FIELD = 'pivot_service';
+
+/**
+ * A trace frame whose span services link to their Service page at `range`, on a field of its
+ * own (SPAN_SERVICE_LINK_FIELD) whose values are the services already written as the URL's path
+ * segment, taken as they are (`serviceRowUrlTemplate`, `${__value.raw:raw}`): the service filled
+ * in by Grafana (`percentencode`) would let a service named `..` open the Services list.
+ *
+ * Grafana's traces panel (public/app/features/explore/TraceView, `createSpanLinkFactory`) lists
+ * in each span's links menu the data links of every field of the frame that has links, each
+ * filled on the span's row (`getFieldLinksForExplore`). It reads the span from the fields it
+ * knows by name (`transformTraceDataFrame`: traceID, spanID, serviceName, tags…); another field
+ * is copied onto the span object but shown nowhere (not as a tag, nor in the span's details).
+ * Other frames are returned as they are; a frame that has the field already gets it anew.
  */
 export function withSpanServiceLinks(frame: DataFrame, range: UrlTimeRange, title: string): DataFrame {
   const services = field(frame, SPAN_SERVICE_FIELD);
   if (!services) {
     return frame;
   }
-  const link: DataLink = { title, url: serviceUrlTemplate(range) };
-  const links = services.config.links ?? [];
-  if (links.some((l) => l.url === link.url)) {
-    return frame;
-  }
+  const link: DataLink = { title, url: serviceRowUrlTemplate(range) };
+  const segments: Field = {
+    name: SPAN_SERVICE_LINK_FIELD,
+    type: FieldType.string,
+    config: { displayName: 'Service (Pivot link)', links: [link] },
+    values: services.values.map((service) => serviceRowValue(String(service ?? ''))),
+  };
   return {
     ...frame,
-    fields: frame.fields.map((f) => (f === services ? { ...f, config: { ...f.config, links: [...links, link] } } : f)),
+    fields: [...frame.fields.filter((f) => f.name !== SPAN_SERVICE_LINK_FIELD), segments],
   };
 }

@@ -5,7 +5,6 @@ import {
   GraphUrlOptions,
   serviceRowUrlTemplate,
   SERVICE_LOGS_SECTION,
-  serviceUrlTemplate,
   UrlTimeRange,
 } from '../../utils/links';
 import type { PivotContext } from '../../pivotContext';
@@ -27,7 +26,7 @@ export function graphLinks(
 ): GraphLinks {
   const { tempo, loki } = ctx.datasources;
   return {
-    serviceUrl: serviceUrlTemplate(range),
+    serviceUrl: serviceRowUrlTemplate(range),
     edgeUrl: graphEdgeUrlTemplate({
       range,
       focus: view.focus,

@@ -33,7 +33,7 @@ import type { PivotContext } from '../../pivotContext';
 import { Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { textValues } from '../../utils/i18nValues';
-import { serviceUrlTemplate, traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
+import { serviceRowUrlTemplate, traceUrl, URL_KEYS, UrlTimeRange } from '../../utils/links';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { withLineFields } from '../../scenes/logLineFields';
@@ -319,7 +319,7 @@ function buildGraphSection(analysis: TraceAnalysis): PillarSection {
   const timeRange = absoluteRange(analysis.startMs ?? 0, analysis.endMs ?? 0);
   const range = traceLinkRange(analysis);
   // Each node opens its Service page at the trace's window (none when no span has a usable time).
-  const links = range ? { serviceUrl: serviceUrlTemplate(range) } : {};
+  const links = range ? { serviceUrl: serviceRowUrlTemplate(range) } : {};
   return new PillarSection({
     name: SECTION_NAMES.graph,
     what: t('pivot.trace.view.graph-what', 'the services crossed'),

@@ -8,7 +8,7 @@ import { testIds } from '../../components/testIds';
 import { logql } from '../../datasources';
 import { normalizeSettings, PivotJsonData } from '../../settings';
 import { expectValidLogQL } from '../../testing/grammar';
-import { fromPathSegment, graphUrl, serviceUrl, serviceUrlTemplate, traceUrl } from '../../utils/links';
+import { fromPathSegment, graphUrl, ROW_URL_PART, serviceUrl, traceUrl } from '../../utils/links';
 import {
   Answer,
   installFakeGrafana,
@@ -430,14 +430,25 @@ describe('Trace page links onward', () => {
     expect(traceView(scene).getUrlState()).toEqual({ span: '0000000000000013' });
   });
 
-  it('gives each node of the services graph a data link to its Service page at the trace window', async () => {
-    install();
+  it('gives each node of the services graph a data link to its Service page at the trace window, names whole', async () => {
+    install({ tempo: { frames: [hostileFrame()] } });
     const scene = buildTraceScene(pivotContext(jsonData), ID);
     render(scene);
     await screen.findByTestId(section(SECTION_NAMES.graph, 'data'));
     const [nodes] = traceView(scene).state.graph?.state.$data?.state.data?.series ?? [];
-    const id = nodes.fields.find((f) => f.name === NODE_FIELDS.id);
-    expect(id?.config.links).toEqual([{ title: 'Pivot/Open the service page', url: serviceUrlTemplate(WINDOW) }]);
+    const linked = nodes.fields.filter((f) => f.config.links?.length);
+    expect(linked.map((f) => f.name)).toEqual([NODE_FIELDS.pivotService]);
+    const [link] = linked[0].config.links ?? [];
+    expect(link.title).toBe('Pivot/Open the service page');
+    const ids = nodes.fields.find((f) => f.name === NODE_FIELDS.id)?.values ?? [];
+    expect(new Set(ids)).toEqual(new Set(HOSTILE));
+    const window = { from: T - TRACE_LOG_MARGIN_MS, to: T + 120 + TRACE_LOG_MARGIN_MS };
+    ids.forEach((service, row) => {
+      // As Grafana fills it: the row's value of the link's field in place of `${__value.raw:raw}`.
+      const href = link.url.split(ROW_URL_PART).join(String(linked[0].values[row]));
+      expect(href).toBe(serviceUrl(service, window));
+      expect(routeOf(href)).toMatchObject({ page: 'services', value: service });
+    });
   });
 
   it('offers every service and the graph around the root service when no span failed, names carried whole', async () => {
