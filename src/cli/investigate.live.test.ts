@@ -231,7 +231,7 @@ describeWherePresent([PROMETHEUS, LOKI_HERE, TEMPO_HERE], 'pivot investigate aga
     await main(args.slice(0, -1), {}, { stdout: (t) => (text.stdout += t), stderr: (t) => (text.stderr += t) });
     expect(text.stdout).toContain(
       'What the failing requests share\n' +
-        '  20 failing server spans against 60 others (sampled; values more common among the failing first)\n' +
+        '  20 failing server or consumer spans against 60 others (sampled; values more common among the failing first)\n' +
         '  attribute=value        failing   others\n' +
         '  service.version=1.5.0  100.0%    33.3%\n'
     );

@@ -253,7 +253,7 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
     );
     expect(stdout).toContain(
       'What the failing requests share\n' +
-        '  12 failing server spans against 40 others (sampled; values more common among the failing first)\n' +
+        '  12 failing server or consumer spans against 40 others (sampled; values more common among the failing first)\n' +
         '  attribute=value        failing   others\n' +
         '  service.version=2.0.0  100.0%    10.0%\n' +
         '  note: a deploy may be the cause: service.version 2.0.0 first shows at 2023-11-14 23:00:36Z among the sampled spans, after spans of other versions'
@@ -278,8 +278,8 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
     const samples = tempo.requests.filter((r) => r.path === '/api/search' && r.query.get('q')?.includes('select('));
     expect(samples.map((r) => r.query.get('q')).sort()).toEqual(
       [
-        `{ resource.service.name = ${traceqlString(SERVICE)} && kind = server && status != error } | select(`,
-        `{ resource.service.name = ${traceqlString(SERVICE)} && kind = server && status = error } | select(`,
+        `{ resource.service.name = ${traceqlString(SERVICE)} && (kind = server || kind = consumer) && status != error } | select(`,
+        `{ resource.service.name = ${traceqlString(SERVICE)} && (kind = server || kind = consumer) && status = error } | select(`,
       ].map((prefix) =>
         expect.stringMatching(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}resource\\.service\\.version, `)
       )
@@ -293,7 +293,7 @@ describeWithPrometheus('pivot investigate against a real Prometheus and Loki/Tem
       [`${(UNTIL - 1800) * 1e9}`, '1000'],
     ]);
     expect(search?.query.get('q')).toBe(
-      `{ resource.service.name = ${traceqlString(SERVICE)} && status = error && kind = server }`
+      `{ resource.service.name = ${traceqlString(SERVICE)} && status = error && (kind = server || kind = consumer) }`
     );
     expect(search?.query.get('start')).toBe(String(UNTIL - 900));
     expect(search?.query.get('end')).toBe(String(UNTIL));

@@ -327,7 +327,7 @@ describe('pivot investigate through Grafana', () => {
     expect(stdout).toContain('  failure origin: pay"ment $x · POST /charge — card declined (300 ms)\n');
     expect(stdout).toContain(
       'What the failing requests share\n' +
-        '  12 failing server spans against 33 others (sampled; values more common among the failing first)\n' +
+        '  12 failing server or consumer spans against 33 others (sampled; values more common among the failing first)\n' +
         '  attribute=value        failing   others\n' +
         '  service.version=2.0.0  100.0%    9.1%\n'
     );

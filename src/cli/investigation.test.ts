@@ -241,7 +241,7 @@ describe('the investigation', () => {
     expect(none.sections.trace).toEqual({
       status: 'skipped',
       reason:
-        'no failing trace of this service in the window (Tempo search { resource.service.name = "payment" && status = error && kind = server })',
+        'no failing trace of this service in the window (Tempo search { resource.service.name = "payment" && status = error && (kind = server || kind = consumer) })',
     });
     expect(none.sections.links).toMatchObject({ status: 'ok', trace: undefined });
   });
@@ -334,7 +334,7 @@ describe('what the failing requests share', () => {
     const text = renderText(result);
     expect(text).toContain(
       'What the failing requests share\n' +
-        '  20 failing server spans against 50 others (sampled; values more common among the failing first)\n' +
+        '  20 failing server or consumer spans against 50 others (sampled; values more common among the failing first)\n' +
         '  attribute=value        failing   others\n' +
         '  service.version=2.0.0  100.0%    20.0%\n'
     );
@@ -353,7 +353,7 @@ describe('what the failing requests share', () => {
     const few = await section({ failing: VERSION_SAMPLES.failing.slice(0, 3), baseline: VERSION_SAMPLES.baseline });
     expect(few.outcome).toMatchObject({ status: 'ok', state: 'too-few-failing', failing: 3, suspects: [] });
     expect(few.text).toContain(
-      'What the failing requests share\n  too few failing spans to compare: 3 failing server spans of this service in the window, at least 10 needed (widen --since)\n'
+      'What the failing requests share\n  too few failing spans to compare: 3 failing server or consumer spans of this service in the window, at least 10 needed (widen --since)\n'
     );
     // Tempo without select(): the spans come back with none of the selected attributes.
     const bare = (rows: SpanRow[]) => rows.map((r) => ({ ...r, attributes: {} }));

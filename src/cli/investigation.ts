@@ -100,7 +100,7 @@ export interface TraceSection {
 }
 
 export interface SuspectsSection {
-  /** The two TraceQL samples: the service's failing server spans and its other server spans. */
+  /** The two TraceQL samples: the service's failing server and consumer spans and its other spans of those kinds. */
   queries: { failing: string; baseline: string };
   /**
    * `ranked`: suspects found; `none`: nothing stands out; `too-few-failing`: fewer than
@@ -374,8 +374,8 @@ async function traceSection(input: InvestigateInput, window: Window): Promise<Ou
 }
 
 /**
- * "What the failing requests share": a bounded sample of the service's failing server spans and
- * one of its other server spans (suspectQueries.ts), ranked by `suspectsView` as the Service page does.
+ * "What the failing requests share": a bounded sample of the service's failing server and consumer
+ * spans and one of its other spans of those kinds (suspectQueries.ts), ranked by `suspectsView` as the Service page does.
  */
 async function suspectsSection(input: InvestigateInput, window: Window): Promise<Outcome<SuspectsSection>> {
   const tempo = input.backends.tempo;

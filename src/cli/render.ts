@@ -137,7 +137,7 @@ function suspectLines(s: SuspectsSection): string[] {
   switch (s.state) {
     case 'too-few-failing':
       return [
-        `  too few failing spans to compare: ${s.failing} failing server ${s.failing === 1 ? 'span' : 'spans'} of this service in the window, at least ${s.minFailing} needed (widen --since)`,
+        `  too few failing spans to compare: ${s.failing} failing server or consumer ${s.failing === 1 ? 'span' : 'spans'} of this service in the window, at least ${s.minFailing} needed (widen --since)`,
       ];
     case 'no-select':
       return s.refusal
@@ -149,7 +149,7 @@ function suspectLines(s: SuspectsSection): string[] {
           ];
     case 'no-baseline':
       return [
-        `  every sampled server span of this service in the window failed (${spans(s.failing)}): there are no succeeding spans to compare with`,
+        `  every sampled server or consumer span of this service in the window failed (${spans(s.failing)}): there are no succeeding spans to compare with`,
       ];
     case 'none':
       return [
@@ -161,7 +161,7 @@ function suspectLines(s: SuspectsSection): string[] {
   );
   const width = Math.min(60, Math.max(20, ...labels.map((l) => Array.from(l).length))) + 2;
   const lines = [
-    `  ${s.failing} failing server spans against ${s.baseline ?? 0} others (sampled; values more common among the failing first)`,
+    `  ${s.failing} failing server or consumer spans against ${s.baseline ?? 0} others (sampled; values more common among the failing first)`,
     `  ${pad('attribute=value', width)}${pad('failing', 10)}others`,
     ...s.suspects.map(
       (x, i) => `  ${pad(labels[i], width)}${pad(percent(x.failingShare), 10)}${percent(x.baselineShare)}`

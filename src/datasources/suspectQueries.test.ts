@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { errorFilter } from './logql';
-import { expectValidLogQL, expectValidTraceQL, nodeTexts } from '../testing/grammar';
+import { expectValidLogQL, expectValidTraceQL, nodeCounts, nodeTexts } from '../testing/grammar';
 import { goUnquote } from '../testing/goUnquote';
 import { attributeName, failingSpansWith, patternLogs, SUSPECT_ATTRIBUTES, suspectSpans } from './suspectQueries';
+import { failingSpans, SERVED_SPAN_KINDS } from './traceql';
 
 const OTLP = { serviceLabel: 'service_name', traceId: 'structured-metadata' as const };
 const LOGFMT = { serviceLabel: 'service_name', traceId: 'logfmt' as const };
@@ -10,13 +11,21 @@ const LOGFMT = { serviceLabel: 'service_name', traceId: 'logfmt' as const };
 const SELECT = `select(${SUSPECT_ATTRIBUTES.join(', ')})`;
 
 describe('suspect queries', () => {
-  it('asks for failing and other server spans of the service with the attributes selected', () => {
+  it('asks for failing and other server and consumer spans of the service with the attributes selected', () => {
     expect(suspectSpans('payment', 'failing')).toBe(
-      `{ resource.service.name = "payment" && kind = server && status = error } | ${SELECT}`
+      `{ resource.service.name = "payment" && (kind = server || kind = consumer) && status = error } | ${SELECT}`
     );
     expect(suspectSpans('payment', 'baseline')).toBe(
-      `{ resource.service.name = "payment" && kind = server && status != error } | ${SELECT}`
+      `{ resource.service.name = "payment" && (kind = server || kind = consumer) && status != error } | ${SELECT}`
     );
+  });
+
+  it('compares spans of the same kinds on both sides, the kinds the failing traces section searches', () => {
+    const kindsOf = (query: string) => query.match(/\(kind = [^)]*\)/g);
+    expect(kindsOf(suspectSpans('x', 'failing'))).toEqual([SERVED_SPAN_KINDS]);
+    expect(kindsOf(suspectSpans('x', 'baseline'))).toEqual([SERVED_SPAN_KINDS]);
+    expect(kindsOf(failingSpansWith('x', 'span.http.route', 'v'))).toEqual([SERVED_SPAN_KINDS]);
+    expect(kindsOf(failingSpans({ service: 'x' }))).toEqual([SERVED_SPAN_KINDS]);
   });
 
   it('names every selected attribute differently once Tempo drops the scope', () => {
@@ -28,7 +37,7 @@ describe('suspect queries', () => {
 
   it('opens the failing spans with one value', () => {
     expect(failingSpansWith('payment', 'span.http.route', '/charge')).toBe(
-      '{ resource.service.name = "payment" && kind = server && status = error && span.http.route = "/charge" }'
+      '{ resource.service.name = "payment" && (kind = server || kind = consumer) && status = error && span.http.route = "/charge" }'
     );
     expect(failingSpansWith('a', 'name', 'POST /charge')).toContain('&& name = "POST /charge" }');
     expect(() => failingSpansWith('a', 'span.x" || true', 'v')).toThrow(/not one of the attributes/);
@@ -50,7 +59,9 @@ describe('suspect queries', () => {
           failing: nodeTexts('TraceQL', failing, 'String').map(goUnquote),
           one: nodeTexts('TraceQL', one, 'String').map(goUnquote),
           grafanaVariables: /\$|\[\[/.test(one),
-        }).toEqual({ failing: [service], one: [service, value], grafanaVariables: false });
+          // One alternative, the kinds': a value never adds an || of its own.
+          or: [nodeCounts('TraceQL', failing).Or, nodeCounts('TraceQL', one).Or],
+        }).toEqual({ failing: [service], one: [service, value], grafanaVariables: false, or: [1, 1] });
       }),
       { numRuns: 300 }
     );

@@ -1,6 +1,7 @@
 /**
  * Queries behind "What the failing requests share" (docs/suspects.md): a bounded sample of the
- * service's failing server spans and one of its other server spans, each with the attributes
+ * service's failing server and consumer spans (traceql.ts SERVED_SPAN_KINDS: requests served and
+ * messages processed) and one of its other spans of those kinds, each with the attributes
  * that could explain a failure, selected with TraceQL `select()`; and the failing traces that
  * carry one suspect value; and the error lines of one log pattern. Values are quoted with
  * `traceqlString` / `logqlString`; attribute names come only from the fixed list here, never
@@ -9,6 +10,7 @@
 import type { LogConventions } from './conventions';
 import { errorFilter, streamSelector } from './logql';
 import { logqlString, regexAnyOf, traceqlString } from './strings';
+import { SERVED_SPAN_KINDS } from './traceql';
 
 /**
  * The attributes asked of Tempo, with their scope: where a request ran (version, deployment,
@@ -61,10 +63,14 @@ export function attributeName(scoped: string): string {
 
 const SERVICE = 'resource.service.name';
 
-/** `{ <service's server spans, failing or not> } | select(<the attributes>)`. */
+/**
+ * `{ <service's server and consumer spans, failing or not> } | select(<the attributes>)`: both
+ * samples of the same kinds, so a queue worker's failed messages are compared with its other
+ * messages, and a service with both kinds compares all its work with all its work.
+ */
 export function suspectSpans(service: string, side: 'failing' | 'baseline'): string {
   const status = side === 'failing' ? 'status = error' : 'status != error';
-  return `{ ${SERVICE} = ${traceqlString(service)} && kind = server && ${status} } | select(${SUSPECT_ATTRIBUTES.join(', ')})`;
+  return `{ ${SERVICE} = ${traceqlString(service)} && ${SERVED_SPAN_KINDS} && ${status} } | select(${SUSPECT_ATTRIBUTES.join(', ')})`;
 }
 
 function checkAttribute(attribute: string): SuspectAttribute {
@@ -75,12 +81,12 @@ function checkAttribute(attribute: string): SuspectAttribute {
 }
 
 /**
- * The service's failing server spans carrying one suspect value. Spans without the attribute
+ * The service's failing server and consumer spans carrying one suspect value. Spans without the attribute
  * have no query: Tempo 2.7 refuses `= nil` ("not yet supported"; docs/suspects.md).
  */
 export function failingSpansWith(service: string, attribute: string, value: string): string {
   const name = checkAttribute(attribute);
-  return `{ ${SERVICE} = ${traceqlString(service)} && kind = server && status = error && ${name} = ${traceqlString(value)} }`;
+  return `{ ${SERVICE} = ${traceqlString(service)} && ${SERVED_SPAN_KINDS} && status = error && ${name} = ${traceqlString(value)} }`;
 }
 
 /**

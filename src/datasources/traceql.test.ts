@@ -5,6 +5,7 @@ import { goUnquote } from '../testing/goUnquote';
 import {
   failingSpans,
   isTraceId,
+  SERVED_SPAN_KINDS,
   normalizeTraceId,
   quoteTraceIdInput,
   shortTraceId,
@@ -80,11 +81,19 @@ describe('trace ids', () => {
 });
 
 describe('TraceQL builders', () => {
-  it('writes failing server spans of a service, as in docs/conventions.md#traceql-and-trace-by-id', () => {
+  it('writes failing server and consumer spans of a service, as in docs/conventions.md#traceql-and-trace-by-id', () => {
     expect(failingSpans({ service: 'checkout' })).toBe(
-      '{ resource.service.name = "checkout" && status = error && kind = server }'
+      '{ resource.service.name = "checkout" && status = error && (kind = server || kind = consumer) }'
     );
-    expect(failingSpans()).toBe('{ status = error && kind = server }');
+    expect(failingSpans()).toBe('{ status = error && (kind = server || kind = consumer) }');
+  });
+
+  it('asks for the span kinds in one parenthesised alternative, under the && of the other conditions', () => {
+    // `a && b && c || d` would be `(a && b && c) || d`: every consumer span of every service.
+    const query = failingSpans({ service: 'fulfilment' });
+    expect(query.endsWith(` && ${SERVED_SPAN_KINDS} }`)).toBe(true);
+    expect(nodeCounts('TraceQL', query).Or).toBe(1);
+    expect(nodeCounts('TraceQL', query).And).toBe(2);
   });
 
   it.each(['checkout', '', 'a"b', 'back\\slash', '"} || { true', '😀'])('parses for service %j', (service) => {
@@ -112,7 +121,7 @@ describe('TraceQL builders', () => {
         // Tempo decodes with strconv.Unquote: the literal after "= " is exactly the name.
         const literal = query.slice(
           query.indexOf('= ') + 2,
-          query.length - ' && status = error && kind = server }'.length
+          query.length - ` && status = error && ${SERVED_SPAN_KINDS} }`.length
         );
         // One expect per query: each captures a 100-frame stack trace, and eight per query
         // were most of this test's time.

@@ -73,14 +73,23 @@ export function traceById(id: string): string {
 
 const SERVICE = 'resource.service.name';
 
+/**
+ * The spans that are a service's own work, in TraceQL: the requests it serves (server spans)
+ * and the messages it processes (consumer spans; a queue worker such as the demo's fulfilment
+ * writes no server span). A service with both kinds has both counted: each failed request and
+ * each failed message is failed work. Client, producer and internal spans are left out: they
+ * are calls and steps inside that work (docs/conventions.md#queue-consumers).
+ */
+export const SERVED_SPAN_KINDS = '(kind = server || kind = consumer)';
+
 export interface FailingSpansOptions {
   /** One service; every service when absent. */
   service?: string;
 }
 
-/** Server spans with error status, of one service or all. */
+/** Server and consumer spans with error status (SERVED_SPAN_KINDS), of one service or all. */
 export function failingSpans({ service }: FailingSpansOptions = {}): string {
-  const conditions = ['status = error', 'kind = server'];
+  const conditions = ['status = error', SERVED_SPAN_KINDS];
   if (service !== undefined) {
     conditions.unshift(`${SERVICE} = ${traceqlString(service)}`);
   }

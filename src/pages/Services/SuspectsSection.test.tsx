@@ -99,7 +99,9 @@ describe('What the failing requests share', () => {
     installFakeGrafana(tempoResponder({ frames: [spansFrame(failing)] }, { frames: [spansFrame(baseline)] }));
     render('inventory');
     const view = await screen.findByTestId(SUSPECTS_TEST_IDS.view('ranked'));
-    expect(view).toHaveTextContent('Compared 30 failing server spans of inventory with 90 others in this window');
+    expect(view).toHaveTextContent(
+      'Compared 30 failing server or consumer spans of inventory with 90 others in this window'
+    );
     const row = within(view).getByTestId(SUSPECTS_TEST_IDS.row('resource.service.version', '1.5.0'));
     expect(
       within(row)
@@ -183,7 +185,7 @@ describe('What the failing requests share', () => {
       installFakeGrafana(tempoResponder({ frames: [spansFrame(route(4))] }, { frames: [spansFrame(route(40))] }));
       render('payment');
       expect(await screen.findByTestId(SUSPECTS_TEST_IDS.view('not-enough'))).toHaveTextContent(
-        'Not enough failing spans to compare: 4 failing server spans of payment in this window, Pivot needs at least 10.'
+        'Not enough failing spans to compare: 4 failing server or consumer spans of payment in this window, Pivot needs at least 10.'
       );
     });
 
@@ -203,7 +205,7 @@ describe('What the failing requests share', () => {
       installFakeGrafana(tempoResponder({ frames: [traces] }, { frames: [traces] }));
       render('payment');
       expect(await screen.findByTestId(SUSPECTS_TEST_IDS.view('not-enough'))).toHaveTextContent(
-        '0 failing server spans'
+        '0 failing server or consumer spans'
       );
     });
 
@@ -217,7 +219,7 @@ describe('What the failing requests share', () => {
       installFakeGrafana(tempoResponder({ frames: [spansFrame(route(20))] }, { frames: [spansFrame([])] }));
       render('payment');
       expect(await screen.findByTestId(SUSPECTS_TEST_IDS.view('no-baseline'))).toHaveTextContent(
-        'Every sampled server span of payment in this window failed (20)'
+        'Every sampled server or consumer span of payment in this window failed (20)'
       );
     });
 
@@ -225,7 +227,7 @@ describe('What the failing requests share', () => {
       installFakeGrafana(tempoResponder({ frames: [spansFrame([])] }, { frames: [spansFrame(route(40))] }));
       render('payment');
       expect(await screen.findByTestId(testIds.service.section('suspects', 'empty'))).toHaveTextContent(
-        'No failing server spans of payment in this window (Tempo): nothing to compare.'
+        'No failing server or consumer spans of payment in this window (Tempo): nothing to compare.'
       );
     });
 

@@ -146,7 +146,7 @@ function SuspectsBody({ view, service, tempo, range, partial }: BodyProps) {
         'info',
         t(
           'pivot.services.suspects.not-enough',
-          'Not enough failing spans to compare: {{count}} failing server spans of {{service}} in this window, Pivot needs at least 10. Widen the time range.',
+          'Not enough failing spans to compare: {{count}} failing server or consumer spans of {{service}} in this window, Pivot needs at least 10. Widen the time range.',
           textValues({ count: view.failing, service })
         )
       );
@@ -163,7 +163,7 @@ function SuspectsBody({ view, service, tempo, range, partial }: BodyProps) {
         'info',
         t(
           'pivot.services.suspects.no-baseline',
-          'Every sampled server span of {{service}} in this window failed ({{count}}): there are no succeeding spans to compare with.',
+          'Every sampled server or consumer span of {{service}} in this window failed ({{count}}): there are no succeeding spans to compare with.',
           textValues({ count: view.failing, service })
         )
       );
@@ -182,7 +182,7 @@ function SuspectsBody({ view, service, tempo, range, partial }: BodyProps) {
           <Text color="secondary">
             {t(
               'pivot.services.suspects.compared',
-              'Compared {{failing}} failing server spans of {{service}} with {{baseline}} others in this window (one span from each of up to {{sample}} traces per side); the top {{shown}} over-represented values:',
+              'Compared {{failing}} failing server or consumer spans of {{service}} with {{baseline}} others in this window (one span from each of up to {{sample}} traces per side); the top {{shown}} over-represented values:',
               textValues({
                 failing: view.failing,
                 baseline: view.baseline,
@@ -324,8 +324,8 @@ function DeployNote({ deploy, service }: { deploy: VersionFirstSeen; service: st
 }
 
 /**
- * "What the failing requests share": the service's failing server spans against its other
- * server spans in the window, the attribute values over-represented among the failures first
+ * "What the failing requests share": the service's failing server and consumer spans (requests
+ * served, messages processed) against its other spans of those kinds in the window, the attribute values over-represented among the failures first
  * (docs/suspects.md).
  */
 export function suspectsSection(ctx: PivotContext, service: string): PillarSection {
@@ -336,7 +336,7 @@ export function suspectsSection(ctx: PivotContext, service: string): PillarSecti
     pillar: 'tempo' as const,
     emptyMessage: t(
       'pivot.services.suspects.empty',
-      'No failing server spans of {{service}} in this window (Tempo): nothing to compare.',
+      'No failing server or consumer spans of {{service}} in this window (Tempo): nothing to compare.',
       textValues({ service })
     ),
   };

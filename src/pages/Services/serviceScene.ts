@@ -339,7 +339,7 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
     pillar: 'tempo' as const,
     emptyMessage: t(
       'pivot.services.service.traces-empty',
-      'No failing traces of {{service}} in this window (Tempo): no server span of {{service}} had error status, or Tempo has not received its traces.',
+      'No failing traces of {{service}} in this window (Tempo): no server or consumer span of {{service}} (requests served, messages processed) had error status, or Tempo has not received its traces.',
       textValues({ service })
     ),
   };
@@ -360,7 +360,7 @@ function tracesSection(ctx: PivotContext, service: string): PillarSection {
           .setDescription(
             t(
               'pivot.services.service.traces-description',
-              'Server spans with error status. A trace id opens the Trace page.'
+              'Server and consumer spans (requests served, messages processed) with error status. A trace id opens the Trace page.'
             )
           )
           .setOverrides((b) => b.matchFieldsWithName('traceID').overrideLinks([traceDataLink()]))
