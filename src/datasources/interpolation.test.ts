@@ -37,6 +37,7 @@ import { nodeTexts, QueryLanguage } from '../testing/grammar';
 import { LogConventions, METRIC_FAMILY_LIST, MetricConventions } from './conventions';
 import * as logql from './logql';
 import * as promql from './promql';
+import { recordedGraphQueries } from './recordedEdges';
 import * as serviceGraph from './serviceGraph';
 import * as slo from './sloQueries';
 import { logqlString, promqlString, regexAnyOf, traceqlString } from './strings';
@@ -194,6 +195,9 @@ function builtQueries(name: string, window: string, other = 'checkout'): Built[]
   for (const [i, q] of serviceGraph.graphQueries({ window, service: name }).entries()) {
     add(`graphQueries[${i}]`, 'PromQL', q.expr);
   }
+  for (const [i, q] of recordedGraphQueries({ window, service: name }).entries()) {
+    add(`recordedGraphQueries[${i}]`, 'PromQL', q.expr);
+  }
 
   for (const conv of LOGS) {
     add(`streamSelector ${conv.traceId}`, 'LogQL', logql.streamSelector(conv, [name]));
@@ -246,7 +250,9 @@ describe('every builder’s query reaches the server unchanged after Grafana’s
   it('Grafana still fills in the windows Pivot means it to, and nothing else', () => {
     for (const built of builtQueries('$__rate_interval', '$__rate_interval')) {
       const sent = interpolate(built.query);
-      expectSurvives({ ...built, query: built.query.split('[$__rate_interval]').join('[1m]') }, sent);
+      // A range, or a subquery's range (the recorded series over a window: `[w:5m]`).
+      const filled = built.query.split('[$__rate_interval]').join('[1m]').split('[$__rate_interval:').join('[1m:');
+      expectSurvives({ ...built, query: filled }, sent);
       expect(sent).not.toContain('[$__rate_interval]');
     }
   });
