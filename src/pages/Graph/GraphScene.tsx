@@ -22,6 +22,7 @@ import {
   RadioButtonGroup,
   Select,
   Stack,
+  Text,
   useStyles2,
 } from '@grafana/ui';
 import { t, Trans } from '@grafana/i18n';
@@ -375,7 +376,7 @@ function StatusBody({
   status: GraphStatus;
   tempoProblem?: string;
 }) {
-  const { panel, source, openEdge } = model.useState();
+  const { panel, source, openEdge, recordedEdges } = model.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
   const { datasources, settings } = model.state.ctx;
@@ -428,6 +429,14 @@ function StatusBody({
             </Alert>
           )}
           <QuantileNote graph={view.graph} />
+          {recordedEdges && source === 'metrics' && (
+            <Text variant="bodySmall" color="secondary">
+              {t(
+                'pivot.graph.recorded',
+                "Read from Pivot's recording rules: each statistic is over the window ending at the last 5-minute mark."
+              )}
+            </Text>
+          )}
           {empty && !view.focusMissing && (
             <Empty
               message={t(

@@ -81,6 +81,8 @@ describe('Graph page and neighbourhood graph on recorded edge series', () => {
       expected.map((q) => expect.objectContaining({ refId: q.refId, expr: q.expr, instant: true, range: false }))
     );
     expect(await nodesShown(scene)).toBe('nodes:5 edges:4');
+    // Said on the page: the recorded window ends at the last 5-minute mark.
+    expect(screen.queryByText(/Read from Pivot's recording rules/) !== null).toBe(recorded);
     // The probe was asked once, as the app loaded.
     const probes = requests.filter((r) => r.request.requestId.startsWith('pivot-family'));
     expect(probes).toHaveLength(1);
