@@ -1,7 +1,10 @@
 import React from 'react';
 import { act, screen, waitFor } from '@testing-library/react';
 import { DataQueryRequest, dateTime } from '@grafana/data';
-import { EmbeddedScene, sceneGraph, SceneQueryRunner } from '@grafana/scenes';
+import { locationService } from '@grafana/runtime';
+import { DataSourceVariable, EmbeddedScene, sceneGraph, SceneQueryRunner } from '@grafana/scenes';
+import type { DataSourceSummary } from '../../datasources/lookup';
+import { dataSourcePage } from '../../scenes/dataSourcePage';
 import { testIds } from '../../components/testIds';
 import { RECORDED_EDGES_PROBE_REF, recordedGraphQueries } from '../../datasources/recordedEdges';
 import { GRAPH_REFS, graphQueries } from '../../datasources/serviceGraph';
@@ -10,6 +13,7 @@ import type { PivotJsonData } from '../../settings';
 import {
   Answer,
   installFakeGrafana,
+  LOKI,
   pivotContext,
   PROMETHEUS,
   RecordedRequest,
@@ -64,14 +68,14 @@ function respond(edgesRecorded: boolean) {
 function perDataSource(requests: RecordedRequest[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of requests) {
-    const key = r.request.requestId.startsWith('pivot-family') ? 'probe' : r.uid;
+    const key = r.request.requestId.startsWith('pivot-family') ? 'probe' : r.type;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
 }
 
 const prometheusPage = (requests: RecordedRequest[]) =>
-  requests.filter((r) => r.uid === PROMETHEUS.uid && !r.request.requestId.startsWith('pivot-family'));
+  requests.filter((r) => r.type === 'prometheus' && !r.request.requestId.startsWith('pivot-family'));
 
 async function appLoad(settings: PivotJsonData, edgesRecorded: boolean) {
   const requests = installFakeGrafana(respond(edgesRecorded));
@@ -99,8 +103,8 @@ describe('Service page: one request per data source', () => {
       await screen.findByTestId(testIds.service.section('latency', 'data'));
       await screen.findByTestId(testIds.graph.neighbourhood('data'));
       await screen.findByTestId(testIds.service.neighbour('payments'));
-      await waitFor(() => expect(perDataSource(requests)[TEMPO.uid]).toBeGreaterThan(0));
-      expect(perDataSource(requests)[PROMETHEUS.uid]).toBe(1);
+      await waitFor(() => expect(perDataSource(requests).tempo).toBeGreaterThan(0));
+      expect(perDataSource(requests).prometheus).toBe(1);
       expect(perDataSource(requests).probe).toBe(1);
       const [sent] = prometheusPage(requests);
       const graph = (edgesRecorded ? recordedGraphQueries : graphQueries)({ window: '$__range', service: SERVICE });
@@ -151,7 +155,7 @@ describe('Service page: one request per data source', () => {
     expect(again.request.targets).toHaveLength(PANEL_REFS.length + Object.values(GRAPH_REFS).length);
 
     const clone = scene.clone();
-    expect(clone.state.$data).not.toBe(scene.state.$data);
+    expect(clone.state.body.state.$data).not.toBe(scene.state.body.state.$data);
     render(clone);
     const later = dateTime(T + 20 * 60_000);
     const count = prometheusPage(requests).length;
@@ -159,8 +163,37 @@ describe('Service page: one request per data source', () => {
     await waitFor(() => expect(prometheusPage(requests).length).toBeGreaterThan(count));
     // The clone's own request answered into the clone's own runner.
     await waitFor(() =>
-      expect((clone.state.$data as SceneQueryRunner).state.data?.timeRange.to.valueOf()).toBe(later.valueOf())
+      expect((clone.state.body.state.$data as SceneQueryRunner).state.data?.timeRange.to.valueOf()).toBe(
+        later.valueOf()
+      )
     );
-    expect((scene.state.$data as SceneQueryRunner).state.data?.timeRange.to.valueOf()).toBe(to.valueOf());
+    expect((scene.state.body.state.$data as SceneQueryRunner).state.data?.timeRange.to.valueOf()).toBe(to.valueOf());
+  });
+
+  it('asks the Prometheus picked on the page: the rebuilt page brings its own one request', async () => {
+    const promEu: DataSourceSummary = { uid: 'prom-eu', name: 'Prometheus EU', type: 'prometheus' };
+    const available = [PROMETHEUS, promEu, LOKI, TEMPO];
+    locationService.push('/a/pivot-correlation-app/services/checkout');
+    const requests = installFakeGrafana(respond(false), available);
+    const scene = render(dataSourcePage(pivotContext(CONFIGURED, available), (ctx) => buildServiceScene(ctx, SERVICE)));
+    await screen.findByTestId(testIds.service.section('latency', 'data'));
+    await screen.findByTestId(testIds.service.neighbour('payments'));
+    const uids = () => prometheusPage(requests).map((r) => r.uid);
+    expect(uids()).toEqual([PROMETHEUS.uid]);
+    const metrics = sceneGraph.lookupVariable('metrics', scene);
+    if (!(metrics instanceof DataSourceVariable)) {
+      throw new Error('no metrics variable');
+    }
+    act(() => metrics.changeValueTo(promEu.uid, promEu.name, true));
+    await waitFor(() => expect(uids()).toEqual([PROMETHEUS.uid, promEu.uid]));
+    await screen.findByTestId(testIds.service.section('latency', 'data'));
+    await screen.findByTestId(testIds.service.neighbour('payments'));
+    const [, eu] = prometheusPage(requests);
+    expect(eu.request.targets.map((t) => t.refId)).toEqual([...PANEL_REFS, ...Object.values(GRAPH_REFS)]);
+    // A new window asks the picked one only.
+    const from = dateTime(T);
+    const to = dateTime(T + 10 * 60_000);
+    act(() => sceneGraph.getTimeRange(scene).onTimeRangeChange({ from, to, raw: { from, to } }));
+    await waitFor(() => expect(uids()).toEqual([PROMETHEUS.uid, promEu.uid, promEu.uid]));
   });
 });

@@ -26,8 +26,8 @@ export interface ServicePrometheusRequestState extends SceneObjectState {
  * The Service page's queries to Prometheus in one request (issue 16: one request per data
  * source on a page): the error-ratio and latency panels' (once the metric family gate chose a
  * family) and the neighbourhood graph's (raw, or Pivot's recorded edge series once the app's
- * probe says they exist: recordedEdges.ts). A behavior of the page: the request is the page's
- * `$data` (a SceneQueryRunner in manual mode), each section keeps its own queries' frames (a
+ * probe says they exist: recordedEdges.ts). A behavior of the page's body: the request is the
+ * body's `$data` (a SceneQueryRunner in manual mode), each section keeps its own queries' frames (a
  * SceneDataTransformer filtering by refId). It runs once both parts are known (a gate that
  * built nothing leaves the graph alone), and again on every new time range. Everything it
  * needs is in its state and the page's, so a clone of the page asks the same.
@@ -42,6 +42,7 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
   }
 
   private onActivate() {
+    // The page's body: what a change of data source rebuilds (dataSourcePage.tsx), with this.
     const scene = this.parent;
     const runner = scene?.state.$data;
     if (!scene || !(runner instanceof SceneQueryRunner)) {
@@ -107,19 +108,24 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
   }
 }
 
-/** Makes `runner`'s one request the page's Prometheus request: its `$data`, asked by a ServicePrometheusRequest. */
+/**
+ * Gives the page's body one Prometheus request: its `$data`, asked by a ServicePrometheusRequest
+ * among its behaviors. On the body, not the page: a change of data source rebuilds the body
+ * alone (dataSourcePage.tsx), and the new body brings its own request for the new source.
+ */
 export function withServicePrometheusRequest(scene: EmbeddedScene, state: ServicePrometheusRequestState): void {
   const prometheus = state.ctx.datasources.prometheus;
+  const body = scene.state.body;
   if (!prometheus.ok) {
     return;
   }
-  scene.setState({
+  body.setState({
     $data: new SceneQueryRunner({
       datasource: dsRef(prometheus.ds),
       queries: [],
       // Run by the behavior once the queries are known, not on activation with none.
       runQueriesMode: 'manual',
     }),
-    $behaviors: [...(scene.state.$behaviors ?? []), new ServicePrometheusRequest(state)],
+    $behaviors: [...(body.state.$behaviors ?? []), new ServicePrometheusRequest(state)],
   });
 }
