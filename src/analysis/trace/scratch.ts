@@ -19,7 +19,7 @@ type Int32Name =
   | 'cursor'
   | 'keptEnd'
   | 'pathRows';
-type Float64Name = 'clipFrom' | 'clipTo' | 'pathStarts' | 'pathEnds';
+type Float64Name = 'selfTime' | 'clipFrom' | 'clipTo' | 'pathStarts' | 'pathEnds';
 
 const uint8s = new Map<Uint8Name, Uint8Array>();
 const int32s = new Map<Int32Name, Int32Array>();

@@ -1,5 +1,5 @@
 import { text } from './frame';
-import { scratchInt32 } from './scratch';
+import { scratchFloat64, scratchInt32 } from './scratch';
 import { SelfTimes } from './selfTime';
 import type { SpanTable } from './spanTable';
 import type { SpanTree } from './tree';
@@ -10,67 +10,63 @@ import { copyInto } from './typedArrays';
  * Step 9, services and the edges between them: spans, errors and self time (own interval
  * minus the union of its children's intervals clipped to it) per service, and calls per
  * parent → child service pair.
+ *
+ * The counts are taken in row order, which reads each span's columns in sequence; only the
+ * services' self times are summed in breadth-first order (floating-point sums depend on their
+ * order, and that is the order the results are defined in), from one column of self times.
+ * A shuffled trace's breadth-first order jumps across the rows: one pass reading a dozen
+ * columns in that order cost several times these three.
  */
 export function summariseServices(
   table: SpanTable,
   tree: SpanTree,
   serviceCol: unknown[] | undefined
 ): { services: ServiceSummary[]; edges: ServiceEdge[] } {
-  const { start, end, failed } = table;
-  const { order, count, parent, childStart, childList } = tree;
+  const { n, start, end, failed } = table;
+  const { order, count, parent, childStart, childList, visited } = tree;
   const services = new ServiceTable();
-  const serviceOf = internServices(services, table, tree, serviceCol);
-  const selfTimes = new SelfTimes(table.n);
-  const edges = new EdgeTable(services.size);
-  for (let k = 0; k < count; k++) {
-    const v = order[k];
-    const service = serviceOf[v];
-    services.spans[service]++;
-    services.errors[service] += failed[v];
-    // Leaves (half the spans or more) need no interval merge: their self time is their duration.
-    services.selfTimeMs[service] +=
-      childStart[v] === childStart[v + 1]
-        ? Math.max(0, end[v] - start[v])
-        : selfTimes.of(v, start, end, parent, childStart, childList);
-    const p = parent[v];
-    if (p >= 0 && serviceOf[p] !== service) {
-      edges.add(serviceOf[p], service, failed[v]);
-    }
-  }
-  return { services: services.summaries(), edges: edges.list(services.names) };
-}
-
-/**
- * Each visited span's service as a small number. Interned once, in row order: Tempo groups
- * spans by resource, so consecutive rows mostly share their service and the string
- * comparison with the previous row settles most of them. Service numbers are internal
- * (output is sorted by name), so the order of interning is free.
- */
-function internServices(
-  services: ServiceTable,
-  table: SpanTable,
-  tree: SpanTree,
-  serviceCol: unknown[] | undefined
-): Int32Array {
-  const { n } = table;
   // Written for every visited span before it is read.
   const serviceOf = scratchInt32('serviceOf', n);
+  const selfTime = scratchFloat64('selfTime', n);
+  const selfTimes = new SelfTimes(n);
   // A local, not the import, in the loop: see `indexSpans`.
   const readText = text;
+  // Services are interned in row order: Tempo groups spans by resource, so consecutive rows
+  // mostly share their service and the string comparison with the previous row settles most
+  // of them. Service numbers are internal (output is sorted by name), so the order is free.
   let previousName: string | undefined;
-  let previousService = -1;
+  let service = -1;
   for (let v = 0; v < n; v++) {
-    if (!tree.visited[v]) {
+    if (!visited[v]) {
       continue;
     }
     const name = readText(serviceCol, v);
     if (name !== previousName) {
       previousName = name;
-      previousService = services.intern(name);
+      service = services.intern(name);
     }
-    serviceOf[v] = previousService;
+    serviceOf[v] = service;
+    services.spans[service]++;
+    services.errors[service] += failed[v];
+    // Leaves (half the spans or more) need no interval merge: their self time is their duration.
+    selfTime[v] =
+      childStart[v] === childStart[v + 1]
+        ? Math.max(0, end[v] - start[v])
+        : selfTimes.of(v, start, end, parent, childStart, childList);
   }
-  return serviceOf;
+  const edges = new EdgeTable(services.size);
+  for (let v = 0; v < n; v++) {
+    const p = parent[v];
+    if (p >= 0 && visited[v] && serviceOf[p] !== serviceOf[v]) {
+      edges.add(serviceOf[p], serviceOf[v], failed[v]);
+    }
+  }
+  const selfTimeMs = services.selfTimeMs;
+  for (let k = 0; k < count; k++) {
+    const v = order[k];
+    selfTimeMs[serviceOf[v]] += selfTime[v];
+  }
+  return { services: services.summaries(), edges: edges.list(services.names) };
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
