@@ -2,7 +2,9 @@
  * The service graph read from Pivot's recorded edge series (recordedEdges.ts) against the raw
  * service-graph queries (serviceGraph.ts), on a real Prometheus: traffic and latency change
  * every 5 minutes, so an average of the wrong 5-minute rates shows. Over 5 minutes the
- * recorded read equals the raw query at the same instant; over a longer window ending between
+ * recorded read equals the raw query at the same instant, and over exactly 1 hour the recorded
+ * 1-hour series equal the raw hour at the instant the 1-hour rules last ran (the sample an
+ * instant read returns, at most a minute before the query); over another window ending between
  * two 5-minute marks (every relative time range) it equals the raw query over the same length
  * ending at the last mark (docs/scaling.md#over-a-longer-window), for the whole graph and for
  * one service's neighbourhood.
@@ -11,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { edgeRuleGroup } from '../slo/redRules';
+import { edgeLongRuleGroup, edgeRuleGroup, RED_LONG_INTERVAL } from '../slo/redRules';
 import { rulesYaml } from '../slo/rules';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import {
@@ -24,7 +26,7 @@ import {
 } from '../testing/openmetrics';
 import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
 import { recordedGraphQueries } from './recordedEdges';
-import { EDGE_SERIES } from './redSeries';
+import { EDGE_LONG_SERIES, EDGE_SERIES } from './redSeries';
 import {
   GRAPH_REFS,
   graphQueries,
@@ -154,7 +156,7 @@ describeWithPrometheus('Service graph from the recorded edge series vs raw, on a
     const text = openMetricsText(edgeMetrics());
     const raw = await startPrometheus({ openMetrics: text });
     const rules = join(dir, 'rules.yaml');
-    writeFileSync(rules, rulesYaml({ groups: [edgeRuleGroup()] }));
+    writeFileSync(rules, rulesYaml({ groups: [edgeRuleGroup(), edgeLongRuleGroup()] }));
     try {
       execFileSync(
         'promtool',
@@ -217,10 +219,45 @@ describeWithPrometheus('Service graph from the recorded edge series vs raw, on a
   );
 
   it.each([
+    [13 * MARK + 45, undefined],
+    [16 * MARK + 130, HOSTILE],
+    [17 * MARK + 290, 'frontend'],
+  ])(
+    'over exactly 1 hour, %i s into the data (focus %s): the raw hour at the 1-hour rules’ last evaluation',
+    async (offset, service) => {
+      const at = START + offset;
+      expect(RED_LONG_INTERVAL).toBe('1m');
+      const evaluated = await prom.instant(`timestamp(${EDGE_LONG_SERIES.requests})`, at);
+      expect(evaluated.length).toBe(EDGES.length);
+      const last = evaluated[0].value;
+      expect(at - last).toBeGreaterThanOrEqual(0);
+      expect(at - last).toBeLessThan(60);
+      const options = { window: '1h', service };
+      const queries = recordedGraphQueries(options);
+      // Instant reads of the 1-hour series: no subquery, no 5-minute series.
+      queries.forEach((q) => expect(q.expr).not.toMatch(/\[|rate5m/));
+      const raw = await answer(graphQueries(options), last);
+      expectSame(await answer(queries, at), raw);
+      const edges = service === undefined ? EDGES : EDGES.filter((e) => e.client === service || e.server === service);
+      expect(count(raw, GRAPH_REFS.requests)).toBe(edges.length);
+      expect(count(raw, GRAPH_REFS.failed)).toBe(edges.filter((e) => e.failed).length);
+      expect(count(raw, GRAPH_REFS.edgeP95)).toBe(edges.length);
+      expect(count(raw, GRAPH_REFS.latencyBuckets)).toBe(LATENCY_BOUNDS_SECONDS.length + 1);
+      expect(count(raw, GRAPH_REFS.nodeP95)).toBeGreaterThan(0);
+      // Not the 5-minute tiling: the subquery form over the hour answers otherwise here.
+      const tiled = await answer(recordedGraphQueries({ window: '60m', service }), at);
+      const differs = [...raw].filter(
+        ([k, v]) => k.startsWith(GRAPH_REFS.requests) && Math.abs((tiled.get(k) ?? 0) - v) > 1e-3
+      );
+      expect(differs.length).toBeGreaterThan(0);
+    }
+  );
+
+  it.each([
     ['10m', 6 * MARK + 120, undefined],
     ['30m', 11 * MARK + 285, undefined],
-    ['1h', 13 * MARK + 15, undefined],
-    ['1h', 14 * MARK + 200, HOSTILE],
+    ['45m', 13 * MARK + 15, undefined],
+    ['50m', 14 * MARK + 200, HOSTILE],
     ['30m', 9 * MARK + 100, 'frontend'],
   ])(
     'over %s, %i s into the data (focus %s): the raw answer over the same length ending at the last 5-minute mark',

@@ -13,12 +13,12 @@ import {
   recordedLatencyBucketBounds,
   recordedNodeLatencyQuantile,
 } from './recordedEdges';
-import { EDGE_SERIES } from './redSeries';
+import { EDGE_LONG_SERIES, EDGE_SERIES } from './redSeries';
 import { graphQueries } from './serviceGraph';
 
 const HOSTILE = ['"', '\\', '}', '{', '`', "'", '|', '=', '~', ',', '(', ')', '$', '[', ':', '\n', ' ', '#', 'a', '😀'];
 const name = fc.string({ unit: fc.constantFrom(...HOSTILE), maxLength: 20 });
-const WINDOWS = ['5m', '$__range', '1h30m'];
+const WINDOWS = ['5m', '1h', '$__range', '1h30m'];
 
 describe('recorded service-graph edge queries', () => {
   it('reads the recorded 5-minute series as they are over 5 minutes', () => {
@@ -39,16 +39,37 @@ describe('recorded service-graph edge queries', () => {
     expect(recordedEdgeRequestRate({ window: '$__range' })).toBe(
       `sum by (client, server, connection_type) (avg_over_time(${EDGE_SERIES.requests}[$__range:5m]))`
     );
-    expect(recordedEdgeLatencyQuantile({ window: '1h', quantile: 0.5 })).toBe(
-      `histogram_quantile(0.5, sum by (le, client, server, connection_type) (avg_over_time(${EDGE_SERIES.serverBucket}[1h:5m])))`
+    expect(recordedEdgeLatencyQuantile({ window: '2h', quantile: 0.5 })).toBe(
+      `histogram_quantile(0.5, sum by (le, client, server, connection_type) (avg_over_time(${EDGE_SERIES.serverBucket}[2h:5m])))`
     );
-    expect(recordedNodeLatencyQuantile({ window: '1h', service: 'cart', quantile: 0.95 })).toBe(
-      `histogram_quantile(0.95, sum by (le, server) (avg_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[1h:5m])))`
+    expect(recordedNodeLatencyQuantile({ window: '30m', service: 'cart', quantile: 0.95 })).toBe(
+      `histogram_quantile(0.95, sum by (le, server) (avg_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[30m:5m])))`
     );
     expect(recordedLatencyBucketBounds({ window: '$__range', service: 'cart' })).toBe(
       `group by (le) (last_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[$__range:5m])` +
         ` or last_over_time(${EDGE_SERIES.serverBucket}{client="cart"}[$__range:5m]))`
     );
+  });
+
+  it('reads the recorded 1-hour series as they are over 1 hour, quantiles from the 1-hour bucket rates', () => {
+    expect(recordedEdgeRequestRate({ window: '1h' })).toBe(
+      `sum by (client, server, connection_type) (${EDGE_LONG_SERIES.requests})`
+    );
+    expect(recordedEdgeFailedRate({ window: '1h', service: 'cart' })).toBe(
+      `sum by (client, server, connection_type) (${EDGE_LONG_SERIES.failed}{server="cart"})` +
+        ` or sum by (client, server, connection_type) (${EDGE_LONG_SERIES.failed}{client="cart"})`
+    );
+    expect(recordedEdgeLatencyQuantile({ window: '1h', quantile: 0.95 })).toBe(
+      `histogram_quantile(0.95, sum by (le, client, server, connection_type) (${EDGE_LONG_SERIES.serverBucket}))`
+    );
+    expect(recordedNodeLatencyQuantile({ window: '1h', service: 'cart', quantile: 0.95 })).toBe(
+      `histogram_quantile(0.95, sum by (le, server) (${EDGE_LONG_SERIES.serverBucket}{server="cart"}))`
+    );
+    expect(recordedLatencyBucketBounds({ window: '1h' })).toBe(`group by (le) (${EDGE_LONG_SERIES.serverBucket})`);
+    // Nothing but the 1-hour series: no subquery, no 5-minute series.
+    for (const q of recordedGraphQueries({ window: '1h', service: 'cart' })) {
+      expect(q.expr).not.toMatch(/\[|rate5m/);
+    }
   });
 
   it('answers under the raw queries’ refIds, instant, so the page reads either unchanged', () => {
@@ -90,10 +111,10 @@ describe('recorded service-graph edge queries', () => {
     expect(() => recordedNodeLatencyQuantile({ window: '5m', quantile: NaN })).toThrow(/quantile/);
   });
 
-  it('probes for the recorded edge request rate, apart from the per-service series', () => {
+  it('probes for the recorded edge request rate at 5m and 1h both, apart from the per-service series', () => {
     expect(recordedEdgesProbeQuery()).toEqual({
       refId: RECORDED_EDGES_PROBE_REF,
-      expr: `count(${EDGE_SERIES.requests})`,
+      expr: `count(${EDGE_SERIES.requests}) and on () count(${EDGE_LONG_SERIES.requests})`,
     });
     expectValidPromQL(recordedEdgesProbeQuery().expr);
   });

@@ -5,16 +5,18 @@
  * `connection_type`; `server` alone for a node, `le` for the bucket bounds) and the same
  * units, so the frame builder (src/analysis/serviceGraph.ts) reads either answer unchanged.
  *
- * Over RED_WINDOW each statistic is an instant read of the recorded 5-minute series; over a
- * longer window (`$__range`, `1h`) it averages the recorded 5-minute rates that tile the
- * window (a subquery at 5-minute steps aligned to the clock's 5-minute marks), as the
+ * Over RED_WINDOW each statistic is an instant read of the recorded 5-minute series, over
+ * RED_LONG_WINDOW (1 hour, the pages' default range) an instant read of the recorded 1-hour
+ * series (EDGE_LONG_SERIES: at most one evaluation, a minute, before the range's end; the
+ * callers pick these windows with redSeries.ts recordedWindowFor); over any other window
+ * (`$__range`, `30m`) it averages the recorded 5-minute rates that tile the window (a subquery at 5-minute steps aligned to the clock's 5-minute marks), as the
  * per-service readers do: for a window ending between two marks, exactly the raw statistic
  * over the same length ending at the last mark (recordedEdges.prometheus.test.ts). Quantiles
  * are computed from the recorded bucket rates, never averaged from recorded quantiles (an
  * average of quantiles is not a quantile).
  */
 import { checkWindow, LabelMatcher, selector, sumBy } from './promql';
-import { EDGE_SERIES, RED_WINDOW } from './redSeries';
+import { EDGE_LONG_SERIES, EDGE_SERIES, RED_LONG_WINDOW, RED_WINDOW } from './redSeries';
 import {
   checkQuantile,
   EDGE_LABELS,
@@ -29,38 +31,57 @@ import {
 export const RECORDED_EDGES_PROBE_REF = 'service-graph:recorded';
 
 /**
- * Whether Pivot's edge rules run: how many edges have the recorded request rate now. Apart
- * from the per-service probe: the edge rules can be left out (`red-rules --no-service-graph`)
- * while the per-service ones run.
+ * Whether Pivot's edge rules run: how many edges have the recorded 5-minute request rate now,
+ * and nothing unless the 1-hour one exists too (rules generated before the 1-hour edge group, or
+ * in the minute before its first evaluation, would leave a graph over 1 hour empty: the pages
+ * then send the raw queries). Apart from the per-service probe: the edge rules can be left out
+ * (`red-rules --no-service-graph`) while the per-service ones run.
  */
 export function recordedEdgesProbeQuery(): { refId: string; expr: string } {
-  return { refId: RECORDED_EDGES_PROBE_REF, expr: `count(${EDGE_SERIES.requests})` };
+  return {
+    refId: RECORDED_EDGES_PROBE_REF,
+    expr: `count(${EDGE_SERIES.requests}) and on () count(${EDGE_LONG_SERIES.requests})`,
+  };
 }
 
-/** `series` over `window`: as it is over RED_WINDOW, else the 5-minute values tiling the window through `over`. */
-function windowed(series: string, window: string, over: 'avg_over_time' | 'last_over_time'): string {
-  return checkWindow(window) === RED_WINDOW ? series : `${over}(${series}[${window}:${RED_WINDOW}])`;
+type EdgeSeries = 'requests' | 'failed' | 'serverBucket';
+
+/**
+ * The recorded `kind` series with `matchers` over `window`: the 5-minute or the 1-hour series as
+ * it is over RED_WINDOW or RED_LONG_WINDOW, else the 5-minute values tiling the window through `over`.
+ */
+function windowed(
+  kind: EdgeSeries,
+  matchers: LabelMatcher[],
+  window: string,
+  over: 'avg_over_time' | 'last_over_time'
+): string {
+  if (checkWindow(window) === RED_LONG_WINDOW) {
+    return selector(EDGE_LONG_SERIES[kind], matchers);
+  }
+  const series = selector(EDGE_SERIES[kind], matchers);
+  return window === RED_WINDOW ? series : `${over}(${series}[${window}:${RED_WINDOW}])`;
 }
 
-/** The recorded series `name` of the edges in view over `window`, summed by `by`. */
-function edges(name: string, { window, service }: GraphQueryOptions, by: string[]): string {
-  return touching(service, (m: LabelMatcher[]) => sumBy(by, windowed(selector(name, m), window, 'avg_over_time')));
+/** The recorded `kind` series of the edges in view over `window`, summed by `by`. */
+function edges(kind: EdgeSeries, { window, service }: GraphQueryOptions, by: string[]): string {
+  return touching(service, (m: LabelMatcher[]) => sumBy(by, windowed(kind, m, window, 'avg_over_time')));
 }
 
 /** serviceGraph.edgeRequestRate from the recorded series. */
 export function recordedEdgeRequestRate(options: GraphQueryOptions): string {
-  return edges(EDGE_SERIES.requests, options, [...EDGE_LABELS]);
+  return edges('requests', options, [...EDGE_LABELS]);
 }
 
 /** serviceGraph.edgeFailedRate from the recorded series (no series for an edge that never failed, as raw). */
 export function recordedEdgeFailedRate(options: GraphQueryOptions): string {
-  return edges(EDGE_SERIES.failed, options, [...EDGE_LABELS]);
+  return edges('failed', options, [...EDGE_LABELS]);
 }
 
 /** serviceGraph.edgeLatencyQuantile from the recorded bucket rates, in seconds. */
 export function recordedEdgeLatencyQuantile(options: GraphQueryOptions & { quantile: number }): string {
   const q = checkQuantile(options.quantile);
-  return `histogram_quantile(${q}, ${edges(EDGE_SERIES.serverBucket, options, ['le', ...EDGE_LABELS])})`;
+  return `histogram_quantile(${q}, ${edges('serverBucket', options, ['le', ...EDGE_LABELS])})`;
 }
 
 /** serviceGraph.nodeLatencyQuantile from the recorded bucket rates: all of a service's incoming edges, by `server`. */
@@ -71,18 +92,13 @@ export function recordedNodeLatencyQuantile({
 }: GraphQueryOptions & { quantile: number }): string {
   const q = checkQuantile(quantile);
   const matchers: LabelMatcher[] = service === undefined ? [] : [{ label: EDGE_LABELS[1], op: '=', value: service }];
-  const buckets = sumBy(
-    ['le', 'server'],
-    windowed(selector(EDGE_SERIES.serverBucket, matchers), window, 'avg_over_time')
-  );
+  const buckets = sumBy(['le', 'server'], windowed('serverBucket', matchers, window, 'avg_over_time'));
   return `histogram_quantile(${q}, ${buckets})`;
 }
 
 /** serviceGraph.latencyBucketBounds from the recorded bucket rates: the `le` of the edges in view. */
 export function recordedLatencyBucketBounds({ window, service }: GraphQueryOptions): string {
-  const series = touching(service, (m: LabelMatcher[]) =>
-    windowed(selector(EDGE_SERIES.serverBucket, m), window, 'last_over_time')
-  );
+  const series = touching(service, (m: LabelMatcher[]) => windowed('serverBucket', m, window, 'last_over_time'));
   return `group by (le) (${series})`;
 }
 

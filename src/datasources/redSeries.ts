@@ -155,6 +155,18 @@ export const EDGE_SERIES = {
   serverQuantile: recordName(EDGE_LEVEL, SERVICE_GRAPH_SERVER_SECONDS_BUCKET.replace(/_bucket$/, ''), OP_QUANTILE),
 } as const;
 
+/**
+ * The service-graph edge series recorded over RED_LONG_WINDOW (a group of their own, run once a
+ * minute like the per-service 1-hour group): what the graph's queries read over a range of
+ * exactly 1 hour as instant reads (recordedEdges.ts). No quantile: the graph computes its
+ * quantiles from the bucket rates (by edge, and by `server` for a node).
+ */
+export const EDGE_LONG_SERIES = {
+  requests: recordName(EDGE_LEVEL, SERVICE_GRAPH_REQUESTS.replace(/_total$/, ''), OP_RATE_LONG),
+  failed: recordName(EDGE_LEVEL, SERVICE_GRAPH_FAILED.replace(/_total$/, ''), OP_RATE_LONG),
+  serverBucket: recordName(EDGE_LEVEL, SERVICE_GRAPH_SERVER_SECONDS_BUCKET, OP_RATE_LONG),
+} as const;
+
 export interface RecordedOptions {
   /** One service; all services, one series each, when absent. */
   service?: ServiceRef;

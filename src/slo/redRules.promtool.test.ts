@@ -12,7 +12,20 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions } from '../datasources/conventions';
-import { EDGE_SERIES, recordedProbeQueries, redLongSeriesNames, redSeriesNames } from '../datasources/redSeries';
+import {
+  recordedEdgeFailedRate,
+  recordedEdgeLatencyQuantile,
+  recordedEdgeRequestRate,
+  recordedEdgesProbeQuery,
+  recordedNodeLatencyQuantile,
+} from '../datasources/recordedEdges';
+import {
+  EDGE_LONG_SERIES,
+  EDGE_SERIES,
+  recordedProbeQueries,
+  redLongSeriesNames,
+  redSeriesNames,
+} from '../datasources/redSeries';
 import { promqlString } from '../datasources/strings';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
 import { redRulesYaml } from './redRules';
@@ -39,7 +52,7 @@ describeWithPrometheus('RED rules under promtool', () => {
   it.each(METRIC_FAMILY_LIST)('pass promtool check rules: %s', (family) => {
     const file = join(dir, `${family}.rules.yaml`);
     writeFileSync(file, redRulesYaml({ family, serviceLabel: METRIC_FAMILIES[family].defaultServiceLabel }));
-    expect(promtool(['check', 'rules', file])).toContain('SUCCESS: 12 rules found');
+    expect(promtool(['check', 'rules', file])).toContain('SUCCESS: 15 rules found');
   });
 
   it('record the known rates, ratio and quantile of known traffic (promtool test rules)', () => {
@@ -163,6 +176,23 @@ describeWithPrometheus('RED rules under promtool', () => {
       { series: bucket(service, '0.4'), values: counter([600, 240, 960]) },
       { series: bucket(service, '+Inf'), values: counter([600, 240, 960]) },
     ]);
+    // One edge a -> b, the same shape at a fifth: 2/s over the hour, 3.2/s over the last 5
+    // minutes; 0.5/s failing throughout; within 1-2 s until 65m, within 2-4 s after.
+    const edge = (name: string, le?: string) =>
+      `${name}{client="a", server="b"${le === undefined ? '' : `, le="${le}"`}}`;
+    input.push(
+      { series: edge('traces_service_graph_request_total'), values: counter([120, 48, 192]) },
+      { series: edge('traces_service_graph_request_failed_total'), values: counter([30, 30, 30]) },
+      { series: edge('traces_service_graph_request_server_seconds_bucket', '1'), values: '0+0x70' },
+      { series: edge('traces_service_graph_request_server_seconds_bucket', '2'), values: counter([120, 48, 0]) },
+      { series: edge('traces_service_graph_request_server_seconds_bucket', '4'), values: counter([120, 48, 192]) },
+      { series: edge('traces_service_graph_request_server_seconds_bucket', '+Inf'), values: counter([120, 48, 192]) }
+    );
+    const edgeAt = (expr: string, labels: string, value: number) => ({
+      expr,
+      eval_time: '70m',
+      exp_samples: [{ labels, value }],
+    });
     const svc = (service: string) => `{service=${promqlString(service)}}`;
     const at = (expr: string, value: (service: string) => number) => ({
       expr,
@@ -190,6 +220,24 @@ describeWithPrometheus('RED rules under promtool', () => {
               exp_samples: [HOSTILE, 'healthy'].map((service) => ({ labels: svc(service), value: 0.325 })),
             },
             at(names.latencyQuantile, () => 0.39),
+            // The edge over the hour, read as the Graph page reads it over exactly 1 hour.
+            edgeAt(recordedEdgeRequestRate({ window: '1h' }), '{client="a", server="b"}', 2),
+            edgeAt(recordedEdgeRequestRate({ window: '5m' }), '{client="a", server="b"}', 3.2),
+            edgeAt(recordedEdgeFailedRate({ window: '1h', service: 'b' }), '{client="a", server="b"}', 0.5),
+            edgeAt(`${EDGE_LONG_SERIES.requests}`, `${EDGE_LONG_SERIES.requests}{client="a", server="b"}`, 2),
+            // The hour: 7,200 requests, 6,240 within 2 s; the 95th (6,840th) is 600 into the 960 of
+            // 2-4 s: 2 + 2 x 0.625 = 3.25, from the hour's bucket rates (by edge and by node), in
+            // milliseconds (the float from per-second rates is 3.2500000000000004).
+            edgeAt(
+              `round(${recordedEdgeLatencyQuantile({ window: '1h', quantile: 0.95 })} * 1000)`,
+              '{client="a", server="b"}',
+              3250
+            ),
+            edgeAt(
+              `round(${recordedNodeLatencyQuantile({ window: '1h', service: 'b', quantile: 0.95 })} * 1000)`,
+              '{server="b"}',
+              3250
+            ),
           ],
         },
       ],
@@ -228,5 +276,35 @@ describeWithPrometheus('RED rules under promtool', () => {
     };
     writeFileSync(join(dir, 'probe.test.yaml'), stringify(tests, { lineWidth: 0 }));
     expect(promtool(['test', 'rules', 'probe.test.yaml'])).toContain('SUCCESS');
+  });
+
+  it('find the edge rules only where both edge groups run (the probe the graphs wait for)', () => {
+    const probe = recordedEdgesProbeQuery();
+    writeFileSync(join(dir, 'none.rules.yaml'), 'groups: []\n');
+    const recorded = (name: string, client: string) => ({
+      series: `${name}{client=${promqlString(client)}, server="b"}`,
+      values: '1x10',
+    });
+    const fiveMinutes = [HOSTILE, 'a'].map((client) => recorded(EDGE_SERIES.requests, client));
+    const hour = [HOSTILE, 'a'].map((client) => recorded(EDGE_LONG_SERIES.requests, client));
+    const answer = (input: Array<{ series: string; values: string }>, samples: number[]) => ({
+      interval: '1m',
+      input_series: input,
+      promql_expr_test: [
+        { expr: probe.expr, eval_time: '5m', exp_samples: samples.map((value) => ({ labels: '{}', value })) },
+      ],
+    });
+    const tests = {
+      rule_files: ['none.rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        // Rules generated before the 1-hour edge group: the graphs keep the raw queries, not empty graphs.
+        answer(fiveMinutes, []),
+        answer([...fiveMinutes, ...hour], [2]),
+        answer(hour, []),
+      ],
+    };
+    writeFileSync(join(dir, 'edge-probe.test.yaml'), stringify(tests, { lineWidth: 0 }));
+    expect(promtool(['test', 'rules', 'edge-probe.test.yaml'])).toContain('SUCCESS');
   });
 });

@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 
 import { METRIC_FAMILY_LIST } from '../datasources/conventions';
 import { errorRatio, latencyQuantile, requestRate } from '../datasources/promql';
+import { edgeFailedRate, edgeRequestRate } from '../datasources/serviceGraph';
 import {
+  EDGE_LONG_SERIES,
   EDGE_SERIES,
   recordedErrorRatio,
   recordedLatencyQuantile,
@@ -42,6 +44,14 @@ describe('redSeriesNames', () => {
     });
     for (const name of Object.values(EDGE_SERIES)) {
       expect(name).toMatch(/^client_server_connection_type:traces_service_graph_request/);
+    }
+    expect(EDGE_LONG_SERIES).toEqual({
+      requests: 'client_server_connection_type:traces_service_graph_request:rate1h',
+      failed: 'client_server_connection_type:traces_service_graph_request_failed:rate1h',
+      serverBucket: 'client_server_connection_type:traces_service_graph_request_server_seconds_bucket:rate1h',
+    });
+    for (const name of [...Object.values(EDGE_SERIES), ...Object.values(EDGE_LONG_SERIES)]) {
+      expect(name).toMatch(LEVEL_METRIC_OPERATIONS);
     }
   });
 
@@ -150,7 +160,7 @@ describe('recordedWindowFor', () => {
 });
 
 describe('redRulesYaml', () => {
-  it('round-trips through a YAML parser, two groups per family (5m, 1h) and one for the service graph', () => {
+  it('round-trips through a YAML parser, two groups per family (5m, 1h) and two for the service graph (5m, 1h)', () => {
     const conv = { family: 'http-semconv-old' as const, serviceLabel: 'job' };
     const text = redRulesYaml(conv);
     expect(parse(text)).toEqual(generateRedRules(conv));
@@ -158,6 +168,7 @@ describe('redRulesYaml', () => {
       ['pivot-red-http-semconv-old', undefined],
       ['pivot-red-http-semconv-old-1h', '1m'],
       ['pivot-red-service-graph', undefined],
+      ['pivot-red-service-graph-1h', '1m'],
     ]);
     expect(generateRedRules(conv, { serviceGraph: false }).groups).toHaveLength(2);
   });
@@ -174,6 +185,28 @@ describe('redRulesYaml', () => {
     expect(latencyQuantile(conv, { window: '1h', quantile: 0.95 })).toBe(`${p95} / 1000`);
     const recorded = generateRedRules(conv).groups.flatMap((g) => g.rules.map((r) => r.record));
     for (const rule of group.rules) {
+      expect(recorded.some((name) => rule.expr.includes(name))).toBe(false);
+    }
+  });
+
+  it('records the 1-hour edge request, failed and bucket rates from raw series only, no quantile', () => {
+    const conv = { family: 'otel-spanmetrics' as const, serviceLabel: 'service_name' };
+    const groups = generateRedRules(conv).groups;
+    const group = groups[3];
+    expect(group.rules.map((r) => r.record)).toEqual([
+      EDGE_LONG_SERIES.requests,
+      EDGE_LONG_SERIES.failed,
+      EDGE_LONG_SERIES.serverBucket,
+    ]);
+    const [requests, failed, buckets] = group.rules.map((r) => r.expr);
+    expect(requests).toBe(edgeRequestRate({ window: '1h' }));
+    expect(failed).toBe(edgeFailedRate({ window: '1h' }));
+    expect(buckets).toBe(
+      'sum by (le, client, server, connection_type) (rate(traces_service_graph_request_server_seconds_bucket[1h]))'
+    );
+    const recorded = groups.flatMap((g) => g.rules.map((r) => r.record));
+    for (const rule of group.rules) {
+      expectValidPromQL(rule.expr);
       expect(recorded.some((name) => rule.expr.includes(name))).toBe(false);
     }
   });

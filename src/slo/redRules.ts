@@ -4,7 +4,8 @@
  * rates and the p95 latency over RED_WINDOW, for one metric family and service label, and the
  * request rate, error ratio and p95 over RED_LONG_WINDOW (1 hour) in a group of its own that
  * runs once a minute; per service-graph edge, the request and failed rates, the server latency
- * bucket rates and p95.
+ * bucket rates and p95 over RED_WINDOW, and the rates and bucket rates over RED_LONG_WINDOW in a
+ * group of their own that runs once a minute.
  *
  * Each expression is the raw query the pages send (promql.ts, serviceGraph.ts) at RED_WINDOW,
  * so a recorded series equals the raw answer at the instant the rule ran; the names and the
@@ -15,6 +16,7 @@
 import type { MetricConventions } from '../datasources/conventions';
 import { errorRatio, familySelector, rate, requestRate, selector, sumBy } from '../datasources/promql';
 import {
+  EDGE_LONG_SERIES,
   EDGE_SERIES,
   RED_LONG_WINDOW,
   RED_QUANTILE,
@@ -121,9 +123,35 @@ export function edgeRuleGroup(): RedRuleGroup {
   };
 }
 
+/**
+ * The service-graph edge rules over RED_LONG_WINDOW, in a group of their own run every
+ * RED_LONG_INTERVAL (as the per-service 1-hour group): the request and failed rates and the
+ * server bucket rates, what the graph reads over a range of exactly 1 hour (recordedEdges.ts);
+ * its quantiles come from these bucket rates, never from averaged quantiles.
+ */
+export function edgeLongRuleGroup(): RedRuleGroup {
+  const opts = { window: RED_LONG_WINDOW };
+  return {
+    name: `pivot-red-service-graph-${RED_LONG_WINDOW}`,
+    interval: RED_LONG_INTERVAL,
+    rules: [
+      rule(EDGE_LONG_SERIES.requests, edgeRequestRate(opts)),
+      rule(EDGE_LONG_SERIES.failed, edgeFailedRate(opts)),
+      rule(
+        EDGE_LONG_SERIES.serverBucket,
+        sumBy(['le', ...EDGE_LABELS], rate(selector(SERVICE_GRAPH_SERVER_SECONDS_BUCKET), RED_LONG_WINDOW))
+      ),
+    ],
+  };
+}
+
 export function generateRedRules(conv: MetricConventions, options: RedRuleOptions = {}): { groups: RedRuleGroup[] } {
   return {
-    groups: [redRuleGroup(conv), redLongRuleGroup(conv), ...(options.serviceGraph === false ? [] : [edgeRuleGroup()])],
+    groups: [
+      redRuleGroup(conv),
+      redLongRuleGroup(conv),
+      ...(options.serviceGraph === false ? [] : [edgeRuleGroup(), edgeLongRuleGroup()]),
+    ],
   };
 }
 
