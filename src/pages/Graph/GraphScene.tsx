@@ -33,8 +33,10 @@ import { Empty, Problem } from '../../components/states/PivotStates';
 import { testIds } from '../../components/testIds';
 import { traceql } from '../../datasources';
 import { graphQueries } from '../../datasources/serviceGraph';
-import { recordedGraphQueries } from '../../datasources/recordedEdges';
+import { graphQueriesFor } from '../../datasources/recordedEdges';
+import { RED_LONG_WINDOW, RED_WINDOW } from '../../datasources/redSeries';
 import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { recordedWindowOf } from '../../scenes/recordedWindow';
 import { textValues } from '../../utils/i18nValues';
 import { GraphEdgeRef, URL_KEYS } from '../../utils/links';
 import { EdgeList } from './EdgeList';
@@ -73,11 +75,15 @@ export interface GraphSceneState extends DerivedDataOwnerState, GraphControls {
   panel: VizPanel;
   /**
    * The five service-graph queries (instant, over the whole window): from Pivot's recorded edge
-   * series once the app's probe found them (recordedEdges.ts), else the raw ones.
+   * series once the app's probe found them (recordedEdges.ts), else the raw ones. Run by the
+   * scene (manual mode), with the queries of each new time range: over exactly 1 hour (or 5
+   * minutes) the recorded series of that window, else the 5-minute rates tiling `$__range`.
    */
   metrics?: SceneQueryRunner;
   /** Whether `metrics` reads the recorded edge series; undefined until the probe answered. */
   recordedEdges?: boolean;
+  /** The window of the queries last sent (`1h`, `5m` or `$__range`: recordedWindowOf). */
+  metricsWindow?: string;
   /** Sampled graph, step 1: a search for failing traces; step 2: those traces by id. */
   sampleSearch?: SceneQueryRunner;
   sampleTraces?: SceneQueryRunner;
@@ -97,6 +103,8 @@ export function graphScene(ctx: PivotContext, state: Partial<GraphSceneState> = 
       ? new SceneQueryRunner({
           datasource: { uid: prometheus.ds.uid, type: prometheus.ds.type },
           queries: graphQueries({ window: '$__range' }),
+          // Run by the scene once it knows which series to read, with each range's queries.
+          runQueriesMode: 'manual',
         })
       : undefined,
     panel: PanelBuilders.nodegraph()
@@ -133,6 +141,8 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   /** Stops the runner fetching the sampled traces, and the ids it fetches. */
   private _stopTraces?: () => void;
   private _sampledIds = '';
+  /** The time range and queries of the metrics request last sent: never the same twice. */
+  private _metricsRun?: string;
 
   constructor(state: GraphSceneState) {
     super(state);
@@ -148,11 +158,10 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
         if (cancelled) {
           return;
         }
-        if (recorded && this.state.recordedEdges === undefined) {
-          metrics.setState({ queries: recordedGraphQueries({ window: '$__range' }) });
-        }
         this.setState({ recordedEdges: recorded });
         this._subs.add(metrics.activate());
+        this.runMetrics();
+        this._subs.add(sceneGraph.getTimeRange(this).subscribeToState(() => this.runMetrics()));
       };
       // Asked once per app load (familyProbe.ts); the raw queries when it was not started.
       const prometheus = this.state.ctx.datasources.prometheus;
@@ -182,7 +191,34 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
     return () => {
       cancelled = true;
       this.stopSampling();
+      // A request in flight is dropped as the runner deactivates: asked again on return.
+      if (metrics?.state.data?.state !== LoadingState.Done) {
+        this._metricsRun = undefined;
+      }
     };
+  }
+
+  /**
+   * Sends the graph's queries for the current time range, once the probe said which series to
+   * read: the window is chosen for this range (recordedWindowOf), so no request carries the
+   * queries of a previous range.
+   */
+  private runMetrics() {
+    const { metrics, recordedEdges } = this.state;
+    if (!metrics || recordedEdges === undefined) {
+      return;
+    }
+    const window = recordedWindowOf(this, recordedEdges);
+    const queries = graphQueriesFor({ window }, recordedEdges);
+    const { from, to } = sceneGraph.getTimeRange(this).state.value;
+    const run = JSON.stringify([from.valueOf(), to.valueOf(), queries.map((q) => q.expr)]);
+    if (run === this._metricsRun) {
+      return;
+    }
+    this._metricsRun = run;
+    this.setState({ metricsWindow: window });
+    metrics.setState({ queries });
+    metrics.runQueries();
   }
 
   getUrlState(): SceneObjectUrlValues {
@@ -376,7 +412,7 @@ function StatusBody({
   status: GraphStatus;
   tempoProblem?: string;
 }) {
-  const { panel, source, openEdge, recordedEdges } = model.useState();
+  const { panel, source, openEdge, recordedEdges, metricsWindow } = model.useState();
   const { from, to } = sceneGraph.getTimeRange(model).useState();
   const styles = useStyles2(getStyles);
   const { datasources, settings } = model.state.ctx;
@@ -431,10 +467,7 @@ function StatusBody({
           <QuantileNote graph={view.graph} />
           {recordedEdges && source === 'metrics' && (
             <Text variant="bodySmall" color="secondary">
-              {t(
-                'pivot.graph.recorded',
-                "Read from Pivot's recording rules: each statistic is over the window ending at the last 5-minute mark."
-              )}
+              {recordedNote(metricsWindow)}
             </Text>
           )}
           {empty && !view.focusMissing && (
@@ -462,6 +495,27 @@ function StatusBody({
         </div>
       );
     }
+  }
+}
+
+/** What the graph's recorded statistics are over, for the window its queries read. */
+function recordedNote(window: string | undefined): string {
+  switch (window) {
+    case RED_LONG_WINDOW:
+      return t(
+        'pivot.graph.recorded-hour',
+        "Read from Pivot's recording rules: each statistic is over the hour ending at their last run, at most a minute before the range's end."
+      );
+    case RED_WINDOW:
+      return t(
+        'pivot.graph.recorded-5m',
+        "Read from Pivot's recording rules: each statistic is over the 5 minutes ending at their last run, at most one evaluation interval before the range's end."
+      );
+    default:
+      return t(
+        'pivot.graph.recorded',
+        "Read from Pivot's recording rules: each statistic is over the window ending at the last 5-minute mark."
+      );
   }
 }
 

@@ -1,6 +1,6 @@
 import React from 'react';
-import { screen, waitFor } from '@testing-library/react';
-import { DataQueryRequest } from '@grafana/data';
+import { act, screen, waitFor } from '@testing-library/react';
+import { DataQueryRequest, dateTime } from '@grafana/data';
 import { EmbeddedScene, sceneGraph, SceneTimeRange, VizPanel } from '@grafana/scenes';
 import { EdgeSpec, graphMetricFrames } from '../../analysis/fixtures/serviceGraphMetrics';
 import { neighbourhoodGraph } from '../../components/NeighbourhoodGraph/NeighbourhoodGraph';
@@ -76,13 +76,15 @@ describe('Graph page and neighbourhood graph on recorded edge series', () => {
     await screen.findByTestId(testIds.graph.page('data'));
     const sent = pageRequests(requests);
     expect(sent).toHaveLength(1);
-    const expected = (recorded ? recordedGraphQueries : graphQueries)({ window: '$__range' });
+    // The page's default range is exactly 1 hour: recorded, the 1-hour edge series.
+    const expected = (recorded ? recordedGraphQueries : graphQueries)({ window: recorded ? '1h' : '$__range' });
     expect(sent[0].request.targets).toEqual(
       expected.map((q) => expect.objectContaining({ refId: q.refId, expr: q.expr, instant: true, range: false }))
     );
     expect(await nodesShown(scene)).toBe('nodes:5 edges:4');
-    // Said on the page: the recorded window ends at the last 5-minute mark.
+    // Said on the page: the recorded hour ends at the rules' last run.
     expect(screen.queryByText(/Read from Pivot's recording rules/) !== null).toBe(recorded);
+    expect(screen.queryByText(/over the hour ending at their last run/) !== null).toBe(recorded);
     // The probe was asked once, as the app loaded.
     const probes = requests.filter((r) => r.request.requestId.startsWith('pivot-family'));
     expect(probes).toHaveLength(1);
@@ -130,5 +132,54 @@ describe('Graph page and neighbourhood graph on recorded edge series', () => {
       graphQueries({ window: '$__range', service: 'cart' }).map((q) => q.expr)
     );
     expect(requests.filter((r) => r.request.requestId.startsWith('pivot-family'))).toHaveLength(0);
+  });
+
+  /** The expressions a request asked, by refId. */
+  const exprs = (request: DataQueryRequest) => request.targets.map((t) => ('expr' in t ? t.expr : ''));
+  const setRange = (scene: EmbeddedScene, minutes: number) => {
+    const from = dateTime(T - minutes * 60_000);
+    const to = dateTime(T);
+    act(() => sceneGraph.getTimeRange(scene).onTimeRangeChange({ from, to, raw: { from, to } }));
+  };
+
+  it('Graph page: 1 hour reads the 1-hour series, 2 hours the 5-minute tiling, 5 minutes the 5-minute series; one request per change', async () => {
+    const { requests, ctx } = await appProbe('edges');
+    const scene = buildGraphScene(ctx);
+    renderInGrafana(<scene.Component model={scene} />);
+    await screen.findByTestId(testIds.graph.page('data'));
+    expect(pageRequests(requests)).toHaveLength(1);
+    expect(exprs(pageRequests(requests)[0].request)).toEqual(recordedGraphQueries({ window: '1h' }).map((q) => q.expr));
+    screen.getByText(/over the hour ending at their last run, at most a minute before the range's end/);
+
+    const steps: Array<[number, string, RegExp]> = [
+      [120, '$__range', /over the window ending at the last 5-minute mark/],
+      [60, '1h', /over the hour ending at their last run/],
+      [5, '5m', /over the 5 minutes ending at their last run/],
+    ];
+    for (const [minutes, window, note] of steps) {
+      const before = pageRequests(requests).length;
+      setRange(scene, minutes);
+      await waitFor(() => expect(pageRequests(requests)).toHaveLength(before + 1));
+      const sent = pageRequests(requests)[before].request;
+      expect(sent.range.to.valueOf() - sent.range.from.valueOf()).toBe(minutes * 60_000);
+      expect(exprs(sent)).toEqual(recordedGraphQueries({ window }).map((q) => q.expr));
+      await screen.findByText(note);
+      await screen.findByTestId(testIds.graph.page('data'));
+      // One request per change: none with a previous range's queries.
+      expect(pageRequests(requests)).toHaveLength(before + 1);
+    }
+  });
+
+  it('Graph page without the edge rules: the raw queries over $__range at 1 hour and 2 hours alike', async () => {
+    const { requests, ctx } = await appProbe('services only');
+    const scene = buildGraphScene(ctx);
+    renderInGrafana(<scene.Component model={scene} />);
+    await screen.findByTestId(testIds.graph.page('data'));
+    setRange(scene, 120);
+    await waitFor(() => expect(pageRequests(requests)).toHaveLength(2));
+    for (const { request } of pageRequests(requests)) {
+      expect(exprs(request)).toEqual(graphQueries({ window: '$__range' }).map((q) => q.expr));
+    }
+    expect(screen.queryByText(/Read from Pivot's recording rules/)).toBeNull();
   });
 });

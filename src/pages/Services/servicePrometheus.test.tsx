@@ -107,7 +107,9 @@ describe('Service page: one request per data source', () => {
       expect(perDataSource(requests).prometheus).toBe(1);
       expect(perDataSource(requests).probe).toBe(1);
       const [sent] = prometheusPage(requests);
-      const graph = (edgesRecorded ? recordedGraphQueries : graphQueries)({ window: '$__range', service: SERVICE });
+      // Recorded over the page's default hour: the 1-hour edge series (graphRecorded.test.tsx).
+      const window = edgesRecorded ? '1h' : '$__range';
+      const graph = (edgesRecorded ? recordedGraphQueries : graphQueries)({ window, service: SERVICE });
       expect(sent.request.targets.map((t) => t.refId)).toEqual([...PANEL_REFS, ...graph.map((q) => q.refId)]);
       expect(sent.request.targets.slice(PANEL_REFS.length)).toEqual(
         graph.map((q) => expect.objectContaining({ expr: q.expr, instant: true, range: false }))

@@ -11,6 +11,7 @@ import type { PivotContext } from '../../pivotContext';
 import { dsRef } from '../../datasources/lookup';
 import { graphQueriesFor } from '../../datasources/recordedEdges';
 import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { recordedWindowOf } from '../../scenes/recordedWindow';
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { metricConventionsFor } from '../../settings';
 
@@ -26,15 +27,17 @@ export interface ServicePrometheusRequestState extends SceneObjectState {
  * The Service page's queries to Prometheus in one request (issue 16: one request per data
  * source on a page): the error-ratio and latency panels' (once the metric family gate chose a
  * family) and the neighbourhood graph's (raw, or Pivot's recorded edge series once the app's
- * probe says they exist: recordedEdges.ts). A behavior of the page's body: the request is the
- * body's `$data` (a SceneQueryRunner in manual mode), each section keeps its own queries' frames (a
+ * probe says they exist: recordedEdges.ts; over a range of exactly 1 hour or 5 minutes the
+ * recorded series of that window, chosen again for every run: recordedWindowOf). A behavior
+ * of the page's body: the request is the body's `$data` (a SceneQueryRunner in manual mode), each section keeps its own queries' frames (a
  * SceneDataTransformer filtering by refId). It runs once both parts are known (a gate that
  * built nothing leaves the graph alone), and again on every new time range. Everything it
  * needs is in its state and the page's, so a clone of the page asks the same.
  */
 export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusRequestState> {
   private metrics?: SceneDataQuery[];
-  private graph?: SceneDataQuery[];
+  /** Whether the graph reads the recorded edge series; undefined until the probe answered. */
+  private recorded?: boolean;
 
   constructor(state: ServicePrometheusRequestState) {
     super(state);
@@ -50,18 +53,13 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
     }
     let cancelled = false;
     this.metrics = undefined;
-    this.graph = undefined;
-    const { ctx, service, panelQueries } = this.state;
+    this.recorded = undefined;
+    const { ctx, panelQueries } = this.state;
     const setGraph = (recorded: boolean) => {
       if (cancelled) {
         return;
       }
-      try {
-        this.graph = graphQueriesFor({ window: '$__range', service }, recorded);
-      } catch {
-        // A name PromQL cannot hold: the neighbourhood section says so (neighbourhoodGraph).
-        this.graph = [];
-      }
+      this.recorded = recorded;
       this.run(runner);
     };
     const prometheus = ctx.datasources.prometheus;
@@ -99,11 +97,21 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
     };
   }
 
+  /** The neighbourhood graph's queries for the current time range. */
+  private graph(recorded: boolean): SceneDataQuery[] {
+    try {
+      return graphQueriesFor({ window: recordedWindowOf(this, recorded), service: this.state.service }, recorded);
+    } catch {
+      // A name PromQL cannot hold: the neighbourhood section says so (neighbourhoodGraph).
+      return [];
+    }
+  }
+
   private run(runner: SceneQueryRunner) {
-    if (this.metrics === undefined || this.graph === undefined) {
+    if (this.metrics === undefined || this.recorded === undefined) {
       return;
     }
-    runner.setState({ queries: [...this.metrics, ...this.graph] });
+    runner.setState({ queries: [...this.metrics, ...this.graph(this.recorded)] });
     runner.runQueries();
   }
 }
