@@ -1,4 +1,3 @@
-import { text } from './frame';
 import { scratchFloat64, scratchInt32 } from './scratch';
 import { SelfTimes } from './selfTime';
 import type { SpanTable } from './spanTable';
@@ -29,8 +28,8 @@ export function summariseServices(
   const serviceOf = scratchInt32('serviceOf', n);
   const selfTime = scratchFloat64('selfTime', n);
   const selfTimes = new SelfTimes(n);
-  // A local, not the import, in the loop: see `indexSpans`.
-  const readText = text;
+  // The cell read in the loop itself, by `text`'s rule: see `indexSpans`.
+  const names = serviceCol ?? NO_VALUES;
   // Services are interned in row order: Tempo groups spans by resource, so consecutive rows
   // mostly share their service and the string comparison with the previous row settles most
   // of them. Service numbers are internal (output is sorted by name), so the order is free.
@@ -40,7 +39,8 @@ export function summariseServices(
     if (!visited[v]) {
       continue;
     }
-    const name = readText(serviceCol, v);
+    const raw = names[v];
+    const name = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
     if (name !== previousName) {
       previousName = name;
       service = services.intern(name);
@@ -68,6 +68,9 @@ export function summariseServices(
   }
   return { services: services.summaries(), edges: edges.list(services.names) };
 }
+
+/** Read in place of a column the frame lacks: every cell undefined. */
+const NO_VALUES: unknown[] = [];
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -1,4 +1,3 @@
-import { text } from './frame';
 import { scratchInt32, scratchUint8 } from './scratch';
 import type { SpanTable } from './spanTable';
 import type { TraceAnomalies } from './types';
@@ -40,6 +39,9 @@ export interface SpanTree {
 
 const ALL_ZEROS = /^0+$/;
 
+/** Read in place of a column the frame lacks: every cell undefined. */
+const NO_VALUES: unknown[] = [];
+
 export function buildTree(table: SpanTable, parentCol: unknown[] | undefined, anomalies: TraceAnomalies): SpanTree {
   const { parent, trueRoot } = linkParents(table, parentCol, anomalies);
   const { childStart, childList } = childrenOf(parent);
@@ -74,13 +76,14 @@ function linkParents(table: SpanTable, parentCol: unknown[] | undefined, anomali
   const { n, alive, index } = table;
   const parent = new Int32Array(n).fill(-1);
   const trueRoot = scratchUint8('trueRoot', n, 0);
-  // A local, not the import, in the loop: see `indexSpans`.
-  const readText = text;
+  // The cell read in the loop itself, by `text`'s rule: see `indexSpans`.
+  const parentIds = parentCol ?? NO_VALUES;
   for (let i = 0; i < n; i++) {
     if (!alive[i]) {
       continue;
     }
-    const pid = readText(parentCol, i);
+    const raw = parentIds[i];
+    const pid = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : String(raw);
     if (pid === '') {
       trueRoot[i] = 1;
       continue;
