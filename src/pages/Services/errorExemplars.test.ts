@@ -1,5 +1,12 @@
 import { DataFrame, FieldType } from '@grafana/data';
-import { errorPanelFrames, ERROR_EXEMPLARS_REF, failedRequestRate, isExemplarFrame } from './errorExemplars';
+import {
+  errorPanelFrames,
+  ERROR_EXEMPLARS_REF,
+  failedRequestRate,
+  isExemplarFrame,
+  LATENCY_EXEMPLARS_REF,
+  panelFrames,
+} from './errorExemplars';
 import { expectValidPromQL } from '../../testing/grammar';
 
 /** A Prometheus exemplar frame as Grafana's data source answers it. */
@@ -41,6 +48,30 @@ describe('error-ratio panel frames', () => {
       [ERROR_EXEMPLARS_REF, true],
     ]);
     expect(kept[1].fields.find((f) => f.name === 'trace_id')?.values).toEqual(['failing']);
+  });
+
+  it("keeps the latency series and the buckets' exemplars only, their values in seconds", () => {
+    const frames = [
+      seriesFrame('p95'),
+      exemplarFrame('p95', 'every-request'),
+      seriesFrame(LATENCY_EXEMPLARS_REF),
+      {
+        ...exemplarFrame(LATENCY_EXEMPLARS_REF, 'slow'),
+        fields: exemplarFrame(LATENCY_EXEMPLARS_REF, 'slow').fields.map((f) =>
+          f.name === 'Value' ? { ...f, values: [240] } : f
+        ),
+      },
+      exemplarFrame(ERROR_EXEMPLARS_REF, 'failing'),
+    ];
+    const kept = panelFrames(frames, 'p95', LATENCY_EXEMPLARS_REF, 0.001);
+    expect(kept.map((f) => [f.refId, isExemplarFrame(f)])).toEqual([
+      ['p95', false],
+      [LATENCY_EXEMPLARS_REF, true],
+    ]);
+    expect(kept[1].fields.find((f) => f.name === 'Value')?.values).toEqual([0.24]);
+    expect(kept[1].fields.find((f) => f.name === 'trace_id')?.values).toEqual(['slow']);
+    // The series keep their own values.
+    expect(kept[0].fields.find((f) => f.name === 'Value')?.values).toEqual([0.3]);
   });
 
   it('selects the failed requests of one service, escaped', () => {

@@ -1,16 +1,24 @@
 /**
- * Failing traces on the error-ratio panel (issue 18, item 3). The ratio's own exemplars, when a
- * family's request counter carries any, belong to every request (the denominator's selector),
- * successes included. The panel's exemplars come instead from a query of the failed requests
- * alone (`errorExemplars`, exemplars on): only its exemplar frames are kept, not its series, so
- * every dot on the panel is a failing request's trace. Families whose counter carries no
- * exemplars (Tempo's metrics-generator) show none; the Failing traces section lists them from Tempo.
+ * The exemplars of the Service page's metric panels. Prometheus answers a query's exemplars for
+ * every selector in it, whatever the operators around them: the error ratio's would be every
+ * request's (the denominator), and a statistic that falls back to consumer spans `unless` the
+ * service had server spans (consumerQueries.ts) would bring the request counter's exemplars
+ * onto any panel. So the panels' own queries ask no exemplars; each panel's exemplars come from
+ * a query made only of the selectors whose exemplars belong there, of which only the exemplar
+ * frames are kept, not the series:
+ * - error ratio (`errorExemplars`): the failed requests (and, for span-metrics families, the
+ *   failed messages): every dot is a failing request's or message's trace;
+ * - latency (`latencyExemplars`): the latency buckets, server and consumer, their values
+ *   converted to seconds as the panel's quantile is.
+ * Families whose series carry no exemplars (Tempo's metrics-generator) show none; the Failing
+ * traces section lists them from Tempo.
  */
 import type { DataFrame } from '@grafana/data';
 import type { MetricConventions } from '../../datasources/conventions';
 import { familySelector, rate, ServiceRef, sumBy } from '../../datasources/promql';
 
 export const ERROR_EXEMPLARS_REF = 'errorExemplars';
+export const LATENCY_EXEMPLARS_REF = 'latencyExemplars';
 
 /** Grafana's Prometheus data source answers exemplars as frames named `exemplar` with `meta.custom.resultType: 'exemplar'`. */
 export function isExemplarFrame(frame: DataFrame): boolean {
@@ -31,9 +39,28 @@ export function failedRequestRate(
   return sumBy([conv.serviceLabel], rate(familySelector(conv, 'errors', { service, consumer }), window));
 }
 
-/** The error-ratio panel's frames: the ratio's series (not its exemplars), and the failed requests' exemplars. */
+/**
+ * A panel's frames: its statistic's series (not its exemplars), and the exemplars of
+ * `exemplarsRefId` alone, their `Value` multiplied by `scale` (the histogram's unit to seconds).
+ */
+export function panelFrames(frames: DataFrame[], seriesRefId: string, exemplarsRefId: string, scale = 1): DataFrame[] {
+  return frames
+    .filter((f) => (f.refId === seriesRefId ? !isExemplarFrame(f) : f.refId === exemplarsRefId && isExemplarFrame(f)))
+    .map((f) =>
+      f.refId !== exemplarsRefId || scale === 1
+        ? f
+        : {
+            ...f,
+            fields: f.fields.map((field) =>
+              field.name === 'Value'
+                ? { ...field, values: field.values.map((v: unknown) => (typeof v === 'number' ? v * scale : v)) }
+                : field
+            ),
+          }
+    );
+}
+
+/** The error-ratio panel's frames: the ratio's series and the failed requests' exemplars. */
 export function errorPanelFrames(frames: DataFrame[], ratioRefId: string): DataFrame[] {
-  return frames.filter((f) =>
-    f.refId === ratioRefId ? !isExemplarFrame(f) : f.refId === ERROR_EXEMPLARS_REF && isExemplarFrame(f)
-  );
+  return panelFrames(frames, ratioRefId, ERROR_EXEMPLARS_REF);
 }

@@ -25,7 +25,7 @@ import {
   renderInGrafana,
 } from '../../testing/fakeGrafana';
 import { promSeries } from '../../testing/frames';
-import { ERROR_EXEMPLARS_REF } from './errorExemplars';
+import { ERROR_EXEMPLARS_REF, failedRequestRate, LATENCY_EXEMPLARS_REF } from './errorExemplars';
 import { MESSAGES_REF } from './consumerView';
 import { buildServiceScene, SERVICE_REFS, serviceMetricQueries } from './serviceScene';
 
@@ -115,6 +115,7 @@ describe('Service page of a queue consumer', () => {
       SERVICE_REFS.errorRatio,
       SERVICE_REFS.latency,
       ERROR_EXEMPLARS_REF,
+      LATENCY_EXEMPLARS_REF,
       MESSAGES_REF,
       ...Object.values(GRAPH_REFS),
     ]);
@@ -126,12 +127,24 @@ describe('Service page of a queue consumer', () => {
     expect(q.errorRatio.expr).toContain(promql.errorRatio(conv, consumer));
     expect(q.latency.expr).toContain(promql.latencyQuantile(conv, { ...consumer, quantile: 0.95 }));
     expect(q.messages?.expr).toContain(promql.requestRate(conv, consumer));
-    for (const expr of [q.errorRatio.expr, q.latency.expr, q.errorExemplars.expr, q.messages?.expr ?? '']) {
+    for (const expr of [q.errorRatio.expr, q.latency.expr, q.messages?.expr ?? '']) {
       expectValidPromQL(expr);
       // Unless the service had server spans anywhere in the window.
       expect(expr).toContain(
         'unless on (service_name) sum by (service_name) (rate(traces_span_metrics_calls_total{span_kind="SPAN_KIND_SERVER", service_name="fulfilment"}[$__range] @ end()))'
       );
+    }
+    // The exemplar queries hold only the selectors whose exemplars belong on each panel: the
+    // failed requests and messages, the latency buckets; never the request counter of `unless`.
+    expect(q.errorExemplars.expr).toBe(
+      `(${failedRequestRate(conv, 'fulfilment', '$__rate_interval')}) or (${failedRequestRate(conv, 'fulfilment', '$__rate_interval', true)})`
+    );
+    expect(q.latencyExemplars.expr).toBe(
+      `(${promql.latencyQuantile(conv, { ...consumer, consumer: false, quantile: 0.95 })}) or (${promql.latencyQuantile(conv, { ...consumer, quantile: 0.95 })})`
+    );
+    for (const expr of [q.errorExemplars.expr, q.latencyExemplars.expr]) {
+      expectValidPromQL(expr);
+      expect(expr).not.toContain('unless');
     }
   });
 
@@ -184,6 +197,7 @@ describe('Service page of a queue consumer', () => {
       SERVICE_REFS.errorRatio,
       SERVICE_REFS.latency,
       ERROR_EXEMPLARS_REF,
+      LATENCY_EXEMPLARS_REF,
       MESSAGES_REF,
     ]);
     const quoted = '"ful\\"fil\\\\ment {x=\\"y\\"} \\u0024__range \\u005b[v]]"';

@@ -21,7 +21,7 @@ import {
   TEMPO,
 } from '../../testing/fakeGrafana';
 import { promSeries } from '../../testing/frames';
-import { ERROR_EXEMPLARS_REF } from './errorExemplars';
+import { ERROR_EXEMPLARS_REF, LATENCY_EXEMPLARS_REF } from './errorExemplars';
 import { MESSAGES_REF } from './consumerView';
 import { buildServiceScene, SERVICE_REFS } from './serviceScene';
 
@@ -29,7 +29,13 @@ const T = 1_700_000_000_000;
 const SERVICE = 'checkout';
 const CONFIGURED: PivotJsonData = { metrics: { family: 'otel-spanmetrics' } };
 // With a queue consumer's messages processed, which checkout (a server) leaves unanswered.
-const PANEL_REFS = [SERVICE_REFS.errorRatio, SERVICE_REFS.latency, ERROR_EXEMPLARS_REF, MESSAGES_REF];
+const PANEL_REFS = [
+  SERVICE_REFS.errorRatio,
+  SERVICE_REFS.latency,
+  ERROR_EXEMPLARS_REF,
+  LATENCY_EXEMPLARS_REF,
+  MESSAGES_REF,
+];
 
 /** The probe (recorded edges found or not; no family for `auto`), the panels' range series and the graph's edges. */
 function respond(edgesRecorded: boolean) {

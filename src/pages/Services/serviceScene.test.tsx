@@ -12,7 +12,7 @@ import { expectValidLogQL, expectValidPromQL, expectValidTraceQL } from '../../t
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { PillarSection } from '../../scenes/PillarSection';
 import { buildServiceScene, SERVICE_REFS, serviceMetricQueries } from './serviceScene';
-import { ERROR_EXEMPLARS_REF } from './errorExemplars';
+import { ERROR_EXEMPLARS_REF, LATENCY_EXEMPLARS_REF } from './errorExemplars';
 import { MESSAGES_REF } from './consumerView';
 import { suspectQueries } from './SuspectsSection';
 import { PATTERN_REFS } from './LogPatternsSection';
@@ -189,6 +189,13 @@ describe('Service page', () => {
         expect.objectContaining({
           refId: SERVICE_REFS.latency,
           expr: panels.latency.expr,
+          exemplar: false,
+          range: true,
+        }),
+        // The latency panel's exemplars: the latency buckets' (errorExemplars.ts).
+        expect.objectContaining({
+          refId: LATENCY_EXEMPLARS_REF,
+          expr: panels.latencyExemplars.expr,
           exemplar: true,
           range: true,
         }),
@@ -198,7 +205,7 @@ describe('Service page', () => {
         ),
       ])
     );
-    expect(prom).toHaveLength(4 + graphQueries({ service: SERVICE, window: '$__range' }).length);
+    expect(prom).toHaveLength(5 + graphQueries({ service: SERVICE, window: '$__range' }).length);
     // One request to Prometheus for the page: both metric panels and the neighbourhood (whose
     // graph and list share it), the panels' range queries and the graph's instant ones.
     const sent = prometheusRequests(requests);
@@ -207,6 +214,7 @@ describe('Service page', () => {
       SERVICE_REFS.errorRatio,
       SERVICE_REFS.latency,
       ERROR_EXEMPLARS_REF,
+      LATENCY_EXEMPLARS_REF,
       MESSAGES_REF,
       ...Object.values(GRAPH_REFS),
     ]);

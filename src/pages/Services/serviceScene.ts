@@ -23,7 +23,13 @@ import { metricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { buildQueries } from '../../scenes/dataState';
 import { PillarSection } from '../../scenes/PillarSection';
 import { withLineFields } from '../../scenes/logLineFields';
-import { ERROR_EXEMPLARS_REF, errorPanelFrames, failedRequestRate } from './errorExemplars';
+import {
+  ERROR_EXEMPLARS_REF,
+  errorPanelFrames,
+  failedRequestRate,
+  LATENCY_EXEMPLARS_REF,
+  panelFrames,
+} from './errorExemplars';
 import { pageScene } from '../../scenes/pageControls';
 import { PromQuery } from './servicesScene';
 import { countTraceIds, exemplarMomentLink, traceDataLink, withTraceIdLinks } from '../../utils/traceLinks';
@@ -33,7 +39,7 @@ import { suspectsSection } from './SuspectsSection';
 import { logPatternsSection } from './LogPatternsSection';
 import { hygieneSection } from './HygieneSection';
 import { withServicePrometheusRequest } from './servicePrometheus';
-import { consumerOnlyRate, serverOrConsumerOnly } from '../../datasources/consumerQueries';
+import { consumerOnlyRate, familyCountsConsumers, serverOrConsumerOnly } from '../../datasources/consumerQueries';
 import {
   consumerNote,
   consumerWords,
@@ -78,23 +84,33 @@ export interface TempoQuery extends SceneDataQuery {
 export function serviceMetricQueries(
   conv: MetricConventions,
   service: string
-): { errorRatio: PromQuery; latency: PromQuery; errorExemplars: PromQuery; messages?: PromQuery } {
+): {
+  errorRatio: PromQuery;
+  latency: PromQuery;
+  errorExemplars: PromQuery;
+  latencyExemplars: PromQuery;
+  messages?: PromQuery;
+} {
   const opts = { service, window: '$__rate_interval' };
   const messages = consumerOnlyRate(conv, service, opts.window);
+  const consumers = familyCountsConsumers(conv);
+  // Exemplars come from queries of the selectors whose exemplars belong on each panel only
+  // (errorExemplars.ts): the statistics' `unless` holds the request counter, whose exemplars
+  // are every request's.
+  const eitherKind = (statistic: (consumer: boolean) => string) =>
+    consumers ? `(${statistic(false)}) or (${statistic(true)})` : statistic(false);
+  const range = { instant: false, range: true };
   return {
-    // Its exemplars would be every request's: the failing ones come from errorExemplars.
     errorRatio: {
       refId: SERVICE_REFS.errorRatio,
       expr: serverOrConsumerOnly(conv, service, (consumer) => promql.errorRatio(conv, { ...opts, consumer })),
-      instant: false,
-      range: true,
+      ...range,
       exemplar: false,
     },
     errorExemplars: {
       refId: ERROR_EXEMPLARS_REF,
-      expr: serverOrConsumerOnly(conv, service, (consumer) => failedRequestRate(conv, service, opts.window, consumer)),
-      instant: false,
-      range: true,
+      expr: eitherKind((consumer) => failedRequestRate(conv, service, opts.window, consumer)),
+      ...range,
       exemplar: true,
     },
     latency: {
@@ -102,13 +118,16 @@ export function serviceMetricQueries(
       expr: serverOrConsumerOnly(conv, service, (consumer) =>
         promql.latencyQuantile(conv, { ...opts, quantile: 0.95, consumer })
       ),
-      instant: false,
-      range: true,
+      ...range,
+      exemplar: false,
+    },
+    latencyExemplars: {
+      refId: LATENCY_EXEMPLARS_REF,
+      expr: eitherKind((consumer) => promql.latencyQuantile(conv, { ...opts, quantile: 0.95, consumer })),
+      ...range,
       exemplar: true,
     },
-    ...(messages === undefined
-      ? {}
-      : { messages: { refId: MESSAGES_REF, expr: messages, instant: false, range: true, exemplar: false } }),
+    ...(messages === undefined ? {} : { messages: { refId: MESSAGES_REF, expr: messages, ...range, exemplar: false } }),
   };
 }
 
@@ -184,14 +203,20 @@ function metricPanel(
 /** The metric panels' queries, in the order they are sent. */
 function panelQueriesOf(conv: MetricConventions, service: string): PromQuery[] {
   const q = serviceMetricQueries(conv, service);
-  return [q.errorRatio, q.latency, q.errorExemplars, ...(q.messages ? [q.messages] : [])];
+  return [q.errorRatio, q.latency, q.errorExemplars, q.latencyExemplars, ...(q.messages ? [q.messages] : [])];
 }
 
 /** Keeps the frames of one query (its refId) from a request that holds several. */
-function onlyRefId(refId: string): CustomTransformOperator {
+function onlyRefId(refId: string, conv: MetricConventions): CustomTransformOperator {
   if (refId === SERVICE_REFS.errorRatio) {
     // With the failed requests' exemplars (errorExemplars.ts).
     return () => (source) => source.pipe(map((frames: DataFrame[]) => errorPanelFrames(frames, refId)));
+  }
+  if (refId === SERVICE_REFS.latency) {
+    // With the latency buckets' exemplars, in seconds as the quantile is.
+    const scale = METRIC_FAMILIES[conv.family].latencyToSeconds;
+    return () => (source) =>
+      source.pipe(map((frames: DataFrame[]) => panelFrames(frames, refId, LATENCY_EXEMPLARS_REF, scale)));
   }
   return () => (source) => source.pipe(map((frames: DataFrame[]) => frames.filter((f) => f.refId === refId)));
 }
@@ -219,7 +244,7 @@ function metricSections(
         body: panel,
         note: note === undefined ? undefined : () => note,
         // Its own query's frames, from the one request both panels share (the row's $data).
-        $data: new SceneDataTransformer({ transformations: [onlyRefId(query.refId)] }),
+        $data: new SceneDataTransformer({ transformations: [onlyRefId(query.refId, conv)] }),
       }),
     });
   const consumer = queries.messages ? consumerWords() : undefined;
