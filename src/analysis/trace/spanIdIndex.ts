@@ -82,26 +82,34 @@ export class SpanIdIndex {
     if (len === 0 || len > 16) {
       return false;
     }
+    // The last 8 digits make the low half, the ones before them the high half: two short
+    // chains of shifts rather than one 64-bit shift per digit.
+    const split = len > 8 ? len - 8 : 0;
     let hi = 0;
-    let lo = 0;
-    for (let i = 0; i < len; i++) {
-      const c = id.charCodeAt(i);
-      let digit: number;
-      if (c >= 48 && c <= 57) {
-        digit = c - 48;
-      } else if (c >= 97 && c <= 102) {
-        digit = c - 87;
-      } else {
+    for (let i = 0; i < split; i++) {
+      const digit = hexDigit(id.charCodeAt(i));
+      if (digit < 0) {
         return false;
       }
-      // Shift the 64-bit value left one digit: the top digit of `lo` moves into `hi`.
-      hi = (hi << 4) | (lo >>> 28);
+      hi = (hi << 4) | digit;
+    }
+    let lo = 0;
+    for (let i = split; i < len; i++) {
+      const digit = hexDigit(id.charCodeAt(i));
+      if (digit < 0) {
+        return false;
+      }
       lo = (lo << 4) | digit;
     }
     this.parsed[0] = hi;
     this.parsed[1] = lo;
     return true;
   }
+}
+
+/** The value of a lowercase hex digit's character code, -1 for any other character. */
+function hexDigit(c: number): number {
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
 /** Int32 values per slot of `SpanIdIndex`. */
