@@ -37,13 +37,13 @@ describe('recorded service-graph edge queries', () => {
 
   it('averages the 5-minute rates tiling a longer window (a subquery at 5-minute steps), quantiles from the averaged buckets', () => {
     expect(recordedEdgeRequestRate({ window: '$__range' })).toBe(
-      `sum by (client, server, connection_type) (avg_over_time(${EDGE_SERIES.requests}[$__range:5m]))`
+      `sum by (client, server, connection_type) ((sum_over_time(${EDGE_SERIES.requests}[$__range:5m]) / scalar(count_over_time(vector(1)[$__range:5m]))))`
     );
     expect(recordedEdgeLatencyQuantile({ window: '2h', quantile: 0.5 })).toBe(
-      `histogram_quantile(0.5, sum by (le, client, server, connection_type) (avg_over_time(${EDGE_SERIES.serverBucket}[2h:5m])))`
+      `histogram_quantile(0.5, sum by (le, client, server, connection_type) ((sum_over_time(${EDGE_SERIES.serverBucket}[2h:5m]) / scalar(count_over_time(vector(1)[2h:5m])))))`
     );
     expect(recordedNodeLatencyQuantile({ window: '30m', service: 'cart', quantile: 0.95 })).toBe(
-      `histogram_quantile(0.95, sum by (le, server) (avg_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[30m:5m])))`
+      `histogram_quantile(0.95, sum by (le, server) ((sum_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[30m:5m]) / scalar(count_over_time(vector(1)[30m:5m])))))`
     );
     expect(recordedLatencyBucketBounds({ window: '$__range', service: 'cart' })).toBe(
       `group by (le) (last_over_time(${EDGE_SERIES.serverBucket}{server="cart"}[$__range:5m])` +

@@ -9,14 +9,16 @@
  * RED_LONG_WINDOW (1 hour, the pages' default range) an instant read of the recorded 1-hour
  * series (EDGE_LONG_SERIES: at most one evaluation, a minute, before the range's end; the
  * callers pick these windows with redSeries.ts recordedWindowFor); over any other window
- * (`$__range`, `30m`) it averages the recorded 5-minute rates that tile the window (a subquery at 5-minute steps aligned to the clock's 5-minute marks), as the
+ * (`$__range`, `30m`) it takes the mean of the recorded 5-minute rates that tile the window
+ * (meanOverWindow: a subquery at 5-minute steps aligned to the clock's 5-minute marks, an edge
+ * absent at a mark counted 0), as the
  * per-service readers do: for a window ending between two marks, exactly the raw statistic
  * over the same length ending at the last mark (recordedEdges.prometheus.test.ts). Quantiles
  * are computed from the recorded bucket rates, never averaged from recorded quantiles (an
  * average of quantiles is not a quantile).
  */
 import { checkWindow, LabelMatcher, selector, sumBy } from './promql';
-import { EDGE_LONG_SERIES, EDGE_SERIES, RED_LONG_WINDOW, RED_WINDOW } from './redSeries';
+import { EDGE_LONG_SERIES, EDGE_SERIES, meanOverWindow, RED_LONG_WINDOW, RED_WINDOW } from './redSeries';
 import {
   checkQuantile,
   EDGE_LABELS,
@@ -48,24 +50,23 @@ type EdgeSeries = 'requests' | 'failed' | 'serverBucket';
 
 /**
  * The recorded `kind` series with `matchers` over `window`: the 5-minute or the 1-hour series as
- * it is over RED_WINDOW or RED_LONG_WINDOW, else the 5-minute values tiling the window through `over`.
+ * it is over RED_WINDOW or RED_LONG_WINDOW, else the 5-minute values tiling the window: their
+ * mean over the window (meanOverWindow: absent marks count 0) or their last (`last_over_time`).
  */
-function windowed(
-  kind: EdgeSeries,
-  matchers: LabelMatcher[],
-  window: string,
-  over: 'avg_over_time' | 'last_over_time'
-): string {
+function windowed(kind: EdgeSeries, matchers: LabelMatcher[], window: string, over: 'mean' | 'last_over_time'): string {
   if (checkWindow(window) === RED_LONG_WINDOW) {
     return selector(EDGE_LONG_SERIES[kind], matchers);
   }
   const series = selector(EDGE_SERIES[kind], matchers);
-  return window === RED_WINDOW ? series : `${over}(${series}[${window}:${RED_WINDOW}])`;
+  if (window === RED_WINDOW) {
+    return series;
+  }
+  return over === 'mean' ? meanOverWindow(series, window) : `${over}(${series}[${window}:${RED_WINDOW}])`;
 }
 
 /** The recorded `kind` series of the edges in view over `window`, summed by `by`. */
 function edges(kind: EdgeSeries, { window, service }: GraphQueryOptions, by: string[]): string {
-  return touching(service, (m: LabelMatcher[]) => sumBy(by, windowed(kind, m, window, 'avg_over_time')));
+  return touching(service, (m: LabelMatcher[]) => sumBy(by, windowed(kind, m, window, 'mean')));
 }
 
 /** serviceGraph.edgeRequestRate from the recorded series. */
@@ -92,7 +93,7 @@ export function recordedNodeLatencyQuantile({
 }: GraphQueryOptions & { quantile: number }): string {
   const q = checkQuantile(quantile);
   const matchers: LabelMatcher[] = service === undefined ? [] : [{ label: EDGE_LABELS[1], op: '=', value: service }];
-  const buckets = sumBy(['le', 'server'], windowed('serverBucket', matchers, window, 'avg_over_time'));
+  const buckets = sumBy(['le', 'server'], windowed('serverBucket', matchers, window, 'mean'));
   return `histogram_quantile(${q}, ${buckets})`;
 }
 

@@ -173,10 +173,13 @@ export interface RecordedOptions {
   /**
    * The window the statistic is over. RED_WINDOW and RED_LONG_WINDOW read the recorded value
    * as it is (an instant read: recordedWindowFor says why that is the statistic over a page's
-   * range of that length); any other (`$__range`, `30m`) averages the recorded 5-minute rates that tile it (a subquery at
-   * 5-minute steps, aligned to the clock's 5-minute marks). For a window ending between two
+   * range of that length); any other (`$__range`, `30m`) takes the mean of the recorded
+   * 5-minute rates that tile it (meanOverWindow: a subquery at 5-minute steps, aligned to the
+   * clock's 5-minute marks; a series absent at a mark counts 0). For a window ending between two
    * marks (every relative time range) that is exactly the raw statistic over the same length
-   * ending at the last mark, whatever the traffic (windowStatistics.prometheus.test.ts); at a
+   * ending at the last mark, whatever the traffic of series present all along
+   * (windowStatistics.prometheus.test.ts; a series that begins in the window, within a few
+   * percent); at a
    * mark, Prometheus 2.x's left-closed ranges take one more 5-minute rate (docs/scaling.md).
    */
   window: string;
@@ -209,13 +212,25 @@ function longWindow(name: string, matchers: LabelMatcher[], conv: MetricConventi
   return sumBy([conv.serviceLabel], selector(name, matchers));
 }
 
+/**
+ * The mean over `window` of recorded 5-minute rates: the rates at the 5-minute marks that tile
+ * the window (a subquery at RED_WINDOW steps: one sample per series and mark however often the
+ * rules run; avg_over_time(series[window]) would read every evaluation), summed and divided by
+ * the number of marks in the window, not by the marks where the series exists. A series that
+ * exists for part of the window (failures that began 5 minutes ago, a new edge) is 0 at the
+ * others, as the raw rate over the window counts it: `avg_over_time` of the subquery would
+ * stretch the last 5 minutes over the whole window (a 10x error ratio for a new failure in an
+ * hour).
+ */
+export function meanOverWindow(series: string, window: string): string {
+  const w = checkWindow(window);
+  return `(sum_over_time(${series}[${w}:${RED_WINDOW}]) / scalar(count_over_time(vector(1)[${w}:${RED_WINDOW}])))`;
+}
+
 /** The recorded series `name` over `window`, summed by `by` (a recorded series has those labels alone). */
 function overWindow(name: string, matchers: LabelMatcher[], window: string, by: string[]): string {
   const series = selector(name, matchers);
-  // A subquery at RED_WINDOW steps: the 5-minute rates that tile the window, one sample per
-  // series and step however often the rules run (avg_over_time(series[window]) would read every
-  // evaluation: 4 a minute at a 15 s interval).
-  return sumBy(by, checkWindow(window) === RED_WINDOW ? series : `avg_over_time(${series}[${window}:${RED_WINDOW}])`);
+  return sumBy(by, checkWindow(window) === RED_WINDOW ? series : meanOverWindow(series, window));
 }
 
 /** promql.requestRate from the recorded series. */

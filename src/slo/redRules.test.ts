@@ -102,7 +102,7 @@ describe('redSeriesNames', () => {
       'sum by (service) (service:traces_spanmetrics_calls:rate5m{service="a\\"} or vector(1) #"})'
     );
     expect(recordedRequestRate(conv, { window: '$__range' })).toBe(
-      'sum by (service) (avg_over_time(service:traces_spanmetrics_calls:rate5m[$__range:5m]))'
+      'sum by (service) ((sum_over_time(service:traces_spanmetrics_calls:rate5m[$__range:5m]) / scalar(count_over_time(vector(1)[$__range:5m]))))'
     );
     expect(() => recordedRequestRate(conv, { window: '5m] or vector(1) [5m' })).toThrow(/Invalid PromQL window/);
   });
@@ -123,7 +123,7 @@ describe('redSeriesNames', () => {
     );
     // No hourly buckets are recorded: another quantile over the hour averages the 5-minute ones.
     expect(recordedLatencyQuantile(conv, { window: '1h', quantile: 0.5 })).toBe(
-      'histogram_quantile(0.5, sum by (le, service_name) (avg_over_time(service_name:traces_span_metrics_duration_milliseconds_bucket:rate5m[1h:5m]))) / 1000'
+      'histogram_quantile(0.5, sum by (le, service_name) ((sum_over_time(service_name:traces_span_metrics_duration_milliseconds_bucket:rate5m[1h:5m]) / scalar(count_over_time(vector(1)[1h:5m]))))) / 1000'
     );
     // The services list applies to every statistic (it was ignored by the error ratio and quantile).
     expect(recordedErrorRatio(conv, { services: ['a'], window: '5m' })).toContain('{service_name=~"a"}');

@@ -19,6 +19,7 @@ import {
   recordedErrorRatio,
   recordedRequestRate,
   redLongSeriesNames,
+  redSeriesNames,
 } from '../../datasources/redSeries';
 import { redRulesYaml } from '../../slo/redRules';
 import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
@@ -38,17 +39,19 @@ const LONG_INTERVAL = 60;
 const STEP = 15;
 // 14 rates of 5 minutes: over 70 minutes no hour repeats another (a 12-rate cycle would give
 // every hour the same average).
+/** When `late` starts failing: an hour into the data, on a mark. */
+const LATE_FAILURES = 12 * MARK;
 const OK_RATES = [5, 1, 20, 3, 8, 2, 13, 1, 7, 4, 9, 6, 40, 30];
 const FAILED_RATES = [1, 0, 4, 2, 0.5, 1, 3, 0, 2, 1, 0.25, 1, 10, 20];
 
-function counter(rates: number[], extra: Record<string, string>) {
-  const labels: Record<string, string> = { service: 'checkout', ...extra };
+function counter(rates: number[], extra: Record<string, string>, service = 'checkout', from = START) {
+  const labels: Record<string, string> = { service, ...extra };
   for (const m of INFO.serverMatchers) {
     labels[m.label] = m.value;
   }
   const points: Array<[number, number]> = [];
   let count = 0;
-  for (let t = START; t <= END; t += STEP) {
+  for (let t = from; t <= END; t += STEP) {
     points.push([t, count]);
     count += rates[Math.floor((t - START) / MARK) % rates.length] * STEP;
   }
@@ -66,6 +69,10 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
       counterFamily(INFO.requests, [
         counter(OK_RATES, { [error.label]: 'STATUS_CODE_UNSET' }),
         counter(FAILED_RATES, { [error.label]: error.value }),
+        // `late` serves 2/s all along and starts failing at 10/s an hour in: its failed series
+        // exists for the last minutes of any window only.
+        counter([2], { [error.label]: 'STATUS_CODE_UNSET' }, 'late'),
+        counter([10], { [error.label]: error.value }, 'late', START + LATE_FAILURES),
       ]),
     ]);
     const raw = await startPrometheus({ openMetrics: text });
@@ -101,8 +108,9 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
     }
   });
 
-  const value = async (expr: string, at: number) => {
-    const got = await prom.instant(expr, at);
+  /** The value of `expr` for `service` (checkout unless said) at `at`. */
+  const value = async (expr: string, at: number, service = 'checkout') => {
+    const got = (await prom.instant(expr, at)).filter((s) => s.metric.service === service);
     expect(got).toHaveLength(1);
     return got[0].value;
   };
@@ -139,7 +147,7 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
         [
           recordedRequestRate(CONV, { window }),
           promql.requestRate(CONV, { window }),
-          recordedRequestRate(CONV, { window: '$__range' }).replace('$__range', window),
+          recordedRequestRate(CONV, { window: '$__range' }).replaceAll('$__range', window),
         ],
         [
           recordedErrorRatio(CONV, { window }),
@@ -159,4 +167,23 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
       }
     }
   );
+
+  it('a series that exists for part of the window counts 0 where it is absent, as the raw rate does', async () => {
+    // 150 s past the first mark after the failures began: over 30 minutes, the failed series
+    // has one recorded 5-minute rate (10/s) among six marks.
+    const at = START + LATE_FAILURES + MARK + 150;
+    const mark = at - (at % MARK);
+    const window = '30m';
+    const raw = await value(promql.errorRatio(CONV, { window }), mark, 'late');
+    const got = await value(recordedErrorRatio(CONV, { window }), at, 'late');
+    // About 10/6 failed a second against 2 served: 0.45 (the raw rate's extrapolation at the
+    // new series' first sample and the recorded rate's differ by a few percent).
+    expect(raw).toBeGreaterThan(0.4);
+    expect(raw).toBeLessThan(0.5);
+    expect(Math.abs(got - raw) / raw).toBeLessThan(0.03);
+    // Averaging only the marks where the series exists gives the last 5 minutes' ratio, 10/12.
+    const { failed, requests } = redSeriesNames(CONV);
+    const presentOnly = `sum by (service) (avg_over_time(${failed}[30m:5m])) / sum by (service) (avg_over_time(${requests}[30m:5m]))`;
+    expect(await value(presentOnly, at, 'late')).toBeGreaterThan(0.8);
+  });
 });
