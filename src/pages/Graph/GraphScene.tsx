@@ -1,7 +1,7 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import { GrafanaTheme2, LoadingState, PanelData, SelectableValue } from '@grafana/data';
-import { config } from '@grafana/runtime';
+import { config, RefreshEvent } from '@grafana/runtime';
 import {
   PanelBuilders,
   SceneComponentProps,
@@ -143,6 +143,8 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
   private _sampledIds = '';
   /** The time range and queries of the metrics request last sent: never the same twice. */
   private _metricsRun?: string;
+  /** The time range value the graph's queries last ran for: a refresh of the same range runs them again. */
+  private _metricsValue?: unknown;
 
   constructor(state: GraphSceneState) {
     super(state);
@@ -162,6 +164,15 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
         this._subs.add(metrics.activate());
         this.runMetrics();
         this._subs.add(sceneGraph.getTimeRange(this).subscribeToState(() => this.runMetrics()));
+        // The refresh button over an absolute range: the same range and queries, asked again.
+        this._subs.add(
+          sceneGraph.getTimeRange(this).subscribeToEvent(RefreshEvent, () => {
+            if (sceneGraph.getTimeRange(this).state.value !== this._metricsValue) {
+              this._metricsRun = undefined;
+              this.runMetrics();
+            }
+          })
+        );
       };
       // Asked once per app load (familyProbe.ts); the raw queries when it was not started.
       const prometheus = this.state.ctx.datasources.prometheus;
@@ -216,6 +227,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
       return;
     }
     this._metricsRun = run;
+    this._metricsValue = sceneGraph.getTimeRange(this).state.value;
     this.setState({ metricsWindow: window });
     metrics.setState({ queries });
     metrics.runQueries();

@@ -182,4 +182,28 @@ describe('Graph page and neighbourhood graph on recorded edge series', () => {
     }
     expect(screen.queryByText(/Read from Pivot's recording rules/)).toBeNull();
   });
+
+  it('Graph page: the refresh button asks an absolute range again, a relative one once', async () => {
+    const { requests, ctx } = await appProbe('edges');
+    const scene = buildGraphScene(ctx);
+    renderInGrafana(<scene.Component model={scene} />);
+    await screen.findByTestId(testIds.graph.page('data'));
+    const timeRange = sceneGraph.getTimeRange(scene);
+    const from = dateTime(T - 3_600_000);
+    const to = dateTime(T);
+    act(() => timeRange.onTimeRangeChange({ from, to, raw: { from, to } }));
+    await waitFor(() => expect(pageRequests(requests)).toHaveLength(2));
+    act(() => timeRange.onRefresh());
+    await waitFor(() => expect(pageRequests(requests)).toHaveLength(3));
+    const [, absolute, again] = pageRequests(requests);
+    expect(again.request.range.from.valueOf()).toBe(absolute.request.range.from.valueOf());
+    expect(exprs(again.request)).toEqual(exprs(absolute.request));
+
+    act(() => timeRange.onTimeRangeChange({ from, to, raw: { from: 'now-1h', to: 'now' } }));
+    await waitFor(() => expect(pageRequests(requests)).toHaveLength(4));
+    act(() => timeRange.onRefresh());
+    await waitFor(() => expect(pageRequests(requests)).toHaveLength(5));
+    await screen.findByTestId(testIds.graph.page('data'));
+    expect(pageRequests(requests)).toHaveLength(5);
+  });
 });

@@ -10,7 +10,7 @@ import {
   PanelData,
   TimeRange,
 } from '@grafana/data';
-import { locationService } from '@grafana/runtime';
+import { locationService, RefreshEvent } from '@grafana/runtime';
 import type { DataQuery } from '@grafana/schema';
 import {
   SceneComponentProps,
@@ -150,6 +150,8 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
   private _listRun?: string;
   /** The second request in flight: the answer it belongs to, its services and queries. */
   private _asked?: { listKey: string; services: string[]; exprs: string };
+  /** The time range value the first request last ran for: a refresh of the same range runs it again. */
+  private _listValue?: unknown;
 
   constructor(state: ServicesTableState) {
     super(state);
@@ -172,6 +174,15 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
         }),
         sceneGraph.getTimeRange(this).subscribeToState((next, prev) => {
           if (!sameRange(next.value, prev.value)) {
+            this.runList();
+          }
+        }),
+        // The refresh button: a relative range moved on (run above); an absolute one is the same
+        // range, asked again, the rows' details too.
+        sceneGraph.getTimeRange(this).subscribeToEvent(RefreshEvent, () => {
+          if (sceneGraph.getTimeRange(this).state.value !== this._listValue) {
+            this._asked = undefined;
+            this.setState({ details: undefined });
             this.runList();
           }
         }),
@@ -212,6 +223,7 @@ export class ServicesTable extends SceneObjectBase<ServicesTableState> {
   private runList() {
     const queries = this.listQueries();
     this._listRun = this.listRunKey(queries);
+    this._listValue = sceneGraph.getTimeRange(this).state.value;
     this.state.$data.setState({ queries });
     this.state.$data.runQueries();
   }

@@ -596,6 +596,35 @@ describe('Services page', () => {
     });
   });
 
+  it('the refresh button asks an absolute range again, the list and the rows; a relative one once', async () => {
+    const requests = installFakeGrafana((_ds, request) => ({ frames: asked(servicesFrames(), request) }));
+    const scene = buildServicesScene(pivotContext(configured));
+    await renderScene(scene);
+    await screen.findByTestId(testIds.services.table);
+    const timeRange = sceneGraph.getTimeRange(scene);
+    const from = dateTime(T - 3_600_000);
+    const to = dateTime(T);
+    act(() => timeRange.onTimeRangeChange({ from, to, raw: { from, to } }));
+    await waitFor(() => expect(detailRequests(requests)).toHaveLength(2));
+    expect(listRequests(requests)).toHaveLength(2);
+
+    act(() => timeRange.onRefresh());
+    await waitFor(() => expect(detailRequests(requests)).toHaveLength(3));
+    expect(listRequests(requests)).toHaveLength(3);
+    const [, second, third] = listRequests(requests);
+    expect(third.request.range.from.valueOf()).toBe(second.request.range.from.valueOf());
+    expect(exprs(third.request)).toEqual(exprs(second.request));
+
+    // A relative range moves on with the refresh: asked once, not twice.
+    act(() => timeRange.onTimeRangeChange({ from, to, raw: { from: 'now-1h', to: 'now' } }));
+    await waitFor(() => expect(listRequests(requests)).toHaveLength(4));
+    await waitFor(() => expect(detailRequests(requests)).toHaveLength(4));
+    act(() => timeRange.onRefresh());
+    await waitFor(() => expect(listRequests(requests)).toHaveLength(5));
+    await waitFor(() => expect(detailRequests(requests)).toHaveLength(5));
+    expect(listRequests(requests)).toHaveLength(5);
+  });
+
   it('builds valid all-services queries for every metric family', () => {
     for (const family of METRIC_FAMILY_LIST) {
       const conv = metricConventionsFor(normalizeSettings({}), family);
