@@ -194,7 +194,7 @@ export const NODE_PIVOT_FIELDS = {
  * which the template takes as it is (`${__value.raw:raw}`): the node id filled in by Grafana
  * (`percentencode`) would let a service named `..` open the Services list.
  *
- * Grafana's node graph (public/app/plugins/panel/nodeGraph) makes a node's menu from the data
+ * Grafana's node graph (docs/conventions.md, Panels and node graph frames) makes a node's menu from the data
  * links of every field of the `nodes` frame that has links, each filled on the node's row
  * (`useLinks`: `getFieldLinksForExplore` per field); it shows in the menu's header only the
  * title, subtitle and the `detail__` fields, and draws only the fields it knows by name (id,

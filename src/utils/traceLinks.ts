@@ -165,7 +165,7 @@ export const SPAN_SERVICE_LINK_FIELD = 'pivot_service';
  * segment, taken as they are (`serviceRowUrlTemplate`, `${__value.raw:raw}`): the service filled
  * in by Grafana (`percentencode`) would let a service named `..` open the Services list.
  *
- * Grafana's traces panel (public/app/features/explore/TraceView, `createSpanLinkFactory`) lists
+ * Grafana's traces panel (docs/conventions.md, Tempo trace frame) lists
  * in each span's links menu the data links of every field of the frame that has links, each
  * filled on the span's row (`getFieldLinksForExplore`). It reads the span from the fields it
  * knows by name (`transformTraceDataFrame`: traceID, spanID, serviceName, tags…); another field
