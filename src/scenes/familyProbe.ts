@@ -15,6 +15,7 @@ import { PROBE_WINDOW_SECONDS, prometheusProbeQueries } from '../datasources/pro
 import { recordedEdgesProbeQuery } from '../datasources/recordedEdges';
 import { recordedProbeQueries } from '../datasources/redSeries';
 import { recordedEdgesIn } from '../analysis/metricFamily';
+import type { PivotContext } from '../pivotContext';
 import type { PivotSettings } from '../settings';
 
 interface ProbeQuery {
@@ -60,12 +61,36 @@ export function startedFamilyProbe(settings: PivotSettings, ds: DataSourceSummar
 }
 
 /**
- * Whether Pivot's recorded service-graph edge series exist, from the probe the app started
- * (App.tsx): undefined when it was not started (a page opened outside the app), false when it
- * failed (the raw queries answer the same, the rules are an optimisation).
+ * Calls `onKnown` once with whether Pivot's recorded service-graph edge series exist, from the
+ * probe the app started (App.tsx) when it answers; at once with `known` when the caller already
+ * holds the answer (a clone), and with false when Prometheus is unusable or the probe was not
+ * started (a page opened outside the app). A failed probe is false too: the raw queries answer
+ * the same, the rules are an optimisation. Returns a canceller for the object's deactivation:
+ * an answer after it is dropped.
  */
-export function recordedEdgesFound(settings: PivotSettings, ds: DataSourceSummary): Promise<boolean> | undefined {
-  return startedFamilyProbe(settings, ds)?.then(recordedEdgesIn, () => false);
+export function whenRecordedEdgesKnown(
+  ctx: PivotContext,
+  onKnown: (recorded: boolean) => void,
+  known?: boolean
+): () => void {
+  let cancelled = false;
+  const prometheus = ctx.datasources.prometheus;
+  const found =
+    known === undefined && prometheus.ok
+      ? startedFamilyProbe(ctx.settings, prometheus.ds)?.then(recordedEdgesIn, () => false)
+      : undefined;
+  if (found) {
+    found.then((recorded) => {
+      if (!cancelled) {
+        onKnown(recorded);
+      }
+    });
+  } else {
+    onKnown(known ?? false);
+  }
+  return () => {
+    cancelled = true;
+  };
 }
 
 /** The probe's answer, asked now unless it already was in this app load; a failed probe is asked again next time. */

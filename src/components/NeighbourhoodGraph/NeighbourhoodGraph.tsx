@@ -21,7 +21,7 @@ import { graphFromMetrics, viewGraph } from '../../analysis/serviceGraph';
 import { graphFrames } from '../../analysis/serviceGraphFrames';
 import { GRAPH_REFS, graphQueries, SERVICE_GRAPH_REQUESTS } from '../../datasources/serviceGraph';
 import { recordedGraphQueries } from '../../datasources/recordedEdges';
-import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { whenRecordedEdgesKnown } from '../../scenes/familyProbe';
 import { sectionDataState } from '../../scenes/dataState';
 import { DerivedDataNode, DerivedDataOwnerState } from '../../scenes/DerivedDataNode';
 import { textValues } from '../../utils/i18nValues';
@@ -68,33 +68,20 @@ export class NeighbourhoodGraph extends SceneObjectBase<NeighbourhoodGraphState>
   constructor(state: NeighbourhoodGraphState) {
     super({ derivedData: undefined, ...state });
     this.addActivationHandler(() => {
-      let cancelled = false;
       const { $data, runner, ctx, service } = this.state;
       if ($data) {
         this.follow($data);
       } else if (runner && ctx) {
-        const attach = (recorded: boolean) => {
-          if (cancelled) {
-            return;
-          }
+        return whenRecordedEdgesKnown(ctx, (recorded) => {
           if (recorded) {
             runner.setState({ queries: recordedGraphQueries({ window: '$__range', service }) });
           }
           // Set on an active object, $data is activated: the queries run now.
           this.setState({ $data: runner, runner: undefined });
           this.follow(runner);
-        };
-        const prometheus = ctx.datasources.prometheus;
-        const found = prometheus.ok ? recordedEdgesFound(ctx.settings, prometheus.ds) : undefined;
-        if (found) {
-          found.then(attach);
-        } else {
-          attach(false);
-        }
+        });
       }
-      return () => {
-        cancelled = true;
-      };
+      return undefined;
     });
   }
 

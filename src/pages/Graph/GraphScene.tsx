@@ -35,7 +35,7 @@ import { traceql } from '../../datasources';
 import { graphQueries } from '../../datasources/serviceGraph';
 import { graphQueriesFor } from '../../datasources/recordedEdges';
 import { RED_LONG_WINDOW, RED_WINDOW } from '../../datasources/redSeries';
-import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { whenRecordedEdgesKnown } from '../../scenes/familyProbe';
 import { recordedWindowOf } from '../../scenes/recordedWindow';
 import { textValues } from '../../utils/i18nValues';
 import { GraphEdgeRef, URL_KEYS } from '../../utils/links';
@@ -153,13 +153,10 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
 
   private onActivate() {
     const { metrics } = this.state;
-    let cancelled = false;
+    let stopWaiting: (() => void) | undefined;
     if (metrics) {
       this._subs.add(metrics.subscribeToState(this.onData));
       const start = (recorded: boolean) => {
-        if (cancelled) {
-          return;
-        }
         this.setState({ recordedEdges: recorded });
         this._subs.add(metrics.activate());
         this.runMetrics();
@@ -175,16 +172,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
         );
       };
       // Asked once per app load (familyProbe.ts); the raw queries when it was not started.
-      const prometheus = this.state.ctx.datasources.prometheus;
-      const found =
-        this.state.recordedEdges === undefined && prometheus.ok
-          ? recordedEdgesFound(this.state.ctx.settings, prometheus.ds)
-          : undefined;
-      if (found) {
-        found.then(start);
-      } else {
-        start(this.state.recordedEdges ?? false);
-      }
+      stopWaiting = whenRecordedEdgesKnown(this.state.ctx, start, this.state.recordedEdges);
     }
     this._subs.add(
       this.subscribeToState((next, prev) => {
@@ -200,7 +188,7 @@ export class GraphScene extends SceneObjectBase<GraphSceneState> {
       this.refresh();
     }
     return () => {
-      cancelled = true;
+      stopWaiting?.();
       this.stopSampling();
       // A request in flight is dropped as the runner deactivates: asked again on return.
       if (metrics?.state.data?.state !== LoadingState.Done) {

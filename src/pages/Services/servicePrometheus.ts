@@ -10,7 +10,7 @@ import type { MetricConventions } from '../../datasources/conventions';
 import type { PivotContext } from '../../pivotContext';
 import { dsRef } from '../../datasources/lookup';
 import { graphQueriesFor } from '../../datasources/recordedEdges';
-import { recordedEdgesFound } from '../../scenes/familyProbe';
+import { whenRecordedEdgesKnown } from '../../scenes/familyProbe';
 import { recordedWindowOf } from '../../scenes/recordedWindow';
 import { MetricFamilyGate } from '../../scenes/MetricFamilyGate';
 import { metricConventionsFor } from '../../settings';
@@ -51,24 +51,13 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
     if (!scene || !(runner instanceof SceneQueryRunner)) {
       return;
     }
-    let cancelled = false;
     this.metrics = undefined;
     this.recorded = undefined;
     const { ctx, panelQueries } = this.state;
-    const setGraph = (recorded: boolean) => {
-      if (cancelled) {
-        return;
-      }
+    const stopWaiting = whenRecordedEdgesKnown(ctx, (recorded) => {
       this.recorded = recorded;
       this.run(runner);
-    };
-    const prometheus = ctx.datasources.prometheus;
-    const found = prometheus.ok ? recordedEdgesFound(ctx.settings, prometheus.ds) : undefined;
-    if (found) {
-      found.then(setGraph);
-    } else {
-      setGraph(false);
-    }
+    });
     const gate = sceneGraph.findObject(scene, (o) => o instanceof MetricFamilyGate);
     const onGate = () => {
       if (this.metrics !== undefined || !(gate instanceof MetricFamilyGate)) {
@@ -92,9 +81,7 @@ export class ServicePrometheusRequest extends SceneObjectBase<ServicePrometheusR
       this.metrics = [];
     }
     this._subs.add(sceneGraph.getTimeRange(scene).subscribeToState(() => this.run(runner)));
-    return () => {
-      cancelled = true;
-    };
+    return stopWaiting;
   }
 
   /** The neighbourhood graph's queries for the current time range. */
