@@ -9,10 +9,6 @@
  * ending at the last mark (docs/scaling.md#over-a-longer-window), for the whole graph and for
  * one service's neighbourhood.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { edgeLongRuleGroup, edgeRuleGroup, RED_LONG_INTERVAL } from '../slo/redRules';
 import { rulesYaml } from '../slo/rules';
 import { describeWithPrometheus } from '../testing/describeWithPrometheus';
@@ -24,7 +20,7 @@ import {
   LATENCY_BOUNDS_SECONDS,
   openMetricsText,
 } from '../testing/openmetrics';
-import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
+import { RunningPrometheus, Sample, startPrometheusWithRecorded } from '../testing/prometheus';
 import { recordedGraphQueries } from './recordedEdges';
 import { EDGE_LONG_SERIES, EDGE_SERIES } from './redSeries';
 import {
@@ -149,42 +145,19 @@ function expectSame(recorded: Map<string, number>, raw: Map<string, number>) {
 
 describeWithPrometheus('Service graph from the recorded edge series vs raw, on a real Prometheus', () => {
   let prom: RunningPrometheus;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pivot-edges-'));
-    const text = openMetricsText(edgeMetrics());
-    const raw = await startPrometheus({ openMetrics: text });
-    const rules = join(dir, 'rules.yaml');
-    writeFileSync(rules, rulesYaml({ groups: [edgeRuleGroup(), edgeLongRuleGroup()] }));
-    try {
-      execFileSync(
-        'promtool',
-        [
-          'tsdb',
-          'create-blocks-from',
-          'rules',
-          `--url=${raw.url}`,
-          `--start=${START}`,
-          `--end=${END}`,
-          `--eval-interval=${STEP}s`,
-          `--output-dir=${join(dir, 'blocks')}`,
-          '--quiet',
-          rules,
-        ],
-        { stdio: 'pipe', timeout: 300000 }
-      );
-    } finally {
-      await raw.stop();
-    }
-    prom = await startPrometheus({ openMetrics: text, blockDirs: [join(dir, 'blocks')] });
+    prom = await startPrometheusWithRecorded({
+      openMetrics: openMetricsText(edgeMetrics()),
+      rules: [rulesYaml({ groups: [edgeRuleGroup(), edgeLongRuleGroup()] })],
+      start: START,
+      end: END,
+      stepSeconds: STEP,
+    });
   }, 600000);
 
   afterAll(async () => {
     await prom?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   /** Every query of `queries` at `at`, keyed by refId and labels. */

@@ -7,11 +7,6 @@
  * ruler would have recorded them), then every statistic the pages read asked both ways of a
  * Prometheus holding the raw and the recorded series.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { METRIC_FAMILIES, METRIC_FAMILY_LIST, MetricConventions, MetricFamily } from '../datasources/conventions';
 import * as promql from '../datasources/promql';
 import {
@@ -44,7 +39,7 @@ import {
   redMetrics,
   ServiceTraffic,
 } from '../testing/openmetrics';
-import { RunningPrometheus, Sample, startPrometheus } from '../testing/prometheus';
+import { RunningPrometheus, Sample, startPrometheusWithRecorded } from '../testing/prometheus';
 import { redRulesYaml } from './redRules';
 
 // 70 minutes at 15 s from a 5-minute mark: the 10-minute page window at the end sees only full
@@ -154,10 +149,8 @@ function expectSame(recorded: Sample[], raw: Sample[], expectedCount: number) {
 
 describeWithPrometheus('RED recording rules: recorded vs raw on a real Prometheus', () => {
   let prom: RunningPrometheus;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pivot-red-'));
     const families = METRIC_FAMILY_LIST.flatMap((family) =>
       redMetrics(METRIC_FAMILIES[family], conv(family).serviceLabel, TRAFFIC, GRID)
     );
@@ -165,44 +158,21 @@ describeWithPrometheus('RED recording rules: recorded vs raw on a real Prometheu
     const seen = new Set<string>();
     const unique = families.filter((lines) => !seen.has(lines[0]) && Boolean(seen.add(lines[0])));
     const text = openMetricsText([...unique, ...edgeMetrics()]);
-    const raw = await startPrometheus({ openMetrics: text });
-    const blockDirs: string[] = [];
-    try {
+    prom = await startPrometheusWithRecorded({
+      openMetrics: text,
       // One backfill per family: the Collector's two families record the same request series,
       // which one rules file would write twice.
-      for (const family of METRIC_FAMILY_LIST) {
-        const rules = join(dir, `${family}.rules.yaml`);
-        writeFileSync(rules, redRulesYaml(conv(family), { serviceGraph: family === METRIC_FAMILY_LIST[0] }));
-        const out = join(dir, `blocks-${family}`);
-        execFileSync(
-          'promtool',
-          [
-            'tsdb',
-            'create-blocks-from',
-            'rules',
-            `--url=${raw.url}`,
-            `--start=${GRID.start}`,
-            `--end=${GRID.end}`,
-            `--eval-interval=${GRID.step}s`,
-            `--output-dir=${out}`,
-            '--quiet',
-            rules,
-          ],
-          { stdio: 'pipe', timeout: 300000 }
-        );
-        blockDirs.push(out);
-      }
-    } finally {
-      await raw.stop();
-    }
-    prom = await startPrometheus({ openMetrics: text, blockDirs });
+      rules: METRIC_FAMILY_LIST.map((family) =>
+        redRulesYaml(conv(family), { serviceGraph: family === METRIC_FAMILY_LIST[0] })
+      ),
+      start: GRID.start,
+      end: GRID.end,
+      stepSeconds: GRID.step,
+    });
   }, 600000);
 
   afterAll(async () => {
     await prom?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   const both = (recorded: string, raw: string) => Promise.all([prom.instant(recorded, AT), prom.instant(raw, AT)]);

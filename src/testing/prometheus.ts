@@ -302,3 +302,62 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
     },
   };
 }
+
+export interface RecordedOptions {
+  /** OpenMetrics exposition text of the raw series, ending in `# EOF`, timestamps in seconds. */
+  openMetrics: string;
+  /** Rule files' contents, each backfilled by its own promtool run (two files may record the same series). */
+  rules: string[];
+  /** The rules' first and last evaluation (Unix seconds) and the interval between evaluations (seconds). */
+  start: number;
+  end: number;
+  stepSeconds: number;
+}
+
+/** Only a guard against a hung promtool: one backfill of a test's rules takes seconds. */
+const BACKFILL_GUARD_MS = 300000;
+
+/**
+ * A Prometheus holding the raw series and the series `rules` record over them, as a ruler
+ * would have recorded them: a first Prometheus serves the raw text, `promtool tsdb
+ * create-blocks-from rules` evaluates each rule file against it, and the one returned starts
+ * on the raw text plus those blocks. The first is stopped and the blocks' temp dir removed
+ * whatever happens.
+ */
+export async function startPrometheusWithRecorded(options: RecordedOptions): Promise<RunningPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), 'pivot-recorded-'));
+  try {
+    const raw = await startPrometheus({ openMetrics: options.openMetrics });
+    const blockDirs: string[] = [];
+    try {
+      options.rules.forEach((content, i) => {
+        const rules = join(dir, `rules-${i}.yaml`);
+        writeFileSync(rules, content);
+        const out = join(dir, `blocks-${i}`);
+        execFileSync(
+          'promtool',
+          [
+            'tsdb',
+            'create-blocks-from',
+            'rules',
+            `--url=${raw.url}`,
+            `--start=${options.start}`,
+            `--end=${options.end}`,
+            `--eval-interval=${options.stepSeconds}s`,
+            `--output-dir=${out}`,
+            '--quiet',
+            rules,
+          ],
+          { stdio: 'pipe', timeout: BACKFILL_GUARD_MS }
+        );
+        blockDirs.push(out);
+      });
+    } finally {
+      await raw.stop();
+    }
+    // startPrometheus copies the blocks into its own storage: this dir can go once it started.
+    return await startPrometheus({ openMetrics: options.openMetrics, blockDirs });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -8,10 +8,6 @@
  * 1-hour series instead: the raw statistic over the hour ending at the last evaluation of the
  * 1-hour rules (once a minute), not at the last mark.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { METRIC_FAMILIES } from '../../datasources/conventions';
 import * as promql from '../../datasources/promql';
 import {
@@ -24,7 +20,7 @@ import {
 import { redRulesYaml } from '../../slo/redRules';
 import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
 import { counterFamily, openMetricsText } from '../../testing/openmetrics';
-import { RunningPrometheus, startPrometheus } from '../../testing/prometheus';
+import { RunningPrometheus, startPrometheusWithRecorded } from '../../testing/prometheus';
 
 const CONV = { family: 'tempo-spanmetrics' as const, serviceLabel: 'service' };
 const INFO = METRIC_FAMILIES[CONV.family];
@@ -60,10 +56,8 @@ function counter(rates: number[], extra: Record<string, string>, service = 'chec
 
 describeWithPrometheus('Services table: whole-window statistics from the recorded 5-minute rates', () => {
   let prom: RunningPrometheus;
-  let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'pivot-window-'));
     const [error] = INFO.errorMatchers;
     const text = openMetricsText([
       counterFamily(INFO.requests, [
@@ -75,37 +69,17 @@ describeWithPrometheus('Services table: whole-window statistics from the recorde
         counter([10], { [error.label]: error.value }, 'late', START + LATE_FAILURES),
       ]),
     ]);
-    const raw = await startPrometheus({ openMetrics: text });
-    const rules = join(dir, 'rules.yaml');
-    writeFileSync(rules, redRulesYaml(CONV, { serviceGraph: false }));
-    try {
-      execFileSync(
-        'promtool',
-        [
-          'tsdb',
-          'create-blocks-from',
-          'rules',
-          `--url=${raw.url}`,
-          `--start=${START}`,
-          `--end=${END}`,
-          `--eval-interval=${STEP}s`,
-          `--output-dir=${join(dir, 'blocks')}`,
-          '--quiet',
-          rules,
-        ],
-        { stdio: 'pipe', timeout: 300000 }
-      );
-    } finally {
-      await raw.stop();
-    }
-    prom = await startPrometheus({ openMetrics: text, blockDirs: [join(dir, 'blocks')] });
+    prom = await startPrometheusWithRecorded({
+      openMetrics: text,
+      rules: [redRulesYaml(CONV, { serviceGraph: false })],
+      start: START,
+      end: END,
+      stepSeconds: STEP,
+    });
   }, 600000);
 
   afterAll(async () => {
     await prom?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   /** The value of `expr` for `service` (checkout unless said) at `at`. */
