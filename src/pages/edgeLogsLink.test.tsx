@@ -1,17 +1,14 @@
-import React from 'react';
 import { cleanup, screen, waitFor } from '@testing-library/react';
-import { DataFrame } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { SceneApp, sceneGraph, VizPanel } from '@grafana/scenes';
-import { buildSceneApp } from '../app/App';
-import { EdgeSpec, graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
+import { SceneApp } from '@grafana/scenes';
+import { EdgeSpec } from '../analysis/fixtures/serviceGraphMetrics';
 import { EDGE_PIVOT_FIELDS } from '../analysis/serviceGraphFrames';
 import { testIds } from '../components/testIds';
 import { edgeErrorLogs } from '../datasources/serviceGraph';
-import { installFakeGrafana, pivotContext, RecordedRequest, renderAppAt } from '../testing/fakeGrafana';
+import { pivotContext, RecordedRequest } from '../testing/fakeGrafana';
 import { lokiLogsFrame } from '../testing/frames';
+import { graphPageFrame, openAppWithGraph } from '../testing/graphApp';
 import { graphUrl, ROW_URL_PART, serviceSectionUrl, serviceUrl } from '../utils/links';
-import { GraphScene } from './Graph/GraphScene';
 import { SERVICE_REFS } from './Services/serviceScene';
 
 /**
@@ -27,36 +24,16 @@ const ANSWERING = 'pay/ments "v2" & co';
 const EDGES: EdgeSpec[] = [{ client: 'frontend', server: ANSWERING, rate: 10, failedRate: 1, p95: 0.8 }];
 
 function openUrl(url: string): { app: SceneApp; requests: RecordedRequest[] } {
-  const requests = installFakeGrafana((ds, request) => {
-    const asked = new Set(request.targets.map((t) => t.refId));
-    if (ds.type === 'loki' && asked.has(SERVICE_REFS.logs)) {
+  return openAppWithGraph(url, SETTINGS, EDGES, (ds, request) => {
+    if (ds.type === 'loki' && request.targets.some((t) => t.refId === SERVICE_REFS.logs)) {
       return {
         frames: [
           lokiLogsFrame(SERVICE_REFS.logs, [{ timeMs: T - 1000, line: 'payment failed', labels: { level: 'error' } }]),
         ],
       };
     }
-    if (ds.type === 'prometheus') {
-      return { frames: graphMetricFrames(EDGES).filter((f: DataFrame) => asked.has(f.refId ?? '')) };
-    }
     return { frames: [] };
   });
-  const app = buildSceneApp(pivotContext(SETTINGS));
-  renderAppAt(url, <app.Component model={app} />);
-  return { app, requests };
-}
-
-function edgesFrame(app: SceneApp): DataFrame | undefined {
-  for (const page of app.state.pages) {
-    const scene = page.state.initializedScene;
-    const graph = scene && sceneGraph.findObject(scene, (o) => o instanceof GraphScene);
-    const panel = graph && sceneGraph.findObject(graph, (o) => o instanceof VizPanel);
-    const frame = panel && sceneGraph.getData(panel).state.data?.series.find((f) => f.name === 'edges');
-    if (frame) {
-      return frame;
-    }
-  }
-  return undefined;
 }
 
 const scrolled: Element[] = [];
@@ -75,8 +52,8 @@ describe('edge menu → error logs of the answering service', () => {
     const range = { from: String(T - 3_600_000), to: String(T) };
     const graph = openUrl(graphUrl({ range, ds: {} }));
     await screen.findByTestId(testIds.graph.edgeRow(`frontend → ${ANSWERING}`));
-    await waitFor(() => expect(edgesFrame(graph.app)).toBeDefined());
-    const frame = edgesFrame(graph.app)!;
+    await waitFor(() => expect(graphPageFrame(graph.app, 'edges')).toBeDefined());
+    const frame = graphPageFrame(graph.app, 'edges')!;
     const field = frame.fields.find((f) => f.name === EDGE_PIVOT_FIELDS.pivotLogsService)!;
     const link = field.config.links![0];
     expect(link.title).toBe('Pivot/Error logs of the answering service');

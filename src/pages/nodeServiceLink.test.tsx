@@ -1,15 +1,13 @@
-import React from 'react';
 import { cleanup, screen, waitFor } from '@testing-library/react';
 import { DataFrame } from '@grafana/data';
 import { locationService } from '@grafana/runtime';
-import { SceneApp, sceneGraph, VizPanel } from '@grafana/scenes';
-import { buildSceneApp } from '../app/App';
-import { EdgeSpec, graphMetricFrames } from '../analysis/fixtures/serviceGraphMetrics';
+import { SceneApp } from '@grafana/scenes';
+import { EdgeSpec } from '../analysis/fixtures/serviceGraphMetrics';
 import { NODE_PIVOT_FIELDS } from '../analysis/serviceGraphFrames';
 import { testIds } from '../components/testIds';
-import { installFakeGrafana, pivotContext, RecordedRequest, renderAppAt } from '../testing/fakeGrafana';
+import { RecordedRequest } from '../testing/fakeGrafana';
+import { graphPageFrame, openAppWithGraph } from '../testing/graphApp';
 import { graphUrl, ROW_URL_PART, serviceUrl } from '../utils/links';
-import { GraphScene } from './Graph/GraphScene';
 
 /**
  * From a node of the service graph to its Service page, for services named as dot segments: the
@@ -27,29 +25,7 @@ const EDGES: EdgeSpec[] = [
 ];
 
 function openUrl(url: string): { app: SceneApp; requests: RecordedRequest[] } {
-  const requests = installFakeGrafana((ds, request) => {
-    const asked = new Set(request.targets.map((t) => t.refId));
-    if (ds.type === 'prometheus') {
-      return { frames: graphMetricFrames(EDGES).filter((f: DataFrame) => asked.has(f.refId ?? '')) };
-    }
-    return { frames: [] };
-  });
-  const app = buildSceneApp(pivotContext(SETTINGS));
-  renderAppAt(url, <app.Component model={app} />);
-  return { app, requests };
-}
-
-function graphNodes(app: SceneApp): DataFrame | undefined {
-  for (const page of app.state.pages) {
-    const scene = page.state.initializedScene;
-    const graph = scene && sceneGraph.findObject(scene, (o) => o instanceof GraphScene);
-    const panel = graph && sceneGraph.findObject(graph, (o) => o instanceof VizPanel);
-    const frame = panel && sceneGraph.getData(panel).state.data?.series.find((f) => f.name === 'nodes');
-    if (frame) {
-      return frame;
-    }
-  }
-  return undefined;
+  return openAppWithGraph(url, SETTINGS, EDGES);
 }
 
 /** The node's "Open the service page", filled on its row as Grafana fills it. */
@@ -88,8 +64,8 @@ describe('node → Service page, for services named as dot segments', () => {
     const range = { from: String(T - 3_600_000), to: String(T) };
     const graph = openUrl(graphUrl({ range, ds: {} })).app;
     await screen.findByTestId(testIds.graph.edgeRow('frontend → ..'));
-    await waitFor(() => expect(graphNodes(graph)).toBeDefined());
-    const href = nodeHref(graphNodes(graph)!, service);
+    await waitFor(() => expect(graphPageFrame(graph, 'nodes')).toBeDefined());
+    const href = nodeHref(graphPageFrame(graph, 'nodes')!, service);
     const { from, to } = locationService.getSearchObject();
     expect(href).toBe(serviceUrl(service, { from: String(from), to: String(to) }));
 
