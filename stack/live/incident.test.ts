@@ -492,13 +492,23 @@ describeWhen(CI_PART, 'the incident story on the live native stack (payment faul
           from: (analysis.startMs ?? startMs) - 5 * 60000,
           to: (analysis.endMs ?? Date.now()) + 5 * 60000,
         };
-        const logs = await lokiLines(
-          stack.urls.loki!,
-          traceLogs(DEFAULT_LOG_CONVENTIONS, { traceId, services: crossed }),
-          window.from,
-          window.to
+        // Each service's log exporter sends its own batches: the sentinel proves payment's lines
+        // arrived, not the other services' lines of this trace. Asked again (bounded) until every
+        // service it crossed has answered.
+        const traceQuery = traceLogs(DEFAULT_LOG_CONVENTIONS, { traceId, services: crossed });
+        let logServices: string[] = [];
+        await poll(
+          "the trace's log lines of every service it crossed",
+          60,
+          1000,
+          async () => {
+            const logs = await lokiLines(stack.urls.loki!, traceQuery, window.from, window.to);
+            logServices = [...new Set(logs.map((l) => l.labels.service_name))].sort();
+            return logServices.length === crossed.length ? logServices : undefined;
+          },
+          () => `lines from ${JSON.stringify(logServices)} of ${JSON.stringify(crossed)}`
         );
-        expect([...new Set(logs.map((l) => l.labels.service_name))].sort()).toEqual(crossed);
+        expect(logServices).toEqual(crossed);
       },
       LIVE_TEST_MS
     );
