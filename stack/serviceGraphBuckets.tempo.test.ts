@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { instantFrame } from '../src/analysis/fixtures/serviceGraphMetrics';
 import { GraphEdge, graphFromMetrics } from '../src/analysis/serviceGraph';
 import { graphQueries } from '../src/datasources/serviceGraph';
+import { poll } from '../src/testing/poll';
+import { stopChild } from '../src/testing/processes';
 import { freePort, RunningPrometheus, startPrometheus } from '../src/testing/prometheus';
 import { binaryOf, describeWherePresent, TEMPO_HERE } from './live/harness';
 import { CONFIG_FILES, readStackFile, tempoConfig } from './native/configs';
@@ -108,29 +110,24 @@ describeWherePresent([TEMPO_HERE], 'service-graph p95 from a real Tempo with the
     const keep = (c: Buffer) => (log = (log + c.toString()).slice(-4000));
     tempo.stdout?.on('data', keep);
     tempo.stderr?.on('data', keep);
-    let ready = false;
-    for (let i = 0; i < 240 && !ready; i++) {
-      if (tempo.exitCode !== null) {
-        throw new Error(`tempo exited: ${log}`);
-      }
-      ready = (await get(`http://127.0.0.1:${ports.http}/ready`)) === 200;
-      if (!ready) {
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-    if (!ready) {
-      throw new Error(`tempo not ready: ${log}`);
-    }
+    await poll(
+      'tempo ready',
+      240,
+      500,
+      async () => {
+        if (tempo!.exitCode !== null) {
+          throw new Error(`tempo exited: ${log}`);
+        }
+        return (await get(`http://127.0.0.1:${ports.http}/ready`)) === 200 ? true : undefined;
+      },
+      () => log
+    );
     otlpUrl = `http://127.0.0.1:${ports.otlpHttp}/v1/traces`;
   });
 
   afterAll(async () => {
-    if (tempo && tempo.exitCode === null && tempo.signalCode === null) {
-      const exited = new Promise((r) => tempo!.once('exit', r));
-      const timer = setTimeout(() => tempo!.kill('SIGKILL'), 10000);
-      tempo.kill('SIGTERM');
-      await exited;
-      clearTimeout(timer);
+    if (tempo) {
+      await stopChild(tempo);
     }
     await prom?.stop();
     if (dir) {
@@ -153,11 +150,17 @@ describeWherePresent([TEMPO_HERE], 'service-graph p95 from a real Tempo with the
       return graphFromMetrics(frames);
     };
     let edge: GraphEdge | undefined;
-    for (let i = 0; i < 150 && edge?.p95 === undefined; i++) {
-      await sendBatch(11);
-      await new Promise((r) => setTimeout(r, 1000));
-      edge = (await graphNow()).edges.find((e) => e.id === 'checkout → payment');
-    }
+    await poll(
+      'the checkout → payment edge with a p95',
+      150,
+      1000,
+      async () => {
+        await sendBatch(11);
+        edge = (await graphNow()).edges.find((e) => e.id === 'checkout → payment');
+        return edge?.p95 === undefined ? undefined : edge;
+      },
+      () => JSON.stringify(edge)
+    );
     const bounds = (await prom.instant(`max by (le) (${bucket})`, Date.now() / 1000))
       .map((s) => Number(s.metric.le))
       .filter(Number.isFinite)

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 import { freePort } from './prometheus';
+import { stopChild } from './processes';
 
 const STACK_CONFIG = join(__dirname, '..', '..', 'stack', 'loki', 'loki.yaml');
 
@@ -98,16 +99,7 @@ export async function startLoki(): Promise<RunningLoki> {
   child.stderr?.on('data', keep);
 
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      });
-    }
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
 

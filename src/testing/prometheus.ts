@@ -10,6 +10,7 @@ import { request } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './processes';
 
 export const INSTALL_HINT = 'needs prometheus and promtool on PATH: apt-get install -y prometheus';
 
@@ -245,16 +246,7 @@ export async function startPrometheus(options: StartOptions = {}): Promise<Runni
   child.stderr?.on('data', keep);
 
   const stop = async () => {
-    if (child.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      });
-    }
+    await stopChild(child);
     rmSync(dir, { recursive: true, force: true });
   };
 

@@ -35,6 +35,7 @@ import {
   tempoConfig,
 } from './configs';
 import { cachedOtelcolPath, otelcolBinary } from '../../src/testing/otelcol';
+import { stopChild } from '../../src/testing/processes';
 
 export type Part = 'prometheus' | 'loki' | 'tempo' | 'collector' | 'grafana';
 export const PARTS: Part[] = ['prometheus', 'loki', 'tempo', 'collector', 'grafana'];
@@ -121,8 +122,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How often and how many times a process's readiness URL is asked before start gives up. */
 export const READY_POLL_MS = 500;
 export const READY_ATTEMPTS = 360;
-/** SIGTERM, then SIGKILL after this long. */
-export const KILL_AFTER_MS = 10000;
 
 export interface Proc {
   name: string;
@@ -167,15 +166,10 @@ function startProcess(
   return { name, child, logFile, tail: () => tail, exited };
 }
 
-/** SIGTERM; SIGKILL when still running after KILL_AFTER_MS. Resolves once it exited. */
+/** SIGTERM; SIGKILL when still running 10 s later (stopChild). Resolves once it exited. */
 export async function stopProcess(proc: Proc): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-    return;
-  }
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), KILL_AFTER_MS);
+  await stopChild(proc.child);
   await proc.exited;
-  clearTimeout(timer);
 }
 
 /**

@@ -22,7 +22,8 @@ import {
   poll,
   startCaptureReceiver,
 } from '../../../stack/live/harness';
-import { freePort, KILL_AFTER_MS } from '../../../stack/native/nativeStack';
+import { freePort } from '../../../stack/native/nativeStack';
+import { stopChild } from '../../testing/processes';
 import { describeWhen } from '../../testing/describeWithPrometheus';
 import { OTELCOL, requireOtelcol } from '../../testing/otelcol';
 import { CollectorFix } from './collectorFix';
@@ -217,12 +218,8 @@ describeWhen(OTELCOL, "the storefront's encoded email through the real Collector
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child!.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), KILL_AFTER_MS);
-      await exited;
-      clearTimeout(timer);
+    if (child) {
+      await stopChild(child);
     }
     await capture?.close();
     rmSync(dir, { recursive: true, force: true });

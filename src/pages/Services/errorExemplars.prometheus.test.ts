@@ -12,6 +12,7 @@ import { promql } from '../../datasources';
 import { MetricConventions } from '../../datasources/conventions';
 import { describeWithPrometheus } from '../../testing/describeWithPrometheus';
 import { RunningPrometheus, startPrometheus } from '../../testing/prometheus';
+import { poll } from '../../testing/poll';
 import { failedRequestRate } from './errorExemplars';
 import { serviceMetricQueries } from './serviceScene';
 
@@ -92,9 +93,17 @@ describeWithPrometheus('failing-trace exemplars on the error-ratio panel, real P
       flags: ['--enable-feature=exemplar-storage'],
     });
     // Wait for scraped exemplars: bounded attempts, one scrape interval (1 s) apart.
-    for (let i = 0; i < 60 && (await traceIdsOf('{__name__=~"traces_span_metrics_.+"}')).length < 4; i++) {
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    let scraped: string[] = [];
+    await poll(
+      'the scraped exemplars of all four traces',
+      60,
+      1000,
+      async () => {
+        scraped = await traceIdsOf('{__name__=~"traces_span_metrics_.+"}');
+        return scraped.length >= 4 ? scraped : undefined;
+      },
+      () => JSON.stringify(scraped)
+    );
   }, 120000);
 
   afterAll(async () => {
